@@ -1,0 +1,1 @@
+"""convenant: runs a multi-stakeholder responsible-investment covenant and its due diligence."""

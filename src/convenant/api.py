@@ -1,0 +1,20 @@
+"""The API under /api/v1/: one NinjaAPI, one router per app."""
+
+from ninja import NinjaAPI
+
+from convenant.core.api import AUTHENTICATED
+from convenant.parties.api import router as parties_router
+
+api = NinjaAPI(
+    title="convenant API",
+    version="1",
+    description=(
+        "The API of convenant. Authenticate with a personal API token "
+        "(`Authorization: Bearer cvn_…`, created on your account page) or, from the browser, "
+        "with your session. Every answer respects the same access policy as the pages: an "
+        "object you may not see answers 404, like one that does not exist."
+    ),
+    urls_namespace="api",
+    auth=AUTHENTICATED,
+)
+api.add_router("/", parties_router)

@@ -1,0 +1,1 @@
+"""Base models, the access policy, audit events, registries other apps plug into, test helpers."""

@@ -1,0 +1,96 @@
+"""Writes of the core app: the person's own profile and API tokens."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from convenant.core.audit import record_event, snapshot
+from convenant.core.errors import ActionError
+from convenant.core.models import ApiToken, User, hash_token
+
+
+def update_profile(*, by: User, full_name: str, language: str) -> User:
+    """A person changes their own name and preferred language."""
+    full_name = full_name.strip()
+    if not full_name:
+        raise ActionError(_("Enter your full name."), field="full_name")
+    with transaction.atomic(durable=True):
+        user = User.objects.select_for_update().get(pk=by.pk)
+        before = snapshot(user, ["full_name", "language"])
+        user.full_name, user.language = full_name, language
+        user.save(update_fields=["full_name", "language", "updated_at"])
+        record_event(
+            actor=by,
+            verb="core.update_profile",
+            obj=user,
+            before=before,
+            after=snapshot(user, ["full_name", "language"]),
+        )
+    return user
+
+
+def create_api_token(*, by: User, name: str, valid_days: int | None = None) -> tuple[ApiToken, str]:
+    """A new personal API token. Returns the token row and the plaintext, which is shown once
+    and never stored."""
+    name = name.strip()
+    if not name:
+        raise ActionError(_("Give the token a name, so you recognise it later."), field="name")
+    if valid_days is not None and not 1 <= valid_days <= 366:
+        raise ActionError(_("A token is valid for 1 to 366 days."), field="valid_days")
+    plaintext = ApiToken.PREFIX + secrets.token_urlsafe(32)
+    expires_at = (
+        timezone.now() + datetime.timedelta(days=valid_days) if valid_days is not None else None
+    )
+    with transaction.atomic(durable=True):
+        token = ApiToken.objects.create(
+            user=by,
+            name=name,
+            token_hash=hash_token(plaintext),
+            hint=plaintext[:8],
+            expires_at=expires_at,
+        )
+        record_event(
+            actor=by,
+            verb="core.create_api_token",
+            obj=token,
+            after=snapshot(token, ["name", "hint", "expires_at"]),
+        )
+    return token, plaintext
+
+
+def revoke_api_token(*, by: User, token: ApiToken) -> ApiToken:
+    """Revoke one of the person's own tokens; scripts using it stop working at once."""
+    with transaction.atomic(durable=True):
+        token = ApiToken.objects.select_for_update().get(pk=token.pk, user=by)
+        if token.revoked_at is not None:
+            raise ActionError(_("This token was already revoked."), code="conflict")
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at", "updated_at"])
+        record_event(
+            actor=by, verb="core.revoke_api_token", obj=token, after=snapshot(token, ["revoked_at"])
+        )
+    return token
+
+
+def authenticate_api_token(plaintext: str) -> User | None:
+    """The person a presented token belongs to, or None. Not an action: a read that only
+    touches the token's last-used time (no audit event for every API call)."""
+    if not plaintext.startswith(ApiToken.PREFIX):
+        return None
+    token = (
+        ApiToken.objects.usable()
+        .select_related("user")
+        .filter(token_hash=hash_token(plaintext))
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "convenant.core"
+    label = "core"
+    verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from convenant.core import navigation
+
+        navigation.register_core_items()

@@ -1,0 +1,57 @@
+"""Writing audit events. Called by actions, inside their transaction, never by views."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+
+from convenant.core.models import AuditEvent
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The given fields of ``obj`` as JSON-safe values, for an event's before/after."""
+    return {name: _json_safe(getattr(obj, name)) for name in fields}
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, list | tuple | set | frozenset):
+        return sorted(_json_safe(v) for v in value)
+    return value
+
+
+def record_event(
+    *,
+    actor: Any,
+    verb: str,
+    obj: models.Model | None = None,
+    party_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event. Must run inside the action's transaction so that the event and the
+    change it describes are committed, or rolled back, together."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_event() must be called inside an action's transaction.")
+    is_person = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEvent.objects.create(
+        actor=actor if is_person else None,
+        actor_label=actor.email if is_person else "system",
+        verb=verb,
+        object_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:300] if obj is not None else "",
+        party_id=party_id,
+        before=before,
+        after=after,
+    )

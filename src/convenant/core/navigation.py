@@ -1,0 +1,63 @@
+"""Registries that let higher apps add to shared pages without core importing them
+(DESIGN §4 hook pattern): navigation items and dashboard panels."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from convenant.core import access
+from convenant.core.access import Actor
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    shown_to: Callable[[Actor], bool]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    """A block on the dashboard. ``context`` returns the template context, or None to hide
+    the panel for this person."""
+
+    template: str
+    context: Callable[[HttpRequest, Actor], dict[str, Any] | None]
+    order: int = 100
+
+
+_nav_items: dict[str, NavItem] = {}
+_panels: dict[str, DashboardPanel] = {}
+
+
+def register_nav_item(item: NavItem) -> None:
+    _nav_items[item.url_name] = item
+
+
+def register_dashboard_panel(name: str, panel: DashboardPanel) -> None:
+    _panels[name] = panel
+
+
+def nav_items_for(actor: Actor) -> list[NavItem]:
+    return sorted((i for i in _nav_items.values() if i.shown_to(actor)), key=lambda i: i.order)
+
+
+def panels_for(request: HttpRequest, actor: Actor) -> list[tuple[str, dict[str, Any]]]:
+    shown = []
+    for panel in sorted(_panels.values(), key=lambda p: p.order):
+        context = panel.context(request, actor)
+        if context is not None:
+            shown.append((panel.template, context))
+    return shown
+
+
+def register_core_items() -> None:
+    register_nav_item(NavItem(_("Dashboard"), "dashboard", lambda a: a.is_authenticated, 10))
+    register_nav_item(NavItem(_("Audit log"), "audit_log", access.can_administer_covenant, 90))

@@ -1,0 +1,152 @@
+"""Pages of the core app: home, dashboard, search, the person's account and API tokens,
+and the audit log. Views validate and call actions; reads go through visible_to."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from convenant.core import access, actions, navigation
+from convenant.core.errors import ActionError
+from convenant.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
+from convenant.core.models import ApiToken, AuditEvent
+from convenant.core.search import search as run_search
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Public landing page; a signed-in person goes to their dashboard."""
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    return render(
+        request, "core/home.html", {"panels": navigation.panels_for(request, access.ANONYMOUS)}
+    )
+
+
+@login_required
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    actor = access.actor_for(request.user)
+    return render(request, "core/dashboard.html", {"panels": navigation.panels_for(request, actor)})
+
+
+def search(request: HtmxHttpRequest) -> HttpResponse:
+    text = request.GET.get("q", "").strip()
+    groups = run_search(request.user, text) if text else []
+    template = "core/_search_results.html" if request.htmx else "core/search.html"
+    return render(request, template, {"q": text, "groups": groups})
+
+
+class ProfileForm(forms.Form):
+    full_name = forms.CharField(label=gettext_lazy("Full name"), max_length=200)
+    language = forms.ChoiceField(label=gettext_lazy("Language"), choices=settings.LANGUAGES)
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=100,
+        help_text=gettext_lazy("What the token is for, e.g. “nightly holdings upload”."),
+    )
+    valid_days = forms.IntegerField(
+        label=gettext_lazy("Valid for (days)"),
+        min_value=1,
+        max_value=366,
+        initial=90,
+        required=False,
+        help_text=gettext_lazy("Leave empty for a token that does not expire."),
+    )
+
+
+def _form_error(form: forms.Form, error: ActionError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.messages[0])
+
+
+@login_required
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
+    profile_form = ProfileForm(
+        initial={
+            "full_name": user.full_name,
+            "language": user.language or request.LANGUAGE_CODE,
+        }
+    )
+    token_form = TokenForm()
+    new_token = None
+    response_cookie = None
+    if request.method == "POST" and "save_profile" in request.POST:
+        profile_form = ProfileForm(request.POST)
+        if profile_form.is_valid():
+            try:
+                actions.update_profile(by=user, **profile_form.cleaned_data)
+            except ActionError as error:
+                _form_error(profile_form, error)
+            else:
+                messages.success(request, _("Your profile was saved."))
+                response_cookie = profile_form.cleaned_data["language"]
+    elif request.method == "POST" and "create_token" in request.POST:
+        token_form = TokenForm(request.POST)
+        if token_form.is_valid():
+            try:
+                _token, new_token = actions.create_api_token(
+                    by=user,
+                    name=token_form.cleaned_data["name"],
+                    valid_days=token_form.cleaned_data["valid_days"],
+                )
+            except ActionError as error:
+                _form_error(token_form, error)
+            else:
+                token_form = TokenForm()
+    tokens = ApiToken.objects.visible_to(user)
+    response = render(
+        request,
+        "core/account.html",
+        {
+            "profile_form": profile_form,
+            "token_form": token_form,
+            "tokens": tokens,
+            "new_token": new_token,
+        },
+    )
+    if response_cookie:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, response_cookie, samesite="Lax", max_age=365 * 24 * 3600
+        )
+    return response
+
+
+@login_required
+@require_POST
+def token_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    token = access.get_visible_or_404(ApiToken, request.user, pk=pk)
+    try:
+        actions.revoke_api_token(by=request.user, token=token)
+    except ActionError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
+    return redirect("account")
+
+
+@login_required
+def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
+    access.require(access.can_administer_covenant(access.actor_for(request.user)))
+    events = AuditEvent.objects.visible_to(request.user).select_related("object_type")
+    verb = request.GET.get("verb", "")
+    if verb:
+        events = events.filter(verb=verb)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    verbs = (
+        AuditEvent.objects.visible_to(request.user)
+        .order_by("verb")
+        .values_list("verb", flat=True)
+        .distinct()
+    )
+    return render(request, "core/audit_log.html", {"page": page, "verb": verb, "verbs": verbs})

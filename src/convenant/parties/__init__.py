@@ -1,0 +1,1 @@
+"""The covenant, constituencies, tracks, parties, and people's memberships and invitations."""

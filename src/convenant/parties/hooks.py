@@ -1,0 +1,135 @@
+"""What the parties app plugs into core: the actor resolver (memberships → Actor), navigation,
+dashboard panels and search targets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Sum
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from convenant.core import access, navigation, search
+from convenant.core.access import Actor, Role
+from convenant.core.models import User
+from convenant.parties.models import Constituency, Invitation, Membership, Party
+
+
+def resolve_actor(user: Any) -> Actor:
+    """One query: the person's memberships with the facts the policy needs about each party."""
+    today = timezone.localdate()
+    roles: dict[int, Role] = {}
+    constituencies: set[int] = set()
+    former: set[int] = set()
+    secretariat = monitoring = False
+    rows = Membership.objects.filter(user_id=user.pk).values_list(
+        "party_id",
+        "role",
+        "party__type",
+        "party__constituency_id",
+        "party__joined_on",
+        "party__left_on",
+    )
+    for party_id, role, party_type, constituency_id, joined_on, left_on in rows:
+        if joined_on > today or (left_on is not None and left_on <= today):
+            former.add(party_id)
+            continue
+        roles[party_id] = Role(role)
+        if constituency_id is not None:
+            constituencies.add(constituency_id)
+        secretariat |= party_type == Party.Type.SECRETARIAT
+        monitoring |= party_type == Party.Type.MONITORING_COMMITTEE
+    return Actor(
+        user_id=user.pk,
+        roles=roles,
+        constituency_ids=frozenset(constituencies),
+        is_secretariat=secretariat,
+        is_monitoring_committee=monitoring,
+        former_party_ids=frozenset(former),
+    )
+
+
+def _my_parties_panel(request: HttpRequest, actor: Actor) -> dict[str, Any] | None:
+    if not actor.is_authenticated:
+        return None
+    parties = (
+        Party.objects.filter(pk__in=actor.party_ids)
+        .select_related("constituency")
+        .annotate(member_count=Count("memberships", distinct=True))
+        .prefetch_related("tracks")
+    )
+    pending = Invitation.objects.visible_to(request.user).pending()
+    former = Party.objects.filter(pk__in=actor.former_party_ids)
+    return {
+        "parties": [(p, actor.roles[p.pk]) for p in parties],
+        "pending_invitations": pending.filter(party_id__in=actor.party_ids).count(),
+        "former_parties": former,
+    }
+
+
+def _covenant_panel(request: HttpRequest, actor: Actor) -> dict[str, Any] | None:
+    """Covenant-wide figures, public facts about who signed (no party's own data is in
+    them); the secretariat also sees the state of people and invitations."""
+    active = Party.objects.active()
+    funds = active.funds()
+    by_constituency = Constituency.objects.filter(parties__in=active).annotate(
+        n=Count("parties", distinct=True)
+    )
+    figures = {
+        "active_parties": active.count(),
+        "funds": funds.count(),
+        "assets": funds.aggregate(total=Sum("invested_assets_eur"))["total"] or 0,
+        "deep_track_funds": funds.filter(tracks__code="deep").count(),
+        "by_constituency": list(by_constituency),
+        "former_parties": Party.objects.filter(left_on__lte=timezone.localdate()).count(),
+    }
+    if access.can_administer_covenant(actor):
+        figures["people"] = User.objects.filter(is_active=True).count()
+        figures["pending_invitations"] = Invitation.objects.pending().count()
+        figures["expired_invitations"] = (
+            Invitation.objects.open().filter(expires_at__lte=timezone.now()).count()
+        )
+        figures["parties_without_people"] = (
+            active.annotate(n=Count("memberships")).filter(n=0).count()
+        )
+    return figures
+
+
+def register() -> None:
+    access.register_actor_resolver(resolve_actor)
+    navigation.register_nav_item(navigation.NavItem(_("Parties"), "party_list", lambda a: True, 20))
+    navigation.register_nav_item(
+        navigation.NavItem(
+            _("Invitations"),
+            "invitation_list",
+            lambda a: a.is_secretariat or bool(a.party_ids_with(Role.ADMINISTRATOR)),
+            30,
+        )
+    )
+    navigation.register_dashboard_panel(
+        "my_parties",
+        navigation.DashboardPanel("parties/panels/my_parties.html", _my_parties_panel, 10),
+    )
+    navigation.register_dashboard_panel(
+        "covenant", navigation.DashboardPanel("parties/panels/covenant.html", _covenant_panel, 20)
+    )
+    search.register_search(
+        "parties",
+        search.SearchTarget(
+            model=Party,
+            label=_("Parties"),
+            title_fields=("name", "short_name", "code"),
+            text_fields=("description",),
+            describe=lambda p: p.get_type_display(),
+        ),
+    )
+    search.register_search(
+        "people",
+        search.SearchTarget(
+            model=User,
+            label=_("People"),
+            title_fields=("full_name", "email"),
+            describe=lambda u: u.email,
+        ),
+    )

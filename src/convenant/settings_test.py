@@ -1,0 +1,18 @@
+"""Settings for the test suite: the real PostgreSQL that `make test` starts, a fast password
+hasher, mail kept in memory. Only DATABASE_URL comes from the environment."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789abcdef")
+os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("ALLOWED_HOSTS", "*")
+os.environ.setdefault("DATABASE_URL", "postgres://convenant@/convenant?host=/tmp")
+
+from convenant.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+from convenant.api import api
+
+urlpatterns = [
+    path("", include("convenant.core.urls")),
+    path("", include("convenant.parties.urls")),
+    path("api/v1/", api.urls),
+]
