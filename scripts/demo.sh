@@ -5,8 +5,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 pgdir=${CONVENANT_PGDIR:-$PWD/.pgdata}
-stop_db() { scripts/pg.sh stop "$pgdir" || true; }
-trap stop_db EXIT
+server=
+stop_all() {
+  set +e
+  if [ -n "$server" ]; then kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; fi
+  scripts/pg.sh stop "$pgdir"
+  echo "Stopped the demo and its database; \`make demo\` starts both again."
+}
+trap stop_all EXIT
+trap 'exit 130' INT TERM
 DATABASE_URL=$(scripts/pg.sh start "$pgdir")
 export DATABASE_URL
 mkdir -p .demo
@@ -20,4 +27,6 @@ export DEFAULT_FROM_EMAIL=secretariaat@demo.convenant.example BASE_URL=http://12
 .venv/bin/convenant load_demo
 echo "E-mails the demo sends (invitations, password resets) are written to .demo/mail/."
 echo "Serving on http://127.0.0.1:8000 — press Ctrl-C to stop (the database stops with it)."
-.venv/bin/convenant runserver 127.0.0.1:8000 --noreload
+.venv/bin/convenant runserver 127.0.0.1:8000 --noreload &
+server=$!
+wait "$server"

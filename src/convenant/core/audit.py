@@ -9,8 +9,30 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.utils.functional import Promise
 
 from convenant.core.models import AuditEvent
+
+_verb_labels: dict[str, str | Promise] = {}
+
+
+def register_verbs(labels: dict[str, str | Promise]) -> None:
+    """Apps name their audit verbs for people (called in AppConfig.ready())."""
+    _verb_labels.update(labels)
+
+
+def verb_label(verb: str) -> str:
+    return str(_verb_labels.get(verb, verb))
+
+
+def changes(event: AuditEvent) -> list[tuple[str, Any, Any]]:
+    """(field, before, after) for each field an event changed or set, for display."""
+    before, after = event.before or {}, event.after or {}
+    return [
+        (name, before.get(name), after.get(name))
+        for name in sorted(set(before) | set(after))
+        if before.get(name) != after.get(name)
+    ]
 
 
 def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:

@@ -59,5 +59,15 @@ def panels_for(request: HttpRequest, actor: Actor) -> list[tuple[str, dict[str, 
 
 
 def register_core_items() -> None:
+    from convenant.core.audit import register_verbs
+
+    register_verbs(
+        {
+            "core.update_profile": _("Profile changed"),
+            "core.create_api_token": _("API token created"),
+            "core.revoke_api_token": _("API token revoked"),
+            "core.create_person": _("Account created"),
+        }
+    )
     register_nav_item(NavItem(_("Dashboard"), "dashboard", lambda a: a.is_authenticated, 10))
     register_nav_item(NavItem(_("Audit log"), "audit_log", access.can_administer_covenant, 90))

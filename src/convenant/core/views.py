@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from convenant.core import access, actions, navigation
+from convenant.core.audit import changes, verb_label
 from convenant.core.errors import ActionError
 from convenant.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from convenant.core.models import ApiToken, AuditEvent
@@ -143,10 +144,14 @@ def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     if verb:
         events = events.filter(verb=verb)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    verbs = (
-        AuditEvent.objects.visible_to(request.user)
+    rows = [(event, verb_label(event.verb), changes(event)) for event in page]
+    verbs = [
+        (v, verb_label(v))
+        for v in AuditEvent.objects.visible_to(request.user)
         .order_by("verb")
         .values_list("verb", flat=True)
         .distinct()
+    ]
+    return render(
+        request, "core/audit_log.html", {"page": page, "rows": rows, "verb": verb, "verbs": verbs}
     )
-    return render(request, "core/audit_log.html", {"page": page, "verb": verb, "verbs": verbs})

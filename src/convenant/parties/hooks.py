@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from convenant.core import access, navigation, search
 from convenant.core.access import Actor, Role
+from convenant.core.audit import register_verbs
 from convenant.core.models import User
 from convenant.parties.models import Constituency, Invitation, Membership, Party
 
@@ -98,6 +99,19 @@ def _covenant_panel(request: HttpRequest, actor: Actor) -> dict[str, Any] | None
 
 def register() -> None:
     access.register_actor_resolver(resolve_actor)
+    register_verbs(
+        {
+            "parties.create_party": _("Party added"),
+            "parties.update_party": _("Party details changed"),
+            "parties.record_departure": _("Departure recorded"),
+            "parties.invite_person": _("Person invited"),
+            "parties.accept_invitation": _("Invitation accepted"),
+            "parties.revoke_invitation": _("Invitation withdrawn"),
+            "parties.change_role": _("Role changed"),
+            "parties.remove_member": _("Person removed from party"),
+            "parties.load_demo": _("Demo covenant loaded"),
+        }
+    )
     navigation.register_nav_item(navigation.NavItem(_("Parties"), "party_list", lambda a: True, 20))
     navigation.register_nav_item(
         navigation.NavItem(
