@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -155,3 +156,15 @@ def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request, "core/audit_log.html", {"page": page, "rows": rows, "verb": verb, "verbs": verbs}
     )
+
+
+class LoginForm(AuthenticationForm):
+    """Log-in by e-mail address; e-mail addresses are not case-sensitive, passwords are."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": gettext_lazy(
+            "This e-mail address and password do not match an active account. Check them, "
+            "or reset your password."
+        ),
+    }
