@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from convenant.core.api import AUTHENTICATED
 from convenant.parties.api import router as parties_router
+from convenant.portfolios.api import router as portfolios_router
 
 api = NinjaAPI(
     title="convenant API",
@@ -18,3 +19,4 @@ api = NinjaAPI(
     auth=AUTHENTICATED,
 )
 api.add_router("/", parties_router)
+api.add_router("/", portfolios_router)

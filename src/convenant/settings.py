@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "ninja",
     "convenant.core",
     "convenant.parties",
+    "convenant.portfolios",
 ]
 
 MIDDLEWARE = [
@@ -183,6 +184,13 @@ if not DEBUG:
 SILENCED_SYSTEM_CHECKS = ["security.W021"] if not env_bool("SECURE_HSTS_PRELOAD", False) else []
 
 NINJA_PAGINATION_PER_PAGE = 100
+
+# Matching holdings to issuers: fuzzy name matches at or above AUTO are accepted, between
+# REVIEW and AUTO a person confirms them, below REVIEW a new issuer is proposed.
+MATCH_AUTO_THRESHOLD = env_int("MATCH_AUTO_THRESHOLD", 92)
+MATCH_REVIEW_THRESHOLD = env_int("MATCH_REVIEW_THRESHOLD", 80)
+if not 0 < MATCH_REVIEW_THRESHOLD <= MATCH_AUTO_THRESHOLD <= 100:
+    raise ImproperlyConfigured("Need 0 < MATCH_REVIEW_THRESHOLD <= MATCH_AUTO_THRESHOLD <= 100.")
 
 LOGGING = {
     "version": 1,

@@ -5,5 +5,6 @@ from convenant.api import api
 urlpatterns = [
     path("", include("convenant.core.urls")),
     path("", include("convenant.parties.urls")),
+    path("", include("convenant.portfolios.urls")),
     path("api/v1/", api.urls),
 ]

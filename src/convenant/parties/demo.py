@@ -439,6 +439,21 @@ def load_demo_covenant() -> dict[str, int]:
     }
 
 
+def load_and_describe() -> str:
+    """The demo loader registered with core.demo: loads, then says what and how to log in."""
+    from django.conf import settings
+
+    counts = load_demo_covenant()
+    width = max(len(demo_email(p.key)) for p in PEOPLE)
+    lines = [
+        f"Demo covenant: {counts['parties']} parties, of which {counts['funds']} (fictional) "
+        f"pension funds; {counts['people']} people.",
+        f"Demo log-ins at {settings.BASE_URL}/login/ (password for all: {DEMO_PASSWORD})",
+        *(f"  {demo_email(p.key):<{width}}  {p.what}" for p in PEOPLE),
+    ]
+    return "\n".join(lines)
+
+
 def _demo_invitations(secretary: User) -> None:
     """Two open invitations, one of which has expired, so the secretariat's lists show both."""
     now = timezone.now()

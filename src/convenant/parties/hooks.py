@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from convenant.core import access, navigation, search
 from convenant.core.access import Actor, Role
 from convenant.core.audit import register_verbs
+from convenant.core.demo import register_demo_loader
 from convenant.core.models import User
 from convenant.parties.models import Constituency, Invitation, Membership, Party
 
@@ -98,7 +99,10 @@ def _covenant_panel(request: HttpRequest, actor: Actor) -> dict[str, Any] | None
 
 
 def register() -> None:
+    from convenant.parties import demo
+
     access.register_actor_resolver(resolve_actor)
+    register_demo_loader("parties", demo.load_and_describe, 10)
     register_verbs(
         {
             "parties.create_party": _("Party added"),

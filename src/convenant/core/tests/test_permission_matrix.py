@@ -2,6 +2,7 @@
 a row fails the suite, so a new page cannot ship without saying who may open it."""
 
 import importlib
+from typing import Any
 
 import pytest
 from django.apps import apps
@@ -11,19 +12,27 @@ from django.urls import include, path
 from convenant.core.testing import ACTORS, HIDDEN, OK, Row, World, check_row, members, url_names
 
 
-def all_rows() -> list[Row]:
-    rows: list[Row] = []
+def matrix_modules() -> list[Any]:
+    modules = []
     for config in apps.get_app_configs():
         if config.name.startswith("convenant."):
             try:
-                module = importlib.import_module(f"{config.name}.tests.matrix")
+                modules.append(importlib.import_module(f"{config.name}.tests.matrix"))
             except ModuleNotFoundError:
                 continue
-            rows.extend(module.ROWS)
-    return rows
+    return modules
 
 
-ROWS = all_rows()
+ROWS: list[Row] = [row for module in matrix_modules() for row in module.ROWS]
+
+
+@pytest.fixture
+def matrix_world(world: World) -> World:
+    """The shared world plus what each app's matrix rows point at (``extend_world``)."""
+    for module in matrix_modules():
+        if hasattr(module, "extend_world"):
+            module.extend_world(world)
+    return world
 
 
 def test_every_url_has_a_row() -> None:
@@ -46,9 +55,9 @@ CELLS = [(row, actor) for row in ROWS for actor in ACTORS]
     CELLS,
     ids=[f"{r.method}:{r.url_name}#{ROWS.index(r)}:{a}" for r, a in CELLS],
 )
-def test_matrix(row: Row, actor: str, world: World) -> None:
+def test_matrix(row: Row, actor: str, matrix_world: World) -> None:
     """One cell, on a fresh world: POST rows change state, so cells must not share it."""
-    failure = check_row(row, actor, world)
+    failure = check_row(row, actor, matrix_world)
     assert failure is None, failure
 
 

@@ -1,0 +1,1 @@
+"""Issuers (the companies funds invest in), holdings snapshots and matching the two."""

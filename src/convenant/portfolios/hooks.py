@@ -1,0 +1,34 @@
+"""What the portfolios app plugs into core: navigation, search and audit verb names."""
+
+from django.utils.translation import gettext_lazy as _
+
+from convenant.core import navigation, search
+from convenant.core.audit import register_verbs
+from convenant.core.demo import register_demo_loader
+from convenant.portfolios.models import Issuer
+
+
+def register() -> None:
+    from convenant.portfolios.demo import load_demo_issuers
+
+    register_demo_loader("portfolios", load_demo_issuers, 30)
+    navigation.register_nav_item(
+        navigation.NavItem(_("Issuers"), "issuer_list", lambda a: a.is_authenticated, 40)
+    )
+    search.register_search(
+        "issuers",
+        search.SearchTarget(
+            model=Issuer,
+            label=_("Issuers"),
+            title_fields=("legal_name", "lei", "ticker"),
+            describe=lambda i: " · ".join(x for x in (i.country_name, i.sector_name, i.lei) if x),
+        ),
+    )
+    register_verbs(
+        {
+            "portfolios.create_issuer": _("Issuer added"),
+            "portfolios.merge_issuers": _("Issuers merged"),
+            "portfolios.load_lei_records": _("GLEIF entities loaded"),
+            "portfolios.load_isin_mapping": _("GLEIF ISIN mapping loaded"),
+        }
+    )

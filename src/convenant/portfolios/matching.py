@@ -1,0 +1,251 @@
+"""Matching holdings rows to issuers, in a fixed order of trust:
+
+1. ISIN exact, 2. LEI exact, 3. a known alias (name, within the country where the alias has
+one), 4. normalised name plus country exact, 5. fuzzy name among the issuers of the same
+country (rapidfuzz), with a confidence from 0 to 100.
+
+A fuzzy match at or above ``MATCH_AUTO_THRESHOLD`` is accepted automatically; between
+``MATCH_REVIEW_THRESHOLD`` and that, it goes to a person to review; below, no issuer is
+proposed (the import proposes a new one). Every result says how it was made.
+
+The matcher works on batches: each step is one query for the whole batch (never one per
+row), and the fuzzy step compares all open names of a country against that country's
+issuers at once with ``rapidfuzz.process.cdist``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db import models
+from rapidfuzz import fuzz, process
+
+from convenant.portfolios.models import Issuer, IssuerAlias, IssuerIdentifier, IssuerQuerySet
+from convenant.portfolios.names import normalize_name
+
+# Fuzzy candidates re-scored with the slower, more forgiving scorer.
+RESCORE_TOP = 5
+# A truncated name ("KONINKLIJKE AHOLD DELH") that is a prefix of this length or more of an
+# issuer's name counts as a near-certain match.
+MIN_PREFIX = 12
+# Two different issuers closer than this go to review rather than being picked between.
+AMBIGUITY_MARGIN = 3.0
+
+
+class Method(models.TextChoices):
+    ISIN = "isin", "ISIN"
+    LEI = "lei", "LEI"
+    ALIAS = "alias", "alias"
+    NAME_COUNTRY = "name_country", "name and country"
+    FUZZY = "fuzzy", "fuzzy name"
+    NONE = "none", "no match"
+
+
+class Decision(models.TextChoices):
+    MATCHED = "matched", "matched"
+    REVIEW = "review", "needs review"
+    NEW = "new", "new issuer proposed"
+
+
+@dataclass(frozen=True)
+class Query:
+    """One row to match. ``country`` is an ISO alpha-2 code or empty."""
+
+    key: int
+    name: str = ""
+    country: str = ""
+    isin: str = ""
+    lei: str = ""
+
+
+@dataclass(frozen=True)
+class Match:
+    key: int
+    issuer_id: int | None
+    method: Method
+    confidence: float
+    decision: Decision
+
+
+def thresholds() -> tuple[float, float]:
+    return (
+        float(getattr(settings, "MATCH_AUTO_THRESHOLD", 92)),
+        float(getattr(settings, "MATCH_REVIEW_THRESHOLD", 80)),
+    )
+
+
+class Matcher:
+    """Matches against the issuers in ``issuers`` (pass ``Issuer.objects.visible_to(user)``
+    so that a fund never matches to, and so learns of, an issuer it may not see)."""
+
+    def __init__(self, issuers: IssuerQuerySet) -> None:
+        self.issuers = issuers
+        self.auto, self.review = thresholds()
+        self._merged: dict[int, int] = dict(
+            Issuer.objects.filter(merged_into__isnull=False).values_list("pk", "merged_into_id")
+        )
+        self._country_names: dict[str, tuple[list[int], list[str]]] = {}
+
+    def _resolve(self, issuer_id: int) -> int:
+        seen = 0
+        while issuer_id in self._merged and seen < 50:  # merged duplicates redirect
+            issuer_id, seen = self._merged[issuer_id], seen + 1
+        return issuer_id
+
+    def match(self, queries: Sequence[Query]) -> list[Match]:
+        results: dict[int, Match] = {}
+        open_rows = list(queries)
+
+        def settle(found: dict[int, int], method: Method) -> None:
+            nonlocal open_rows
+            for q in open_rows:
+                if q.key in found:
+                    results[q.key] = Match(
+                        q.key, self._resolve(found[q.key]), method, 100.0, Decision.MATCHED
+                    )
+            open_rows = [q for q in open_rows if q.key not in results]
+
+        settle(self._by_isin(open_rows), Method.ISIN)
+        settle(self._by_lei(open_rows), Method.LEI)
+        normalized = {q.key: normalize_name(q.name) for q in open_rows if q.name.strip()}
+        settle(self._by_alias(open_rows, normalized), Method.ALIAS)
+        settle(self._by_name_country(open_rows, normalized), Method.NAME_COUNTRY)
+        for match in self._fuzzy(open_rows, normalized):
+            results[match.key] = match
+        return [
+            results.get(q.key) or Match(q.key, None, Method.NONE, 0.0, Decision.NEW)
+            for q in queries
+        ]
+
+    # --- exact steps: one query each for the whole batch ---------------------------------
+
+    def _by_isin(self, rows: Iterable[Query]) -> dict[int, int]:
+        wanted = {q.isin.upper(): q.key for q in rows if q.isin}
+        if not wanted:
+            return {}
+        found = IssuerIdentifier.objects.filter(
+            scheme=IssuerIdentifier.Scheme.ISIN, value__in=wanted, issuer__in=self.issuers
+        ).values_list("value", "issuer_id")
+        by_value = dict(found)
+        return {key: by_value[isin] for isin, key in wanted.items() if isin in by_value}
+
+    def _by_lei(self, rows: Iterable[Query]) -> dict[int, int]:
+        wanted = {q.lei.upper(): q.key for q in rows if q.lei}
+        if not wanted:
+            return {}
+        by_value = dict(self.issuers.filter(lei__in=wanted).values_list("lei", "pk"))
+        return {key: by_value[lei] for lei, key in wanted.items() if lei in by_value}
+
+    def _by_alias(self, rows: Sequence[Query], normalized: dict[int, str]) -> dict[int, int]:
+        names = {normalized[q.key] for q in rows if q.key in normalized}
+        if not names:
+            return {}
+        aliases: dict[tuple[str, str], int] = {}
+        for alias_name, country, alias_issuer in IssuerAlias.objects.filter(
+            normalized_name__in=names, issuer__in=self.issuers
+        ).values_list("normalized_name", "country", "issuer_id"):
+            aliases[(alias_name, country)] = alias_issuer
+        found = {}
+        for q in rows:
+            name = normalized.get(q.key)
+            if name is None:
+                continue
+            issuer_id = aliases.get((name, q.country)) or aliases.get((name, ""))
+            if issuer_id:
+                found[q.key] = issuer_id
+        return found
+
+    def _by_name_country(self, rows: Sequence[Query], normalized: dict[int, str]) -> dict[int, int]:
+        pairs = {(normalized[q.key], q.country) for q in rows if q.key in normalized and q.country}
+        if not pairs:
+            return {}
+        names = {name for name, _c in pairs}
+        index: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for name, country, pk in (
+            self.issuers.current()
+            .filter(normalized_name__in=names)
+            .values_list("normalized_name", "country_of_incorporation", "pk")
+            .order_by("pk")
+        ):
+            index[(name, country)].append(pk)
+        # Two issuers with the same name in one country: not exact; the fuzzy step sends the
+        # row to review with both as candidates.
+        return {
+            q.key: index[(normalized[q.key], q.country)][0]
+            for q in rows
+            if q.key in normalized and len(index.get((normalized[q.key], q.country), ())) == 1
+        }
+
+    # --- fuzzy step: per country, all names at once --------------------------------------
+
+    def _candidates(self, countries: set[str]) -> None:
+        missing = countries - set(self._country_names)
+        if not missing:
+            return
+        grouped: dict[str, tuple[list[int], list[str]]] = defaultdict(lambda: ([], []))
+        for pk, name, country in (
+            self.issuers.current()
+            .filter(country_of_incorporation__in=missing)
+            .values_list("pk", "normalized_name", "country_of_incorporation")
+            .iterator(chunk_size=20_000)
+        ):
+            ids, names = grouped[country]
+            ids.append(pk)
+            names.append(name)
+        for country in missing:
+            self._country_names[country] = grouped.get(country, ([], []))
+
+    def _best(self, key: int, text: str, candidates: list[tuple[int, str]]) -> Match | None:
+        """Re-score the best candidates. A name cut short counts as near-certain only when it
+        starts exactly one candidate; two different issuers scoring alike go to review."""
+        prefixed = [
+            pk for pk, name in candidates if len(text) >= MIN_PREFIX and name.startswith(text)
+        ]
+        scored = sorted(
+            (
+                (max(fuzz.WRatio(text, name), 95.0 if prefixed == [pk] else 0.0), pk)
+                for pk, name in candidates
+            ),
+            reverse=True,
+        )
+        best_score, best_id = scored[0]
+        if best_score < self.review:
+            return None
+        ambiguous = (
+            len(scored) > 1
+            and scored[1][1] != best_id
+            and best_score - scored[1][0] < AMBIGUITY_MARGIN
+        )
+        decision = (
+            Decision.MATCHED if best_score >= self.auto and not ambiguous else Decision.REVIEW
+        )
+        return Match(key, self._resolve(best_id), Method.FUZZY, round(best_score, 1), decision)
+
+    def _fuzzy(self, rows: Sequence[Query], normalized: dict[int, str]) -> list[Match]:
+        by_country: dict[str, list[Query]] = defaultdict(list)
+        for q in rows:
+            if q.key in normalized and q.country:
+                by_country[q.country].append(q)
+        self._candidates(set(by_country))
+        matches = []
+        for country, queries in by_country.items():
+            ids, names = self._country_names[country]
+            if not names:
+                continue
+            texts = [normalized[q.key] for q in queries]
+            # Fast first pass over every pair, then a forgiving re-score of the best few.
+            scores: Any = process.cdist(texts, names, scorer=fuzz.ratio, workers=-1, dtype=np.uint8)
+            top = min(RESCORE_TOP, len(names))
+            best_columns = np.argpartition(-scores, top - 1, axis=1)[:, :top]
+            for row, q in enumerate(queries):
+                match = self._best(
+                    q.key, texts[row], [(ids[c], names[c]) for c in best_columns[row]]
+                )
+                if match is not None:
+                    matches.append(match)
+        return matches

@@ -1,0 +1,218 @@
+"""The issuer register: companies the funds invest in, their identifiers and the other names
+they are known by."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from convenant.core import access
+from convenant.core.models import TimeStampedModel
+from convenant.portfolios.identifiers import country_code, country_name, isin_problem
+
+
+def validate_country(value: str) -> None:
+    if country_code(value) != value:
+        raise ValidationError(
+            _("“%(value)s” is not an ISO 3166 country code."), params={"value": value}
+        )
+
+
+class IssuerQuerySet(models.QuerySet["Issuer"]):
+    def visible_to(self, user: Any) -> IssuerQuerySet:
+        """Reference issuers (from GLEIF or added by the secretariat) are visible to everyone
+        who is signed in. An issuer first proposed by a fund's holdings import would reveal
+        that the fund holds it, so until the secretariat adopts it only that fund and the
+        secretariat see it."""
+        actor = access.actor_for(user)
+        if not actor.is_authenticated:
+            return self.none()
+        if actor.is_secretariat:
+            return self.all()
+        return self.filter(
+            Q(proposed_by_party__isnull=True) | access.member_of_q(actor, "proposed_by_party")
+        )
+
+    def current(self) -> IssuerQuerySet:
+        """Issuers not merged into another one."""
+        return self.filter(merged_into__isnull=True)
+
+
+class Issuer(TimeStampedModel):
+    """A company (or other entity) that issues securities. A subsidiary points to its parent,
+    so exposure can roll up to the listed group. A merged duplicate keeps its row, pointing
+    to the issuer it was merged into, so old links and identifiers still lead somewhere."""
+
+    class Source(models.TextChoices):
+        GLEIF = "gleif", _("GLEIF reference data")
+        SECRETARIAT = "secretariat", _("Added by the secretariat")
+        HOLDINGS = "holdings", _("Proposed by a holdings import")
+        DEMO = "demo", _("Demo data (fictional)")
+
+    legal_name = models.CharField(_("legal name"), max_length=300)
+    normalized_name = models.CharField(max_length=300, db_index=True, editable=False)
+    country_of_incorporation = models.CharField(
+        _("country of incorporation"), max_length=2, blank=True, validators=[validate_country]
+    )
+    country_of_operations = models.CharField(
+        _("country of main operations"), max_length=2, blank=True, validators=[validate_country]
+    )
+    sector_scheme = models.CharField(
+        _("sector scheme"), max_length=20, blank=True, help_text=_("e.g. GICS or NACE")
+    )
+    sector_code = models.CharField(_("sector code"), max_length=20, blank=True)
+    sector_name = models.CharField(_("sector"), max_length=120, blank=True)
+    industry_name = models.CharField(_("industry"), max_length=160, blank=True)
+    ticker = models.CharField(_("ticker"), max_length=20, blank=True)
+    # An entity has at most one LEI (ISO 17442); ISINs, one per security, are identifiers.
+    lei = models.CharField(_("LEI"), max_length=20, unique=True, null=True, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="subsidiaries",
+    )
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    proposed_by_party = models.ForeignKey(
+        "parties.Party", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = IssuerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("issuer")
+        verbose_name_plural = _("issuers")
+        ordering = ["legal_name"]
+        indexes = [models.Index(fields=["country_of_incorporation", "normalized_name"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(merged_into=models.F("pk")), name="issuer_not_merged_into_itself"
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")), name="issuer_not_its_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.legal_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from convenant.portfolios.names import normalize_name
+
+        self.normalized_name = normalize_name(self.legal_name)
+        if "update_fields" in kwargs and kwargs["update_fields"] is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "normalized_name"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("issuer_detail", args=[self.pk])
+
+    @property
+    def country_name(self) -> str:
+        return country_name(self.country_of_incorporation) if self.country_of_incorporation else ""
+
+    def resolved(self) -> Issuer:
+        """Follow merges to the issuer that stands today."""
+        issuer = self
+        while issuer.merged_into_id is not None:
+            issuer = issuer.merged_into  # type: ignore[assignment]
+        return issuer
+
+
+class IdentifierQuerySet(models.QuerySet["IssuerIdentifier"]):
+    def visible_to(self, user: Any) -> IdentifierQuerySet:
+        return self.filter(issuer__in=Issuer.objects.visible_to(user))
+
+
+class IssuerIdentifier(TimeStampedModel):
+    """A security identifier (an ISIN) of an issuer. It stays on its issuer when that issuer
+    is merged into another: a lookup then follows ``merged_into`` to the one that stands."""
+
+    class Scheme(models.TextChoices):
+        ISIN = "isin", "ISIN"
+
+    issuer = models.ForeignKey(Issuer, on_delete=models.CASCADE, related_name="identifiers")
+    scheme = models.CharField(_("scheme"), max_length=10, choices=Scheme.choices)
+    value = models.CharField(_("value"), max_length=20)
+
+    objects = IdentifierQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("identifier")
+        verbose_name_plural = _("identifiers")
+        ordering = ["scheme", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "value"], name="identifier_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_scheme_display()} {self.value}"
+
+    def clean(self) -> None:
+        problem = isin_problem(self.value)
+        if problem:
+            raise ValidationError({"value": problem})
+
+
+class AliasQuerySet(models.QuerySet["IssuerAlias"]):
+    def visible_to(self, user: Any) -> AliasQuerySet:
+        """An alias confirmed from one fund's holdings names what that fund holds: it is that
+        fund's (and the secretariat's) until adopted; other aliases follow their issuer."""
+        actor = access.actor_for(user)
+        if actor.is_secretariat:
+            return self.all()
+        return self.filter(issuer__in=Issuer.objects.visible_to(user)).filter(
+            Q(learned_from_party__isnull=True) | access.member_of_q(actor, "learned_from_party")
+        )
+
+
+class IssuerAlias(TimeStampedModel):
+    """Another name an issuer is known by (a former or trade name, a name as a holdings list
+    writes it, or the name of a duplicate merged into it), optionally only within a country."""
+
+    class Source(models.TextChoices):
+        GLEIF = "gleif", _("GLEIF other name")
+        MERGE = "merge", _("Merged duplicate")
+        CONFIRMED_MATCH = "confirmed", _("Confirmed match")
+        MANUAL = "manual", _("Added by hand")
+
+    issuer = models.ForeignKey(Issuer, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(_("name"), max_length=300)
+    normalized_name = models.CharField(max_length=300, editable=False)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    learned_from_party = models.ForeignKey(
+        "parties.Party", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = AliasQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("alias")
+        verbose_name_plural = _("aliases")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["normalized_name", "country"], name="alias_unique_per_country"
+            ),
+        ]
+        indexes = [models.Index(fields=["normalized_name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from convenant.portfolios.names import normalize_name
+
+        self.normalized_name = normalize_name(self.name)
+        super().save(*args, **kwargs)

@@ -1,0 +1,161 @@
+"""Sample files in GLEIF's layouts, made by the project for its tests, demo and benchmarks.
+Every name is fictional; the identifiers have valid check digits but belong to nobody."""
+
+from __future__ import annotations
+
+import csv
+import random
+from pathlib import Path
+
+from convenant.portfolios.identifiers import isin_check_digit, lei_check_digits
+
+GOLDEN_COPY_HEADER = [
+    "LEI",
+    "Entity.LegalName",
+    "Entity.LegalName.xmllang",
+    "Entity.OtherEntityNames.OtherEntityName.1",
+    "Entity.OtherEntityNames.OtherEntityName.1.xmllang",
+    "Entity.OtherEntityNames.OtherEntityName.1.type",
+    "Entity.LegalAddress.FirstAddressLine",
+    "Entity.LegalAddress.City",
+    "Entity.LegalAddress.Country",
+    "Entity.HeadquartersAddress.City",
+    "Entity.HeadquartersAddress.Country",
+    "Entity.LegalJurisdiction",
+    "Entity.EntityCategory",
+    "Entity.EntityStatus",
+    "Registration.InitialRegistrationDate",
+    "Registration.RegistrationStatus",
+]
+COUNTRIES = [
+    "NL",
+    "DE",
+    "FR",
+    "GB",
+    "US",
+    "JP",
+    "CN",
+    "IN",
+    "BR",
+    "ID",
+    "MY",
+    "PE",
+    "ZA",
+    "KR",
+    "CH",
+    "SE",
+    "IT",
+    "ES",
+    "MX",
+    "TR",
+]
+SYLLABLES = [
+    "ar",
+    "bel",
+    "cor",
+    "dan",
+    "el",
+    "fi",
+    "gor",
+    "hal",
+    "is",
+    "jor",
+    "kel",
+    "lun",
+    "mar",
+    "nor",
+    "ol",
+    "pra",
+    "quin",
+    "ros",
+    "sel",
+    "tor",
+    "ul",
+    "ven",
+    "wes",
+    "zan",
+]
+SECTOR_WORDS = [
+    "Mining",
+    "Foods",
+    "Textiles",
+    "Energy",
+    "Logistics",
+    "Tech",
+    "Chemicals",
+    "Bank",
+    "Retail",
+    "Motors",
+]
+FORMS = ["N.V.", "B.V.", "PLC", "Inc.", "Corp.", "AG", "S.A.", "Ltd", "SE", "S.p.A."]
+
+
+def fictional_lei(rng: random.Random) -> str:
+    body = "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(18))
+    return body + lei_check_digits(body)
+
+
+def fictional_isin(rng: random.Random, country: str) -> str:
+    body = country + "".join(rng.choice("0123456789") for _ in range(9))
+    return body + str(isin_check_digit(body))
+
+
+def fictional_company(rng: random.Random) -> str:
+    words = rng.randint(1, 3)
+    name = " ".join(
+        "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
+        for _ in range(words)
+    )
+    return f"{name} {rng.choice(SECTOR_WORDS)} {rng.choice(FORMS)}"
+
+
+def write_golden_copy(path: Path, n: int, *, seed: int = 7) -> list[tuple[str, str, str]]:
+    """A LEI-CDF golden-copy CSV with ``n`` fictional entities. Returns (lei, name, country)."""
+    rng = random.Random(seed)
+    records = []
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, quoting=csv.QUOTE_ALL)
+        writer.writerow(GOLDEN_COPY_HEADER)
+        for _ in range(n):
+            lei, name, country = fictional_lei(rng), fictional_company(rng), rng.choice(COUNTRIES)
+            # A trading name derived from the legal one, as GLEIF's other names usually are.
+            other = f"{name.rsplit(' ', 1)[0]} Trading" if rng.random() < 0.2 else ""
+            writer.writerow(
+                [
+                    lei,
+                    name,
+                    "en",
+                    other,
+                    "en" if other else "",
+                    "TRADING_OR_OPERATING_NAME" if other else "",
+                    "1 Example Street",
+                    "Example City",
+                    country,
+                    "Example City",
+                    country,
+                    country,
+                    "GENERAL",
+                    "ACTIVE",
+                    "2015-01-01T00:00:00Z",
+                    "ISSUED",
+                ]
+            )
+            records.append((lei, name, country))
+    return records
+
+
+def write_isin_mapping(
+    path: Path, leis: list[tuple[str, str, str]], *, per_lei: int = 2, seed: int = 8
+) -> list[tuple[str, str]]:
+    """GLEIF's ISIN-to-LEI file layout for the given entities. Returns (lei, isin) pairs."""
+    rng = random.Random(seed)
+    pairs = []
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["LEI", "ISIN"])
+        for lei, _name, country in leis:
+            for _ in range(rng.randint(1, per_lei)):
+                isin = fictional_isin(rng, country)
+                writer.writerow([lei, isin])
+                pairs.append((lei, isin))
+    return pairs

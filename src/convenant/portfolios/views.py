@@ -1,0 +1,96 @@
+"""Pages of the issuer register. Reads through visible_to; writes through portfolios.actions."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from convenant.core import access
+from convenant.core.errors import ActionError
+from convenant.core.http import AuthenticatedHttpRequest
+from convenant.portfolios import actions
+from convenant.portfolios.identifiers import country_code
+from convenant.portfolios.models import Issuer, IssuerAlias, IssuerIdentifier
+from convenant.portfolios.names import normalize_name
+
+
+@login_required
+def issuer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    issuers = Issuer.objects.visible_to(request.user).current()
+    q = request.GET.get("q", "").strip()[:200]
+    country = country_code(request.GET.get("country", "")) or ""
+    if q:
+        text = q.upper()
+        issuers = issuers.filter(
+            Q(normalized_name__startswith=normalize_name(q))
+            | Q(lei=text)
+            | Q(identifiers__value=text)
+            | Q(legal_name__icontains=q)
+        ).distinct()
+    if country:
+        issuers = issuers.filter(country_of_incorporation=country)
+    page = Paginator(issuers.order_by("legal_name", "pk"), 50).get_page(request.GET.get("page"))
+    return render(
+        request, "portfolios/issuer_list.html", {"page": page, "q": q, "country": country}
+    )
+
+
+@login_required
+def issuer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    issuer = access.get_visible_or_404(Issuer.objects.select_related("parent"), request.user, pk=pk)
+    if issuer.merged_into_id is not None:  # a merged duplicate redirects to the survivor
+        return redirect("issuer_detail", pk=issuer.resolved().pk)
+    return render(
+        request,
+        "portfolios/issuer_detail.html",
+        {
+            "issuer": issuer,
+            "isins": IssuerIdentifier.objects.visible_to(request.user).filter(issuer=issuer),
+            "aliases": IssuerAlias.objects.visible_to(request.user).filter(issuer=issuer),
+            "subsidiaries": Issuer.objects.visible_to(request.user).current().filter(parent=issuer),
+            "merged_from": Issuer.objects.visible_to(request.user).filter(merged_into=issuer),
+            "can_merge": access.can_administer_covenant(access.actor_for(request.user)),
+        },
+    )
+
+
+class MergeForm(forms.Form):
+    duplicate = forms.IntegerField(
+        label=gettext_lazy("Number of the duplicate issuer"),
+        help_text=gettext_lazy("The duplicate's identifiers and names will lead to this issuer."),
+    )
+
+
+@login_required
+def issuer_merge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    survivor = access.get_visible_or_404(Issuer, request.user, pk=pk)
+    access.require(access.can_administer_covenant(access.actor_for(request.user)))
+    form = MergeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        duplicate = (
+            Issuer.objects.visible_to(request.user)
+            .filter(pk=form.cleaned_data["duplicate"])
+            .first()
+        )
+        if duplicate is None:
+            form.add_error("duplicate", _("There is no issuer with this number."))
+        else:
+            try:
+                actions.merge_issuers(by=request.user, duplicate=duplicate, into=survivor)
+            except ActionError as error:
+                form.add_error(None, error.messages[0])
+            else:
+                messages.success(
+                    request,
+                    _("%(duplicate)s was merged into %(issuer)s.")
+                    % {"duplicate": duplicate, "issuer": survivor},
+                )
+                return redirect(survivor)
+    return render(request, "portfolios/issuer_merge.html", {"form": form, "issuer": survivor})
