@@ -20,7 +20,8 @@ def register() -> None:
         search.SearchTarget(
             model=Issuer,
             label=_("Issuers"),
-            title_fields=("legal_name", "lei", "ticker"),
+            title_fields=("legal_name",),
+            vector_field="search_vector",
             describe=lambda i: " · ".join(x for x in (i.country_name, i.sector_name, i.lei) if x),
         ),
     )

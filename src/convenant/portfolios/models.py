@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -86,6 +89,13 @@ class Issuer(TimeStampedModel):
     proposed_by_party = models.ForeignKey(
         "parties.Party", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Kept by PostgreSQL itself, GIN-indexed: global search over millions of GLEIF entities.
+    search_vector = models.GeneratedField(
+        expression=SearchVector("legal_name", "ticker", "lei", config="dutch", weight="A")
+        + SearchVector("legal_name", "ticker", "lei", config="english", weight="A"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     objects = IssuerQuerySet.as_manager()
 
@@ -93,7 +103,12 @@ class Issuer(TimeStampedModel):
         verbose_name = _("issuer")
         verbose_name_plural = _("issuers")
         ordering = ["legal_name"]
-        indexes = [models.Index(fields=["country_of_incorporation", "normalized_name"])]
+        indexes = [
+            models.Index(fields=["country_of_incorporation", "normalized_name"]),
+            GinIndex(fields=["search_vector"], name="issuer_search_vector"),
+            # icontains on the name (the search box's substring match) uses this index.
+            GinIndex(OpClass(Upper("legal_name"), name="gin_trgm_ops"), name="issuer_name_trgm"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(merged_into=models.F("pk")), name="issuer_not_merged_into_itself"
