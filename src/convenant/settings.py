@@ -185,6 +185,12 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"] if not env_bool("SECURE_HSTS_PRELOAD"
 
 NINJA_PAGINATION_PER_PAGE = 100
 
+# Holdings files: limits that keep a mistaken or hostile upload from exhausting the server.
+HOLDINGS_MAX_BYTES = env_int("HOLDINGS_MAX_BYTES", 200 * 1024 * 1024)
+HOLDINGS_MAX_ROWS = env_int("HOLDINGS_MAX_ROWS", 2_000_000)
+HOLDINGS_MAX_CELLS = env_int("HOLDINGS_MAX_CELLS", 40_000_000)
+HOLDINGS_MAX_ZIP_RATIO = env_int("HOLDINGS_MAX_ZIP_RATIO", 100)
+
 # Matching holdings to issuers: fuzzy name matches at or above AUTO are accepted, between
 # REVIEW and AUTO a person confirms them, below REVIEW a new issuer is proposed.
 MATCH_AUTO_THRESHOLD = env_int("MATCH_AUTO_THRESHOLD", 92)

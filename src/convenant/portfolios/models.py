@@ -231,3 +231,159 @@ class IssuerAlias(TimeStampedModel):
 
         self.normalized_name = normalize_name(self.name)
         super().save(*args, **kwargs)
+
+
+# --- Holdings ------------------------------------------------------------------------------
+
+
+class ExchangeRateQuerySet(models.QuerySet["ExchangeRate"]):
+    def visible_to(self, user: Any) -> ExchangeRateQuerySet:
+        """Exchange rates are reference data for everyone signed in."""
+        return self.all() if access.actor_for(user).is_authenticated else self.none()
+
+
+class ExchangeRate(TimeStampedModel):
+    """How many units of a currency one euro buys on a date (as the ECB publishes them).
+    Kept by the secretariat; an import needs the rate of its as-of date for every currency
+    in the file, and a missing rate is an error, never a guess."""
+
+    currency = models.CharField(_("currency"), max_length=3)
+    date = models.DateField(_("date"))
+    units_per_eur = models.DecimalField(_("units per euro"), max_digits=18, decimal_places=8)
+
+    objects = ExchangeRateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        ordering = ["-date", "currency"]
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "date"], name="rate_once_per_day"),
+            models.CheckConstraint(condition=Q(units_per_eur__gt=0), name="rate_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"1 EUR = {self.units_per_eur} {self.currency} ({self.date})"
+
+
+class SnapshotQuerySet(models.QuerySet["Snapshot"]):
+    def visible_to(self, user: Any) -> SnapshotQuerySet:
+        """A fund's holdings are that fund's: its members see them, nobody else. Not even the
+        secretariat reads positions; it sees covenant-wide aggregates only (DESIGN §5)."""
+        return self.filter(access.member_of_q(access.actor_for(user), "fund"))
+
+    def editable_by(self, user: Any) -> SnapshotQuerySet:
+        return self.filter(access.member_of_q(access.actor_for(user), "fund", access.Role.EDITOR))
+
+
+class Snapshot(TimeStampedModel):
+    """A fund's holdings on one date. Importing the same (fund, date) again replaces it in one
+    transaction; snapshots of other dates stay as history."""
+
+    fund = models.ForeignKey("parties.Party", on_delete=models.PROTECT, related_name="snapshots")
+    as_of = models.DateField(_("as of"))
+    source_name = models.CharField(_("file"), max_length=255, blank=True)
+    imported_by = models.ForeignKey(
+        "core.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    positions_count = models.PositiveIntegerField(_("positions"), default=0)
+    total_value_eur = models.DecimalField(
+        _("total value (EUR)"), max_digits=20, decimal_places=2, default=0
+    )
+    matched_value_eur = models.DecimalField(
+        _("value with a confirmed issuer (EUR)"), max_digits=20, decimal_places=2, default=0
+    )
+
+    objects = SnapshotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("holdings snapshot")
+        verbose_name_plural = _("holdings snapshots")
+        ordering = ["fund", "-as_of"]
+        constraints = [
+            models.UniqueConstraint(fields=["fund", "as_of"], name="snapshot_once_per_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fund} – {self.as_of}"
+
+    @property
+    def coverage(self) -> float:
+        """Share of the snapshot's value held in issuers that are matched for certain."""
+        if not self.total_value_eur:
+            return 0.0
+        return float(self.matched_value_eur / self.total_value_eur)
+
+
+class Position(models.Model):
+    """One row of a holdings file, as read, with its value in EUR and how it was matched to
+    an issuer. Written in bulk with COPY; never edited row by row except by review."""
+
+    class Status(models.TextChoices):
+        MATCHED = "matched", _("Matched")
+        REVIEW = "review", _("Needs review")
+        NEW = "new", _("New issuer proposed")
+
+    # Indexed by (snapshot, status) below; a second index on snapshot alone would only slow
+    # the bulk load down.
+    snapshot = models.ForeignKey(
+        Snapshot, on_delete=models.CASCADE, related_name="positions", db_index=False
+    )
+    row = models.PositiveIntegerField(_("row"))
+    issuer = models.ForeignKey(
+        Issuer, null=True, blank=True, on_delete=models.PROTECT, related_name="positions"
+    )
+    name = models.CharField(_("name in the file"), max_length=300, blank=True)
+    isin = models.CharField(_("ISIN in the file"), max_length=12, blank=True)
+    lei = models.CharField(_("LEI in the file"), max_length=20, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    sector = models.CharField(_("sector in the file"), max_length=160, blank=True)
+    currency = models.CharField(_("currency"), max_length=3)
+    market_value = models.DecimalField(_("market value"), max_digits=20, decimal_places=2)
+    value_eur = models.DecimalField(_("value (EUR)"), max_digits=20, decimal_places=2)
+    quantity = models.DecimalField(
+        _("shares or nominal"), max_digits=22, decimal_places=4, null=True, blank=True
+    )
+    ownership_pct = models.DecimalField(
+        _("ownership %"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    voting_pct = models.DecimalField(
+        _("voting %"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    status = models.CharField(_("match"), max_length=10, choices=Status.choices)
+    match_method = models.CharField(_("matched by"), max_length=20)
+    match_confidence = models.DecimalField(_("confidence"), max_digits=4, decimal_places=1)
+
+    class Meta:
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        ordering = ["snapshot", "row"]
+        indexes = [models.Index(fields=["snapshot", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.name or self.isin} ({self.value_eur} EUR)"
+
+
+class ColumnMappingQuerySet(models.QuerySet["ColumnMapping"]):
+    def visible_to(self, user: Any) -> ColumnMappingQuerySet:
+        return self.filter(access.member_of_q(access.actor_for(user), "fund"))
+
+
+class ColumnMapping(TimeStampedModel):
+    """A column heading in a fund's files and the field it holds, remembered for the next
+    import of that fund."""
+
+    fund = models.ForeignKey("parties.Party", on_delete=models.CASCADE, related_name="+")
+    heading = models.CharField(_("column heading"), max_length=200)
+    field = models.CharField(_("field"), max_length=40)
+
+    objects = ColumnMappingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["fund", "heading"]
+        constraints = [
+            models.UniqueConstraint(fields=["fund", "heading"], name="mapping_once_per_heading"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.heading} → {self.field}"

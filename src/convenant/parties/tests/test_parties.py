@@ -26,7 +26,7 @@ def create(world: World, **overrides: object) -> Party:
         "invested_assets_eur": 1_000_000,
     }
     fields.update(overrides)
-    return actions.create_party(**fields)  # type: ignore[arg-type]
+    return actions.create_party(**fields)
 
 
 def test_secretariat_registers_a_party_with_an_audit_event(world: World) -> None:

@@ -1,0 +1,164 @@
+"""Holdings import at scale: a realistic file of 1,000,000 rows (positions of 80 fictional
+funds in 20,000 repeated issuers, semicolon-separated with decimal commas, a few percent of
+rows without an ISIN and with messy names) imported through the CLI
+(`convenant import_holdings`, in a child process so its peak memory is its own), and the same
+file loaded with `psql \\copy` into a bare table in the same run.
+
+Targets on the 2-core machine: ratio to \\copy at most 3, peak memory at most 1.5 GB.
+Run by `make bench` (which starts a throwaway PostgreSQL and migrates it).
+"""
+
+import datetime
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "convenant.settings_test")
+django.setup()
+
+from django.db import connection  # noqa: E402
+
+from convenant.core.access import Role  # noqa: E402
+from convenant.core.models import User  # noqa: E402
+from convenant.parties.models import Covenant, Membership, Party  # noqa: E402
+from convenant.portfolios import gleif, testing  # noqa: E402
+from convenant.portfolios.models import ExchangeRate  # noqa: E402
+
+ROWS = int(os.environ.get("BENCH_HOLDINGS_ROWS", 1_000_000))
+ISSUERS = 20_000
+FUNDS = 80
+AS_OF = datetime.date(2024, 12, 31)
+CURRENCIES = {"EUR": 1, "USD": 1.04, "GBP": 0.83, "JPY": 163.1, "CHF": 0.94}
+
+
+def setup_register(folder: Path) -> list[tuple[str, str, str]]:
+    records = testing.write_golden_copy(folder / "lei.csv", ISSUERS, seed=31)
+    pairs = testing.write_isin_mapping(folder / "isin.csv", records, per_lei=1, seed=32)
+    gleif.load_lei_records(folder / "lei.csv")
+    gleif.load_isin_mapping(folder / "isin.csv")
+    isin_of = dict(pairs)
+    return [(isin_of[lei], name, country) for lei, name, country in records]
+
+
+def setup_fund() -> Party:
+    covenant, _ = Covenant.objects.get_or_create(
+        slug="bench",
+        defaults={
+            "name": "Bench",
+            "short_name": "B",
+            "start_date": datetime.date(2019, 1, 1),
+            "end_date": datetime.date(2030, 12, 31),
+        },
+    )
+    fund, _ = Party.objects.get_or_create(
+        code="BENCH",
+        defaults={
+            "covenant": covenant,
+            "slug": "bench-fund",
+            "name": "Bench fund",
+            "type": Party.Type.PENSION_FUND,
+            "joined_on": datetime.date(2019, 1, 1),
+        },
+    )
+    user, _ = User.objects.get_or_create(email="bench@example.org", defaults={"full_name": "Bench"})
+    Membership.objects.get_or_create(user=user, party=fund, defaults={"role": Role.EDITOR})
+    for currency, rate in CURRENCIES.items():
+        if currency != "EUR":
+            ExchangeRate.objects.update_or_create(
+                currency=currency, date=AS_OF, defaults={"units_per_eur": rate}
+            )
+    return fund
+
+
+def write_file(path: Path, universe: list[tuple[str, str, str]]) -> None:
+    rng = random.Random(3)
+    weights = [1 / (i + 1) ** 0.8 for i in range(len(universe))]
+    picks = rng.choices(range(len(universe)), weights=weights, k=ROWS)
+    currencies = list(CURRENCIES)
+    with path.open("w", encoding="utf-8") as out:
+        out.write("Posities per fonds (fictief)\n\n")
+        out.write("Fonds;ISIN;Naam;Land;Sector;Marktwaarde;Valuta;Aantal\n")
+        for n, pick in enumerate(picks):
+            isin, name, country = universe[pick]
+            if rng.random() < 0.04:  # no ISIN, name as custodians write it
+                isin, name = "", name.upper()[: rng.randint(14, 28)]
+            value = f"{rng.uniform(1_000, 5_000_000):,.2f}".replace(",", "X").replace(".", ",")
+            value = value.replace("X", ".")
+            out.write(
+                f"PF{n % FUNDS:02d};{isin};{name};{country};;{value};"
+                f"{rng.choice(currencies)};{rng.randint(1, 100_000)}\n"
+            )
+        out.write(
+            "\nBron: fictieve bewaarder. Aan dit overzicht kunnen geen rechten worden ontleend.\n"
+        )
+
+
+def copy_baseline(path: Path) -> float:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DROP TABLE IF EXISTS bench_bare; CREATE TABLE bench_bare (fund text, "
+            "isin text, name text, country text, sector text, value text, "
+            "currency text, quantity text)"
+        )
+    # The bare file: the same rows, without the title and the note, as \copy needs it.
+    bare = path.with_suffix(".bare.csv")
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    bare.write_text("".join(lines[2:-2]), encoding="utf-8")
+    psql = shutil.which("psql") or "psql"
+    start = time.perf_counter()
+    subprocess.run(
+        [
+            psql,
+            os.environ["DATABASE_URL"],
+            "-q",
+            "-c",
+            f"\\copy bench_bare FROM '{bare}' WITH (FORMAT csv, DELIMITER ';', HEADER)",
+        ],
+        check=True,
+    )
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        universe = setup_register(folder)
+        setup_fund()
+        path = folder / "holdings.csv"
+        write_file(path, universe)
+        connection.close()
+        start = time.perf_counter()
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "convenant.manage",
+                "import_holdings",
+                str(path),
+                "--fund",
+                "BENCH",
+                "--as-of",
+                AS_OF.isoformat(),
+            ],
+            check=True,
+        )
+        import_s = time.perf_counter() - start
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        copy_s = copy_baseline(path)
+    print(f"holdings-import-rows = {ROWS} rows")
+    print(f"holdings-import-time = {import_s:.1f} s")
+    print(f"holdings-copy-baseline-time = {copy_s:.1f} s")
+    print(f"holdings-import-ratio-to-copy = {import_s / copy_s:.2f} x")
+    print(f"holdings-import-peak-memory = {peak_mb:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Reading, checking and importing holdings files."""

@@ -1,0 +1,332 @@
+"""The holdings import: file → checked rows → issuers matched → one snapshot, written with
+COPY in one transaction. Used by the CLI, the API and the upload page alike."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from convenant.core import access
+from convenant.core.access import Role
+from convenant.core.audit import record_event
+from convenant.core.errors import ActionError
+from convenant.core.models import User
+from convenant.parties.models import Party
+from convenant.portfolios.holdings.clean import clean_rows
+from convenant.portfolios.holdings.columns import FIELDS, missing_fields, recognise
+from convenant.portfolios.holdings.read import RawTable, read_table
+from convenant.portfolios.matching import Decision, Matcher, Method, Query
+from convenant.portfolios.models import ColumnMapping, ExchangeRate, Issuer, Position, Snapshot
+from convenant.portfolios.names import normalize_name
+
+Progress = Callable[[str, float], None]  # (stage, share done 0..1)
+COPY_CHUNK = 8 * 1024 * 1024
+POSITION_COLUMNS = [
+    "snapshot_id",
+    "row",
+    "issuer_id",
+    "name",
+    "isin",
+    "lei",
+    "country",
+    "sector",
+    "currency",
+    "market_value",
+    "value_eur",
+    "quantity",
+    "ownership_pct",
+    "voting_pct",
+    "status",
+    "match_method",
+    "match_confidence",
+]
+STATUS = {
+    Decision.MATCHED: Position.Status.MATCHED,
+    Decision.REVIEW: Position.Status.REVIEW,
+    Decision.NEW: Position.Status.NEW,
+}
+
+
+class ColumnsNeeded(ActionError):
+    """The file's columns are not all recognised: the person maps them (and we remember)."""
+
+    def __init__(self, headings: list[str], mapping: dict[str, str], missing: list[str]) -> None:
+        labels = ", ".join(str(FIELDS[f][0]) for f in missing)
+        super().__init__(
+            _("Some columns were not recognised. Say which column holds: %(fields)s.")
+            % {"fields": labels},
+            code="columns",
+        )
+        self.headings, self.mapping, self.missing = headings, mapping, missing
+
+
+class RowsRejected(ActionError):
+    """Some rows cannot be read and the person did not choose to import only the valid ones."""
+
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__(
+            _(
+                "%(bad)s of %(total)s rows cannot be read, so nothing was imported. Correct the "
+                "file, or choose to import the %(good)s valid rows."
+            )
+            % {
+                "bad": report.rejected,
+                "total": report.rows_read,
+                "good": report.rows_read - report.rejected,
+            },
+            code="rows",
+        )
+        self.report = report
+
+
+@dataclass
+class ImportReport:
+    rows_read: int = 0
+    imported: int = 0
+    matched: int = 0
+    review: int = 0
+    new: int = 0
+    rejected: int = 0
+    errors: list[tuple[int, str, str]] = field(default_factory=list)
+    snapshot_id: int | None = None
+    rejected_csv: bytes = b""
+    mapping: dict[str, str] = field(default_factory=dict)
+
+
+def _rates(on: datetime.date) -> dict[str, Decimal]:
+    rates = dict(ExchangeRate.objects.filter(date=on).values_list("currency", "units_per_eur"))
+    rates["EUR"] = Decimal(1)
+    return rates
+
+
+def _check_request(by: User, fund: Party, as_of: datetime.date) -> None:
+    actor = access.actor_for(by, fresh=True)
+    access.require(actor.has_role(fund.pk, Role.EDITOR))
+    if not fund.is_fund:
+        raise ActionError(_("Only pension funds import holdings."), code="not_a_fund")
+    if as_of > timezone.localdate():
+        raise ActionError(
+            _("The as-of date %(date)s lies in the future.") % {"date": as_of.isoformat()},
+            field="as_of",
+        )
+
+
+def read_and_map(
+    path: Path, filename: str, fund: Party, overrides: dict[str, str] | None = None
+) -> tuple[RawTable, dict[str, str]]:
+    """Read the file and decide its columns: the fund's remembered headings, the usual
+    names, then what the person chose (``overrides``: heading → field, "" to ignore)."""
+    table = read_table(path, filename)
+    remembered = dict(ColumnMapping.objects.filter(fund=fund).values_list("heading", "field"))
+    mapping = recognise(table.headings, remembered)
+    for heading, chosen in (overrides or {}).items():
+        if heading not in table.headings:
+            raise ActionError(_("The file has no column “%(heading)s”.") % {"heading": heading})
+        mapping = {h: f for h, f in mapping.items() if f != chosen and h != heading}
+        if chosen:
+            if chosen not in FIELDS:
+                raise ActionError(
+                    _("“%(field)s” is not a field of a holdings file.") % {"field": chosen}
+                )
+            mapping[heading] = chosen
+    missing = missing_fields(mapping)
+    if missing:
+        raise ColumnsNeeded(table.headings, mapping, missing)
+    return table, mapping
+
+
+def _rejected_file(
+    table: RawTable, cleaned_errors: list[tuple[int, str, str]], rejected_lines: set[int]
+) -> bytes:
+    reasons: dict[int, list[str]] = {}
+    for line, column, reason in cleaned_errors:
+        reasons.setdefault(line, []).append(f"{column}: {reason}" if column else reason)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["line", *table.headings, "error"])
+    rows = table.frame.with_row_index("i").filter(
+        (pl.col("i") + table.first_line).is_in(sorted(rejected_lines))
+    )
+    for row in rows.iter_rows():
+        line = row[0] + table.first_line
+        writer.writerow([line, *[c or "" for c in row[1:]], "; ".join(reasons.get(line, []))])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _match(rows: pl.DataFrame, by: User, fund: Party) -> pl.DataFrame:
+    """Match each distinct (isin, lei, name, country) once; propose issuers for the names
+    found nowhere; return the rows with issuer_id, status, method and confidence."""
+    keys = ["isin", "lei", "name", "country"]
+    distinct = rows.select(keys).unique(maintain_order=True)
+    queries = [
+        Query(key=i, isin=isin, lei=lei, name=name, country=country)
+        for i, (isin, lei, name, country) in enumerate(distinct.iter_rows())
+    ]
+    results = Matcher(Issuer.objects.visible_to(by)).match(queries)
+    proposals: dict[tuple[str, str], Issuer] = {}
+    for query, result in zip(queries, results, strict=True):
+        if result.decision == Decision.NEW and query.name:
+            key = (normalize_name(query.name), query.country)
+            proposals.setdefault(
+                key,
+                Issuer(
+                    legal_name=query.name[:300],
+                    country_of_incorporation=query.country,
+                    source=Issuer.Source.HOLDINGS,
+                    proposed_by_party=fund,
+                ),
+            )
+    for issuer in proposals.values():
+        issuer.normalized_name = normalize_name(issuer.legal_name)
+    Issuer.objects.bulk_create(proposals.values(), batch_size=5000)
+    issuer_ids, statuses, methods, confidences = [], [], [], []
+    for query, result in zip(queries, results, strict=True):
+        issuer_id, decision = result.issuer_id, result.decision
+        if decision == Decision.NEW:
+            proposal = (
+                proposals.get((normalize_name(query.name), query.country)) if query.name else None
+            )
+            issuer_id = proposal.pk if proposal else None
+            decision = Decision.NEW if proposal else Decision.REVIEW
+        issuer_ids.append(issuer_id)
+        statuses.append(str(STATUS[decision]))
+        methods.append(str(result.method if result.method != Method.NONE else "none"))
+        confidences.append(result.confidence)
+    matched = distinct.with_columns(
+        pl.Series("issuer_id", issuer_ids, dtype=pl.Int64),
+        pl.Series("status", statuses, dtype=pl.Utf8),
+        pl.Series("match_method", methods, dtype=pl.Utf8),
+        pl.Series("match_confidence", confidences, dtype=pl.Float64),
+    )
+    return rows.join(matched, on=keys, how="left", nulls_equal=True)
+
+
+def _copy_positions(snapshot_id: int, rows: pl.DataFrame) -> None:
+    out = rows.select(
+        pl.lit(snapshot_id).alias("snapshot_id"),
+        pl.col("line").alias("row"),
+        pl.col("issuer_id"),
+        *(
+            pl.col(c).fill_null("").str.slice(0, 300 if c in {"name"} else 160).alias(c)
+            for c in ("name", "isin", "lei", "country", "sector", "currency")
+        ),
+        pl.col("market_value"),
+        pl.col("value_eur"),
+        pl.col("quantity"),
+        pl.col("ownership_pct"),
+        pl.col("voting_pct"),
+        pl.col("status"),
+        pl.col("match_method"),
+        pl.col("match_confidence"),
+    )
+    buffer = io.BytesIO()
+    out.write_csv(
+        buffer, include_header=False, quote_style="non_numeric", null_value="", float_precision=6
+    )
+    data = buffer.getbuffer()
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(
+            f"COPY portfolios_position ({', '.join(POSITION_COLUMNS)}) FROM STDIN WITH (FORMAT csv)"
+        ) as copy,
+    ):
+        for start in range(0, len(data), COPY_CHUNK):
+            copy.write(data[start : start + COPY_CHUNK])
+
+
+def import_holdings(
+    *,
+    by: User,
+    fund: Party,
+    as_of: datetime.date,
+    path: Path,
+    filename: str,
+    columns: dict[str, str] | None = None,
+    import_valid_rows: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import a fund's holdings for a date. With errors in some rows nothing is imported
+    (RowsRejected) unless ``import_valid_rows``; then the report carries the rejected rows as
+    a CSV with an error column. Importing the same (fund, date) again replaces the snapshot."""
+    tick = progress or (lambda stage, share: None)
+    _check_request(by, fund, as_of)
+    tick("read", 0.0)
+    table, mapping = read_and_map(path, filename, fund, columns)
+    tick("check", 0.2)
+    cleaned = clean_rows(
+        table,
+        mapping,
+        rates=_rates(as_of),
+        as_of=as_of,
+        decimal_comma_default=table.decimal_comma_default,
+    )
+    report = ImportReport(
+        rows_read=table.frame.height,
+        rejected=len(cleaned.rejected_lines),
+        errors=cleaned.errors,
+        mapping=mapping,
+    )
+    if report.rejected and not import_valid_rows:
+        raise RowsRejected(report)
+    if report.rejected:
+        report.rejected_csv = _rejected_file(table, cleaned.errors, cleaned.rejected_lines)
+    if cleaned.rows.height == 0:
+        raise ActionError(_("No row of the file can be imported."), code="rows")
+    with transaction.atomic(durable=True):
+        tick("match", 0.4)
+        rows = _match(cleaned.rows, by, fund)
+        tick("write", 0.7)
+        old = Snapshot.objects.select_for_update().filter(fund=fund, as_of=as_of).first()
+        if old is not None:  # replace: positions first, in SQL (a million rows, no ORM)
+            with connection.cursor() as cursor:
+                cursor.execute("DELETE FROM portfolios_position WHERE snapshot_id = %s", [old.pk])
+            old.delete()
+        counts = rows.group_by("status").agg(pl.len(), pl.col("value_eur").sum())
+        by_status = {s: (n, v) for s, n, v in counts.iter_rows()}
+        snapshot = Snapshot.objects.create(
+            fund=fund,
+            as_of=as_of,
+            source_name=filename[:255],
+            imported_by=by,
+            positions_count=rows.height,
+            total_value_eur=Decimal(str(round(rows["value_eur"].sum(), 2))),
+            matched_value_eur=Decimal(str(round(by_status.get("matched", (0, 0.0))[1] or 0, 2))),
+        )
+        _copy_positions(snapshot.pk, rows)
+        for heading, chosen in mapping.items():
+            ColumnMapping.objects.update_or_create(
+                fund=fund, heading=heading, defaults={"field": chosen}
+            )
+        report.imported = rows.height
+        report.matched = by_status.get("matched", (0, 0))[0]
+        report.review = by_status.get("review", (0, 0))[0]
+        report.new = by_status.get("new", (0, 0))[0]
+        report.snapshot_id = snapshot.pk
+        record_event(
+            actor=by,
+            verb="portfolios.import_holdings",
+            obj=snapshot,
+            party_id=fund.pk,
+            before={"replaced": old is not None},
+            after={
+                "file": filename,
+                "rows": report.rows_read,
+                "imported": report.imported,
+                "rejected": report.rejected,
+                "matched": report.matched,
+                "review": report.review,
+                "new": report.new,
+            },
+        )
+    tick("done", 1.0)
+    return report

@@ -1,0 +1,283 @@
+"""Importing holdings files: formats, columns, matching, snapshots, and every bad input with
+its clear error and an unchanged database."""
+
+import datetime
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from openpyxl import Workbook
+
+from convenant.core.errors import ActionError
+from convenant.core.models import AuditEvent
+from convenant.core.testing import World
+from convenant.portfolios import testing
+from convenant.portfolios.holdings.importer import (
+    ColumnsNeeded,
+    ImportReport,
+    RowsRejected,
+    import_holdings,
+)
+from convenant.portfolios.models import (
+    ColumnMapping,
+    ExchangeRate,
+    Issuer,
+    IssuerIdentifier,
+    Position,
+    Snapshot,
+)
+
+AS_OF = datetime.date(2024, 12, 31)
+CSV_NL = (
+    "Beleggingen Pensioenfonds Alfa (fictief)\n"
+    "Peildatum: 31-12-2024\n"
+    "\n"
+    "ISIN;Naam;Land;Marktwaarde;Valuta;Aantal\n"
+    "NL0010273215;ASML HOLDING NV;Nederland;1.234.567,89;EUR;1.000\n"
+    "US0378331005;APPLE INC;Verenigde Staten;1.040,00;USD;20\n"
+    ";KONINKLIJKE AHOLD DELH;NL;500,5;EUR;\n"
+    "\n"
+    "Bron: bewaarder. Aan dit overzicht kunnen geen rechten worden ontleend.\n"
+)
+
+
+@pytest.fixture
+def setup(world: World) -> World:
+    ExchangeRate.objects.create(currency="USD", date=AS_OF, units_per_eur=Decimal("1.04"))
+    ExchangeRate.objects.create(
+        currency="USD", date=datetime.date(2024, 6, 30), units_per_eur=Decimal("1.07")
+    )
+    asml = Issuer.objects.create(
+        legal_name="ASML Holding N.V.", country_of_incorporation="NL", source=Issuer.Source.GLEIF
+    )
+    IssuerIdentifier.objects.create(issuer=asml, scheme="isin", value="NL0010273215")
+    apple = Issuer.objects.create(
+        legal_name="Apple Inc.", country_of_incorporation="US", source=Issuer.Source.GLEIF
+    )
+    IssuerIdentifier.objects.create(issuer=apple, scheme="isin", value="US0378331005")
+    Issuer.objects.create(
+        legal_name="Koninklijke Ahold Delhaize N.V.",
+        country_of_incorporation="NL",
+        source=Issuer.Source.GLEIF,
+    )
+    world.extra.update(asml=asml, apple=apple)
+    return world
+
+
+def run(world: World, path: Path, actor: str = "fund_editor", **kw: Any) -> ImportReport:
+    kw.setdefault("fund", world.fund)
+    kw.setdefault("as_of", AS_OF)
+    kw.setdefault("filename", path.name)
+    return import_holdings(by=world.users[actor], path=path, **kw)
+
+
+def state() -> tuple[int, int, int, int, int]:
+    return (
+        Snapshot.objects.count(),
+        Position.objects.count(),
+        Issuer.objects.count(),
+        ColumnMapping.objects.count(),
+        AuditEvent.objects.count(),
+    )
+
+
+def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_dutch_csv_with_title_notes_and_decimal_commas(setup: World, tmp_path: Path) -> None:
+    report = run(setup, write(tmp_path, "posities.csv", CSV_NL))
+    assert (report.rows_read, report.imported, report.rejected) == (3, 3, 0)
+    snapshot = Snapshot.objects.get(pk=report.snapshot_id)
+    positions = {p.row: p for p in snapshot.positions.all()}
+    assert positions[5].issuer == setup.extra["asml"] and positions[5].match_method == "isin"
+    assert positions[5].market_value == Decimal("1234567.89")
+    assert positions[6].value_eur == Decimal("1000.00")  # 1,040 USD at 1.04 per euro
+    assert positions[7].match_method == "fuzzy" and positions[7].status == "matched"
+    assert snapshot.total_value_eur == Decimal("1235068.39") + Decimal("1000.00")
+    assert snapshot.coverage == 1.0
+    assert (
+        dict(ColumnMapping.objects.filter(fund=setup.fund).values_list("heading", "field"))[
+            "Marktwaarde"
+        ]
+        == "market_value"
+    )
+    assert AuditEvent.objects.filter(verb="portfolios.import_holdings").count() == 1
+
+
+def test_comma_csv_with_bom_thousands_and_value_in_eur_heading(
+    setup: World, tmp_path: Path
+) -> None:
+    text = (
+        "\ufeffISIN,Issuer Name,Country,Market Value (EUR),Shares\n"
+        'NL0010273215,ASML Holding,NL,"1,234,567.89","1,000"\n'
+    )
+    report = run(setup, write(tmp_path, "holdings.csv", text))
+    position = Position.objects.get(snapshot_id=report.snapshot_id)
+    assert position.market_value == Decimal("1234567.89") and position.currency == "EUR"
+    assert position.quantity == Decimal("1000")
+
+
+def test_latin1_file_without_isins_proposes_new_issuers(setup: World, tmp_path: Path) -> None:
+    text = "Naam;Land;Waarde;Valuta\nSociété Fictive Générale SA;Frankrijk;10,5;EUR\n"
+    report = run(setup, write(tmp_path, "latin1.csv", text, encoding="latin-1"))
+    position = Position.objects.get(snapshot_id=report.snapshot_id)
+    assert position.name == "Société Fictive Générale SA" and position.country == "FR"
+    assert position.status == "new" and position.issuer is not None
+    assert position.issuer.proposed_by_party == setup.fund
+
+
+def test_xlsx_and_ods(setup: World, tmp_path: Path) -> None:
+    rows = [
+        ["Portefeuille (fictief)"],
+        [],
+        ["ISIN", "Naam", "Marktwaarde", "Valuta"],
+        ["NL0010273215", "ASML", 1234.5, "EUR"],
+        ["US0378331005", "Apple", 104, "USD"],
+    ]
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(tmp_path / "posities.xlsx")
+    testing.write_ods(tmp_path / "posities.ods", rows)
+    for name in ("posities.xlsx", "posities.ods"):
+        report = run(setup, tmp_path / name)
+        values = sorted(
+            Position.objects.filter(snapshot_id=report.snapshot_id).values_list(
+                "value_eur", flat=True
+            )
+        )
+        assert values == [Decimal("100.00"), Decimal("1234.50")], name
+
+
+def test_unrecognised_columns_are_asked_for_and_remembered(setup: World, tmp_path: Path) -> None:
+    path = write(tmp_path, "odd.csv", "Code;Omschr;Bedrag x1000;Munt\nNL0010273215;ASML;5;EUR\n")
+    before = state()
+    with pytest.raises(ColumnsNeeded) as asked:
+        run(setup, path)
+    assert "Market value" in asked.value.messages[0] and asked.value.headings[2] == "Bedrag x1000"
+    assert state() == before
+    run(setup, path, columns={"Code": "isin", "Bedrag x1000": "market_value"})
+    again = run(setup, path, as_of=datetime.date(2024, 6, 30))  # remembered for this fund
+    assert again.imported == 1
+
+
+def test_reimport_replaces_the_snapshot_and_keeps_other_dates(setup: World, tmp_path: Path) -> None:
+    path = write(tmp_path, "posities.csv", CSV_NL)
+    first = run(setup, path)
+    run(setup, path, as_of=datetime.date(2024, 6, 30))
+    second = run(setup, path)
+    assert not Snapshot.objects.filter(pk=first.snapshot_id).exists()
+    assert Snapshot.objects.filter(fund=setup.fund).count() == 2
+    assert Position.objects.filter(snapshot_id=second.snapshot_id).count() == 3
+
+
+BAD_FILES = [
+    ("empty.csv", b"", "empty"),
+    ("utf16.csv", "ISIN;Naam;Waarde\n".encode("utf-16"), "not a text"),
+    ("header-only.csv", b"ISIN;Naam;Marktwaarde;Valuta\n", "no rows"),
+    ("script.xlsx", b"#!/bin/sh\necho not a spreadsheet\n", "not a real XLSX"),
+    ("holdings.pdf", b"%PDF-1.4", "cannot be read"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "message"), BAD_FILES)
+def test_bad_files_are_refused_and_change_nothing(
+    setup: World, tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    before = state()
+    with pytest.raises(ActionError, match=message):
+        run(setup, path)
+    assert state() == before
+
+
+BAD_ROWS = [
+    (";;NL;100;EUR", "Naam", "no ISIN, LEI or name"),
+    ("NL0010273216;ASML;NL;100;EUR", "ISIN", "check digit"),
+    ("NL0010273215;ASML;NL;-100;EUR", "Marktwaarde", "negative value"),
+    ("NL0010273215;ASML;NL;honderd;EUR", "Marktwaarde", "not a number"),
+    ("NL0010273215;ASML;NL;;EUR", "Marktwaarde", "no market value"),
+    ("NL0010273215;ASML;Atlantis;100;EUR", "Land", "country not recognised"),
+    ("NL0010273215;ASML;NL;100;GBP", "Valuta", "no exchange rate"),
+    ("US0378331005;APPLE;US;100;USD", "Marktwaarde", "duplicate of an earlier row"),
+]
+
+
+@pytest.mark.parametrize(("row", "column", "reason"), BAD_ROWS)
+def test_bad_rows_are_reported_by_line_and_column_and_nothing_is_imported(
+    setup: World, tmp_path: Path, row: str, column: str, reason: str
+) -> None:
+    text = "ISIN;Naam;Land;Marktwaarde;Valuta\nUS0378331005;APPLE;US;100;USD\n" + row + "\n"
+    before = state()
+    with pytest.raises(RowsRejected) as rejected:
+        run(setup, write(tmp_path, "bad.csv", text))
+    assert state() == before
+    line, col, why = rejected.value.report.errors[0]
+    assert (line, col) == (3, column) and reason in why
+
+
+def test_valid_rows_can_be_imported_and_rejected_rows_downloaded(
+    setup: World, tmp_path: Path
+) -> None:
+    text = (
+        "ISIN;Naam;Land;Marktwaarde;Valuta\nUS0378331005;APPLE;US;100;USD\n"
+        "NL0010273216;ASML;NL;100;EUR\n"
+    )
+    report = run(setup, write(tmp_path, "half.csv", text), import_valid_rows=True)
+    assert (report.imported, report.rejected) == (1, 1)
+    rejected = report.rejected_csv.decode("utf-8-sig").splitlines()
+    assert rejected[0] == "line,ISIN,Naam,Land,Marktwaarde,Valuta,error"
+    assert rejected[1].startswith("3,NL0010273216,ASML") and "check digit" in rejected[1]
+
+
+def test_future_date_oversize_file_and_zip_bomb(
+    setup: World, tmp_path: Path, settings: Any
+) -> None:
+    path = write(tmp_path, "posities.csv", CSV_NL)
+    before = state()
+    with pytest.raises(ActionError, match="in the future"):
+        run(setup, path, as_of=datetime.date.today() + datetime.timedelta(days=1))
+    settings.HOLDINGS_MAX_BYTES = 100
+    with pytest.raises(ActionError, match="the limit is"):
+        run(setup, path)
+    settings.HOLDINGS_MAX_BYTES = 10_000_000
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * 50_000_000)
+    with pytest.raises(ActionError, match="unpacks to"):
+        run(setup, bomb)
+    settings.HOLDINGS_MAX_ROWS = 2
+    with pytest.raises(ActionError, match="rows; the limit is 2"):
+        run(setup, path)
+    assert state() == before
+
+
+def test_only_the_funds_editors_import(setup: World, tmp_path: Path) -> None:
+    path = write(tmp_path, "posities.csv", CSV_NL)
+    before = state()
+    for actor in ("fund_viewer", "other_fund", "secretariat", "union"):
+        with pytest.raises(PermissionDenied):
+            run(setup, path, actor=actor)
+    assert state() == before
+
+
+def test_snapshots_are_only_visible_to_the_funds_members(setup: World, tmp_path: Path) -> None:
+    run(setup, write(tmp_path, "posities.csv", CSV_NL))
+    visible = {a: Snapshot.objects.visible_to(u).count() for a, u in setup.users.items()}
+    assert visible == {
+        "fund_viewer": 1,
+        "fund_editor": 1,
+        "fund_admin": 1,
+        "other_fund": 0,
+        "union": 0,
+        "former": 0,
+        "secretariat": 0,
+        "monitoring": 0,
+    }
