@@ -15,6 +15,7 @@ issuers at once with ``rapidfuzz.process.cdist``.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ RESCORE_TOP = 5
 # A truncated name ("KONINKLIJKE AHOLD DELH") that is a prefix of this length or more of an
 # issuer's name counts as a near-certain match.
 MIN_PREFIX = 12
+PREFIX_SCORE = 95.0
 # Two different issuers closer than this go to review rather than being picked between.
 AMBIGUITY_MARGIN = 3.0
 
@@ -90,6 +92,7 @@ class Matcher:
             Issuer.objects.filter(merged_into__isnull=False).values_list("pk", "merged_into_id")
         )
         self._country_names: dict[str, tuple[list[int], list[str]]] = {}
+        self._sorted: dict[str, tuple[list[str], list[int]]] = {}
 
     def _resolve(self, issuer_id: int) -> int:
         seen = 0
@@ -208,7 +211,7 @@ class Matcher:
         ]
         scored = sorted(
             (
-                (max(fuzz.WRatio(text, name), 95.0 if prefixed == [pk] else 0.0), pk)
+                (max(fuzz.WRatio(text, name), PREFIX_SCORE if prefixed == [pk] else 0.0), pk)
                 for pk, name in candidates
             ),
             reverse=True,
@@ -226,6 +229,26 @@ class Matcher:
         )
         return Match(key, self._resolve(best_id), Method.FUZZY, round(best_score, 1), decision)
 
+    def _sorted_names(self, country: str) -> tuple[list[str], list[int]]:
+        if country not in self._sorted:
+            ids, names = self._country_names[country]
+            pairs = sorted(zip(names, ids, strict=True))
+            self._sorted[country] = ([n for n, _ in pairs], [i for _, i in pairs])
+        return self._sorted[country]
+
+    @staticmethod
+    def _unique_prefix(text: str, order: tuple[list[str], list[int]]) -> int | None:
+        """The one issuer whose name starts with ``text``, if exactly one does."""
+        if len(text) < MIN_PREFIX:
+            return None
+        names, ids = order
+        i = bisect_left(names, text)
+        found = set()
+        while i < len(names) and names[i].startswith(text) and len(found) < 2:
+            found.add(ids[i])
+            i += 1
+        return found.pop() if len(found) == 1 else None
+
     def _fuzzy(self, rows: Sequence[Query], normalized: dict[int, str]) -> list[Match]:
         by_country: dict[str, list[Query]] = defaultdict(list)
         for q in rows:
@@ -237,12 +260,33 @@ class Matcher:
             ids, names = self._country_names[country]
             if not names:
                 continue
-            texts = [normalized[q.key] for q in queries]
+            # Names cut short (custodians truncate them) that start exactly one issuer's name
+            # are settled by a binary search in the sorted names, before any fuzzy scoring.
+            order = self._sorted_names(country)
+            rest = []
+            for q in queries:
+                only = self._unique_prefix(normalized[q.key], order)
+                if only is None:
+                    rest.append(q)
+                else:
+                    matches.append(
+                        Match(
+                            q.key,
+                            self._resolve(only),
+                            Method.FUZZY,
+                            PREFIX_SCORE,
+                            Decision.MATCHED if self.auto <= PREFIX_SCORE else Decision.REVIEW,
+                        )
+                    )
+            if not rest:
+                continue
+            texts = [normalized[q.key] for q in rest]
             # Fast first pass over every pair, then a forgiving re-score of the best few.
             scores: Any = process.cdist(texts, names, scorer=fuzz.ratio, workers=-1, dtype=np.uint8)
             top = min(RESCORE_TOP, len(names))
-            best_columns = np.argpartition(-scores, top - 1, axis=1)[:, :top]
-            for row, q in enumerate(queries):
+            # The top candidates per row (unordered); scores are uint8, so never negate them.
+            best_columns = np.argpartition(scores, -top, axis=1)[:, -top:]
+            for row, q in enumerate(rest):
                 match = self._best(
                     q.key, texts[row], [(ids[c], names[c]) for c in best_columns[row]]
                 )

@@ -317,15 +317,18 @@ class Snapshot(TimeStampedModel):
 
 class Position(models.Model):
     """One row of a holdings file, as read, with its value in EUR and how it was matched to
-    an issuer. Written in bulk with COPY; never edited row by row except by review."""
+    an issuer. The table is partitioned by snapshot (migration 0003): an import loads a new
+    partition with COPY and attaches it, and replacing a snapshot drops its partition, so a
+    million positions are written and replaced without a row-by-row insert or delete."""
+
+    pk = models.CompositePrimaryKey("snapshot", "row")
 
     class Status(models.TextChoices):
         MATCHED = "matched", _("Matched")
         REVIEW = "review", _("Needs review")
         NEW = "new", _("New issuer proposed")
 
-    # Indexed by (snapshot, status) below; a second index on snapshot alone would only slow
-    # the bulk load down.
+    # The partition key; the primary key (snapshot, row) indexes it.
     snapshot = models.ForeignKey(
         Snapshot, on_delete=models.CASCADE, related_name="positions", db_index=False
     )

@@ -211,7 +211,14 @@ def _match(rows: pl.DataFrame, by: User, fund: Party) -> pl.DataFrame:
     return rows.join(matched, on=keys, how="left", nulls_equal=True)
 
 
+def partition_name(snapshot_id: int) -> str:
+    return f"portfolios_position_s{int(snapshot_id)}"
+
+
 def _copy_positions(snapshot_id: int, rows: pl.DataFrame) -> None:
+    """Load the rows into a fresh table with no index or constraint yet (the fastest COPY
+    PostgreSQL offers), then attach it as the snapshot's partition: the primary key and
+    indexes are built in one sorted pass and the foreign keys checked in one join."""
     out = rows.select(
         pl.lit(snapshot_id).alias("snapshot_id"),
         pl.col("line").alias("row"),
@@ -234,14 +241,28 @@ def _copy_positions(snapshot_id: int, rows: pl.DataFrame) -> None:
         buffer, include_header=False, quote_style="non_numeric", null_value="", float_precision=6
     )
     data = buffer.getbuffer()
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(
-            f"COPY portfolios_position ({', '.join(POSITION_COLUMNS)}) FROM STDIN WITH (FORMAT csv)"
-        ) as copy,
-    ):
-        for start in range(0, len(data), COPY_CHUNK):
-            copy.write(data[start : start + COPY_CHUNK])
+    table = partition_name(snapshot_id)
+    with connection.cursor() as cursor:
+        # The CHECK on the partition value lets ATTACH skip its own scan of the table.
+        cursor.execute(
+            f'CREATE TABLE "{table}" (LIKE portfolios_position INCLUDING DEFAULTS '
+            f"INCLUDING CONSTRAINTS, CHECK (snapshot_id = {int(snapshot_id)}))"
+        )
+        with cursor.cursor.copy(
+            f'COPY "{table}" ({", ".join(POSITION_COLUMNS)}) FROM STDIN WITH (FORMAT csv)'
+        ) as copy:
+            for start in range(0, len(data), COPY_CHUNK):
+                copy.write(data[start : start + COPY_CHUNK])
+        cursor.execute(
+            f'ALTER TABLE portfolios_position ATTACH PARTITION "{table}" '
+            f"FOR VALUES IN ({int(snapshot_id)})"
+        )
+
+
+def drop_positions(snapshot_id: int) -> None:
+    """Remove a snapshot's positions by dropping its partition (no row-by-row delete)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP TABLE IF EXISTS "{partition_name(snapshot_id)}"')
 
 
 def import_holdings(
@@ -287,9 +308,8 @@ def import_holdings(
         rows = _match(cleaned.rows, by, fund)
         tick("write", 0.7)
         old = Snapshot.objects.select_for_update().filter(fund=fund, as_of=as_of).first()
-        if old is not None:  # replace: positions first, in SQL (a million rows, no ORM)
-            with connection.cursor() as cursor:
-                cursor.execute("DELETE FROM portfolios_position WHERE snapshot_id = %s", [old.pk])
+        if old is not None:  # replace: drop the old partition, then the snapshot row
+            drop_positions(old.pk)
             old.delete()
         counts = rows.group_by("status").agg(pl.len(), pl.col("value_eur").sum())
         by_status = {s: (n, v) for s, n, v in counts.iter_rows()}
