@@ -243,7 +243,7 @@ class Matcher:
             return None
         names, ids = order
         i = bisect_left(names, text)
-        found = set()
+        found: set[int] = set()
         while i < len(names) and names[i].startswith(text) and len(found) < 2:
             found.add(ids[i])
             i += 1
