@@ -190,6 +190,10 @@ HOLDINGS_MAX_BYTES = env_int("HOLDINGS_MAX_BYTES", 200 * 1024 * 1024)
 HOLDINGS_MAX_ROWS = env_int("HOLDINGS_MAX_ROWS", 2_000_000)
 HOLDINGS_MAX_CELLS = env_int("HOLDINGS_MAX_CELLS", 40_000_000)
 HOLDINGS_MAX_ZIP_RATIO = env_int("HOLDINGS_MAX_ZIP_RATIO", 100)
+# Uploaded files wait here between upload and column mapping; never served directly.
+HOLDINGS_UPLOAD_DIR = Path(
+    env("HOLDINGS_UPLOAD_DIR", str(BASE_DIR.parent.parent / "var" / "uploads"))
+)
 
 # Matching holdings to issuers: fuzzy name matches at or above AUTO are accepted, between
 # REVIEW and AUTO a person confirms them, below REVIEW a new issuer is proposed.

@@ -16,3 +16,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+HOLDINGS_UPLOAD_DIR = Path(tempfile.mkdtemp(prefix="convenant-test-uploads-"))

@@ -59,6 +59,8 @@ class Actor:
     is_monitoring_committee: bool = False
     # Parties the person still belongs to but which are no longer in the covenant.
     former_party_ids: frozenset[int] = frozenset()
+    # The active parties among the person's that invest (pension funds): they hold portfolios.
+    fund_ids: frozenset[int] = frozenset()
 
     @property
     def is_authenticated(self) -> bool:

@@ -24,6 +24,7 @@ def resolve_actor(user: Any) -> Actor:
     roles: dict[int, Role] = {}
     constituencies: set[int] = set()
     former: set[int] = set()
+    funds: set[int] = set()
     secretariat = monitoring = False
     rows = Membership.objects.filter(user_id=user.pk).values_list(
         "party_id",
@@ -40,6 +41,8 @@ def resolve_actor(user: Any) -> Actor:
         roles[party_id] = Role(role)
         if constituency_id is not None:
             constituencies.add(constituency_id)
+        if party_type == Party.Type.PENSION_FUND:
+            funds.add(party_id)
         secretariat |= party_type == Party.Type.SECRETARIAT
         monitoring |= party_type == Party.Type.MONITORING_COMMITTEE
     return Actor(
@@ -49,6 +52,7 @@ def resolve_actor(user: Any) -> Actor:
         is_secretariat=secretariat,
         is_monitoring_committee=monitoring,
         former_party_ids=frozenset(former),
+        fund_ids=frozenset(funds),
     )
 
 

@@ -4,13 +4,22 @@ Every name and identifier is invented (valid check digits, owned by nobody)."""
 
 from __future__ import annotations
 
+import datetime
+import random
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import connection, transaction
+from django.db.models import Sum
 
+from convenant.core.access import Role
+from convenant.core.models import User
+from convenant.parties.demo import DEMO_DOMAIN
+from convenant.parties.models import Membership, Party
 from convenant.portfolios import gleif, testing
-from convenant.portfolios.models import Issuer, IssuerIdentifier
+from convenant.portfolios.holdings.importer import import_holdings
+from convenant.portfolios.models import ExchangeRate, Issuer, IssuerIdentifier, Snapshot
 
 DEMO_ISSUERS = 5_000
 # The sector word in a generated name → (GICS sector code, sector, industry).
@@ -29,6 +38,11 @@ SECTORS = {
 
 
 def load_demo_issuers() -> str:
+    if Issuer.objects.filter(source=Issuer.Source.DEMO).exists():  # loaded before: keep it
+        return (
+            f"Issuer register: {Issuer.objects.current().count():,} fictional issuers "
+            f"(already loaded)."
+        )
     with tempfile.TemporaryDirectory() as folder:
         lei_file, isin_file = Path(folder) / "lei.csv", Path(folder) / "isin.csv"
         records = testing.write_golden_copy(lei_file, DEMO_ISSUERS, seed=2019)
@@ -60,4 +74,98 @@ def load_demo_issuers() -> str:
     return (
         f"Issuer register: {Issuer.objects.current().count():,} fictional issuers with "
         f"{IssuerIdentifier.objects.count():,} ISINs (loaded through the GLEIF loader)."
+    )
+
+
+# --- Holdings snapshots ----------------------------------------------------------------------
+
+DEMO_AS_OF = datetime.date(2024, 12, 31)
+EARLIER_AS_OF = datetime.date(2023, 12, 31)
+# Demo rates, rounded, for the two demo dates: units per euro (fictional demo data).
+DEMO_RATES = {
+    "USD": ("1.04", "1.10"),
+    "GBP": ("0.83", "0.87"),
+    "JPY": ("163.1", "156.3"),
+    "CHF": ("0.94", "0.93"),
+}
+POSITIONS_PER_FUND = (800, 2500)
+
+
+def _steward(fund: Party) -> User:
+    """Each demo fund's fictional data steward, who 'uploads' its holdings."""
+    user, _ = User.objects.get_or_create(
+        email=f"beheer-{fund.code.lower()}@{DEMO_DOMAIN}",
+        defaults={"full_name": f"Gegevensbeheer {fund.display_name}"},
+    )
+    if user.has_usable_password():
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    Membership.objects.get_or_create(user=user, party=fund, defaults={"role": Role.EDITOR})
+    return user
+
+
+def _write_demo_holdings(
+    path: Path, rng: random.Random, universe: list[tuple[str, str, str, str]], size: int
+) -> None:
+    """A custodian-style file: title and note lines, semicolons and decimal commas, some rows
+    without an ISIN and with the name cut short, so the demo has positions to review."""
+    picks = rng.sample(universe, min(size, len(universe)))
+    with path.open("w", encoding="utf-8") as out:
+        out.write("Beleggingen per peildatum (fictieve demogegevens)\n\n")
+        out.write("ISIN;Naam;Land;Marktwaarde;Valuta;Aantal\n")
+        for isin, name, country, _sector in picks:
+            if rng.random() < 0.05:
+                isin, name = "", name.upper()[: rng.randint(12, 24)]
+            if rng.random() < 0.01:
+                name = testing.fictional_company(rng)  # not in the register: a new issuer
+                isin = ""
+            value = f"{rng.lognormvariate(13, 1.6):.2f}".replace(".", ",")
+            currency = rng.choices(["EUR", "USD", "GBP", "JPY", "CHF"], [5, 4, 1, 1, 1])[0]
+            out.write(f"{isin};{name};{country};{value};{currency};{rng.randint(10, 500_000)}\n")
+        out.write(
+            "\nBron: fictieve bewaarder. Aan dit overzicht kunnen geen rechten worden ontleend.\n"
+        )
+
+
+def load_demo_snapshots() -> str:
+    """Every demo fund gets a snapshot for the demo date (the first fund a year earlier too),
+    imported through the real import action. Funds that have one already are left alone."""
+    for currency, (late, early) in DEMO_RATES.items():
+        for date, rate in ((DEMO_AS_OF, late), (EARLIER_AS_OF, early)):
+            ExchangeRate.objects.get_or_create(
+                currency=currency, date=date, defaults={"units_per_eur": Decimal(rate)}
+            )
+    universe = [
+        (isin, name, country, sector)
+        for isin, name, country, sector in IssuerIdentifier.objects.filter(
+            issuer__source=Issuer.Source.GLEIF
+        ).values_list(
+            "value", "issuer__legal_name", "issuer__country_of_incorporation", "issuer__sector_name"
+        )[:DEMO_ISSUERS]
+    ]
+    funds = Party.objects.funds().active(DEMO_AS_OF).order_by("code")  # not those that left
+    done = set(Snapshot.objects.filter(as_of=DEMO_AS_OF).values_list("fund_id", flat=True))
+    imported = 0
+    with tempfile.TemporaryDirectory() as folder:
+        for fund in funds:
+            dates = [DEMO_AS_OF, EARLIER_AS_OF] if fund.code == "PF001" else [DEMO_AS_OF]
+            if fund.pk in done or not universe:
+                continue
+            steward = _steward(fund)
+            for as_of in dates:
+                rng = random.Random(f"{fund.code}-{as_of}")
+                path = Path(folder) / f"{fund.code}-{as_of}.csv"
+                _write_demo_holdings(path, rng, universe, rng.randint(*POSITIONS_PER_FUND))
+                import_holdings(
+                    by=steward,
+                    fund=fund,
+                    as_of=as_of,
+                    path=path,
+                    filename=f"bewaarder-{fund.code}-{as_of}.csv",
+                )
+                imported += 1
+    positions = Snapshot.objects.aggregate(n=Sum("positions_count"))["n"] or 0
+    return (
+        f"Holdings: {Snapshot.objects.count()} fictional snapshots with {positions:,} "
+        f"positions ({imported} imported now)."
     )

@@ -9,9 +9,13 @@ from convenant.portfolios.models import Issuer
 
 
 def register() -> None:
-    from convenant.portfolios.demo import load_demo_issuers
+    from convenant.portfolios.demo import load_demo_issuers, load_demo_snapshots
 
     register_demo_loader("portfolios", load_demo_issuers, 30)
+    register_demo_loader("holdings", load_demo_snapshots, 31)
+    navigation.register_nav_item(
+        navigation.NavItem(_("Holdings"), "snapshot_list", lambda a: bool(a.fund_ids), 35)
+    )
     navigation.register_nav_item(
         navigation.NavItem(_("Issuers"), "issuer_list", lambda a: a.is_authenticated, 40)
     )
@@ -31,5 +35,6 @@ def register() -> None:
             "portfolios.merge_issuers": _("Issuers merged"),
             "portfolios.load_lei_records": _("GLEIF entities loaded"),
             "portfolios.load_isin_mapping": _("GLEIF ISIN mapping loaded"),
+            "portfolios.import_holdings": _("Holdings imported"),
         }
     )

@@ -1,9 +1,16 @@
 from django.urls import path
 
-from convenant.portfolios import views
+from convenant.portfolios import holdings_views, views
 
 urlpatterns = [
     path("issuers/", views.issuer_list, name="issuer_list"),
     path("issuers/<int:pk>/", views.issuer_detail, name="issuer_detail"),
     path("issuers/<int:pk>/merge/", views.issuer_merge, name="issuer_merge"),
+    path("holdings/", holdings_views.snapshot_list, name="snapshot_list"),
+    path("holdings/import/", holdings_views.holdings_import, name="holdings_import"),
+    path("holdings/import/rejected-rows/", holdings_views.rejected_rows, name="rejected_rows"),
+    path("holdings/<int:pk>/", holdings_views.snapshot_detail, name="snapshot_detail"),
+    path(
+        "holdings/<int:pk>/positions/", holdings_views.snapshot_positions, name="snapshot_positions"
+    ),
 ]

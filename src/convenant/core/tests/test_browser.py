@@ -1,65 +1,20 @@
 """Browser tests: real headless Debian Chromium driven by Playwright against the live server,
 with axe-core checking WCAG 2.1 AA on every page visited (serious or critical violations
-fail the test). Screenshots go to test-artifacts/ for people to look at."""
-
-import os
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
+fail the test). Screenshots go to test-artifacts/ for people to look at. The browser and page
+fixtures are in the root conftest, for every app's browser tests."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from convenant.core.testing import World, build_world
+from convenant.core.tests.browser import assert_accessible
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[4] / "test-artifacts"
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-background-networking",
-                "--disable-gpu",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="en-GB")  # the site must still default to Dutch
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 @pytest.fixture
 def live_world(transactional_db: None) -> World:
     return build_world()
-
-
-def assert_accessible(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-    results = Axe().run(page, options=WCAG_AA)
-    serious = [v for v in results.response["violations"] if v["impact"] in {"serious", "critical"}]
-    assert not serious, f"{name}: " + "; ".join(
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in serious
-    )
 
 
 def test_fund_officer_logs_in_switches_language_browses_and_searches(

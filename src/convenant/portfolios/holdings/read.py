@@ -13,6 +13,7 @@ from pathlib import Path
 
 import polars as pl
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from convenant.core.errors import ActionError
@@ -61,8 +62,8 @@ def read_table(path: Path, filename: str, limits: Limits | None = None) -> RawTa
         raise ActionError(_("The file is empty."), code="empty")
     if size > limits.max_bytes:
         raise ActionError(
-            _("The file is %(size)s MB; the limit is %(limit)s MB.")
-            % {"size": round(size / 1e6, 1), "limit": round(limits.max_bytes / 1e6, 1)},
+            _("The file is %(size)s; the limit is %(limit)s.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(limits.max_bytes)},
             code="too_large",
         )
     suffix = Path(filename).suffix.lower()

@@ -1,5 +1,7 @@
 """Permission-matrix rows for the issuer register."""
 
+import datetime
+
 from convenant.core.testing import FORBIDDEN, HIDDEN, OK, Row, World, members
 
 
@@ -11,6 +13,11 @@ def extend_world(world: World) -> None:
     world.extra["issuer"] = Issuer.objects.create(
         legal_name="Referentie N.V.", country_of_incorporation="NL", source=Issuer.Source.GLEIF
     )
+    from convenant.portfolios.models import Snapshot
+
+    world.extra["snapshot"] = Snapshot.objects.create(
+        fund=world.fund, as_of=datetime.date(2024, 12, 31), source_name="test.csv"
+    )
     world.extra["proposed_issuer"] = Issuer.objects.create(
         legal_name="Voorgesteld B.V.",
         country_of_incorporation="NL",
@@ -20,6 +27,8 @@ def extend_world(world: World) -> None:
 
 
 PROPOSED_BY_OTHER_FUND = members(HIDDEN, other_fund=OK, secretariat=OK)
+# A fund's holdings: its own people, nobody else — not even the secretariat.
+FUND_A_ONLY = members(HIDDEN, fund_viewer=OK, fund_editor=OK, fund_admin=OK)
 
 ROWS = [
     Row("issuer_list", members(OK)),
@@ -27,6 +36,17 @@ ROWS = [
     Row("issuer_detail", members(OK), args=lambda w: [w.extra["issuer"].pk]),
     Row("issuer_detail", PROPOSED_BY_OTHER_FUND, args=lambda w: [w.extra["proposed_issuer"].pk]),
     Row("issuer_merge", members(FORBIDDEN, secretariat=OK), args=lambda w: [w.extra["issuer"].pk]),
+    Row("snapshot_list", members(OK)),
+    Row("snapshot_detail", FUND_A_ONLY, args=lambda w: [w.extra["snapshot"].pk]),
+    Row("snapshot_positions", FUND_A_ONLY, args=lambda w: [w.extra["snapshot"].pk]),
+    Row(
+        "snapshot_positions",
+        FUND_A_ONLY,
+        args=lambda w: [w.extra["snapshot"].pk],
+        query="status=review",
+    ),
+    Row("holdings_import", members(FORBIDDEN, fund_editor=OK, fund_admin=OK, other_fund=OK)),
+    Row("rejected_rows", members(HIDDEN)),
     Row("api:list_issuers", members(OK)),
     Row("api:get_issuer", members(OK), args=lambda w: [w.extra["issuer"].pk]),
     Row("api:get_issuer", PROPOSED_BY_OTHER_FUND, args=lambda w: [w.extra["proposed_issuer"].pk]),

@@ -1,0 +1,312 @@
+"""Pages for a fund's holdings: its snapshots, one snapshot by country, sector and issuer,
+its positions, and the upload with column mapping and row errors. Only the fund's own
+members ever reach these (Snapshot.visible_to)."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from convenant.core import access
+from convenant.core.access import Role
+from convenant.core.errors import ActionError
+from convenant.core.http import AuthenticatedHttpRequest
+from convenant.parties.models import Party
+from convenant.portfolios.holdings.columns import FIELDS
+from convenant.portfolios.holdings.importer import ColumnsNeeded, RowsRejected, import_holdings
+from convenant.portfolios.identifiers import country_name
+from convenant.portfolios.models import Position, Snapshot
+
+SESSION_KEY = "holdings_upload"
+
+
+def _upload_dir() -> Path:
+    folder = Path(settings.HOLDINGS_UPLOAD_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@login_required
+def snapshot_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    snapshots = Snapshot.objects.visible_to(request.user).select_related("fund")
+    return render(
+        request,
+        "portfolios/snapshot_list.html",
+        {
+            "snapshots": snapshots,
+            "can_import": bool(_import_funds(request)),
+            "is_fund_member": bool(access.actor_for(request.user).fund_ids),
+        },
+    )
+
+
+@login_required
+def snapshot_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    snapshot = access.get_visible_or_404(
+        Snapshot.objects.select_related("fund"), request.user, pk=pk
+    )
+    positions = Position.objects.filter(snapshot=snapshot)
+    by_country = (
+        positions.values("country")
+        .annotate(value=Sum("value_eur"), n=Count("row"))
+        .order_by("-value")[:15]
+    )
+    by_sector = (
+        positions.values("issuer__sector_name")
+        .annotate(value=Sum("value_eur"), n=Count("row"))
+        .order_by("-value")[:12]
+    )
+    by_issuer = (
+        positions.exclude(issuer=None)
+        .values("issuer_id", "issuer__legal_name")
+        .annotate(value=Sum("value_eur"), n=Count("row"))
+        .order_by("-value")[:20]
+    )
+    by_status = dict(positions.values_list("status").annotate(n=Count("row")))
+    total = snapshot.total_value_eur or 1
+    history = Snapshot.objects.visible_to(request.user).filter(fund=snapshot.fund)
+    return render(
+        request,
+        "portfolios/snapshot_detail.html",
+        {
+            "snapshot": snapshot,
+            "by_country": [
+                (
+                    country_name(r["country"]) if r["country"] else "—",
+                    r["value"],
+                    r["n"],
+                    100 * r["value"] / total,
+                )
+                for r in by_country
+            ],
+            "by_sector": [
+                (
+                    r["issuer__sector_name"] or _("Unknown"),
+                    r["value"],
+                    r["n"],
+                    100 * r["value"] / total,
+                )
+                for r in by_sector
+            ],
+            "by_issuer": [
+                (
+                    r["issuer_id"],
+                    r["issuer__legal_name"],
+                    r["value"],
+                    r["n"],
+                    100 * r["value"] / total,
+                )
+                for r in by_issuer
+            ],
+            "by_status": by_status,
+            "history": history,
+            "rejected_available": bool(request.session.get("holdings_rejected")),
+        },
+    )
+
+
+@login_required
+def snapshot_positions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    snapshot = access.get_visible_or_404(
+        Snapshot.objects.select_related("fund"), request.user, pk=pk
+    )
+    positions = Position.objects.filter(snapshot=snapshot).select_related("issuer")
+    status = request.GET.get("status", "")
+    if status in Position.Status.values:
+        positions = positions.filter(status=status)
+    page = Paginator(positions.order_by("row"), 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portfolios/snapshot_positions.html",
+        {"snapshot": snapshot, "page": page, "status": status, "statuses": Position.Status.choices},
+    )
+
+
+# --- Upload ----------------------------------------------------------------------------------
+
+
+def _import_funds(request: AuthenticatedHttpRequest) -> list[Party]:
+    actor = access.actor_for(request.user)
+    return list(Party.objects.filter(pk__in=actor.fund_ids & actor.party_ids_with(Role.EDITOR)))
+
+
+class UploadForm(forms.Form):
+    fund = forms.ModelChoiceField(label=gettext_lazy("Fund"), queryset=Party.objects.none())
+    as_of = forms.DateField(
+        label=gettext_lazy("As of"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    file = forms.FileField(
+        label=gettext_lazy("Holdings file"),
+        help_text=gettext_lazy("CSV (comma or semicolon), XLSX or ODS."),
+    )
+    import_valid_rows = forms.BooleanField(
+        label=gettext_lazy("If some rows cannot be read, import the valid rows anyway"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, funds: list[Party], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["fund"].queryset = Party.objects.filter(pk__in=[f.pk for f in funds])  # type: ignore[attr-defined]
+        if len(funds) == 1:
+            self.fields["fund"].initial = funds[0]
+
+
+def _mapping_form(headings: list[str], mapping: dict[str, str], data: Any = None) -> forms.Form:
+    choices = [("", _("— not used —"))] + [(key, str(label)) for key, (label, _h) in FIELDS.items()]
+    form = forms.Form(data)
+    for i, heading in enumerate(headings):
+        form.fields[f"column_{i}"] = forms.ChoiceField(
+            label=heading or _("(column %(n)s without a heading)") % {"n": i + 1},
+            choices=choices,
+            required=False,
+            initial=mapping.get(heading, ""),
+        )
+    return form
+
+
+def _run_import(
+    request: AuthenticatedHttpRequest, pending: dict[str, Any], columns: dict[str, str] | None
+) -> HttpResponse | None:
+    """Import the pending upload; None when it succeeded and the session moved on."""
+    fund = Party.objects.get(pk=pending["fund"])
+    path = _upload_dir() / pending["token"]
+    try:
+        report = import_holdings(
+            by=request.user,
+            fund=fund,
+            as_of=datetime.date.fromisoformat(pending["as_of"]),
+            path=path,
+            filename=pending["filename"],
+            columns=columns,
+            import_valid_rows=pending["import_valid_rows"],
+        )
+    except ColumnsNeeded as asked:
+        pending["headings"], pending["mapping"] = asked.headings, asked.mapping
+        request.session[SESSION_KEY] = pending
+        return render(
+            request,
+            "portfolios/holdings_columns.html",
+            {
+                "form": _mapping_form(asked.headings, asked.mapping),
+                "problem": asked.messages[0],
+                "pending": pending,
+            },
+        )
+    except RowsRejected as rejected:
+        path.unlink(missing_ok=True)
+        request.session.pop(SESSION_KEY, None)
+        return render(
+            request,
+            "portfolios/holdings_rejected.html",
+            {
+                "problem": rejected.messages[0],
+                "report": rejected.report,
+                "pending": pending,
+            },
+        )
+    path.unlink(missing_ok=True)
+    request.session.pop(SESSION_KEY, None)
+    if report.rejected_csv:
+        token = secrets.token_urlsafe(24)
+        (_upload_dir() / f"rejected-{token}.csv").write_bytes(report.rejected_csv)
+        request.session["holdings_rejected"] = token
+    messages.success(
+        request,
+        _(
+            "%(imported)s positions imported: %(matched)s matched, %(review)s to review, "
+            "%(new)s new issuers proposed, %(rejected)s rows rejected."
+        )
+        % {
+            "imported": report.imported,
+            "matched": report.matched,
+            "review": report.review,
+            "new": report.new,
+            "rejected": report.rejected,
+        },
+    )
+    return redirect("snapshot_detail", pk=report.snapshot_id)
+
+
+@login_required
+def holdings_import(request: AuthenticatedHttpRequest) -> HttpResponse:
+    funds = _import_funds(request)
+    access.require(bool(funds))
+    pending = request.session.get(SESSION_KEY)
+    if request.method == "POST" and "map_columns" in request.POST and pending:
+        headings = pending.get("headings", [])
+        form = _mapping_form(headings, pending.get("mapping", {}), request.POST)
+        if form.is_valid():
+            columns = {h: form.cleaned_data[f"column_{i}"] for i, h in enumerate(headings)}
+            try:
+                response = _run_import(request, pending, columns)
+            except ActionError as error:
+                return render(
+                    request,
+                    "portfolios/holdings_columns.html",
+                    {"form": form, "problem": error.messages[0], "pending": pending},
+                )
+            return response or redirect("snapshot_list")
+    form = UploadForm(request.POST or None, request.FILES or None, funds=funds)
+    if request.method == "POST" and "upload" in request.POST and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.HOLDINGS_MAX_BYTES:
+            form.add_error(
+                "file",
+                _("The file is %(size)s; the limit is %(limit)s.")
+                % {
+                    "size": filesizeformat(upload.size),
+                    "limit": filesizeformat(settings.HOLDINGS_MAX_BYTES),
+                },
+            )
+        else:
+            token = secrets.token_urlsafe(24) + Path(upload.name).suffix.lower()[:8]
+            with (_upload_dir() / token).open("wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+            pending = {
+                "token": token,
+                "fund": form.cleaned_data["fund"].pk,
+                "as_of": form.cleaned_data["as_of"].isoformat(),
+                "filename": Path(upload.name).name[:255],
+                "import_valid_rows": form.cleaned_data["import_valid_rows"],
+                "started": timezone.now().isoformat(),
+            }
+            try:
+                response = _run_import(request, pending, None)
+            except ActionError as error:
+                (_upload_dir() / token).unlink(missing_ok=True)
+                request.session.pop(SESSION_KEY, None)
+                form.add_error(
+                    error.field if error.field in form.fields else None, error.messages[0]
+                )
+            else:
+                return response or redirect("snapshot_list")
+    return render(request, "portfolios/holdings_import.html", {"form": form})
+
+
+@login_required
+def rejected_rows(request: AuthenticatedHttpRequest) -> FileResponse:
+    """The rows left out of the person's last partial import, with an error column. Kept
+    only for them: the token lives in their session."""
+    token = request.session.get("holdings_rejected")
+    path = _upload_dir() / f"rejected-{token}.csv" if token else None
+    if path is None or not path.exists():
+        raise Http404
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename="rejected-rows.csv", content_type="text/csv"
+    )
