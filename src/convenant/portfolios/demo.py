@@ -18,7 +18,7 @@ from convenant.core.models import User
 from convenant.parties.demo import DEMO_DOMAIN
 from convenant.parties.models import Membership, Party
 from convenant.portfolios import gleif, testing
-from convenant.portfolios.holdings.importer import import_holdings
+from convenant.portfolios.actions import import_holdings
 from convenant.portfolios.models import ExchangeRate, Issuer, IssuerIdentifier, Snapshot
 
 DEMO_ISSUERS = 5_000

@@ -21,16 +21,18 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from convenant.core import access
 from convenant.core.access import Role
 from convenant.core.errors import ActionError
 from convenant.core.http import AuthenticatedHttpRequest
 from convenant.parties.models import Party
+from convenant.portfolios.actions import confirm_match, import_holdings, reject_match
 from convenant.portfolios.holdings.columns import FIELDS
-from convenant.portfolios.holdings.importer import ColumnsNeeded, RowsRejected, import_holdings
+from convenant.portfolios.holdings.importer import ColumnsNeeded, RowsRejected
 from convenant.portfolios.identifiers import country_name
-from convenant.portfolios.models import Position, Snapshot
+from convenant.portfolios.models import Issuer, Position, Snapshot
 
 SESSION_KEY = "holdings_upload"
 
@@ -310,3 +312,55 @@ def rejected_rows(request: AuthenticatedHttpRequest) -> FileResponse:
     return FileResponse(
         path.open("rb"), as_attachment=True, filename="rejected-rows.csv", content_type="text/csv"
     )
+
+
+@login_required
+def snapshot_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The review queue of a snapshot: positions whose issuer a person must confirm."""
+    snapshot = access.get_visible_or_404(
+        Snapshot.objects.select_related("fund"), request.user, pk=pk
+    )
+    can_edit = access.actor_for(request.user).has_role(snapshot.fund_id, Role.EDITOR)
+    queue = (
+        Position.objects.filter(snapshot=snapshot, status=Position.Status.REVIEW)
+        .select_related("issuer")
+        .order_by("-value_eur", "row")
+    )
+    page = Paginator(queue, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portfolios/snapshot_review.html",
+        {"snapshot": snapshot, "page": page, "can_edit": can_edit},
+    )
+
+
+@login_required
+@require_POST
+def review_decide(request: AuthenticatedHttpRequest, pk: int, row: int) -> HttpResponse:
+    snapshot = access.get_visible_or_404(Snapshot, request.user, pk=pk)
+    decision = request.POST.get("decision")
+    try:
+        if decision == "reject":
+            reject_match(by=request.user, snapshot=snapshot, row=row)
+            messages.success(
+                request, _("A new issuer was proposed for row %(row)s.") % {"row": row}
+            )
+        elif decision in {"confirm", "choose"}:
+            try:
+                issuer_id = int(request.POST.get("issuer", ""))
+            except ValueError:
+                raise ActionError(_("Give the number of an issuer.")) from None
+            issuer = Issuer.objects.visible_to(request.user).filter(pk=issuer_id).first()
+            if issuer is None:
+                raise ActionError(_("There is no issuer with this number."))
+            count = confirm_match(by=request.user, snapshot=snapshot, row=row, issuer=issuer)
+            messages.success(
+                request,
+                _("%(count)s position(s) confirmed as %(issuer)s.")
+                % {"count": count, "issuer": issuer.resolved()},
+            )
+        else:
+            raise ActionError(_("Choose what to do with this row."))
+    except ActionError as error:
+        messages.error(request, error.messages[0])
+    return redirect("snapshot_review", pk=snapshot.pk)

@@ -82,11 +82,19 @@ def thresholds() -> tuple[float, float]:
 
 
 class Matcher:
-    """Matches against the issuers in ``issuers`` (pass ``Issuer.objects.visible_to(user)``
-    so that a fund never matches to, and so learns of, an issuer it may not see)."""
+    """Matches against the issuers and aliases given. ``Matcher.for_user(user)`` uses those
+    the person may see, so a fund never matches to, and so learns of, an issuer another fund
+    proposed or a name another fund confirmed."""
 
-    def __init__(self, issuers: IssuerQuerySet) -> None:
+    @classmethod
+    def for_user(cls, user: Any) -> Matcher:
+        return cls(Issuer.objects.visible_to(user), IssuerAlias.objects.visible_to(user))
+
+    def __init__(
+        self, issuers: IssuerQuerySet, aliases: models.QuerySet[IssuerAlias] | None = None
+    ) -> None:
         self.issuers = issuers
+        self.aliases = aliases if aliases is not None else IssuerAlias.objects.all()
         self.auto, self.review = thresholds()
         self._merged: dict[int, int] = dict(
             Issuer.objects.filter(merged_into__isnull=False).values_list("pk", "merged_into_id")
@@ -149,7 +157,7 @@ class Matcher:
         if not names:
             return {}
         aliases: dict[tuple[str, str], int] = {}
-        for alias_name, country, alias_issuer in IssuerAlias.objects.filter(
+        for alias_name, country, alias_issuer in self.aliases.filter(
             normalized_name__in=names, issuer__in=self.issuers
         ).values_list("normalized_name", "country", "issuer_id"):
             aliases[(alias_name, country)] = alias_issuer

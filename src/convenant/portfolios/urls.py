@@ -10,6 +10,8 @@ urlpatterns = [
     path("holdings/import/", holdings_views.holdings_import, name="holdings_import"),
     path("holdings/import/rejected-rows/", holdings_views.rejected_rows, name="rejected_rows"),
     path("holdings/<int:pk>/", holdings_views.snapshot_detail, name="snapshot_detail"),
+    path("holdings/<int:pk>/review/", holdings_views.snapshot_review, name="snapshot_review"),
+    path("holdings/<int:pk>/review/<int:row>/", holdings_views.review_decide, name="review_decide"),
     path(
         "holdings/<int:pk>/positions/", holdings_views.snapshot_positions, name="snapshot_positions"
     ),

@@ -12,21 +12,19 @@ from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from convenant.core import access
 from convenant.core.access import Role
-from convenant.core.audit import record_event
 from convenant.core.errors import ActionError
 from convenant.core.models import User
 from convenant.parties.models import Party
-from convenant.portfolios.holdings.clean import clean_rows
 from convenant.portfolios.holdings.columns import FIELDS, missing_fields, recognise
 from convenant.portfolios.holdings.read import RawTable, read_table
 from convenant.portfolios.matching import Decision, Matcher, Method, Query
-from convenant.portfolios.models import ColumnMapping, ExchangeRate, Issuer, Position, Snapshot
+from convenant.portfolios.models import ColumnMapping, ExchangeRate, Issuer, Position
 from convenant.portfolios.names import normalize_name
 
 Progress = Callable[[str, float], None]  # (stage, share done 0..1)
@@ -103,13 +101,13 @@ class ImportReport:
     mapping: dict[str, str] = field(default_factory=dict)
 
 
-def _rates(on: datetime.date) -> dict[str, Decimal]:
+def rates_on(on: datetime.date) -> dict[str, Decimal]:
     rates = dict(ExchangeRate.objects.filter(date=on).values_list("currency", "units_per_eur"))
     rates["EUR"] = Decimal(1)
     return rates
 
 
-def _check_request(by: User, fund: Party, as_of: datetime.date) -> None:
+def check_request(by: User, fund: Party, as_of: datetime.date) -> None:
     actor = access.actor_for(by, fresh=True)
     access.require(actor.has_role(fund.pk, Role.EDITOR))
     if not fund.is_fund:
@@ -145,7 +143,7 @@ def read_and_map(
     return table, mapping
 
 
-def _rejected_file(
+def rejected_file(
     table: RawTable, cleaned_errors: list[tuple[int, str, str]], rejected_lines: set[int]
 ) -> bytes:
     reasons: dict[int, list[str]] = {}
@@ -163,7 +161,7 @@ def _rejected_file(
     return out.getvalue().encode("utf-8-sig")
 
 
-def _match(rows: pl.DataFrame, by: User, fund: Party) -> pl.DataFrame:
+def match_rows(rows: pl.DataFrame, by: User, fund: Party) -> pl.DataFrame:
     """Match each distinct (isin, lei, name, country) once; propose issuers for the names
     found nowhere; return the rows with issuer_id, status, method and confidence."""
     keys = ["isin", "lei", "name", "country"]
@@ -172,7 +170,7 @@ def _match(rows: pl.DataFrame, by: User, fund: Party) -> pl.DataFrame:
         Query(key=i, isin=isin, lei=lei, name=name, country=country)
         for i, (isin, lei, name, country) in enumerate(distinct.iter_rows())
     ]
-    results = Matcher(Issuer.objects.visible_to(by)).match(queries)
+    results = Matcher.for_user(by).match(queries)
     proposals: dict[tuple[str, str], Issuer] = {}
     for query, result in zip(queries, results, strict=True):
         if result.decision == Decision.NEW and query.name:
@@ -215,7 +213,7 @@ def partition_name(snapshot_id: int) -> str:
     return f"portfolios_position_s{int(snapshot_id)}"
 
 
-def _copy_positions(snapshot_id: int, rows: pl.DataFrame) -> None:
+def copy_positions(snapshot_id: int, rows: pl.DataFrame) -> None:
     """Load the rows into a fresh table with no index or constraint yet (the fastest COPY
     PostgreSQL offers), then attach it as the snapshot's partition: the primary key and
     indexes are built in one sorted pass and the foreign keys checked in one join."""
@@ -263,90 +261,3 @@ def drop_positions(snapshot_id: int) -> None:
     """Remove a snapshot's positions by dropping its partition (no row-by-row delete)."""
     with connection.cursor() as cursor:
         cursor.execute(f'DROP TABLE IF EXISTS "{partition_name(snapshot_id)}"')
-
-
-def import_holdings(
-    *,
-    by: User,
-    fund: Party,
-    as_of: datetime.date,
-    path: Path,
-    filename: str,
-    columns: dict[str, str] | None = None,
-    import_valid_rows: bool = False,
-    progress: Progress | None = None,
-) -> ImportReport:
-    """Import a fund's holdings for a date. With errors in some rows nothing is imported
-    (RowsRejected) unless ``import_valid_rows``; then the report carries the rejected rows as
-    a CSV with an error column. Importing the same (fund, date) again replaces the snapshot."""
-    tick = progress or (lambda stage, share: None)
-    _check_request(by, fund, as_of)
-    tick("read", 0.0)
-    table, mapping = read_and_map(path, filename, fund, columns)
-    tick("check", 0.2)
-    cleaned = clean_rows(
-        table,
-        mapping,
-        rates=_rates(as_of),
-        as_of=as_of,
-        decimal_comma_default=table.decimal_comma_default,
-    )
-    report = ImportReport(
-        rows_read=table.frame.height,
-        rejected=len(cleaned.rejected_lines),
-        errors=cleaned.errors,
-        mapping=mapping,
-    )
-    if report.rejected and not import_valid_rows:
-        raise RowsRejected(report)
-    if report.rejected:
-        report.rejected_csv = _rejected_file(table, cleaned.errors, cleaned.rejected_lines)
-    if cleaned.rows.height == 0:
-        raise ActionError(_("No row of the file can be imported."), code="rows")
-    with transaction.atomic(durable=True):
-        tick("match", 0.4)
-        rows = _match(cleaned.rows, by, fund)
-        tick("write", 0.7)
-        old = Snapshot.objects.select_for_update().filter(fund=fund, as_of=as_of).first()
-        if old is not None:  # replace: drop the old partition, then the snapshot row
-            drop_positions(old.pk)
-            old.delete()
-        counts = rows.group_by("status").agg(pl.len(), pl.col("value_eur").sum())
-        by_status = {s: (n, v) for s, n, v in counts.iter_rows()}
-        snapshot = Snapshot.objects.create(
-            fund=fund,
-            as_of=as_of,
-            source_name=filename[:255],
-            imported_by=by,
-            positions_count=rows.height,
-            total_value_eur=Decimal(str(round(rows["value_eur"].sum(), 2))),
-            matched_value_eur=Decimal(str(round(by_status.get("matched", (0, 0.0))[1] or 0, 2))),
-        )
-        _copy_positions(snapshot.pk, rows)
-        for heading, chosen in mapping.items():
-            ColumnMapping.objects.update_or_create(
-                fund=fund, heading=heading, defaults={"field": chosen}
-            )
-        report.imported = rows.height
-        report.matched = by_status.get("matched", (0, 0))[0]
-        report.review = by_status.get("review", (0, 0))[0]
-        report.new = by_status.get("new", (0, 0))[0]
-        report.snapshot_id = snapshot.pk
-        record_event(
-            actor=by,
-            verb="portfolios.import_holdings",
-            obj=snapshot,
-            party_id=fund.pk,
-            before={"replaced": old is not None},
-            after={
-                "file": filename,
-                "rows": report.rows_read,
-                "imported": report.imported,
-                "rejected": report.rejected,
-                "matched": report.matched,
-                "review": report.review,
-                "new": report.new,
-            },
-        )
-    tick("done", 1.0)
-    return report

@@ -2,7 +2,7 @@
 
 import datetime
 
-from convenant.core.testing import FORBIDDEN, HIDDEN, OK, Row, World, members
+from convenant.core.testing import FORBIDDEN, HIDDEN, OK, REDIRECT, Row, World, members
 
 
 def extend_world(world: World) -> None:
@@ -44,6 +44,14 @@ ROWS = [
         FUND_A_ONLY,
         args=lambda w: [w.extra["snapshot"].pk],
         query="status=review",
+    ),
+    Row("snapshot_review", FUND_A_ONLY, args=lambda w: [w.extra["snapshot"].pk]),
+    Row(
+        "review_decide",
+        {**FUND_A_ONLY, "fund_viewer": FORBIDDEN, "fund_editor": REDIRECT, "fund_admin": REDIRECT},
+        method="post",
+        args=lambda w: [w.extra["snapshot"].pk, 1],
+        data=lambda w: {"decision": "confirm", "issuer": w.extra["issuer"].pk},
     ),
     Row("holdings_import", members(FORBIDDEN, fund_editor=OK, fund_admin=OK, other_fund=OK)),
     Row("rejected_rows", members(HIDDEN)),

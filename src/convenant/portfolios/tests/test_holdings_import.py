@@ -15,12 +15,8 @@ from convenant.core.errors import ActionError
 from convenant.core.models import AuditEvent
 from convenant.core.testing import World
 from convenant.portfolios import testing
-from convenant.portfolios.holdings.importer import (
-    ColumnsNeeded,
-    ImportReport,
-    RowsRejected,
-    import_holdings,
-)
+from convenant.portfolios.actions import import_holdings
+from convenant.portfolios.holdings.importer import ColumnsNeeded, ImportReport, RowsRejected
 from convenant.portfolios.models import (
     ColumnMapping,
     ExchangeRate,

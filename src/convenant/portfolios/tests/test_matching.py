@@ -39,7 +39,7 @@ def register(world: World) -> dict[str, Issuer]:
 
 
 def match(user: object, *queries: Query) -> list:
-    return Matcher(Issuer.objects.visible_to(user)).match(list(queries))
+    return Matcher.for_user(user).match(list(queries))
 
 
 def test_each_step_in_order(world: World, register: dict[str, Issuer]) -> None:

@@ -11,7 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 from convenant.core.errors import ActionError
 from convenant.core.models import User
 from convenant.parties.models import Membership, Party
-from convenant.portfolios.holdings.importer import ColumnsNeeded, RowsRejected, import_holdings
+from convenant.portfolios.actions import import_holdings
+from convenant.portfolios.holdings.importer import ColumnsNeeded, RowsRejected
 
 
 class Command(BaseCommand):

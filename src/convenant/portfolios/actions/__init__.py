@@ -1,0 +1,6 @@
+"""Writes of the portfolios app, one module per sub-domain (issuers, holdings)."""
+
+from convenant.portfolios.actions.holdings import confirm_match, import_holdings, reject_match
+from convenant.portfolios.actions.issuers import create_issuer, merge_issuers
+
+__all__ = ["confirm_match", "create_issuer", "import_holdings", "merge_issuers", "reject_match"]

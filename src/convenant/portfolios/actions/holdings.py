@@ -1,0 +1,227 @@
+"""Writes of holdings: importing a fund's file as a snapshot, and reviewing its matches."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from convenant.core import access
+from convenant.core.access import Role
+from convenant.core.audit import record_event
+from convenant.core.errors import ActionError
+from convenant.core.models import User
+from convenant.parties.models import Party
+from convenant.portfolios.holdings.clean import clean_rows
+from convenant.portfolios.holdings.importer import (
+    ImportReport,
+    Progress,
+    RowsRejected,
+    check_request,
+    copy_positions,
+    drop_positions,
+    match_rows,
+    rates_on,
+    read_and_map,
+    rejected_file,
+)
+from convenant.portfolios.models import ColumnMapping, Issuer, IssuerAlias, Position, Snapshot
+from convenant.portfolios.names import normalize_name
+
+
+def import_holdings(
+    *,
+    by: User,
+    fund: Party,
+    as_of: datetime.date,
+    path: Path,
+    filename: str,
+    columns: dict[str, str] | None = None,
+    import_valid_rows: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import a fund's holdings for a date. With errors in some rows nothing is imported
+    (RowsRejected) unless ``import_valid_rows``; then the report carries the rejected rows as
+    a CSV with an error column. Importing the same (fund, date) again replaces the snapshot."""
+    tick = progress or (lambda stage, share: None)
+    check_request(by, fund, as_of)
+    tick("read", 0.0)
+    table, mapping = read_and_map(path, filename, fund, columns)
+    tick("check", 0.2)
+    cleaned = clean_rows(
+        table,
+        mapping,
+        rates=rates_on(as_of),
+        as_of=as_of,
+        decimal_comma_default=table.decimal_comma_default,
+    )
+    report = ImportReport(
+        rows_read=table.frame.height,
+        rejected=len(cleaned.rejected_lines),
+        errors=cleaned.errors,
+        mapping=mapping,
+    )
+    if report.rejected and not import_valid_rows:
+        raise RowsRejected(report)
+    if report.rejected:
+        report.rejected_csv = rejected_file(table, cleaned.errors, cleaned.rejected_lines)
+    if cleaned.rows.height == 0:
+        raise ActionError(_("No row of the file can be imported."), code="rows")
+    with transaction.atomic(durable=True):
+        tick("match", 0.4)
+        rows = match_rows(cleaned.rows, by, fund)
+        tick("write", 0.7)
+        old = Snapshot.objects.select_for_update().filter(fund=fund, as_of=as_of).first()
+        if old is not None:  # replace: drop the old partition, then the snapshot row
+            drop_positions(old.pk)
+            old.delete()
+        counts = rows.group_by("status").agg(pl.len(), pl.col("value_eur").sum())
+        by_status = {s: (n, v) for s, n, v in counts.iter_rows()}
+        snapshot = Snapshot.objects.create(
+            fund=fund,
+            as_of=as_of,
+            source_name=filename[:255],
+            imported_by=by,
+            positions_count=rows.height,
+            total_value_eur=Decimal(str(round(rows["value_eur"].sum(), 2))),
+            matched_value_eur=Decimal(str(round(by_status.get("matched", (0, 0.0))[1] or 0, 2))),
+        )
+        copy_positions(snapshot.pk, rows)
+        for heading, chosen in mapping.items():
+            ColumnMapping.objects.update_or_create(
+                fund=fund, heading=heading, defaults={"field": chosen}
+            )
+        report.imported = rows.height
+        report.matched = by_status.get("matched", (0, 0))[0]
+        report.review = by_status.get("review", (0, 0))[0]
+        report.new = by_status.get("new", (0, 0))[0]
+        report.snapshot_id = snapshot.pk
+        record_event(
+            actor=by,
+            verb="portfolios.import_holdings",
+            obj=snapshot,
+            party_id=fund.pk,
+            before={"replaced": old is not None},
+            after={
+                "file": filename,
+                "rows": report.rows_read,
+                "imported": report.imported,
+                "rejected": report.rejected,
+                "matched": report.matched,
+                "review": report.review,
+                "new": report.new,
+            },
+        )
+    tick("done", 1.0)
+    return report
+
+
+def _editable_snapshot(by: User, snapshot: Snapshot) -> Snapshot:
+    actor = access.actor_for(by, fresh=True)
+    access.require(actor.has_role(snapshot.fund_id, Role.EDITOR))
+    return Snapshot.objects.select_for_update().get(pk=snapshot.pk)
+
+
+def _refresh_totals(snapshot: Snapshot) -> None:
+    matched = Position.objects.filter(snapshot=snapshot, status=Position.Status.MATCHED).aggregate(
+        v=Sum("value_eur")
+    )["v"]
+    snapshot.matched_value_eur = matched or Decimal(0)
+    snapshot.save(update_fields=["matched_value_eur", "updated_at"])
+
+
+def confirm_match(*, by: User, snapshot: Snapshot, row: int, issuer: Issuer) -> int:
+    """A fund editor confirms which issuer a position is. Every position of the snapshot with
+    the same name and country follows, and the name is remembered for the fund as an alias
+    that later imports use. Returns how many positions were confirmed."""
+    with transaction.atomic(durable=True):
+        snapshot = _editable_snapshot(by, snapshot)
+        position = Position.objects.filter(snapshot=snapshot, row=row).first()
+        if position is None:
+            raise ActionError(_("Row %(row)s is not in this snapshot.") % {"row": row})
+        if not Issuer.objects.visible_to(by).filter(pk=issuer.pk).exists():
+            raise ActionError(_("There is no issuer with this number."), field="issuer")
+        issuer = issuer.resolved()
+        same = Position.objects.filter(
+            snapshot=snapshot, name=position.name, country=position.country, isin=position.isin
+        )
+        before = {"issuer": position.issuer_id, "status": position.status}
+        count = same.update(
+            issuer=issuer,
+            status=Position.Status.MATCHED,
+            match_method="confirmed",
+            match_confidence=100,
+        )
+        if position.name:
+            IssuerAlias.objects.get_or_create(
+                normalized_name=normalize_name(position.name),
+                country=position.country,
+                defaults={
+                    "issuer": issuer,
+                    "name": position.name[:300],
+                    "source": IssuerAlias.Source.CONFIRMED_MATCH,
+                    "learned_from_party_id": snapshot.fund_id,
+                },
+            )
+        _refresh_totals(snapshot)
+        record_event(
+            actor=by,
+            verb="portfolios.confirm_match",
+            obj=snapshot,
+            party_id=snapshot.fund_id,
+            before=before,
+            after={"row": row, "issuer": issuer.pk, "positions": count},
+        )
+    return count
+
+
+def reject_match(*, by: User, snapshot: Snapshot, row: int) -> Issuer | None:
+    """The proposed issuer is not the right one: the position (and its twins) get a new
+    issuer proposed under the name in the file, for the secretariat to adopt or merge."""
+    with transaction.atomic(durable=True):
+        snapshot = _editable_snapshot(by, snapshot)
+        position = Position.objects.filter(snapshot=snapshot, row=row).first()
+        if position is None:
+            raise ActionError(_("Row %(row)s is not in this snapshot.") % {"row": row})
+        if not position.name:
+            raise ActionError(
+                _(
+                    "This row has no name to propose a new issuer under; choose the "
+                    "issuer by its number instead."
+                ),
+                code="no_name",
+            )
+        proposal = Issuer.objects.filter(
+            proposed_by_party_id=snapshot.fund_id,
+            normalized_name=normalize_name(position.name),
+            country_of_incorporation=position.country,
+        ).first() or Issuer.objects.create(
+            legal_name=position.name[:300],
+            country_of_incorporation=position.country,
+            source=Issuer.Source.HOLDINGS,
+            proposed_by_party_id=snapshot.fund_id,
+        )
+        before = {"issuer": position.issuer_id, "status": position.status}
+        Position.objects.filter(
+            snapshot=snapshot, name=position.name, country=position.country, isin=position.isin
+        ).update(
+            issuer=proposal,
+            status=Position.Status.NEW,
+            match_method="rejected",
+            match_confidence=0,
+        )
+        _refresh_totals(snapshot)
+        record_event(
+            actor=by,
+            verb="portfolios.reject_match",
+            obj=snapshot,
+            party_id=snapshot.fund_id,
+            before=before,
+            after={"row": row, "issuer": proposal.pk},
+        )
+    return proposal
