@@ -201,6 +201,12 @@ def can_manage_members(actor: Actor, party_id: int) -> bool:
     return actor.is_secretariat or actor.has_role(party_id, Role.ADMINISTRATOR)
 
 
+def can_see_covenant_aggregates(actor: Actor) -> bool:
+    """Covenant-wide totals across funds (how many funds hold a company, their combined
+    stake), never one fund's own figures: the secretariat."""
+    return actor.is_secretariat
+
+
 def can_see_members(actor: Actor, party_id: int) -> bool:
     """Names and e-mail addresses of a party's people are personal data: the party's own
     members and the secretariat see them, nobody else."""

@@ -275,6 +275,11 @@ class SnapshotQuerySet(models.QuerySet["Snapshot"]):
     def editable_by(self, user: Any) -> SnapshotQuerySet:
         return self.filter(access.member_of_q(access.actor_for(user), "fund", access.Role.EDITOR))
 
+    def latest_per_fund(self) -> SnapshotQuerySet:
+        """The most recent snapshot of each fund."""
+        newest = Snapshot.objects.filter(fund=models.OuterRef("fund")).order_by("-as_of")
+        return self.filter(pk=models.Subquery(newest.values("pk")[:1]))
+
 
 class Snapshot(TimeStampedModel):
     """A fund's holdings on one date. Importing the same (fund, date) again replaces it in one
@@ -313,6 +318,16 @@ class Snapshot(TimeStampedModel):
         if not self.total_value_eur:
             return 0.0
         return float(self.matched_value_eur / self.total_value_eur)
+
+
+class PositionQuerySet(models.QuerySet["Position"]):
+    def visible_to(self, user: Any) -> PositionQuerySet:
+        """A position is seen exactly where its snapshot is: by its fund's own people."""
+        return self.filter(snapshot__in=Snapshot.objects.visible_to(user))
+
+    def in_latest_snapshots(self) -> PositionQuerySet:
+        """Positions in each fund's most recent snapshot."""
+        return self.filter(snapshot__in=Snapshot.objects.latest_per_fund())
 
 
 class Position(models.Model):
@@ -356,6 +371,8 @@ class Position(models.Model):
     status = models.CharField(_("match"), max_length=10, choices=Status.choices)
     match_method = models.CharField(_("matched by"), max_length=20)
     match_confidence = models.DecimalField(_("confidence"), max_digits=4, decimal_places=1)
+
+    objects = PositionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("position")

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from convenant.core.errors import ActionError
 from convenant.core.http import AuthenticatedHttpRequest
 from convenant.portfolios import actions
 from convenant.portfolios.identifiers import country_code
-from convenant.portfolios.models import Issuer, IssuerAlias, IssuerIdentifier
+from convenant.portfolios.models import Issuer, IssuerAlias, IssuerIdentifier, Position
 from convenant.portfolios.names import normalize_name
 
 
@@ -47,11 +47,35 @@ def issuer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     issuer = access.get_visible_or_404(Issuer.objects.select_related("parent"), request.user, pk=pk)
     if issuer.merged_into_id is not None:  # a merged duplicate redirects to the survivor
         return redirect("issuer_detail", pk=issuer.resolved().pk)
+    group = [issuer.pk, *Issuer.objects.filter(parent=issuer).values_list("pk", flat=True)]
+    actor = access.actor_for(request.user)
+    my_positions = (
+        Position.objects.visible_to(request.user)
+        .in_latest_snapshots()
+        .filter(issuer__in=group)
+        .select_related("snapshot__fund")
+        .order_by("-value_eur")[:100]
+    )
+    leverage = None
+    if access.can_see_covenant_aggregates(actor):
+        # Joint leverage: how many funds hold the group and together how much, never which.
+        leverage = (
+            Position.objects.in_latest_snapshots()
+            .filter(issuer__in=group)
+            .aggregate(
+                funds=Count("snapshot__fund", distinct=True),
+                value=Sum("value_eur"),
+                ownership=Sum("ownership_pct"),
+                voting=Sum("voting_pct"),
+            )
+        )
     return render(
         request,
         "portfolios/issuer_detail.html",
         {
             "issuer": issuer,
+            "my_positions": my_positions,
+            "leverage": leverage,
             "isins": IssuerIdentifier.objects.visible_to(request.user).filter(issuer=issuer),
             "aliases": IssuerAlias.objects.visible_to(request.user).filter(issuer=issuer),
             "subsidiaries": Issuer.objects.visible_to(request.user).current().filter(parent=issuer),
