@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from convenant.core import navigation, search
+from convenant.core import access, navigation, search
 from convenant.core.audit import register_verbs
 from convenant.core.demo import register_demo_loader
 from convenant.portfolios.models import Issuer
@@ -18,6 +18,11 @@ def register() -> None:
     )
     navigation.register_nav_item(
         navigation.NavItem(_("Issuers"), "issuer_list", lambda a: a.is_authenticated, 40)
+    )
+    navigation.register_nav_item(
+        navigation.NavItem(
+            _("Exchange rates"), "exchange_rates", access.can_administer_covenant, 45
+        )
     )
     search.register_search(
         "issuers",
@@ -36,5 +41,8 @@ def register() -> None:
             "portfolios.load_lei_records": _("GLEIF entities loaded"),
             "portfolios.load_isin_mapping": _("GLEIF ISIN mapping loaded"),
             "portfolios.import_holdings": _("Holdings imported"),
+            "portfolios.confirm_match": _("Match confirmed"),
+            "portfolios.reject_match": _("Match rejected"),
+            "portfolios.set_exchange_rates": _("Exchange rates saved"),
         }
     )

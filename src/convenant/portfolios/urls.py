@@ -6,6 +6,7 @@ urlpatterns = [
     path("issuers/", views.issuer_list, name="issuer_list"),
     path("issuers/<int:pk>/", views.issuer_detail, name="issuer_detail"),
     path("issuers/<int:pk>/merge/", views.issuer_merge, name="issuer_merge"),
+    path("exchange-rates/", views.exchange_rates, name="exchange_rates"),
     path("holdings/", holdings_views.snapshot_list, name="snapshot_list"),
     path("holdings/import/", holdings_views.holdings_import, name="holdings_import"),
     path("holdings/import/rejected-rows/", holdings_views.rejected_rows, name="rejected_rows"),

@@ -16,8 +16,15 @@ from convenant.core import access
 from convenant.core.errors import ActionError
 from convenant.core.http import AuthenticatedHttpRequest
 from convenant.portfolios import actions
+from convenant.portfolios.actions.rates import parse_rates
 from convenant.portfolios.identifiers import country_code
-from convenant.portfolios.models import Issuer, IssuerAlias, IssuerIdentifier, Position
+from convenant.portfolios.models import (
+    ExchangeRate,
+    Issuer,
+    IssuerAlias,
+    IssuerIdentifier,
+    Position,
+)
 from convenant.portfolios.names import normalize_name
 
 
@@ -118,3 +125,40 @@ def issuer_merge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect(survivor)
     return render(request, "portfolios/issuer_merge.html", {"form": form, "issuer": survivor})
+
+
+class RatesForm(forms.Form):
+    rates = forms.CharField(
+        label=gettext_lazy("Rates"),
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+        help_text=gettext_lazy(
+            "One rate per line: date, currency, units of that currency per euro "
+            "(e.g. 2024-12-31,USD,1.0389), as the ECB publishes them."
+        ),
+    )
+
+
+@login_required
+def exchange_rates(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The rate table: everyone signed in reads it, the secretariat keeps it."""
+    can_edit = access.can_administer_covenant(access.actor_for(request.user))
+    form = RatesForm(request.POST or None)
+    if request.method == "POST":
+        access.require(can_edit)
+        if form.is_valid():
+            try:
+                count = actions.set_exchange_rates(
+                    by=request.user, rates=parse_rates(form.cleaned_data["rates"])
+                )
+            except ActionError as error:
+                form.add_error("rates", error.messages[0])
+            else:
+                messages.success(request, _("%(count)s rates saved.") % {"count": count})
+                return redirect("exchange_rates")
+    rates = ExchangeRate.objects.visible_to(request.user)
+    page = Paginator(rates, 60).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portfolios/exchange_rates.html",
+        {"page": page, "form": form, "can_edit": can_edit},
+    )

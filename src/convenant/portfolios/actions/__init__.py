@@ -2,5 +2,13 @@
 
 from convenant.portfolios.actions.holdings import confirm_match, import_holdings, reject_match
 from convenant.portfolios.actions.issuers import create_issuer, merge_issuers
+from convenant.portfolios.actions.rates import set_exchange_rates
 
-__all__ = ["confirm_match", "create_issuer", "import_holdings", "merge_issuers", "reject_match"]
+__all__ = [
+    "confirm_match",
+    "create_issuer",
+    "import_holdings",
+    "merge_issuers",
+    "reject_match",
+    "set_exchange_rates",
+]

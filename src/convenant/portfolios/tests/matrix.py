@@ -36,6 +36,13 @@ ROWS = [
     Row("issuer_detail", members(OK), args=lambda w: [w.extra["issuer"].pk]),
     Row("issuer_detail", PROPOSED_BY_OTHER_FUND, args=lambda w: [w.extra["proposed_issuer"].pk]),
     Row("issuer_merge", members(FORBIDDEN, secretariat=OK), args=lambda w: [w.extra["issuer"].pk]),
+    Row("exchange_rates", members(OK)),
+    Row(
+        "exchange_rates",
+        members(FORBIDDEN, secretariat=REDIRECT),
+        method="post",
+        data=lambda w: {"rates": "2024-12-31,USD,1.04"},
+    ),
     Row("snapshot_list", members(OK)),
     Row("snapshot_detail", FUND_A_ONLY, args=lambda w: [w.extra["snapshot"].pk]),
     Row("snapshot_positions", FUND_A_ONLY, args=lambda w: [w.extra["snapshot"].pk]),
