@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from convenant.core.api import AUTHENTICATED
 from convenant.parties.api import router as parties_router
 from convenant.portfolios.api import router as portfolios_router
+from convenant.portfolios.holdings_api import router as holdings_router
 
 api = NinjaAPI(
     title="convenant API",
@@ -20,3 +21,4 @@ api = NinjaAPI(
 )
 api.add_router("/", parties_router)
 api.add_router("/", portfolios_router)
+api.add_router("/", holdings_router)

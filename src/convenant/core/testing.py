@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 OK = 200
 LOGIN = "login"  # redirected to the log-in page (pages) or 401 (API)
 REDIRECT = 302  # done, sent elsewhere
+CREATED = 201  # done (API)
 FORBIDDEN = 403  # may see the object, may not do this
 HIDDEN = 404  # may not know it exists: same answer as for a missing object
 

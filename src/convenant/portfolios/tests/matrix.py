@@ -2,7 +2,9 @@
 
 import datetime
 
-from convenant.core.testing import FORBIDDEN, HIDDEN, OK, REDIRECT, Row, World, members
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from convenant.core.testing import CREATED, FORBIDDEN, HIDDEN, OK, REDIRECT, Row, World, members
 
 
 def extend_world(world: World) -> None:
@@ -62,6 +64,19 @@ ROWS = [
     ),
     Row("holdings_import", members(FORBIDDEN, fund_editor=OK, fund_admin=OK, other_fund=OK)),
     Row("rejected_rows", members(HIDDEN)),
+    Row("api:list_snapshots", members(OK)),
+    Row("api:get_snapshot", FUND_A_ONLY, args=lambda w: [w.extra["snapshot"].pk]),
+    Row("api:list_positions", FUND_A_ONLY, args=lambda w: [w.extra["snapshot"].pk]),
+    Row(
+        "api:upload_snapshot",
+        members(FORBIDDEN, fund_editor=CREATED, fund_admin=CREATED),
+        method="post",
+        data=lambda w: {
+            "fund": w.fund.code,
+            "as_of": "2024-12-31",
+            "file": SimpleUploadedFile("h.csv", b"Naam;Land;Marktwaarde;Valuta\nX BV;NL;1;EUR\n"),
+        },
+    ),
     Row("api:list_issuers", members(OK)),
     Row("api:get_issuer", members(OK), args=lambda w: [w.extra["issuer"].pk]),
     Row("api:get_issuer", PROPOSED_BY_OTHER_FUND, args=lambda w: [w.extra["proposed_issuer"].pk]),
