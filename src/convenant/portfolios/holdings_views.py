@@ -364,3 +364,67 @@ def review_decide(request: AuthenticatedHttpRequest, pk: int, row: int) -> HttpR
     except ActionError as error:
         messages.error(request, error.messages[0])
     return redirect("snapshot_review", pk=snapshot.pk)
+
+
+@login_required
+def snapshot_compare(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """What changed between two snapshots of a fund, per issuer: bought, sold, more, less."""
+    snapshot = access.get_visible_or_404(
+        Snapshot.objects.select_related("fund"), request.user, pk=pk
+    )
+    history = Snapshot.objects.visible_to(request.user).filter(fund=snapshot.fund).exclude(pk=pk)
+    other_id = request.GET.get("with")
+    if other_id:
+        try:
+            other = history.filter(pk=int(other_id)).first()
+        except ValueError:
+            other = None
+        if other is None:
+            raise Http404
+    else:
+        other = history.filter(as_of__lt=snapshot.as_of).order_by("-as_of").first()
+    changes: list[tuple[str, int | None, float, float, float]] = []
+    counts = {"bought": 0, "sold": 0, "more": 0, "less": 0}
+    if other is not None:
+
+        def by_issuer(s: Snapshot) -> dict[int, tuple[str, float]]:
+            rows = (
+                Position.objects.visible_to(request.user)
+                .filter(snapshot=s)
+                .exclude(issuer=None)
+                .values("issuer_id", "issuer__legal_name")
+                .annotate(value=Sum("value_eur"))
+            )
+            return {r["issuer_id"]: (r["issuer__legal_name"], float(r["value"])) for r in rows}
+
+        before, after = by_issuer(other), by_issuer(snapshot)
+        for issuer_id in before.keys() | after.keys():
+            name = (after.get(issuer_id) or before[issuer_id])[0]
+            old = before.get(issuer_id, ("", 0.0))[1]
+            new = after.get(issuer_id, ("", 0.0))[1]
+            kind = (
+                "bought"
+                if issuer_id not in before
+                else "sold"
+                if issuer_id not in after
+                else "more"
+                if new > old
+                else "less"
+                if new < old
+                else ""
+            )
+            if kind:
+                counts[kind] += 1
+                changes.append((name, issuer_id, old, new, new - old))
+        changes.sort(key=lambda c: abs(c[4]), reverse=True)
+    return render(
+        request,
+        "portfolios/snapshot_compare.html",
+        {
+            "snapshot": snapshot,
+            "other": other,
+            "history": history,
+            "changes": changes[:100],
+            "counts": counts,
+        },
+    )

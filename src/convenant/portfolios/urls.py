@@ -12,6 +12,7 @@ urlpatterns = [
     path("holdings/import/rejected-rows/", holdings_views.rejected_rows, name="rejected_rows"),
     path("holdings/<int:pk>/", holdings_views.snapshot_detail, name="snapshot_detail"),
     path("holdings/<int:pk>/review/", holdings_views.snapshot_review, name="snapshot_review"),
+    path("holdings/<int:pk>/compare/", holdings_views.snapshot_compare, name="snapshot_compare"),
     path("holdings/<int:pk>/review/<int:row>/", holdings_views.review_decide, name="review_decide"),
     path(
         "holdings/<int:pk>/positions/", holdings_views.snapshot_positions, name="snapshot_positions"

@@ -54,6 +54,13 @@ ROWS = [
         args=lambda w: [w.extra["snapshot"].pk],
         query="status=review",
     ),
+    Row("snapshot_compare", FUND_A_ONLY, args=lambda w: [w.extra["snapshot"].pk]),
+    Row(
+        "snapshot_compare",
+        members(HIDDEN),
+        args=lambda w: [w.extra["snapshot"].pk],
+        query="with=999999",
+    ),
     Row("snapshot_review", FUND_A_ONLY, args=lambda w: [w.extra["snapshot"].pk]),
     Row(
         "review_decide",
