@@ -195,6 +195,18 @@ HOLDINGS_UPLOAD_DIR = Path(
     env("HOLDINGS_UPLOAD_DIR", str(BASE_DIR.parent.parent / "var" / "uploads"))
 )
 
+# Background jobs. Without a broker (the demo, the tests) tasks run eagerly, in-process.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+if not CELERY_BROKER_URL and not DEBUG:
+    raise ImproperlyConfigured(
+        "Set the environment variable CELERY_BROKER_URL (e.g. redis://localhost:6379/0)."
+    )
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 60 * 60)
+
 # Matching holdings to issuers: fuzzy name matches at or above AUTO are accepted, between
 # REVIEW and AUTO a person confirms them, below REVIEW a new issuer is proposed.
 MATCH_AUTO_THRESHOLD = env_int("MATCH_AUTO_THRESHOLD", 92)

@@ -4,21 +4,15 @@ members ever reach these (Snapshot.visible_to)."""
 
 from __future__ import annotations
 
-import datetime
-import secrets
-from pathlib import Path
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -28,19 +22,11 @@ from convenant.core.access import Role
 from convenant.core.errors import ActionError
 from convenant.core.http import AuthenticatedHttpRequest
 from convenant.parties.models import Party
-from convenant.portfolios.actions import confirm_match, import_holdings, reject_match
+from convenant.portfolios.actions import confirm_match, name_columns, queue_import, reject_match
+from convenant.portfolios.actions.jobs import rejected_path
 from convenant.portfolios.holdings.columns import FIELDS
-from convenant.portfolios.holdings.importer import ColumnsNeeded, RowsRejected
 from convenant.portfolios.identifiers import country_name
-from convenant.portfolios.models import Issuer, Position, Snapshot
-
-SESSION_KEY = "holdings_upload"
-
-
-def _upload_dir() -> Path:
-    folder = Path(settings.HOLDINGS_UPLOAD_DIR)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+from convenant.portfolios.models import ImportJob, Issuer, Position, Snapshot
 
 
 @login_required
@@ -51,6 +37,7 @@ def snapshot_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "portfolios/snapshot_list.html",
         {
             "snapshots": snapshots,
+            "jobs": ImportJob.objects.visible_to(request.user).select_related("fund")[:10],
             "can_import": bool(_import_funds(request)),
             "is_fund_member": bool(access.actor_for(request.user).fund_ids),
         },
@@ -117,7 +104,6 @@ def snapshot_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             ],
             "by_status": by_status,
             "history": history,
-            "rejected_available": bool(request.session.get("holdings_rejected")),
         },
     )
 
@@ -139,7 +125,7 @@ def snapshot_positions(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     )
 
 
-# --- Upload ----------------------------------------------------------------------------------
+# --- Upload, as a background job ------------------------------------------------------------
 
 
 def _import_funds(request: AuthenticatedHttpRequest) -> list[Party]:
@@ -181,136 +167,71 @@ def _mapping_form(headings: list[str], mapping: dict[str, str], data: Any = None
     return form
 
 
-def _run_import(
-    request: AuthenticatedHttpRequest, pending: dict[str, Any], columns: dict[str, str] | None
-) -> HttpResponse | None:
-    """Import the pending upload; None when it succeeded and the session moved on."""
-    fund = Party.objects.get(pk=pending["fund"])
-    path = _upload_dir() / pending["token"]
-    try:
-        report = import_holdings(
-            by=request.user,
-            fund=fund,
-            as_of=datetime.date.fromisoformat(pending["as_of"]),
-            path=path,
-            filename=pending["filename"],
-            columns=columns,
-            import_valid_rows=pending["import_valid_rows"],
-        )
-    except ColumnsNeeded as asked:
-        pending["headings"], pending["mapping"] = asked.headings, asked.mapping
-        request.session[SESSION_KEY] = pending
-        return render(
-            request,
-            "portfolios/holdings_columns.html",
-            {
-                "form": _mapping_form(asked.headings, asked.mapping),
-                "problem": asked.messages[0],
-                "pending": pending,
-            },
-        )
-    except RowsRejected as rejected:
-        path.unlink(missing_ok=True)
-        request.session.pop(SESSION_KEY, None)
-        return render(
-            request,
-            "portfolios/holdings_rejected.html",
-            {
-                "problem": rejected.messages[0],
-                "report": rejected.report,
-                "pending": pending,
-            },
-        )
-    path.unlink(missing_ok=True)
-    request.session.pop(SESSION_KEY, None)
-    if report.rejected_csv:
-        token = secrets.token_urlsafe(24)
-        (_upload_dir() / f"rejected-{token}.csv").write_bytes(report.rejected_csv)
-        request.session["holdings_rejected"] = token
-    messages.success(
-        request,
-        _(
-            "%(imported)s positions imported: %(matched)s matched, %(review)s to review, "
-            "%(new)s new issuers proposed, %(rejected)s rows rejected."
-        )
-        % {
-            "imported": report.imported,
-            "matched": report.matched,
-            "review": report.review,
-            "new": report.new,
-            "rejected": report.rejected,
-        },
-    )
-    return redirect("snapshot_detail", pk=report.snapshot_id)
-
-
 @login_required
 def holdings_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     funds = _import_funds(request)
     access.require(bool(funds))
-    pending = request.session.get(SESSION_KEY)
-    if request.method == "POST" and "map_columns" in request.POST and pending:
-        headings = pending.get("headings", [])
-        form = _mapping_form(headings, pending.get("mapping", {}), request.POST)
-        if form.is_valid():
-            columns = {h: form.cleaned_data[f"column_{i}"] for i, h in enumerate(headings)}
-            try:
-                response = _run_import(request, pending, columns)
-            except ActionError as error:
-                return render(
-                    request,
-                    "portfolios/holdings_columns.html",
-                    {"form": form, "problem": error.messages[0], "pending": pending},
-                )
-            return response or redirect("snapshot_list")
     form = UploadForm(request.POST or None, request.FILES or None, funds=funds)
-    if request.method == "POST" and "upload" in request.POST and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > settings.HOLDINGS_MAX_BYTES:
-            form.add_error(
-                "file",
-                _("The file is %(size)s; the limit is %(limit)s.")
-                % {
-                    "size": filesizeformat(upload.size),
-                    "limit": filesizeformat(settings.HOLDINGS_MAX_BYTES),
-                },
+        try:
+            job = queue_import(
+                by=request.user,
+                fund=form.cleaned_data["fund"],
+                as_of=form.cleaned_data["as_of"],
+                chunks=upload.chunks(),
+                filename=upload.name,
+                import_valid_rows=form.cleaned_data["import_valid_rows"],
             )
+        except ActionError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.messages[0])
         else:
-            token = secrets.token_urlsafe(24) + Path(upload.name).suffix.lower()[:8]
-            with (_upload_dir() / token).open("wb") as out:
-                for chunk in upload.chunks():
-                    out.write(chunk)
-            pending = {
-                "token": token,
-                "fund": form.cleaned_data["fund"].pk,
-                "as_of": form.cleaned_data["as_of"].isoformat(),
-                "filename": Path(upload.name).name[:255],
-                "import_valid_rows": form.cleaned_data["import_valid_rows"],
-                "started": timezone.now().isoformat(),
-            }
-            try:
-                response = _run_import(request, pending, None)
-            except ActionError as error:
-                (_upload_dir() / token).unlink(missing_ok=True)
-                request.session.pop(SESSION_KEY, None)
-                form.add_error(
-                    error.field if error.field in form.fields else None, error.messages[0]
-                )
-            else:
-                return response or redirect("snapshot_list")
+            return redirect("import_job_detail", pk=job.pk)
     return render(request, "portfolios/holdings_import.html", {"form": form})
 
 
 @login_required
-def rejected_rows(request: AuthenticatedHttpRequest) -> FileResponse:
-    """The rows left out of the person's last partial import, with an error column. Kept
-    only for them: the token lives in their session."""
-    token = request.session.get("holdings_rejected")
-    path = _upload_dir() / f"rejected-{token}.csv" if token else None
-    if path is None or not path.exists():
+def import_job_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """How an import is doing; htmx polls the progress part until it has finished."""
+    job = access.get_visible_or_404(ImportJob.objects.select_related("fund"), request.user, pk=pk)
+    headings = job.report.get("headings", [])
+    form = None
+    if job.status == ImportJob.Status.COLUMNS:
+        form = _mapping_form(
+            headings,
+            job.report.get("mapping", {}),
+            request.POST if request.method == "POST" else None,
+        )
+        if request.method == "POST" and form.is_valid():
+            columns = {h: form.cleaned_data[f"column_{i}"] for i, h in enumerate(headings)}
+            try:
+                name_columns(by=request.user, job=job, columns=columns)
+            except ActionError as error:
+                messages.error(request, error.messages[0])
+            return redirect("import_job_detail", pk=job.pk)
+    context = {
+        "job": job,
+        "form": form,
+        "has_rejected_file": rejected_path(job).exists(),
+        "errors": job.report.get("errors", [])[:200],
+    }
+    if request.htmx:
+        return render(request, "portfolios/_import_job_status.html", context)
+    return render(request, "portfolios/import_job.html", context)
+
+
+@login_required
+def import_job_rejected(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    """The rows a partial import left out, with an error column, for the fund's people."""
+    job = access.get_visible_or_404(ImportJob, request.user, pk=pk)
+    path = rejected_path(job)
+    if not path.exists():
         raise Http404
     return FileResponse(
-        path.open("rb"), as_attachment=True, filename="rejected-rows.csv", content_type="text/csv"
+        path.open("rb"),
+        as_attachment=True,
+        filename=f"rejected-rows-{job.fund.code}-{job.as_of}.csv",
+        content_type="text/csv",
     )
 
 

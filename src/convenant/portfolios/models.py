@@ -407,3 +407,54 @@ class ColumnMapping(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.heading} → {self.field}"
+
+
+class ImportJobQuerySet(models.QuerySet["ImportJob"]):
+    def visible_to(self, user: Any) -> ImportJobQuerySet:
+        """An import belongs to its fund: its people follow it, nobody else."""
+        return self.filter(access.member_of_q(access.actor_for(user), "fund"))
+
+
+class ImportJob(TimeStampedModel):
+    """One upload of a holdings file, run in the background. It records how far it got and,
+    at the end, its outcome: a snapshot, columns to name, or the rows that cannot be read."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Running")
+        COLUMNS = "columns", _("Columns to name")
+        REJECTED = "rejected", _("Rows cannot be read")
+        FAILED = "failed", _("Failed")
+        DONE = "done", _("Imported")
+
+    fund = models.ForeignKey("parties.Party", on_delete=models.CASCADE, related_name="+")
+    as_of = models.DateField(_("as of"))
+    filename = models.CharField(_("file"), max_length=255)
+    stored_name = models.CharField(max_length=80, editable=False)
+    import_valid_rows = models.BooleanField(default=False)
+    columns = models.JSONField(null=True, blank=True)
+    created_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    stage = models.CharField(_("stage"), max_length=20, blank=True)
+    progress = models.FloatField(default=0)
+    message = models.TextField(blank=True)
+    report = models.JSONField(default=dict, blank=True)
+    snapshot = models.ForeignKey(
+        Snapshot, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("holdings import")
+        verbose_name_plural = _("holdings imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.fund}, {self.as_of})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status not in {self.Status.QUEUED, self.Status.RUNNING}

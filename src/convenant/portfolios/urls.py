@@ -9,7 +9,12 @@ urlpatterns = [
     path("exchange-rates/", views.exchange_rates, name="exchange_rates"),
     path("holdings/", holdings_views.snapshot_list, name="snapshot_list"),
     path("holdings/import/", holdings_views.holdings_import, name="holdings_import"),
-    path("holdings/import/rejected-rows/", holdings_views.rejected_rows, name="rejected_rows"),
+    path("holdings/jobs/<int:pk>/", holdings_views.import_job_detail, name="import_job_detail"),
+    path(
+        "holdings/jobs/<int:pk>/rejected/",
+        holdings_views.import_job_rejected,
+        name="import_job_rejected",
+    ),
     path("holdings/<int:pk>/", holdings_views.snapshot_detail, name="snapshot_detail"),
     path("holdings/<int:pk>/review/", holdings_views.snapshot_review, name="snapshot_review"),
     path("holdings/<int:pk>/compare/", holdings_views.snapshot_compare, name="snapshot_compare"),

@@ -13,6 +13,7 @@ PRODUCTION = {
     "BASE_URL": "https://convenant.example.org",
     "DEFAULT_FROM_EMAIL": "secretariaat@convenant.example.org",
     "EMAIL_HOST": "smtp.example.org",
+    "CELERY_BROKER_URL": "redis://localhost:6379/0",
 }
 
 
@@ -40,6 +41,7 @@ def test_deploy_check_passes_with_production_settings() -> None:
         ("ALLOWED_HOSTS", "ALLOWED_HOSTS"),
         ("EMAIL_HOST", "EMAIL_HOST"),
         ("DEFAULT_FROM_EMAIL", "DEFAULT_FROM_EMAIL"),
+        ("CELERY_BROKER_URL", "CELERY_BROKER_URL"),
     ],
 )
 def test_missing_required_setting_stops_start_up(missing: str, message: str) -> None:

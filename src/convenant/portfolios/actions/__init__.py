@@ -1,7 +1,9 @@
-"""Writes of the portfolios app, one module per sub-domain (issuers, holdings)."""
+"""Writes of the portfolios app, one module per sub-domain: issuers, holdings (import and
+review), import jobs, exchange rates."""
 
 from convenant.portfolios.actions.holdings import confirm_match, import_holdings, reject_match
 from convenant.portfolios.actions.issuers import create_issuer, merge_issuers
+from convenant.portfolios.actions.jobs import name_columns, queue_import, run_import_job
 from convenant.portfolios.actions.rates import set_exchange_rates
 
 __all__ = [
@@ -9,6 +11,9 @@ __all__ = [
     "create_issuer",
     "import_holdings",
     "merge_issuers",
+    "name_columns",
+    "queue_import",
     "reject_match",
+    "run_import_job",
     "set_exchange_rates",
 ]

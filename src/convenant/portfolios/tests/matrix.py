@@ -20,6 +20,19 @@ def extend_world(world: World) -> None:
     world.extra["snapshot"] = Snapshot.objects.create(
         fund=world.fund, as_of=datetime.date(2024, 12, 31), source_name="test.csv"
     )
+    from convenant.portfolios.actions.jobs import rejected_path
+    from convenant.portfolios.models import ImportJob
+
+    world.extra["job"] = job = ImportJob.objects.create(
+        fund=world.fund,
+        as_of=datetime.date(2024, 12, 31),
+        filename="test.csv",
+        stored_name="matrix.csv",
+        created_by=world.users["fund_editor"],
+        status=ImportJob.Status.DONE,
+        report={"imported": 0, "rejected": 1},
+    )
+    rejected_path(job).write_text("line,error\n2,bad\n")
     world.extra["proposed_issuer"] = Issuer.objects.create(
         legal_name="Voorgesteld B.V.",
         country_of_incorporation="NL",
@@ -70,7 +83,9 @@ ROWS = [
         data=lambda w: {"decision": "confirm", "issuer": w.extra["issuer"].pk},
     ),
     Row("holdings_import", members(FORBIDDEN, fund_editor=OK, fund_admin=OK, other_fund=OK)),
-    Row("rejected_rows", members(HIDDEN)),
+    Row("import_job_detail", FUND_A_ONLY, args=lambda w: [w.extra["job"].pk]),
+    Row("import_job_detail", FUND_A_ONLY, args=lambda w: [w.extra["job"].pk], query="x=htmx"),
+    Row("import_job_rejected", FUND_A_ONLY, args=lambda w: [w.extra["job"].pk]),
     Row("api:list_snapshots", members(OK)),
     Row("api:get_snapshot", FUND_A_ONLY, args=lambda w: [w.extra["snapshot"].pk]),
     Row("api:list_positions", FUND_A_ONLY, args=lambda w: [w.extra["snapshot"].pk]),

@@ -1,17 +1,31 @@
-"""The holdings pages through the test client: upload, column mapping, rejected rows, and
-that no other fund (nor the secretariat) reaches a fund's positions."""
+"""The holdings pages through the test client: upload as a background job (run eagerly
+here), naming columns, rows in error, the rejected rows download, and that no other fund
+(nor the secretariat) reaches a fund's imports."""
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from convenant.core.testing import World
-from convenant.portfolios.models import ExchangeRate, Issuer, IssuerIdentifier, Snapshot
+from convenant.portfolios.models import (
+    ExchangeRate,
+    ImportJob,
+    Issuer,
+    IssuerIdentifier,
+    Snapshot,
+)
 
 AS_OF = datetime.date(2024, 12, 31)
+
+
+@pytest.fixture
+def run_jobs(django_capture_on_commit_callbacks: Any) -> Any:
+    """Jobs start on commit; the test's transaction never commits, so run them as queued."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture
@@ -27,65 +41,98 @@ def editor(world: World) -> Client:
     return client
 
 
-def upload(client: Client, content: str, name: str = "posities.csv", **extra: object):
-    return client.post(
-        "/holdings/import/",
-        {
-            "upload": "1",
-            "fund": extra.pop("fund"),
-            "as_of": AS_OF.isoformat(),
-            "file": SimpleUploadedFile(name, content.encode()),
-            **extra,
-        },
-    )
+@pytest.fixture
+def upload(run_jobs: Any) -> Any:
+    def post(client: Client, content: str, name: str = "posities.csv", **extra: Any) -> Any:
+        with run_jobs():
+            return client.post(
+                "/holdings/import/",
+                {
+                    "fund": extra.pop("fund"),
+                    "as_of": AS_OF.isoformat(),
+                    "file": SimpleUploadedFile(name, content.encode()),
+                    **extra,
+                },
+            )
+
+    return post
 
 
-def test_upload_then_map_an_unknown_column(world: World, editor: Client) -> None:
+def job_page(client: Client, response: Any) -> Any:
+    assert response.status_code == 302 and response["Location"].startswith("/holdings/jobs/")
+    return client.get(response["Location"])
+
+
+def test_upload_then_name_an_unknown_column(
+    world: World, editor: Client, upload: Any, run_jobs: Any
+) -> None:
     response = upload(
-        editor, "Code;Omschr;Bedrag;Valuta\nUS0378331005;Apple;104;USD\n", fund=world.fund.pk
+        editor, "Code;Omschr;Waarde x1;Valuta\nUS0378331005;Apple;104;USD\n", fund=world.fund.pk
     )
-    assert response.status_code == 200 and b"map_columns" in response.content
-    form = response.context["form"]
-    chosen = {name: field.initial for name, field in form.fields.items()}
+    page = job_page(editor, response)
+    job = page.context["job"]
+    assert job.status == ImportJob.Status.COLUMNS and "Market value" in job.message
+    chosen = {name: field.initial for name, field in page.context["form"].fields.items()}
     chosen.update({"column_0": "isin", "column_2": "market_value"})
-    done = editor.post("/holdings/import/", {"map_columns": "1", **chosen})
-    snapshot = Snapshot.objects.get(fund=world.fund)
-    assert done.status_code == 302 and done["Location"] == f"/holdings/{snapshot.pk}/"
-    assert snapshot.total_value_eur == Decimal("100.00")
-    page = editor.get(done["Location"]).content.decode()
-    assert "Apple Inc." in page
+    with run_jobs():
+        editor.post(f"/holdings/jobs/{job.pk}/", chosen)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE and job.snapshot is not None
+    assert job.snapshot.total_value_eur == Decimal("100.00")
+    assert "Apple Inc." in editor.get(f"/holdings/{job.snapshot_id}/").content.decode()
 
 
-def test_rows_in_error_are_listed_and_nothing_imported(world: World, editor: Client) -> None:
+def test_rows_in_error_are_listed_and_nothing_imported(
+    world: World, editor: Client, upload: Any
+) -> None:
     response = upload(
         editor, "ISIN;Naam;Marktwaarde;Valuta\nUS0378331006;Apple;104;USD\n", fund=world.fund.pk
     )
-    assert response.status_code == 200
-    assert response.context["report"].errors[0][:2] == (2, "ISIN")
+    page = job_page(editor, response)
+    assert page.context["job"].status == ImportJob.Status.REJECTED
+    assert page.context["errors"][0][:2] == [2, "ISIN"]
     assert not Snapshot.objects.exists()
 
 
-def test_partial_import_offers_the_rejected_rows(world: World, editor: Client) -> None:
+def test_progress_part_for_htmx_and_partial_import_download(
+    world: World, editor: Client, upload: Any
+) -> None:
     content = "ISIN;Naam;Marktwaarde;Valuta\nUS0378331005;Apple;104;USD\nXX;Bad;1;EUR\n"
     response = upload(editor, content, fund=world.fund.pk, import_valid_rows="on")
-    assert response.status_code == 302
-    download = editor.get("/holdings/import/rejected-rows/")
+    job = job_page(editor, response).context["job"]
+    partial = editor.get(f"/holdings/jobs/{job.pk}/", HTTP_HX_REQUEST="true")
+    assert (
+        "<html" not in partial.content.decode()
+        and "1 positions imported" in partial.content.decode()
+    )
+    download = editor.get(f"/holdings/jobs/{job.pk}/rejected/")
     body = b"".join(download.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
     assert "XX" in body and "error" in body.splitlines()[0]
     stranger = Client()
     stranger.force_login(world.users["other_fund"])
-    assert stranger.get("/holdings/import/rejected-rows/").status_code == 404
+    assert stranger.get(f"/holdings/jobs/{job.pk}/rejected/").status_code == 404
+    assert stranger.get(f"/holdings/jobs/{job.pk}/").status_code == 404
 
 
-def test_a_fund_cannot_import_for_another_fund(world: World, editor: Client) -> None:
+def test_a_fund_cannot_import_for_another_fund(
+    world: World, editor: Client, upload: Any, run_jobs: Any
+) -> None:
     response = upload(
         editor, "ISIN;Marktwaarde;Valuta\nUS0378331005;104;USD\n", fund=world.other_fund.pk
     )
     assert response.status_code == 200 and response.context["form"].errors["fund"]
-    assert not Snapshot.objects.exists()
+    assert not ImportJob.objects.exists()
 
 
-def test_oversize_upload_is_refused_before_reading(world: World, editor: Client, settings) -> None:
+def test_oversize_upload_is_refused_before_reading(
+    world: World, editor: Client, upload: Any, settings: Any
+) -> None:
     settings.HOLDINGS_MAX_BYTES = 10
-    response = upload(editor, "ISIN;Marktwaarde;Valuta\nUS0378331005;104;USD\n", fund=world.fund.pk)
+    response = upload(
+        editor,
+        "ISIN;Marktwaarde;Valuta\nUS0378331005;104;USD\n",
+        fund=world.fund.pk,
+        capture=run_jobs,
+    )
     assert response.status_code == 200 and "limit" in str(response.context["form"].errors["file"])
+    assert not ImportJob.objects.exists()

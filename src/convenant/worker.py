@@ -1,0 +1,14 @@
+"""The Celery app (`celery -A convenant.worker worker`), for long jobs: holdings imports,
+later matching, reports and reminders. The demo and the tests run tasks eagerly in-process;
+production sets CELERY_BROKER_URL (Redis). (Not named celery.py: from inside the package
+folder that name would shadow the celery library.)"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "convenant.settings")
+
+app = Celery("convenant")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
