@@ -4,10 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh dev
-if ! command -v chromium >/dev/null 2>&1; then
-  echo "test: installing Debian's chromium for the browser tests" >&2
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)          # browser tests
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)  # the Celery worker test
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "test: installing Debian's ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+  apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 pgdir=$(mktemp -d /tmp/convenant-test-pg.XXXXXX)
 cleanup() { scripts/pg.sh stop "$pgdir" || true; rm -rf "$pgdir"; }

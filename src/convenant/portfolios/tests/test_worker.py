@@ -1,0 +1,89 @@
+"""A holdings import through a real Celery worker and a real Redis broker (as in
+production), not the eager mode of the other tests: the upload is queued, the worker picks
+it up, and the job ends with the snapshot."""
+
+import datetime
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+
+from convenant.core.testing import World, build_world
+from convenant.portfolios.actions import queue_import
+from convenant.portfolios.models import ImportJob
+from convenant.worker import app
+
+REDIS = shutil.which("redis-server")
+
+
+@pytest.fixture
+def redis_broker() -> Iterator[str]:
+    if REDIS is None:
+        pytest.fail("redis-server is not installed; `make test` installs it")
+    folder = Path(tempfile.mkdtemp(prefix="convenant-redis-"))
+    socket = folder / "redis.sock"
+    server = subprocess.Popen(
+        [
+            REDIS,
+            "--port",
+            "0",
+            "--unixsocket",
+            str(socket),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(folder),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(100):
+        if socket.exists():
+            break
+        time.sleep(0.05)
+    try:
+        yield f"redis+socket://{socket}"
+    finally:
+        server.terminate()
+        server.wait(10)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def worker(redis_broker: str, settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    previous = (app.conf.broker_url, app.conf.task_always_eager, app.conf.result_backend)
+    app.conf.update(broker_url=redis_broker, task_always_eager=False, result_backend=None)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            yield
+    finally:
+        app.conf.update(
+            broker_url=previous[0], task_always_eager=previous[1], result_backend=previous[2]
+        )
+
+
+def test_upload_runs_in_the_worker(transactional_db: None, worker: None) -> None:
+    world: World = build_world()
+    job = queue_import(
+        by=world.users["fund_editor"],
+        fund=world.fund,
+        as_of=datetime.date(2024, 12, 31),
+        chunks=[b"Naam;Land;Marktwaarde;Valuta\nVoorbeeld Staal BV;NL;12,50;EUR\n"],
+        filename="bewaarder.csv",
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.finished:
+            break
+        time.sleep(0.1)
+    assert job.status == ImportJob.Status.DONE, (job.status, job.message)
+    assert job.snapshot is not None and job.snapshot.positions_count == 1
