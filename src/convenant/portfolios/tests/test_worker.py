@@ -57,7 +57,7 @@ def redis_broker() -> Iterator[str]:
 
 
 @pytest.fixture
-def worker(redis_broker: str, settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
+def worker(redis_broker: str, settings) -> Iterator[None]:
     previous = (app.conf.broker_url, app.conf.task_always_eager, app.conf.result_backend)
     app.conf.update(broker_url=redis_broker, task_always_eager=False, result_backend=None)
     settings.CELERY_TASK_ALWAYS_EAGER = False
