@@ -59,12 +59,16 @@ def redis_broker() -> Iterator[str]:
 @pytest.fixture
 def worker(redis_broker: str, settings) -> Iterator[None]:
     previous = (app.conf.broker_url, app.conf.task_always_eager, app.conf.result_backend)
+    app.close()  # drop connection pools made with the eager configuration
+    app.amqp._producer_pool = None
     app.conf.update(broker_url=redis_broker, task_always_eager=False, result_backend=None)
     settings.CELERY_TASK_ALWAYS_EAGER = False
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             yield
     finally:
+        app.close()
+        app.amqp._producer_pool = None
         app.conf.update(
             broker_url=previous[0], task_always_eager=previous[1], result_backend=previous[2]
         )
