@@ -3,11 +3,13 @@ digits, and ISO 3166 country codes. Pure functions, no database."""
 
 from __future__ import annotations
 
+import gettext
 import re
 import unicodedata
 from functools import lru_cache
 
 import pycountry
+from django.utils import translation
 
 ISIN_PATTERN = re.compile(r"^[A-Z]{2}[A-Z0-9]{9}[0-9]$")
 LEI_PATTERN = re.compile(r"^[A-Z0-9]{18}[0-9]{2}$")
@@ -155,6 +157,18 @@ def country_code(value: str) -> str | None:
         return None
 
 
-def country_name(code: str) -> str:
+@lru_cache(maxsize=8)
+def _country_translation(language: str) -> gettext.NullTranslations:
+    return gettext.translation(
+        "iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True
+    )
+
+
+def country_name(code: str, language: str | None = None) -> str:
+    """The country's name in the active language (pycountry ships the translations)."""
     found = pycountry.countries.get(alpha_2=code)
-    return str(getattr(found, "common_name", None) or found.name) if found else code
+    if not found:
+        return code
+    name = str(getattr(found, "common_name", None) or found.name)
+    language = language or translation.get_language() or "en"
+    return _country_translation(language).gettext(name) if language != "en" else name
