@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from convenant.core import access, actions, navigation
 from convenant.core.audit import changes, verb_label
-from convenant.core.errors import ActionError
+from convenant.core.errors import ActionError, show_on_form
 from convenant.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from convenant.core.models import ApiToken, AuditEvent
 from convenant.core.search import search as run_search
@@ -66,11 +66,6 @@ class TokenForm(forms.Form):
     )
 
 
-def _form_error(form: forms.Form, error: ActionError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.messages[0])
-
-
 @login_required
 def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
@@ -89,7 +84,7 @@ def account(request: AuthenticatedHttpRequest) -> HttpResponse:
             try:
                 actions.update_profile(by=user, **profile_form.cleaned_data)
             except ActionError as error:
-                _form_error(profile_form, error)
+                show_on_form(profile_form, error)
             else:
                 messages.success(request, _("Your profile was saved."))
                 response_cookie = profile_form.cleaned_data["language"]
@@ -103,7 +98,7 @@ def account(request: AuthenticatedHttpRequest) -> HttpResponse:
                     valid_days=token_form.cleaned_data["valid_days"],
                 )
             except ActionError as error:
-                _form_error(token_form, error)
+                show_on_form(token_form, error)
             else:
                 token_form = TokenForm()
     tokens = ApiToken.objects.visible_to(user)

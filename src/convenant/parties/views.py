@@ -6,7 +6,6 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from convenant.core import access
-from convenant.core.errors import ActionError
+from convenant.core.errors import ActionError, show_on_form
 from convenant.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from convenant.core.models import User
 from convenant.parties import actions
@@ -36,11 +35,6 @@ def current_covenant() -> Covenant:
     if covenant is None:
         raise Http404
     return covenant
-
-
-def _form_error(form: forms.Form, error: ActionError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.messages[0])
 
 
 def party_list(request: HtmxHttpRequest) -> HttpResponse:
@@ -143,7 +137,7 @@ def party_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 **changes,
             )
         except ActionError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(request, _("%(party)s was added.") % {"party": party.name})
             return redirect(party)
@@ -179,7 +173,7 @@ def party_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
                 changes=_party_form_changes(form),
             )
         except ActionError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(
                 request, _("The details of %(party)s were saved.") % {"party": party.name}
@@ -197,7 +191,7 @@ def party_departure(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
         try:
             actions.record_departure(by=request.user, party=party, **form.cleaned_data)
         except ActionError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(
                 request, _("The departure of %(party)s was recorded.") % {"party": party.name}
@@ -219,7 +213,7 @@ def member_invite(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ActionError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(
                 request, _("An invitation was sent to %(email)s.") % {"email": invitation.email}
@@ -241,7 +235,7 @@ def membership_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 by=request.user, membership=membership, role=form.cleaned_data["role"]
             )
         except ActionError as error:
-            _form_error(form, error)
+            show_on_form(form, error)
         else:
             messages.success(
                 request, _("The role of %(person)s was changed.") % {"person": membership.user}
@@ -322,7 +316,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             )
         except ActionError as error:
             if error.field:
-                _form_error(form, error)
+                show_on_form(form, error)
             else:
                 problem = error.messages[0]
         else:

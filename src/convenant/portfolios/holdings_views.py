@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from convenant.core import access
 from convenant.core.access import Role
-from convenant.core.errors import ActionError
+from convenant.core.errors import ActionError, show_on_form
 from convenant.core.http import AuthenticatedHttpRequest
 from convenant.parties.models import Party
 from convenant.portfolios.actions import confirm_match, name_columns, queue_import, reject_match
@@ -184,7 +184,7 @@ def holdings_import(request: AuthenticatedHttpRequest) -> HttpResponse:
                 import_valid_rows=form.cleaned_data["import_valid_rows"],
             )
         except ActionError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.messages[0])
+            show_on_form(form, error)
         else:
             return redirect("import_job_detail", pk=job.pk)
     return render(request, "portfolios/holdings_import.html", {"form": form})

@@ -135,15 +135,20 @@ def _refresh_totals(snapshot: Snapshot) -> None:
     snapshot.save(update_fields=["matched_value_eur", "updated_at"])
 
 
+def _position(snapshot: Snapshot, row: int) -> Position:
+    position = Position.objects.filter(snapshot=snapshot, row=row).first()
+    if position is None:
+        raise ActionError(_("Row %(row)s is not in this snapshot.") % {"row": row})
+    return position
+
+
 def confirm_match(*, by: User, snapshot: Snapshot, row: int, issuer: Issuer) -> int:
     """A fund editor confirms which issuer a position is. Every position of the snapshot with
     the same name and country follows, and the name is remembered for the fund as an alias
     that later imports use. Returns how many positions were confirmed."""
     with transaction.atomic(durable=True):
         snapshot = _editable_snapshot(by, snapshot)
-        position = Position.objects.filter(snapshot=snapshot, row=row).first()
-        if position is None:
-            raise ActionError(_("Row %(row)s is not in this snapshot.") % {"row": row})
+        position = _position(snapshot, row)
         if not Issuer.objects.visible_to(by).filter(pk=issuer.pk).exists():
             raise ActionError(_("There is no issuer with this number."), field="issuer")
         issuer = issuer.resolved()
@@ -185,9 +190,7 @@ def reject_match(*, by: User, snapshot: Snapshot, row: int) -> Issuer | None:
     issuer proposed under the name in the file, for the secretariat to adopt or merge."""
     with transaction.atomic(durable=True):
         snapshot = _editable_snapshot(by, snapshot)
-        position = Position.objects.filter(snapshot=snapshot, row=row).first()
-        if position is None:
-            raise ActionError(_("Row %(row)s is not in this snapshot.") % {"row": row})
+        position = _position(snapshot, row)
         if not position.name:
             raise ActionError(
                 _(
