@@ -143,9 +143,15 @@ def read_and_map(
     return table, mapping
 
 
+def spreadsheet_safe(cell: str) -> str:
+    """A cell that a spreadsheet program would run as a formula is written as text."""
+    return f"'{cell}" if cell[:1] in {"=", "+", "-", "@", "\t", "\r"} else cell
+
+
 def rejected_file(
     table: RawTable, cleaned_errors: list[tuple[int, str, str]], rejected_lines: set[int]
 ) -> bytes:
+    """The rejected rows as they were read, with the reasons in an extra column."""
     reasons: dict[int, list[str]] = {}
     for line, column, reason in cleaned_errors:
         reasons.setdefault(line, []).append(f"{column}: {reason}" if column else reason)
@@ -157,7 +163,8 @@ def rejected_file(
     )
     for row in rows.iter_rows():
         line = row[0] + table.first_line
-        writer.writerow([line, *[c or "" for c in row[1:]], "; ".join(reasons.get(line, []))])
+        cells = [spreadsheet_safe(c or "") for c in row[1:]]
+        writer.writerow([line, *cells, spreadsheet_safe("; ".join(reasons.get(line, [])))])
     return out.getvalue().encode("utf-8-sig")
 
 

@@ -277,3 +277,13 @@ def test_snapshots_are_only_visible_to_the_funds_members(setup: World, tmp_path:
         "secretariat": 0,
         "monitoring": 0,
     }
+
+
+def test_rejected_rows_file_defuses_formulas(setup: World, tmp_path: Path) -> None:
+    text = (
+        "ISIN;Naam;Land;Marktwaarde;Valuta\nUS0378331005;APPLE;US;100;USD\n"
+        'XX;=HYPERLINK("http://example.org");NL;-1;EUR\n'
+    )
+    report = run(setup, write(tmp_path, "formula.csv", text), import_valid_rows=True)
+    line = report.rejected_csv.decode("utf-8-sig").splitlines()[1]
+    assert "'=HYPERLINK" in line and ",'-1," in line
