@@ -27,16 +27,21 @@ class IssuerOut(Schema):
     ticker: str
     parent_id: int | None
     source: str
+    classifications: dict[str, str]
 
     @staticmethod
     def resolve_isins(obj: Issuer) -> list[str]:
         return [i.value for i in obj.identifiers.all()]
 
+    @staticmethod
+    def resolve_classifications(obj: Issuer) -> dict[str, str]:
+        return {c.scheme: c.code for c in obj.classifications.all()}
+
 
 def _issuers(request: HttpRequest) -> IssuerQuerySet:
     isins = IssuerIdentifier.objects.visible_to(request.user)
     return Issuer.objects.visible_to(request.user).prefetch_related(
-        Prefetch("identifiers", queryset=isins)
+        Prefetch("identifiers", queryset=isins), "classifications"
     )
 
 

@@ -22,6 +22,19 @@ from convenant.portfolios.actions import import_holdings
 from convenant.portfolios.models import ExchangeRate, Issuer, IssuerIdentifier, Snapshot
 
 DEMO_ISSUERS = 5_000
+# The sector word in a generated name → NACE Rev. 2 section, beside GICS.
+NACE = {
+    "Mining": ("B", "Mining and quarrying"),
+    "Chemicals": ("C", "Manufacturing"),
+    "Foods": ("C", "Manufacturing"),
+    "Textiles": ("C", "Manufacturing"),
+    "Energy": ("D", "Electricity, gas, steam and air conditioning supply"),
+    "Logistics": ("H", "Transportation and storage"),
+    "Tech": ("J", "Information and communication"),
+    "Bank": ("K", "Financial and insurance activities"),
+    "Retail": ("G", "Wholesale and retail trade"),
+    "Motors": ("C", "Manufacturing"),
+}
 # The sector word in a generated name → (GICS sector code, sector, industry).
 SECTORS = {
     "Mining": ("15", "Materials", "Metals & Mining"),

@@ -144,6 +144,41 @@ class Issuer(TimeStampedModel):
         return issuer
 
 
+class ClassificationQuerySet(models.QuerySet["IssuerClassification"]):
+    def visible_to(self, user: Any) -> ClassificationQuerySet:
+        return self.filter(issuer__in=Issuer.objects.visible_to(user))
+
+
+class IssuerClassification(TimeStampedModel):
+    """An issuer's code in one industry classification, so schemes sit side by side (GICS
+    beside NACE). The issuer's own sector fields hold the one the covenant aggregates by."""
+
+    class Scheme(models.TextChoices):
+        GICS = "GICS", "GICS"
+        NACE = "NACE", "NACE Rev. 2"
+        ICB = "ICB", "ICB"
+
+    issuer = models.ForeignKey(Issuer, on_delete=models.CASCADE, related_name="classifications")
+    scheme = models.CharField(_("scheme"), max_length=10, choices=Scheme.choices)
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("name"), max_length=160, blank=True)
+
+    objects = ClassificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("classification")
+        verbose_name_plural = _("classifications")
+        ordering = ["issuer", "scheme"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "scheme"], name="classification_once_per_scheme"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme} {self.code} {self.name}".strip()
+
+
 class IdentifierQuerySet(models.QuerySet["IssuerIdentifier"]):
     def visible_to(self, user: Any) -> IdentifierQuerySet:
         return self.filter(issuer__in=Issuer.objects.visible_to(user))

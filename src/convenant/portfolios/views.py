@@ -22,6 +22,7 @@ from convenant.portfolios.models import (
     ExchangeRate,
     Issuer,
     IssuerAlias,
+    IssuerClassification,
     IssuerIdentifier,
     Position,
 )
@@ -84,6 +85,9 @@ def issuer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "my_positions": my_positions,
             "leverage": leverage,
             "isins": IssuerIdentifier.objects.visible_to(request.user).filter(issuer=issuer),
+            "classifications": IssuerClassification.objects.visible_to(request.user).filter(
+                issuer=issuer
+            ),
             "aliases": IssuerAlias.objects.visible_to(request.user).filter(issuer=issuer),
             "subsidiaries": Issuer.objects.visible_to(request.user).current().filter(parent=issuer),
             "merged_from": Issuer.objects.visible_to(request.user).filter(merged_into=issuer),

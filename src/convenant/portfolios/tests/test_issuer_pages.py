@@ -59,3 +59,26 @@ def test_merging_an_unknown_number_says_so(issuers: World) -> None:
     client = client_for(issuers, "secretariat")
     response = client.post(f"/issuers/{issuers.extra['issuer'].pk}/merge/", {"duplicate": 999999})
     assert response.status_code == 200 and response.context["form"].errors["duplicate"]
+
+
+def test_classifications_sit_side_by_side(issuers: World) -> None:
+    from django.db import IntegrityError, transaction
+
+    from convenant.portfolios.models import IssuerClassification
+
+    issuer = issuers.extra["issuer"]
+    IssuerClassification.objects.create(
+        issuer=issuer, scheme="GICS", code="151040", name="Metals & Mining"
+    )
+    IssuerClassification.objects.create(
+        issuer=issuer, scheme="NACE", code="B07", name="Mining of metal ores"
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        IssuerClassification.objects.create(issuer=issuer, scheme="NACE", code="C24")
+    client = client_for(issuers, "fund_viewer")
+    assert client.get(f"/api/v1/issuers/{issuer.pk}").json()["classifications"] == {
+        "GICS": "151040",
+        "NACE": "B07",
+    }
+    page = client.get(f"/issuers/{issuer.pk}/").content.decode()
+    assert "NACE B07 Mining of metal ores" in page and "GICS 151040" in page
