@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "convenant.core",
     "convenant.parties",
     "convenant.portfolios",
+    "convenant.risk",
 ]
 
 MIDDLEWARE = [

@@ -6,5 +6,6 @@ urlpatterns = [
     path("", include("convenant.core.urls")),
     path("", include("convenant.parties.urls")),
     path("", include("convenant.portfolios.urls")),
+    path("", include("convenant.risk.urls")),
     path("api/v1/", api.urls),
 ]

@@ -134,7 +134,23 @@ COUNTRY_ALIASES = {
     "TANZANIA": "TZ",
     "MOLDOVA": "MD",
     "PALESTINE": "PS",
+    # As the reference datasets write them (ITUC, ILO, US DoL, Walk Free).
+    "CONGO (DEMOCRATIC REPUBLIC OF)": "CD",
+    "CONGO, DEMOCRATIC REPUBLIC OF THE": "CD",
+    "CONGO (REPUBLIC OF)": "CG",
+    "KOREA (REPUBLIC OF)": "KR",
+    "MOLDOVA (REPUBLIC OF)": "MD",
+    "BOLIVIA (PLURINATIONAL STATE OF)": "BO",
+    "IRAN (ISLAMIC REPUBLIC OF)": "IR",
+    "NETHERLANDS (KINGDOM OF THE)": "NL",
+    "VENEZUELA (BOLIVARIAN REPUBLIC OF)": "VE",
+    "TURKEY (TÜRKIYE)": "TR",
+    "CAPE VERDE": "CV",
+    "LAO PDR": "LA",
+    # Kosovo has no ISO 3166 code; XK is the code the EU and the World Bank use for it.
+    "KOSOVO": "XK",
 }
+USER_ASSIGNED = {"XK": "Kosovo"}
 
 
 @lru_cache(maxsize=4096)
@@ -146,7 +162,7 @@ def country_code(value: str) -> str | None:
     if text in COUNTRY_ALIASES:
         return COUNTRY_ALIASES[text]
     if len(text) == 2:
-        return text if pycountry.countries.get(alpha_2=text) else None
+        return text if text in USER_ASSIGNED or pycountry.countries.get(alpha_2=text) else None
     if len(text) == 3:
         found = pycountry.countries.get(alpha_3=text)
         if found:
@@ -168,7 +184,7 @@ def country_name(code: str, language: str | None = None) -> str:
     """The country's name in the active language (pycountry ships the translations)."""
     found = pycountry.countries.get(alpha_2=code)
     if not found:
-        return code
+        return USER_ASSIGNED.get(code, code)
     name = str(getattr(found, "common_name", None) or found.name)
     language = language or translation.get_language() or "en"
     return _country_translation(language).gettext(name) if language != "en" else name

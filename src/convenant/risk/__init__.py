@@ -1,0 +1,1 @@
+"""Risk identification: reference datasets, later themes, methodology and prioritised risks."""

@@ -1,0 +1,175 @@
+"""Writes of the risk app: loading reference datasets from the library folders."""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import transaction
+
+from convenant.core.audit import record_event
+from convenant.core.errors import ActionError
+from convenant.portfolios.identifiers import country_code
+from convenant.risk.models import CountryIndicator, GoodsListing, ReferenceDataset
+
+LIBRARY = Path(__file__).resolve().parent / "data"
+MANIFEST_KEYS = (
+    "id",
+    "name",
+    "edition",
+    "publisher",
+    "source",
+    "citation",
+    "licence",
+    "file",
+    "kind",
+    "country_column",
+)
+MAX_REPORTED = 20
+
+
+def library_folders() -> list[Path]:
+    return sorted(p.parent for p in LIBRARY.glob("*/dataset.yaml"))
+
+
+def _manifest(folder: Path) -> dict[str, Any]:
+    path = folder / "dataset.yaml"
+    try:
+        manifest = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise ActionError(f"{path}: cannot be read ({error}).") from None
+    missing = [k for k in MANIFEST_KEYS if not manifest or k not in manifest]
+    if missing:
+        raise ActionError(f"{path}: missing {', '.join(missing)}.")
+    return manifest
+
+
+def _country(
+    row: dict[str, str], manifest: dict[str, Any], line: int, problems: list[str]
+) -> str | None:
+    column = manifest["country_column"]
+    name = (row.get(column) or "").strip()
+    code = country_code(name)
+    given = (row.get(manifest.get("code_column") or "") or "").strip().upper()
+    if given and code and given != code:
+        problems.append(f"line {line}, column {column}: “{name}” is {code}, the file says {given}")
+        return None
+    code = code or (country_code(given) if given else None)
+    if code is None:
+        problems.append(f"line {line}, column {column}: country “{name}” not recognised")
+    return code
+
+
+def _indicator_values(
+    row: dict[str, str], spec: dict[str, Any], line: int, problems: list[str]
+) -> tuple[str, Decimal | None]:
+    raw = (row.get(spec["column"]) or "").strip()
+    if not raw:
+        return "", None
+    if "ordinal" in spec:
+        if raw not in spec["ordinal"]:
+            problems.append(f"line {line}, column {spec['column']}: unknown value “{raw}”")
+            return raw, None
+        return raw, Decimal(spec["ordinal"][raw])
+    if spec.get("year"):
+        if "denounced" in raw:  # e.g. "1958 (denounced 1990)": not in force
+            return "denounced", None
+        if not (raw.isdigit() and len(raw) == 4):
+            problems.append(f"line {line}, column {spec['column']}: “{raw}” is not a year")
+            return raw, None
+        return raw, Decimal(raw)
+    try:
+        return raw[:40], Decimal(raw)
+    except InvalidOperation:
+        problems.append(f"line {line}, column {spec['column']}: “{raw}” is not a number")
+        return raw, None
+
+
+def _yes(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"yes", "true", "1"}
+
+
+def load_reference_dataset(folder: Path, *, by: Any = None) -> ReferenceDataset:
+    """Load (or reload) one dataset edition. Every row must map to a country; any problem
+    is reported with its line and column and nothing is saved."""
+    manifest = _manifest(folder)
+    path = folder / manifest["file"]
+    problems: list[str] = []
+    indicator_rows: list[CountryIndicator] = []
+    goods_rows: list[GoodsListing] = []
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        needed = [manifest["country_column"]] + [
+            spec["column"] for spec in manifest.get("indicators", [])
+        ]
+        if manifest["kind"] == "goods":
+            needed += ["good", "good_sector", "child_labor", "forced_labor"]
+        missing = [c for c in needed if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ActionError(f"{path.name}: missing column(s) {', '.join(missing)}.")
+        for row in reader:
+            line = reader.line_num
+            country = _country(row, manifest, line, problems)
+            if country is None:
+                continue
+            if manifest["kind"] == "goods":
+                goods_rows.append(
+                    GoodsListing(
+                        country=country,
+                        good=row["good"].strip()[:120],
+                        sector=row["good_sector"].strip()[:40],
+                        child_labour=_yes(row.get("child_labor")),
+                        forced_labour=_yes(row.get("forced_labor")),
+                        forced_child_labour=_yes(row.get("forced_child_labor")),
+                        derived=_yes(row.get("derived_labor_exploitation")),
+                        line=line,
+                    )
+                )
+                continue
+            for spec in manifest["indicators"]:
+                value, number = _indicator_values(row, spec, line, problems)
+                indicator_rows.append(
+                    CountryIndicator(
+                        country=country,
+                        indicator=spec["key"],
+                        value=value,
+                        number=number,
+                        line=line,
+                    )
+                )
+    if problems:
+        raise ActionError(f"{path.name}: " + "; ".join(problems[:MAX_REPORTED]))
+    provenance = (folder / "PROVENANCE.md").read_text(encoding="utf-8")
+    with transaction.atomic(durable=True):
+        dataset, created = ReferenceDataset.objects.update_or_create(
+            key=manifest["id"],
+            edition=str(manifest["edition"]),
+            defaults={
+                "name": manifest["name"],
+                "publisher": manifest["publisher"],
+                "source": manifest["source"],
+                "citation": manifest["citation"],
+                "licence": manifest["licence"],
+                "provenance": provenance,
+                "rows": len(goods_rows) or len({r.line for r in indicator_rows}),
+                "indicators": {s["key"]: s["label"] for s in manifest.get("indicators", [])},
+            },
+        )
+        dataset.country_values.all().delete()
+        dataset.goods.all().delete()
+        for indicator in indicator_rows:
+            indicator.dataset = dataset
+        for good in goods_rows:
+            good.dataset = dataset
+        CountryIndicator.objects.bulk_create(indicator_rows, batch_size=5000)
+        GoodsListing.objects.bulk_create(goods_rows, batch_size=5000)
+        record_event(
+            actor=by,
+            verb="risk.load_reference",
+            obj=dataset,
+            after={"edition": dataset.edition, "rows": dataset.rows, "replaced": not created},
+        )
+    return dataset

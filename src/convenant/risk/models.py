@@ -1,0 +1,120 @@
+"""Reference datasets about countries (labour rights, ratifications, modern slavery) and the
+goods list, kept by edition with their source and licence, so every risk result can name
+what it rests on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from convenant.core.models import TimeStampedModel
+from convenant.portfolios.identifiers import country_name
+
+
+class PublicQuerySet(models.QuerySet[Any]):
+    def visible_to(self, user: Any) -> PublicQuerySet:
+        """Reference data is public: published facts, shown with their citation."""
+        return self.all()
+
+
+class ReferenceDataset(TimeStampedModel):
+    """One edition of a published dataset, loaded from a library folder with a manifest."""
+
+    key = models.SlugField(_("dataset"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    edition = models.CharField(_("edition"), max_length=20)
+    publisher = models.CharField(_("publisher"), max_length=200)
+    source = models.URLField(_("source"))
+    citation = models.CharField(_("citation"), max_length=300)
+    licence = models.TextField(_("licence"))
+    provenance = models.TextField(_("provenance"))
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    indicators = models.JSONField(default=dict, help_text="indicator key → label")
+
+    objects = PublicQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reference dataset")
+        verbose_name_plural = _("reference datasets")
+        ordering = ["name", "-edition"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "edition"], name="dataset_edition_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.edition}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("dataset_detail", args=[self.pk])
+
+
+class CountryIndicator(models.Model):
+    """A dataset's value for a country. A country absent from a dataset is *not rated* by
+    it — never a low risk."""
+
+    dataset = models.ForeignKey(
+        ReferenceDataset, on_delete=models.CASCADE, related_name="country_values"
+    )
+    country = models.CharField(_("country"), max_length=2)
+    indicator = models.SlugField(_("indicator"), max_length=40)
+    value = models.CharField(_("value"), max_length=40, blank=True)
+    number = models.DecimalField(
+        _("number"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    line = models.PositiveIntegerField(_("line in the file"))
+
+    objects = PublicQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("country indicator")
+        verbose_name_plural = _("country indicators")
+        ordering = ["dataset", "country", "indicator"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dataset", "country", "indicator"], name="indicator_once_per_country"
+            ),
+        ]
+        indexes = [models.Index(fields=["indicator", "country"])]
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.indicator}={self.value}"
+
+    @property
+    def country_name(self) -> str:
+        return country_name(self.country)
+
+
+class GoodsListing(models.Model):
+    """A good the US DoL lists as produced with child or forced labour in a country."""
+
+    dataset = models.ForeignKey(ReferenceDataset, on_delete=models.CASCADE, related_name="goods")
+    country = models.CharField(_("country"), max_length=2)
+    good = models.CharField(_("good"), max_length=120)
+    sector = models.CharField(_("sector"), max_length=40)
+    child_labour = models.BooleanField(_("child labour"))
+    forced_labour = models.BooleanField(_("forced labour"))
+    forced_child_labour = models.BooleanField(_("forced child labour"))
+    derived = models.BooleanField(_("produced with listed inputs"))
+    line = models.PositiveIntegerField(_("line in the file"))
+
+    objects = PublicQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("listed good")
+        verbose_name_plural = _("listed goods")
+        ordering = ["dataset", "country", "good"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dataset", "country", "good"], name="good_once_per_country"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.good} ({self.country})"
+
+    @property
+    def country_name(self) -> str:
+        return country_name(self.country)

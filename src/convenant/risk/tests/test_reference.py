@@ -1,0 +1,84 @@
+"""The reference library loads completely — every row mapped to a country — with source and
+edition, reloads without duplicating, and refuses a bad file with line and column."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from convenant.core.errors import ActionError
+from convenant.risk.actions import LIBRARY, library_folders, load_reference_dataset
+from convenant.risk.models import CountryIndicator, GoodsListing, ReferenceDataset
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED_ROWS = {"ituc-gri": 151, "ilo-fundamental": 187, "dol-tvpra": 467, "walkfree-gsi": 180}
+
+
+def test_every_dataset_loads_with_every_row_mapped() -> None:
+    loaded = {folder.name: load_reference_dataset(folder) for folder in library_folders()}
+    assert {k: d.rows for k, d in loaded.items()} == EXPECTED_ROWS
+    assert GoodsListing.objects.count() == 467
+    # Every row of every file became a value for an ISO country: none was left out.
+    assert CountryIndicator.objects.filter(dataset__key="ituc-gri").count() == 151
+    assert CountryIndicator.objects.filter(dataset__key="ilo-fundamental").count() == 187 * 11
+    assert all(d.citation and d.source and d.licence and d.provenance for d in loaded.values())
+
+
+def test_values_keep_their_meaning() -> None:
+    for folder in library_folders():
+        load_reference_dataset(folder)
+    ituc = CountryIndicator.objects.get(indicator="ituc_rating", country="KR")
+    assert ituc.value in {"1", "2", "3", "4", "5", "5+"} and ituc.number is not None
+    five_plus = CountryIndicator.objects.filter(indicator="ituc_rating", value="5+")
+    assert five_plus.count() == 12 and {v.number for v in five_plus} == {6}
+    # Luxembourg is not rated by ITUC: no value at all, which callers read as "not rated".
+    assert not CountryIndicator.objects.filter(indicator="ituc_rating", country="LU").exists()
+    denounced = CountryIndicator.objects.get(indicator="ilo_c105", country="MY")
+    assert denounced.value == "denounced" and denounced.number is None
+    assert CountryIndicator.objects.get(indicator="ilo_c182", country="US").number == 1999
+    assert CountryIndicator.objects.filter(indicator="gsi_prevalence", country="XK").exists()
+
+
+def test_reloading_replaces_and_never_duplicates() -> None:
+    first = load_reference_dataset(LIBRARY / "ituc-gri")
+    again = load_reference_dataset(LIBRARY / "ituc-gri")
+    assert first.pk == again.pk and ReferenceDataset.objects.count() == 1
+    assert CountryIndicator.objects.count() == 151
+
+
+def copy_with(tmp_path: Path, key: str, old: str, new: str) -> Path:
+    folder = tmp_path / key
+    shutil.copytree(LIBRARY / key, folder)
+    data = next(folder.glob("*.csv"))
+    data.write_text(data.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "Afghanistan,AF",
+            "Atlantis,QQ",
+            "line 2, column Country: country “Atlantis” not recognised",
+        ),
+        ("Burundi,BI", "Burundi,BE", "“Burundi” is BI, the file says BE"),
+        ("Afghanistan,AF,5+", "Afghanistan,AF,7", "unknown value “7”"),
+    ],
+)
+def test_bad_rows_are_refused_with_line_and_column(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    folder = copy_with(tmp_path, "ituc-gri", old, new)
+    with pytest.raises(ActionError, match=message):
+        load_reference_dataset(folder)
+    assert not ReferenceDataset.objects.exists() and not CountryIndicator.objects.exists()
+
+
+def test_pages_show_source_and_edition() -> None:
+    dataset = load_reference_dataset(LIBRARY / "walkfree-gsi")
+    page = Client().get(f"/reference/{dataset.pk}/?country=Nederland").content.decode()
+    assert "Walk Free 2023, The Global Slavery Index 2023, Minderoo Foundation" in page
+    assert "Nederland" in page and "0.6" in page

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from convenant.risk import views
+
+urlpatterns = [
+    path("reference/", views.dataset_list, name="dataset_list"),
+    path("reference/<int:pk>/", views.dataset_detail, name="dataset_detail"),
+]

@@ -1,0 +1,56 @@
+"""Pages of the reference datasets: which editions are loaded, from where, under which
+licence, and their values per country."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from convenant.core import access
+from convenant.portfolios.identifiers import country_code, country_name
+from convenant.risk.models import CountryIndicator, GoodsListing, ReferenceDataset
+
+
+def dataset_list(request: HttpRequest) -> HttpResponse:
+    datasets = ReferenceDataset.objects.visible_to(request.user)
+    return render(request, "risk/dataset_list.html", {"datasets": datasets})
+
+
+def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    dataset = access.get_visible_or_404(ReferenceDataset, request.user, pk=pk)
+    country = country_code(request.GET.get("country", "")) or ""
+    if dataset.goods.exists():
+        goods = GoodsListing.objects.visible_to(request.user).filter(dataset=dataset)
+        if country:
+            goods = goods.filter(country=country)
+        page = Paginator(goods.order_by("country", "good"), 100).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "risk/dataset_detail.html",
+            {"dataset": dataset, "page": page, "country": country, "goods": True},
+        )
+    values = CountryIndicator.objects.visible_to(request.user).filter(dataset=dataset)
+    if country:
+        values = values.filter(country=country)
+    table: dict[str, dict[str, str]] = defaultdict(dict)
+    for row in values.only("country", "indicator", "value"):
+        table[row.country][row.indicator] = row.value
+    rows = sorted(
+        ((country_name(c), c, [table[c].get(k, "") for k in dataset.indicators]) for c in table),
+        key=lambda r: r[0],
+    )
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "risk/dataset_detail.html",
+        {
+            "dataset": dataset,
+            "page": page,
+            "country": country,
+            "goods": False,
+            "labels": list(dataset.indicators.values()),
+        },
+    )
