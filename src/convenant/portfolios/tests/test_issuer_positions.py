@@ -60,10 +60,10 @@ def test_a_fund_sees_its_own_positions_only(world: World, held: Issuer) -> None:
 
 def test_secretariat_sees_joint_leverage_but_no_fund(world: World, held: Issuer) -> None:
     text = page(world, "secretariat", held)
-    assert "1000 EUR" in text and "Pensioenfonds" not in text
+    assert "€ 1.000" in text and "Pensioenfonds" not in text
     assert "<dd>2</dd>" in text  # two funds hold the group
 
 
 @pytest.mark.parametrize("actor", ["union", "monitoring", "fund_viewer"])
 def test_others_see_no_leverage(world: World, held: Issuer, actor: str) -> None:
-    assert "1000 EUR" not in page(world, actor, held)
+    assert "€ 1.000" not in page(world, actor, held)

@@ -1,0 +1,49 @@
+"""The register, rate and reference pages in Chromium, checked by axe (WCAG 2.1 AA)."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from convenant.core.testing import World, build_world
+from convenant.core.tests.browser import assert_accessible
+from convenant.portfolios.models import ExchangeRate, Issuer
+from convenant.risk.actions import LIBRARY, load_reference_dataset
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def live_world(transactional_db: None) -> World:
+    world = build_world()
+    world.extra["issuer"] = Issuer.objects.create(
+        legal_name="Referentie N.V.",
+        country_of_incorporation="NL",
+        source=Issuer.Source.GLEIF,
+        sector_scheme="GICS",
+        sector_code="15",
+        sector_name="Materials",
+    )
+    ExchangeRate.objects.create(currency="USD", date="2024-12-31", units_per_eur="1.04")
+    world.extra["dataset"] = load_reference_dataset(LIBRARY / "ituc-gri")
+    return world
+
+
+def test_register_rates_and_reference_pages(page: Page, live_server, live_world: World) -> None:
+    page.goto(live_server.url + "/login/")
+    page.get_by_label("E-mailadres").fill("secretariat@example.org")
+    page.get_by_label("Wachtwoord").fill("pw-test-12345")
+    page.get_by_role("button", name="Inloggen").click()
+    for path, name, heading in [
+        ("/issuers/", "issuers-nl", "Uitgevende instellingen"),
+        (f"/issuers/{live_world.extra['issuer'].pk}/", "issuer-detail-nl", "Referentie N.V."),
+        ("/exchange-rates/", "exchange-rates-nl", "Wisselkoersen"),
+        ("/reference/", "reference-nl", "Referentiegegevens"),
+        (
+            f"/reference/{live_world.extra['dataset'].pk}/",
+            "reference-ituc-nl",
+            "ITUC Global Rights Index 2026",
+        ),
+        ("/holdings/", "holdings-empty-nl", "Beleggingen"),
+    ]:
+        page.goto(live_server.url + path)
+        expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
+        assert_accessible(page, name)
