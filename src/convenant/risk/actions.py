@@ -13,26 +13,24 @@ from django.db import transaction
 from convenant.core.audit import record_event
 from convenant.core.errors import ActionError
 from convenant.portfolios.identifiers import country_code
-from convenant.risk.models import CountryIndicator, GoodsListing, ReferenceDataset
+from convenant.risk.models import (
+    CountryIndicator,
+    GoodsListing,
+    ReferenceDataset,
+    SectorThemeRisk,
+    Theme,
+)
 
 LIBRARY = Path(__file__).resolve().parent / "data"
-MANIFEST_KEYS = (
-    "id",
-    "name",
-    "edition",
-    "publisher",
-    "source",
-    "citation",
-    "licence",
-    "file",
-    "kind",
-    "country_column",
-)
+MANIFEST_KEYS = ("id", "name", "edition", "publisher", "source", "citation", "licence", "kind")
+FILE_KINDS = {"country_indicators", "goods"}
 MAX_REPORTED = 20
 
 
 def library_folders() -> list[Path]:
-    return sorted(p.parent for p in LIBRARY.glob("*/dataset.yaml"))
+    """Every library folder; the theme taxonomy first, since the sector map refers to it."""
+    folders = sorted(p.parent for p in LIBRARY.glob("*/dataset.yaml"))
+    return sorted(folders, key=lambda f: (f.name != "themes", f.name))
 
 
 def _manifest(folder: Path) -> dict[str, Any]:
@@ -41,7 +39,10 @@ def _manifest(folder: Path) -> dict[str, Any]:
         manifest = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise ActionError(f"{path}: cannot be read ({error}).") from None
-    missing = [k for k in MANIFEST_KEYS if not manifest or k not in manifest]
+    needed = MANIFEST_KEYS + (
+        ("file", "country_column") if manifest and manifest.get("kind") in FILE_KINDS else ()
+    )
+    missing = [k for k in needed if not manifest or k not in manifest]
     if missing:
         raise ActionError(f"{path}: missing {', '.join(missing)}.")
     return manifest
@@ -92,10 +93,100 @@ def _yes(value: str | None) -> bool:
     return (value or "").strip().lower() in {"yes", "true", "1"}
 
 
+def _dataset(
+    manifest: dict[str, Any], folder: Path, rows: int, indicators: dict[str, str]
+) -> tuple[ReferenceDataset, bool]:
+    return ReferenceDataset.objects.update_or_create(
+        key=manifest["id"],
+        edition=str(manifest["edition"]),
+        defaults={
+            "name": manifest["name"],
+            "publisher": manifest["publisher"],
+            "source": manifest["source"],
+            "citation": manifest["citation"],
+            "licence": manifest["licence"],
+            "provenance": (folder / "PROVENANCE.md").read_text(encoding="utf-8"),
+            "rows": rows,
+            "indicators": indicators,
+        },
+    )
+
+
+def _load_taxonomy(folder: Path, manifest: dict[str, Any], by: Any) -> ReferenceDataset:
+    """The theme taxonomy, or the sector risk map, from the manifest itself."""
+    problems: list[str] = []
+    with transaction.atomic(durable=True):
+        if manifest["kind"] == "themes":
+            specs = manifest.get("themes") or []
+            keys = [t.get("key") for t in specs]
+            for i, spec in enumerate(specs, start=1):
+                if not all(spec.get(k) for k in ("key", "nl", "en")):
+                    problems.append(f"theme {i}: needs key, nl and en")
+                if spec.get("parent") and spec["parent"] not in keys:
+                    problems.append(f"theme {spec.get('key')}: unknown parent {spec['parent']}")
+            if len(set(keys)) != len(keys):
+                problems.append("a theme key is used twice")
+            if problems:
+                raise ActionError("; ".join(problems))
+            dataset, created = _dataset(manifest, folder, len(specs), {})
+            dataset.themes.all().delete()
+            made: dict[str, Theme] = {}
+            for order, spec in enumerate(specs):
+                made[spec["key"]] = Theme.objects.create(
+                    dataset=dataset,
+                    key=spec["key"],
+                    name=spec["nl"],
+                    name_en=spec["en"],
+                    parent=made.get(spec.get("parent", "")),
+                    order=order,
+                )
+        else:
+            themes = set(Theme.objects.filter(dataset__key="themes").values_list("key", flat=True))
+            sources = manifest.get("sources") or {}
+            risks = []
+            for sector in manifest.get("sectors") or []:
+                for theme, entry in (sector.get("themes") or {}).items():
+                    severity, source, reason = entry
+                    where = f"sector {sector.get('code')}, theme {theme}"
+                    if theme not in themes:
+                        problems.append(f"{where}: not a theme of the taxonomy")
+                    if severity not in (1, 2, 3, 4):
+                        problems.append(f"{where}: severity must be 1 to 4")
+                    if source not in sources:
+                        problems.append(f"{where}: unknown source {source}")
+                    risks.append(
+                        SectorThemeRisk(
+                            scheme=manifest.get("scheme", "GICS"),
+                            sector_code=str(sector["code"]),
+                            sector_name=sector["name"],
+                            theme=theme,
+                            severity=severity,
+                            reason=reason[:300],
+                            citation=sources.get(source, "")[:300],
+                        )
+                    )
+            if problems:
+                raise ActionError("; ".join(problems[:MAX_REPORTED]))
+            dataset, created = _dataset(manifest, folder, len(risks), {})
+            dataset.sector_risks.all().delete()
+            for risk in risks:
+                risk.dataset = dataset
+            SectorThemeRisk.objects.bulk_create(risks)
+        record_event(
+            actor=by,
+            verb="risk.load_reference",
+            obj=dataset,
+            after={"edition": dataset.edition, "rows": dataset.rows, "replaced": not created},
+        )
+    return dataset
+
+
 def load_reference_dataset(folder: Path, *, by: Any = None) -> ReferenceDataset:
     """Load (or reload) one dataset edition. Every row must map to a country; any problem
     is reported with its line and column and nothing is saved."""
     manifest = _manifest(folder)
+    if manifest["kind"] not in FILE_KINDS:
+        return _load_taxonomy(folder, manifest, by)
     path = folder / manifest["file"]
     problems: list[str] = []
     indicator_rows: list[CountryIndicator] = []

@@ -118,3 +118,72 @@ class GoodsListing(models.Model):
     @property
     def country_name(self) -> str:
         return country_name(self.country)
+
+
+class Theme(models.Model):
+    """A theme of the taxonomy (an edition of the themes dataset): what an impact is about."""
+
+    dataset = models.ForeignKey(ReferenceDataset, on_delete=models.CASCADE, related_name="themes")
+    key = models.SlugField(_("theme"), max_length=40)
+    name = models.CharField(_("name"), max_length=160)
+    name_en = models.CharField(_("name in English"), max_length=160)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = PublicQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["dataset", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "key"], name="theme_once_per_edition"),
+        ]
+
+    def __str__(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.name_en if get_language() == "en" else self.name
+
+
+class SectorThemeRisk(models.Model):
+    """The inherent severity of a theme in a sector, with the guidance it rests on."""
+
+    class Severity(models.IntegerChoices):
+        LOW = 1, _("Low")
+        MEDIUM = 2, _("Medium")
+        HIGH = 3, _("High")
+        VERY_HIGH = 4, _("Very high")
+
+    dataset = models.ForeignKey(
+        ReferenceDataset, on_delete=models.CASCADE, related_name="sector_risks"
+    )
+    scheme = models.CharField(_("sector scheme"), max_length=10)
+    sector_code = models.CharField(_("sector code"), max_length=20)
+    sector_name = models.CharField(_("sector"), max_length=120)
+    theme = models.SlugField(_("theme"), max_length=40)
+    severity = models.PositiveSmallIntegerField(_("inherent severity"), choices=Severity.choices)
+    reason = models.CharField(_("reason"), max_length=300)
+    citation = models.CharField(_("source"), max_length=300)
+
+    objects = PublicQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sector risk")
+        verbose_name_plural = _("sector risks")
+        ordering = ["dataset", "sector_code", "-severity", "theme"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dataset", "scheme", "sector_code", "theme"],
+                name="sector_theme_once_per_edition",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(severity__gte=1, severity__lte=4),
+                name="sector_severity_in_scale",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sector_name}: {self.theme} ({self.severity})"

@@ -11,7 +11,13 @@ from django.shortcuts import render
 
 from convenant.core import access
 from convenant.portfolios.identifiers import country_code, country_name
-from convenant.risk.models import CountryIndicator, GoodsListing, ReferenceDataset
+from convenant.risk.models import (
+    CountryIndicator,
+    GoodsListing,
+    ReferenceDataset,
+    SectorThemeRisk,
+    Theme,
+)
 
 
 def dataset_list(request: HttpRequest) -> HttpResponse:
@@ -22,6 +28,30 @@ def dataset_list(request: HttpRequest) -> HttpResponse:
 def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
     dataset = access.get_visible_or_404(ReferenceDataset, request.user, pk=pk)
     country = country_code(request.GET.get("country", "")) or ""
+    if dataset.themes.exists():
+        return render(
+            request,
+            "risk/taxonomy.html",
+            {
+                "dataset": dataset,
+                "themes": Theme.objects.visible_to(request.user).filter(dataset=dataset),
+            },
+        )
+    if dataset.sector_risks.exists():
+        risks = SectorThemeRisk.objects.visible_to(request.user).filter(dataset=dataset)
+        sectors: dict[tuple[str, str], list[SectorThemeRisk]] = defaultdict(list)
+        for risk in risks:
+            sectors[(risk.sector_code, risk.sector_name)].append(risk)
+        names = {t.key: str(t) for t in Theme.objects.filter(dataset__key="themes")}
+        return render(
+            request,
+            "risk/sector_map.html",
+            {
+                "dataset": dataset,
+                "sectors": sorted(sectors.items()),
+                "theme_names": names,
+            },
+        )
     if dataset.goods.exists():
         goods = GoodsListing.objects.visible_to(request.user).filter(dataset=dataset)
         if country:

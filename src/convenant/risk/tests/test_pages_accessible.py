@@ -24,6 +24,8 @@ def live_world(transactional_db: None) -> World:
     )
     ExchangeRate.objects.create(currency="USD", date="2024-12-31", units_per_eur="1.04")
     world.extra["dataset"] = load_reference_dataset(LIBRARY / "ituc-gri")
+    world.extra["themes"] = load_reference_dataset(LIBRARY / "themes")
+    world.extra["sector_map"] = load_reference_dataset(LIBRARY / "sector-map")
     return world
 
 
@@ -43,6 +45,8 @@ def test_register_rates_and_reference_pages(page: Page, live_server, live_world:
             "ITUC Global Rights Index 2026",
         ),
         ("/holdings/", "holdings-empty-nl", "Beleggingen"),
+        (f"/reference/{live_world.extra['themes'].pk}/", "themes-nl", "Theme taxonomy"),
+        (f"/reference/{live_world.extra['sector_map'].pk}/", "sector-map-nl", "Sector risk map"),
     ]:
         page.goto(live_server.url + path)
         expect(page.get_by_role("heading", level=1)).to_contain_text(heading)

@@ -13,7 +13,14 @@ from convenant.risk.models import CountryIndicator, GoodsListing, ReferenceDatas
 
 pytestmark = pytest.mark.django_db
 
-EXPECTED_ROWS = {"ituc-gri": 151, "ilo-fundamental": 187, "dol-tvpra": 467, "walkfree-gsi": 180}
+EXPECTED_ROWS = {
+    "ituc-gri": 151,
+    "ilo-fundamental": 187,
+    "dol-tvpra": 467,
+    "walkfree-gsi": 180,
+    "themes": 14,
+    "sector-map": 42,
+}
 
 
 def test_every_dataset_loads_with_every_row_mapped() -> None:
@@ -82,3 +89,39 @@ def test_pages_show_source_and_edition() -> None:
     page = Client().get(f"/reference/{dataset.pk}/?country=Nederland").content.decode()
     assert "Walk Free 2023, The Global Slavery Index 2023, Minderoo Foundation" in page
     assert "Nederland" in page and "0.6" in page
+
+
+def test_taxonomy_and_sector_map() -> None:
+    from convenant.risk.models import SectorThemeRisk, Theme
+
+    load_reference_dataset(LIBRARY / "themes")
+    load_reference_dataset(LIBRARY / "sector-map")
+    climate = Theme.objects.get(key="climate")
+    assert climate.parent is not None and climate.parent.key == "environment"
+    assert (climate.name, climate.name_en) == ("Klimaat", "Climate")
+    garment = SectorThemeRisk.objects.get(sector_code="25", theme="living-wage")
+    assert garment.severity == 4 and "Garment and Footwear" in garment.citation
+    assert not SectorThemeRisk.objects.exclude(
+        theme__in=Theme.objects.values_list("key", flat=True)
+    ).exists()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("living-wage: [4, garment", "wages: [4, garment", "not a theme of the taxonomy"),
+        ("living-wage: [4, garment", "living-wage: [7, garment", "severity must be 1 to 4"),
+        ("living-wage: [4, garment", "living-wage: [4, rumour", "unknown source rumour"),
+    ],
+)
+def test_a_bad_sector_map_is_refused(tmp_path: Path, old: str, new: str, message: str) -> None:
+    from convenant.risk.models import SectorThemeRisk
+
+    load_reference_dataset(LIBRARY / "themes")
+    folder = tmp_path / "sector-map"
+    shutil.copytree(LIBRARY / "sector-map", folder)
+    manifest = folder / "dataset.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    with pytest.raises(ActionError, match=message):
+        load_reference_dataset(folder)
+    assert not SectorThemeRisk.objects.exists()
