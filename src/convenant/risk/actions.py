@@ -13,6 +13,7 @@ from django.db import transaction
 from convenant.core.audit import record_event
 from convenant.core.errors import ActionError
 from convenant.portfolios.identifiers import country_code
+from convenant.risk.methodology import Methodology
 from convenant.risk.models import (
     CountryIndicator,
     GoodsListing,
@@ -181,10 +182,29 @@ def _load_taxonomy(folder: Path, manifest: dict[str, Any], by: Any) -> Reference
     return dataset
 
 
+def _load_methodology(folder: Path, manifest: dict[str, Any], by: Any) -> ReferenceDataset:
+    """Record a methodology edition after checking it can be used as it stands."""
+    try:
+        methodology = Methodology.from_dict(manifest)
+    except (KeyError, TypeError, ValueError) as error:
+        raise ActionError(f"{folder.name}: the methodology is incomplete ({error}).") from None
+    with transaction.atomic(durable=True):
+        dataset, created = _dataset(manifest, folder, len(methodology.likelihood), {})
+        record_event(
+            actor=by,
+            verb="risk.load_reference",
+            obj=dataset,
+            after={"edition": dataset.edition, "replaced": not created},
+        )
+    return dataset
+
+
 def load_reference_dataset(folder: Path, *, by: Any = None) -> ReferenceDataset:
     """Load (or reload) one dataset edition. Every row must map to a country; any problem
     is reported with its line and column and nothing is saved."""
     manifest = _manifest(folder)
+    if manifest["kind"] == "methodology":
+        return _load_methodology(folder, manifest, by)
     if manifest["kind"] not in FILE_KINDS:
         return _load_taxonomy(folder, manifest, by)
     path = folder / manifest["file"]

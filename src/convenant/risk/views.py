@@ -62,6 +62,8 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "risk/dataset_detail.html",
             {"dataset": dataset, "page": page, "country": country, "goods": True},
         )
+    if not dataset.indicators:  # the methodology: its facts and provenance say it all
+        return render(request, "risk/dataset_facts.html", {"dataset": dataset})
     values = CountryIndicator.objects.visible_to(request.user).filter(dataset=dataset)
     if country:
         values = values.filter(country=country)

@@ -17,6 +17,7 @@ EXPECTED_ROWS = {
     "ituc-gri": 151,
     "ilo-fundamental": 187,
     "dol-tvpra": 467,
+    "methodology": 5,
     "walkfree-gsi": 180,
     "themes": 14,
     "sector-map": 42,

@@ -1,0 +1,231 @@
+"""The risk methodology as code that reads its versioned parameters (data/methodology): from
+a sector's inherent severity, a country's indicators and verified signals to a severity, a
+likelihood and a priority, with the reasons that answer "why is this high".
+
+Pure functions on plain values: no database, so a result can be recomputed from what it
+recorded, and properties (more severe never ranks lower; position size plays no part) can
+be tested exhaustively.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+LEVELS = ("low", "medium", "high", "very-high")
+METHODOLOGY_FILE = Path(__file__).resolve().parent / "data" / "methodology" / "dataset.yaml"
+
+
+@dataclass(frozen=True)
+class Methodology:
+    edition: str
+    compound_at: int
+    compound_count: int
+    irremediable_themes: frozenset[str]
+    default_likelihood: int
+    not_rated: int
+    likelihood: dict[str, dict[str, Any]]
+    actual_likelihood: int
+    priority: tuple[tuple[str, int], ...]  # (level, minimum product), highest first
+
+    @classmethod
+    def load(cls, path: Path = METHODOLOGY_FILE) -> Methodology:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return cls.from_dict(data)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Methodology:
+        priority = tuple(
+            (p["level"], int(p["min_product"]))
+            for p in sorted(data["priority"], key=lambda p: -int(p["min_product"]))
+        )
+        if {level for level, _m in priority} != set(LEVELS) or priority[-1][1] > 1:
+            raise ValueError("priority must give every level and start at a product of 1")
+        return cls(
+            edition=str(data["edition"]),
+            compound_at=int(data["severity"]["compound_at"]),
+            compound_count=int(data["severity"]["compound_count"]),
+            irremediable_themes=frozenset(data["irremediable_themes"]),
+            default_likelihood=int(data["default_likelihood"]),
+            not_rated=int(data["not_rated"]),
+            likelihood=data.get("likelihood") or {},
+            actual_likelihood=int(data["signal"]["actual_likelihood"]),
+            priority=priority,
+        )
+
+
+@dataclass(frozen=True)
+class CountryFacts:
+    """What the reference datasets say about a country (None: the dataset does not rate it)."""
+
+    country: str
+    ituc_rating: str | None = None
+    not_ratified: frozenset[str] = frozenset()  # indicator keys, e.g. "ilo_c087"
+    gsi_prevalence: Decimal | None = None
+    listed_goods: frozenset[str] = frozenset()  # "child_labour", "forced_labour"
+    editions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SignalInput:
+    """A verified signal about the company on this theme, as its handler assessed it."""
+
+    reference: str
+    scale: int
+    scope: int
+    irremediability: int
+    actual: bool
+
+
+@dataclass(frozen=True)
+class Reason:
+    factor: str  # "sector", "country", "signal", "compounding", "not rated"
+    text: str
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Assessment:
+    theme: str
+    scale: int
+    scope: int
+    irremediability: int
+    severity: int
+    likelihood: int
+    priority: str
+    methodology: str
+    reasons: tuple[Reason, ...] = field(default_factory=tuple)
+
+
+def clamp(value: int) -> int:
+    return max(1, min(4, value))
+
+
+def severity(scale: int, scope: int, irremediability: int, m: Methodology) -> int:
+    """The highest of the three — any one can make an impact severe — one step more when
+    several are high at once."""
+    parts = (clamp(scale), clamp(scope), clamp(irremediability))
+    high = sum(1 for p in parts if p >= m.compound_at)
+    return clamp(max(parts) + (1 if high >= m.compound_count else 0))
+
+
+def priority(severity_value: int, likelihood_value: int, m: Methodology) -> str:
+    product = clamp(severity_value) * clamp(likelihood_value)
+    return next(level for level, minimum in m.priority if product >= minimum)
+
+
+def likelihood(theme: str, facts: CountryFacts, m: Methodology) -> tuple[int, list[Reason]]:
+    """Likelihood from the country's indicators, with the reasons."""
+    rules = m.likelihood.get(theme)
+    if not rules:
+        return m.default_likelihood, [
+            Reason("country", "no country indicator for this theme; default likelihood")
+        ]
+    reasons: list[Reason] = []
+    value: int | None = rules.get("base")
+    if "ituc_rating" in rules:
+        if facts.ituc_rating is None:
+            reasons.append(
+                Reason(
+                    "not rated",
+                    f"{facts.country} is not rated by the ITUC "
+                    "Global Rights Index: not rated is not low risk",
+                    "ITUC",
+                )
+            )
+            value = max(value or 0, m.not_rated)
+        else:
+            rated = int(rules["ituc_rating"][facts.ituc_rating])
+            reasons.append(Reason("country", f"ITUC rating {facts.ituc_rating}", "ITUC"))
+            value = max(value or 0, rated)
+    if "gsi_prevalence" in rules:
+        if facts.gsi_prevalence is None:
+            reasons.append(
+                Reason(
+                    "not rated",
+                    f"no Global Slavery Index estimate for {facts.country}",
+                    "Walk Free",
+                )
+            )
+            value = max(value or 0, m.not_rated)
+        else:
+            band = next(
+                level
+                for upper, level in rules["gsi_prevalence"]
+                if facts.gsi_prevalence < Decimal(str(upper))
+            )
+            reasons.append(
+                Reason("country", f"modern slavery {facts.gsi_prevalence} per 1,000", "Walk Free")
+            )
+            value = max(value or 0, int(band))
+    for kind, floor in (rules.get("listed_goods") or {}).items():
+        if kind in facts.listed_goods:
+            reasons.append(
+                Reason("country", f"goods listed for {kind.replace('_', ' ')}", "US DoL")
+            )
+            value = max(value or 0, int(floor))
+    value = value or m.default_likelihood
+    for indicator, add in (rules.get("not_ratified_adds") or {}).items():
+        if indicator in facts.not_ratified:
+            reasons.append(
+                Reason("country", f"{indicator.removeprefix('ilo_').upper()} not ratified", "ILO")
+            )
+            value += int(add)
+    return clamp(value), reasons
+
+
+def assess(
+    *,
+    theme: str,
+    sector_severity: int | None,
+    sector_source: str,
+    facts: CountryFacts,
+    m: Methodology,
+    signal: SignalInput | None = None,
+    position_value: Decimal | None = None,  # leverage: shown beside, never used
+) -> Assessment:
+    """One (company, theme) risk. ``position_value`` is accepted and deliberately unused:
+    the size of a holding is leverage, not severity."""
+    del position_value
+    reasons: list[Reason] = []
+    inherent = clamp(sector_severity or 1)
+    scale = scope = inherent
+    irremediability = inherent if theme in m.irremediable_themes else clamp(inherent - 1)
+    if sector_severity:
+        reasons.append(
+            Reason("sector", f"inherent severity {inherent} in the sector", sector_source)
+        )
+    found_likelihood, country_reasons = likelihood(theme, facts, m)
+    reasons.extend(country_reasons)
+    if signal is not None:
+        scale = max(scale, clamp(signal.scale))
+        scope = max(scope, clamp(signal.scope))
+        irremediability = max(irremediability, clamp(signal.irremediability))
+        if signal.actual:
+            found_likelihood = max(found_likelihood, m.actual_likelihood)
+        reasons.append(
+            Reason(
+                "signal",
+                f"verified signal {signal.reference}"
+                + (" (actual impact)" if signal.actual else ""),
+                "signal",
+            )
+        )
+    value = severity(scale, scope, irremediability, m)
+    if value > max(scale, scope, irremediability):
+        reasons.append(Reason("compounding", "several dimensions are high at once"))
+    return Assessment(
+        theme=theme,
+        scale=scale,
+        scope=scope,
+        irremediability=irremediability,
+        severity=value,
+        likelihood=found_likelihood,
+        priority=priority(value, found_likelihood, m),
+        methodology=m.edition,
+        reasons=tuple(reasons),
+    )
