@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -22,6 +23,7 @@ from convenant.core.access import Role
 from convenant.core.errors import ActionError, show_on_form
 from convenant.core.http import AuthenticatedHttpRequest
 from convenant.parties.models import Party
+from convenant.portfolios import events
 from convenant.portfolios.actions import confirm_match, name_columns, queue_import, reject_match
 from convenant.portfolios.actions.jobs import rejected_path
 from convenant.portfolios.holdings.columns import FIELDS
@@ -104,6 +106,9 @@ def snapshot_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             ],
             "by_status": by_status,
             "history": history,
+            "pages": [
+                (label, reverse(name, args=[snapshot.pk])) for label, name in events.snapshot_pages
+            ],
         },
     )
 
@@ -345,6 +350,9 @@ def snapshot_compare(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "snapshot": snapshot,
             "other": other,
             "history": history,
+            "pages": [
+                (label, reverse(name, args=[snapshot.pk])) for label, name in events.snapshot_pages
+            ],
             "changes": changes[:100],
             "counts": counts,
         },

@@ -284,3 +284,27 @@ def load_reference_dataset(folder: Path, *, by: Any = None) -> ReferenceDataset:
             after={"edition": dataset.edition, "rows": dataset.rows, "replaced": not created},
         )
     return dataset
+
+
+def score_snapshot(snapshot_id: int, *, by: Any = None) -> int:
+    """(Re)compute a snapshot's risks with the current methodology and reference data. Runs
+    after every import (a hook of portfolios) and after reference data is loaded."""
+    from convenant.portfolios.models import Snapshot
+    from convenant.risk.methodology import Methodology
+    from convenant.risk.models import RiskResult
+    from convenant.risk.scoring import assess_snapshot
+
+    methodology = Methodology.load()
+    with transaction.atomic(durable=True):
+        snapshot = Snapshot.objects.select_for_update().get(pk=snapshot_id)
+        results = assess_snapshot(snapshot.pk, methodology)
+        RiskResult.objects.filter(snapshot=snapshot).delete()
+        RiskResult.objects.bulk_create(results, batch_size=5000)
+        record_event(
+            actor=by,
+            verb="risk.score_snapshot",
+            obj=snapshot,
+            party_id=snapshot.fund_id,
+            after={"results": len(results), "methodology": methodology.edition},
+        )
+    return len(results)

@@ -187,3 +187,65 @@ class SectorThemeRisk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sector_name}: {self.theme} ({self.severity})"
+
+
+class RiskResultQuerySet(models.QuerySet["RiskResult"]):
+    def visible_to(self, user: Any) -> RiskResultQuerySet:
+        """A fund's risks follow its holdings: its own people only."""
+        from convenant.portfolios.models import Snapshot
+
+        return self.filter(snapshot__in=Snapshot.objects.visible_to(user))
+
+
+class RiskResult(models.Model):
+    """One (issuer, theme) risk in a fund's snapshot, as the methodology computed it, with the
+    reasons, the editions it rests on, and the fund's own judgement beside it."""
+
+    class Status(models.TextChoices):
+        COMPUTED = "computed", _("Computed")
+        CONFIRMED = "confirmed", _("Confirmed")
+        ADJUSTED = "adjusted", _("Adjusted")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    class Priority(models.TextChoices):
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
+        VERY_HIGH = "very-high", _("Very high")
+
+    snapshot = models.ForeignKey(
+        "portfolios.Snapshot", on_delete=models.CASCADE, related_name="risks"
+    )
+    issuer = models.ForeignKey("portfolios.Issuer", on_delete=models.PROTECT, related_name="+")
+    theme = models.SlugField(_("theme"), max_length=40)
+    scale = models.PositiveSmallIntegerField(_("scale"))
+    scope = models.PositiveSmallIntegerField(_("scope"))
+    irremediability = models.PositiveSmallIntegerField(_("irremediable character"))
+    severity = models.PositiveSmallIntegerField(_("severity"))
+    likelihood = models.PositiveSmallIntegerField(_("likelihood"))
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices)
+    rank = models.PositiveSmallIntegerField(editable=False)  # for ordering: 4 very high … 1 low
+    reasons = models.JSONField(default=list)
+    methodology = models.CharField(_("methodology"), max_length=20)
+    editions = models.JSONField(default=dict)
+    value_eur = models.DecimalField(_("position (EUR)"), max_digits=20, decimal_places=2)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.COMPUTED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RiskResultQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("risk")
+        verbose_name_plural = _("risks")
+        ordering = ["-rank", "-severity", "-likelihood", "-value_eur"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "issuer", "theme"], name="risk_once_per_issuer_theme"
+            ),
+        ]
+        indexes = [models.Index(fields=["snapshot", "-rank"])]
+
+    def __str__(self) -> str:
+        return f"{self.issuer_id} {self.theme}: {self.priority}"

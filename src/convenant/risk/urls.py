@@ -5,4 +5,5 @@ from convenant.risk import views
 urlpatterns = [
     path("reference/", views.dataset_list, name="dataset_list"),
     path("reference/<int:pk>/", views.dataset_detail, name="dataset_detail"),
+    path("holdings/<int:pk>/risks/", views.snapshot_risks, name="snapshot_risks"),
 ]

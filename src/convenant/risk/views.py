@@ -5,16 +5,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from convenant.core import access
 from convenant.portfolios.identifiers import country_code, country_name
+from convenant.portfolios.models import Snapshot
 from convenant.risk.models import (
     CountryIndicator,
     GoodsListing,
     ReferenceDataset,
+    RiskResult,
     SectorThemeRisk,
     Theme,
 )
@@ -84,5 +88,43 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "country": country,
             "goods": False,
             "labels": list(dataset.indicators.values()),
+        },
+    )
+
+
+@login_required
+def snapshot_risks(request: HttpRequest, pk: int) -> HttpResponse:
+    """A fund's prioritised risks for one snapshot: severity first, the position beside it."""
+    snapshot = access.get_visible_or_404(
+        Snapshot.objects.select_related("fund"), request.user, pk=pk
+    )
+    results = RiskResult.objects.visible_to(request.user).filter(snapshot=snapshot)
+    counts = dict(results.values_list("priority").annotate(n=Count("pk")))
+    chosen_priority = request.GET.get("priority", "")
+    chosen_theme = request.GET.get("theme", "")
+    if chosen_priority in RiskResult.Priority.values:
+        results = results.filter(priority=chosen_priority)
+    if chosen_theme:
+        results = results.filter(theme=chosen_theme)
+    names = {t.key: str(t) for t in Theme.objects.filter(dataset__key="themes")}
+    page = Paginator(results.select_related("issuer"), 50).get_page(request.GET.get("page"))
+    methodology = results.values_list("methodology", flat=True).first()
+    editions = results.values_list("editions", flat=True).first() or {}
+    return render(
+        request,
+        "risk/snapshot_risks.html",
+        {
+            "snapshot": snapshot,
+            "page": page,
+            "names": names,
+            "counts": [
+                (level, label, counts.get(level, 0))
+                for level, label in reversed(RiskResult.Priority.choices)
+            ],
+            "priority": chosen_priority,
+            "theme": chosen_theme,
+            "themes": sorted(names.items()),
+            "methodology": methodology,
+            "editions": sorted(editions.items()),
         },
     )

@@ -17,6 +17,7 @@ from convenant.core.audit import record_event
 from convenant.core.errors import ActionError
 from convenant.core.models import User
 from convenant.parties.models import Party
+from convenant.portfolios import events
 from convenant.portfolios.holdings.clean import clean_rows
 from convenant.portfolios.holdings.importer import (
     ImportReport,
@@ -101,6 +102,8 @@ def import_holdings(
         report.review = by_status.get("review", (0, 0))[0]
         report.new = by_status.get("new", (0, 0))[0]
         report.snapshot_id = snapshot.pk
+        snapshot_id = snapshot.pk
+        transaction.on_commit(lambda: events.snapshot_imported(snapshot_id))
         record_event(
             actor=by,
             verb="portfolios.import_holdings",

@@ -1,0 +1,29 @@
+"""Hooks other apps subscribe to (DESIGN §4): portfolios knows nothing of them. A listener
+runs after the import's transaction has committed, with the snapshot's id."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+SnapshotListener = Callable[[int], None]
+_snapshot_imported: list[SnapshotListener] = []
+
+
+def on_snapshot_imported(listener: SnapshotListener) -> None:
+    if listener not in _snapshot_imported:
+        _snapshot_imported.append(listener)
+
+
+def snapshot_imported(snapshot_id: int) -> None:
+    for listener in _snapshot_imported:
+        listener(snapshot_id)
+
+
+# Pages about a snapshot that higher apps offer (label, URL name taking the snapshot id);
+# the snapshot page links to them without knowing the apps.
+snapshot_pages: list[tuple[object, str]] = []
+
+
+def offer_snapshot_page(label: object, url_name: str) -> None:
+    if (label, url_name) not in snapshot_pages:
+        snapshot_pages.append((label, url_name))
