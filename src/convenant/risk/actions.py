@@ -290,21 +290,19 @@ def score_snapshot(snapshot_id: int, *, by: Any = None) -> int:
     """(Re)compute a snapshot's risks with the current methodology and reference data. Runs
     after every import (a hook of portfolios) and after reference data is loaded."""
     from convenant.portfolios.models import Snapshot
-    from convenant.risk.methodology import Methodology
     from convenant.risk.models import RiskResult
-    from convenant.risk.scoring import assess_snapshot
+    from convenant.risk.scoring import write_results
 
     methodology = Methodology.load()
     with transaction.atomic(durable=True):
         snapshot = Snapshot.objects.select_for_update().get(pk=snapshot_id)
-        results = assess_snapshot(snapshot.pk, methodology)
         RiskResult.objects.filter(snapshot=snapshot).delete()
-        RiskResult.objects.bulk_create(results, batch_size=5000)
+        count = write_results(snapshot.pk, methodology)
         record_event(
             actor=by,
             verb="risk.score_snapshot",
             obj=snapshot,
             party_id=snapshot.fund_id,
-            after={"results": len(results), "methodology": methodology.edition},
+            after={"results": count, "methodology": methodology.edition},
         )
-    return len(results)
+    return count

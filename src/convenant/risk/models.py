@@ -189,6 +189,40 @@ class SectorThemeRisk(models.Model):
         return f"{self.sector_name}: {self.theme} ({self.severity})"
 
 
+class RiskAssessment(models.Model):
+    """The methodology's answer for a sector, theme and country with given reference
+    editions. Shared by every holding with the same sector and country, so a million
+    positions need a few thousand assessments, and each one can be recomputed from what it
+    records."""
+
+    methodology = models.CharField(_("methodology"), max_length=20)
+    editions = models.JSONField(default=dict)
+    editions_key = models.CharField(max_length=200, editable=False)
+    sector_code = models.CharField(_("sector code"), max_length=20)
+    theme = models.SlugField(_("theme"), max_length=40)
+    country = models.CharField(_("country"), max_length=2)
+    scale = models.PositiveSmallIntegerField(_("scale"))
+    scope = models.PositiveSmallIntegerField(_("scope"))
+    irremediability = models.PositiveSmallIntegerField(_("irremediable character"))
+    severity = models.PositiveSmallIntegerField(_("severity"))
+    likelihood = models.PositiveSmallIntegerField(_("likelihood"))
+    priority = models.CharField(_("priority"), max_length=10)
+    reasons = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("risk assessment")
+        verbose_name_plural = _("risk assessments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["methodology", "editions_key", "sector_code", "theme", "country"],
+                name="assessment_once_per_inputs",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sector_code}/{self.theme}/{self.country}: {self.priority}"
+
+
 class RiskResultQuerySet(models.QuerySet["RiskResult"]):
     def visible_to(self, user: Any) -> RiskResultQuerySet:
         """A fund's risks follow its holdings: its own people only."""
@@ -198,8 +232,8 @@ class RiskResultQuerySet(models.QuerySet["RiskResult"]):
 
 
 class RiskResult(models.Model):
-    """One (issuer, theme) risk in a fund's snapshot, as the methodology computed it, with the
-    reasons, the editions it rests on, and the fund's own judgement beside it."""
+    """One (issuer, theme) risk in a fund's snapshot: the shared assessment, the position as
+    leverage beside it, and (later) the fund's own judgement."""
 
     class Status(models.TextChoices):
         COMPUTED = "computed", _("Computed")
@@ -217,29 +251,22 @@ class RiskResult(models.Model):
         "portfolios.Snapshot", on_delete=models.CASCADE, related_name="risks"
     )
     issuer = models.ForeignKey("portfolios.Issuer", on_delete=models.PROTECT, related_name="+")
+    assessment = models.ForeignKey(RiskAssessment, on_delete=models.PROTECT, related_name="+")
+    # Copied from the assessment for filtering and ordering without a join.
     theme = models.SlugField(_("theme"), max_length=40)
-    scale = models.PositiveSmallIntegerField(_("scale"))
-    scope = models.PositiveSmallIntegerField(_("scope"))
-    irremediability = models.PositiveSmallIntegerField(_("irremediable character"))
-    severity = models.PositiveSmallIntegerField(_("severity"))
-    likelihood = models.PositiveSmallIntegerField(_("likelihood"))
     priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices)
-    rank = models.PositiveSmallIntegerField(editable=False)  # for ordering: 4 very high … 1 low
-    reasons = models.JSONField(default=list)
-    methodology = models.CharField(_("methodology"), max_length=20)
-    editions = models.JSONField(default=dict)
+    rank = models.PositiveSmallIntegerField(editable=False)  # 4 very high … 1 low
     value_eur = models.DecimalField(_("position (EUR)"), max_digits=20, decimal_places=2)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.COMPUTED
     )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RiskResultQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("risk")
         verbose_name_plural = _("risks")
-        ordering = ["-rank", "-severity", "-likelihood", "-value_eur"]
+        ordering = ["-rank", "-value_eur"]
         constraints = [
             models.UniqueConstraint(
                 fields=["snapshot", "issuer", "theme"], name="risk_once_per_issuer_theme"

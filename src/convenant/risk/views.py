@@ -107,9 +107,12 @@ def snapshot_risks(request: HttpRequest, pk: int) -> HttpResponse:
     if chosen_theme:
         results = results.filter(theme=chosen_theme)
     names = {t.key: str(t) for t in Theme.objects.filter(dataset__key="themes")}
-    page = Paginator(results.select_related("issuer"), 50).get_page(request.GET.get("page"))
-    methodology = results.values_list("methodology", flat=True).first()
-    editions = results.values_list("editions", flat=True).first() or {}
+    page = Paginator(results.select_related("issuer", "assessment"), 50).get_page(
+        request.GET.get("page")
+    )
+    first = results.select_related("assessment").first()
+    methodology = first.assessment.methodology if first else None
+    editions = first.assessment.editions if first else {}
     return render(
         request,
         "risk/snapshot_risks.html",

@@ -44,7 +44,10 @@ def scored(world: World, tmp_path: Path, django_capture_on_commit_callbacks) -> 
 
 def test_mining_in_brazil_known_answers(scored: World) -> None:
     results = {
-        r.theme: r for r in RiskResult.objects.filter(snapshot_id=scored.extra["snapshot_id"])
+        r.theme: r.assessment
+        for r in RiskResult.objects.filter(snapshot_id=scored.extra["snapshot_id"]).select_related(
+            "assessment"
+        )
     }
     # Materials (GICS 15) names six themes in the sector map.
     assert set(results) == {
@@ -75,7 +78,8 @@ def test_mining_in_brazil_known_answers(scored: World) -> None:
     got = {theme: (r.severity, r.likelihood, r.priority) for theme, r in results.items()}
     assert got == expected
     forced = results["forced-labour"]
-    assert forced.value_eur == 2_500_000 and forced.methodology == "2026.1"
+    assert forced.methodology == "2026.1" and forced.country == "BR"
+    assert RiskResult.objects.filter(theme="forced-labour").get().value_eur == 2_500_000
     assert forced.editions["walkfree-gsi"] == "2023" and forced.editions["ituc-gri"] == "2026"
     texts = " ".join(r["text"] for r in forced.reasons)
     assert "modern slavery 4.95" in texts and "forced labour" in texts
