@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from convenant.core.audit import record_event
 from convenant.core.errors import ActionError
@@ -306,3 +307,73 @@ def score_snapshot(snapshot_id: int, *, by: Any = None) -> int:
             after={"results": count, "methodology": methodology.edition},
         )
     return count
+
+
+def judge_risk(
+    *, by: Any, result: Any, decision: str, impact: str, reason: str = "", priority: str = ""
+) -> Any:
+    """A fund editor confirms, adjusts (with a reason) or dismisses a computed risk, and says
+    whether the impact is actual or potential. Audited; the computed value is kept."""
+    from convenant.core import access
+    from convenant.core.access import Role
+    from convenant.risk.models import RiskJudgement, RiskResult
+
+    fund_id = result.snapshot.fund_id
+    access.require(access.actor_for(by, fresh=True).has_role(fund_id, Role.EDITOR))
+    if decision not in RiskJudgement.Decision.values:
+        raise ActionError(_("Choose confirm, adjust or dismiss."), field="decision")
+    if impact not in RiskJudgement.Impact.values:
+        raise ActionError(_("Say whether the impact is actual or potential."), field="impact")
+    reason = reason.strip()
+    if decision == RiskJudgement.Decision.ADJUSTED:
+        if priority not in RiskResult.Priority.values:
+            raise ActionError(_("Choose the adjusted priority."), field="priority")
+        if not reason:
+            raise ActionError(_("Give the reason for the adjustment."), field="reason")
+    elif decision == RiskJudgement.Decision.DISMISSED and not reason:
+        raise ActionError(_("Give the reason for dismissing this risk."), field="reason")
+    else:
+        priority = priority if decision == RiskJudgement.Decision.ADJUSTED else ""
+    with transaction.atomic(durable=True):
+        existing = (
+            RiskJudgement.objects.select_for_update()
+            .filter(fund_id=fund_id, issuer_id=result.issuer_id, theme=result.theme)
+            .first()
+        )
+        before = (
+            {
+                "decision": existing.decision,
+                "priority": existing.priority,
+                "impact": existing.impact,
+                "reason": existing.reason,
+            }
+            if existing
+            else None
+        )
+        judgement, _created = RiskJudgement.objects.update_or_create(
+            fund_id=fund_id,
+            issuer_id=result.issuer_id,
+            theme=result.theme,
+            defaults={
+                "decision": decision,
+                "priority": priority if decision == "adjusted" else "",
+                "impact": impact,
+                "reason": reason,
+                "decided_by": by,
+            },
+        )
+        record_event(
+            actor=by,
+            verb="risk.judge_risk",
+            obj=judgement,
+            party_id=fund_id,
+            before=before,
+            after={
+                "decision": decision,
+                "priority": judgement.priority,
+                "impact": impact,
+                "reason": reason,
+                "computed_priority": result.priority,
+            },
+        )
+    return judgement

@@ -38,5 +38,6 @@ def register() -> None:
         {
             "risk.load_reference": _("Reference dataset loaded"),
             "risk.score_snapshot": _("Risks computed"),
+            "risk.judge_risk": _("Risk judged"),
         }
     )

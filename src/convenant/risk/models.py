@@ -276,3 +276,53 @@ class RiskResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issuer_id} {self.theme}: {self.priority}"
+
+
+class RiskJudgementQuerySet(models.QuerySet["RiskJudgement"]):
+    def visible_to(self, user: Any) -> RiskJudgementQuerySet:
+        from convenant.core import access
+
+        return self.filter(access.member_of_q(access.actor_for(user), "fund"))
+
+
+class RiskJudgement(TimeStampedModel):
+    """A fund's own judgement of a computed risk: confirmed, adjusted (with a reason) or
+    dismissed, and whether the impact is actual or potential. Kept per (fund, issuer, theme)
+    so it survives new snapshots and recomputation; the computed value stays beside it."""
+
+    class Decision(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        ADJUSTED = "adjusted", _("Adjusted")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    class Impact(models.TextChoices):
+        POTENTIAL = "potential", _("Potential")
+        ACTUAL = "actual", _("Actual")
+
+    fund = models.ForeignKey("parties.Party", on_delete=models.CASCADE, related_name="+")
+    issuer = models.ForeignKey("portfolios.Issuer", on_delete=models.PROTECT, related_name="+")
+    theme = models.SlugField(_("theme"), max_length=40)
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
+    priority = models.CharField(
+        _("adjusted priority"), max_length=10, blank=True, choices=RiskResult.Priority.choices
+    )
+    impact = models.CharField(
+        _("impact"), max_length=10, choices=Impact.choices, default=Impact.POTENTIAL
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
+
+    objects = RiskJudgementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("risk judgement")
+        verbose_name_plural = _("risk judgements")
+        ordering = ["fund", "issuer", "theme"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fund", "issuer", "theme"], name="judgement_once_per_fund_issuer_theme"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fund_id}/{self.issuer_id}/{self.theme}: {self.decision}"

@@ -5,19 +5,27 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from convenant.core import access
+from convenant.core.access import Role
+from convenant.core.errors import ActionError
 from convenant.portfolios.identifiers import country_code, country_name
 from convenant.portfolios.models import Snapshot
+from convenant.risk.actions import judge_risk
 from convenant.risk.models import (
     CountryIndicator,
     GoodsListing,
     ReferenceDataset,
+    RiskJudgement,
     RiskResult,
     SectorThemeRisk,
     Theme,
@@ -110,6 +118,14 @@ def snapshot_risks(request: HttpRequest, pk: int) -> HttpResponse:
     page = Paginator(results.select_related("issuer", "assessment"), 50).get_page(
         request.GET.get("page")
     )
+    judgements = {
+        (j.issuer_id, j.theme): j
+        for j in RiskJudgement.objects.visible_to(request.user).filter(
+            fund=snapshot.fund, issuer_id__in=[r.issuer_id for r in page]
+        )
+    }
+    for result in page:
+        result.judgement = judgements.get((result.issuer_id, result.theme))  # type: ignore[attr-defined]
     first = results.select_related("assessment").first()
     methodology = first.assessment.methodology if first else None
     editions = first.assessment.editions if first else {}
@@ -129,5 +145,31 @@ def snapshot_risks(request: HttpRequest, pk: int) -> HttpResponse:
             "themes": sorted(names.items()),
             "methodology": methodology,
             "editions": sorted(editions.items()),
+            "can_judge": access.actor_for(request.user).has_role(snapshot.fund_id, Role.EDITOR),
+            "decisions": RiskJudgement.Decision.choices,
+            "impacts": RiskJudgement.Impact.choices,
+            "priorities": RiskResult.Priority.choices,
         },
     )
+
+
+@login_required
+@require_POST
+def judge(request: HttpRequest, pk: int, result_id: int) -> HttpResponse:
+    result = access.get_visible_or_404(
+        RiskResult.objects.select_related("snapshot"), request.user, pk=result_id, snapshot_id=pk
+    )
+    try:
+        judge_risk(
+            by=request.user,
+            result=result,
+            decision=request.POST.get("decision", ""),
+            impact=request.POST.get("impact", ""),
+            reason=request.POST.get("reason", ""),
+            priority=request.POST.get("priority", ""),
+        )
+    except ActionError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("Your judgement was recorded; the computed value stays."))
+    return redirect(f"{reverse('snapshot_risks', args=[pk])}?{request.GET.urlencode()}")

@@ -2,7 +2,7 @@
 
 import datetime
 
-from convenant.core.testing import HIDDEN, OK, Row, World, everyone, members
+from convenant.core.testing import FORBIDDEN, HIDDEN, OK, REDIRECT, Row, World, everyone, members
 
 
 def extend_world(world: World) -> None:
@@ -15,6 +15,35 @@ def extend_world(world: World) -> None:
         world.extra["snapshot"] = Snapshot.objects.create(
             fund=world.fund, as_of=datetime.date(2024, 12, 31), source_name="test.csv"
         )
+    from convenant.portfolios.models import Issuer
+    from convenant.risk.models import RiskAssessment, RiskResult
+
+    assessment = RiskAssessment.objects.create(
+        methodology="2026.1",
+        editions={},
+        editions_key="{}",
+        sector_code="15",
+        theme="forced-labour",
+        country="BR",
+        scale=3,
+        scope=3,
+        irremediability=3,
+        severity=4,
+        likelihood=3,
+        priority="very-high",
+    )
+    issuer = Issuer.objects.create(
+        legal_name="Mijn Risico N.V.", country_of_incorporation="NL", source=Issuer.Source.GLEIF
+    )
+    world.extra["risk_result"] = RiskResult.objects.create(
+        snapshot=world.extra["snapshot"],
+        issuer=issuer,
+        assessment=assessment,
+        theme="forced-labour",
+        priority="very-high",
+        rank=4,
+        value_eur=100,
+    )
 
 
 ROWS = [
@@ -33,5 +62,12 @@ ROWS = [
         members(HIDDEN, fund_viewer=OK, fund_editor=OK, fund_admin=OK),
         args=lambda w: [w.extra["snapshot"].pk],
         query="priority=high",
+    ),
+    Row(
+        "judge_risk",
+        members(HIDDEN, fund_viewer=FORBIDDEN, fund_editor=REDIRECT, fund_admin=REDIRECT),
+        method="post",
+        args=lambda w: [w.extra["snapshot"].pk, w.extra["risk_result"].pk],
+        data=lambda w: {"decision": "confirmed", "impact": "actual"},
     ),
 ]

@@ -51,3 +51,41 @@ def test_register_rates_and_reference_pages(page: Page, live_server, live_world:
         page.goto(live_server.url + path)
         expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
         assert_accessible(page, name)
+
+
+def test_risks_page_with_a_judgement_form(
+    page: Page, live_server, live_world: World, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    import datetime
+
+    from convenant.portfolios.actions import import_holdings
+    from convenant.portfolios.models import IssuerIdentifier
+    from convenant.risk.actions import library_folders
+
+    for folder in library_folders():
+        load_reference_dataset(folder)
+    issuer = live_world.extra["issuer"]
+    issuer.country_of_operations = "BR"
+    issuer.save(update_fields=["country_of_operations"])
+    IssuerIdentifier.objects.create(issuer=issuer, scheme="isin", value="US0378331005")
+    path = tmp_path / "posities.csv"
+    path.write_text("ISIN;Marktwaarde;Valuta\nUS0378331005;1000;EUR\n")
+    report = import_holdings(
+        by=live_world.users["fund_editor"],
+        fund=live_world.fund,
+        as_of=datetime.date(2024, 12, 31),
+        path=path,
+        filename=path.name,
+    )
+    page.goto(live_server.url + "/login/")
+    page.get_by_label("E-mailadres").fill("fund_editor@example.org")
+    page.get_by_label("Wachtwoord").fill("pw-test-12345")
+    page.get_by_role("button", name="Inloggen").click()
+    page.goto(live_server.url + f"/holdings/{report.snapshot_id}/risks/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Geprioriteerde risico's")
+    assert_accessible(page, "risks-nl")
+    page.get_by_text("Beoordelen").first.click()
+    page.get_by_label("Besluit").first.select_option("confirmed")
+    page.get_by_role("button", name="Opslaan").first.click()
+    expect(page.get_by_role("status")).to_contain_text("Uw oordeel is vastgelegd")
+    assert_accessible(page, "risks-judged-nl")

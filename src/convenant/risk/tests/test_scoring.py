@@ -95,3 +95,47 @@ def test_risks_page_is_the_funds_own(scored: World) -> None:
         stranger = Client()
         stranger.force_login(scored.users[actor])
         assert stranger.get(url).status_code == 404
+
+
+def test_fund_judges_a_risk_and_the_judgement_survives_rescoring(scored: World) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from convenant.core.errors import ActionError
+    from convenant.core.models import AuditEvent
+    from convenant.risk.actions import judge_risk, score_snapshot
+    from convenant.risk.models import RiskJudgement
+
+    snapshot_id = scored.extra["snapshot_id"]
+    result = RiskResult.objects.select_related("snapshot").get(
+        snapshot_id=snapshot_id, theme="land-rights"
+    )
+    editor = scored.users["fund_editor"]
+    with pytest.raises(ActionError, match="reason for the adjustment"):
+        judge_risk(
+            by=editor, result=result, decision="adjusted", impact="actual", priority="very-high"
+        )
+    with pytest.raises(ActionError, match="reason for dismissing"):
+        judge_risk(by=editor, result=result, decision="dismissed", impact="potential")
+    with pytest.raises(PermissionDenied):
+        judge_risk(
+            by=scored.users["fund_viewer"], result=result, decision="confirmed", impact="actual"
+        )
+    assert not RiskJudgement.objects.exists()
+
+    judge_risk(
+        by=editor,
+        result=result,
+        decision="adjusted",
+        impact="actual",
+        priority="very-high",
+        reason="Community evicted in 2024 (NGO report).",
+    )
+    event = AuditEvent.objects.get(verb="risk.judge_risk")
+    assert event.after is not None and event.after["computed_priority"] == "high"
+
+    score_snapshot(snapshot_id)  # recomputing keeps the fund's judgement
+    client = Client()
+    client.force_login(scored.users["fund_viewer"])
+    page = client.get(f"/holdings/{snapshot_id}/risks/?theme=land-rights").content.decode()
+    assert "Community evicted in 2024" in page
+    assert RiskResult.objects.get(snapshot_id=snapshot_id, theme="land-rights").priority == "high"
