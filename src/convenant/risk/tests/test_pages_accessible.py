@@ -55,7 +55,7 @@ def test_register_rates_and_reference_pages(page: Page, live_server, live_world:
 
 def test_risks_page_with_a_judgement_form(
     page: Page, live_server, live_world: World, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     import datetime
 
     from convenant.portfolios.actions import import_holdings
