@@ -212,6 +212,9 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 60 * 60)
 # REVIEW and AUTO a person confirms them, below REVIEW a new issuer is proposed.
 MATCH_AUTO_THRESHOLD = env_int("MATCH_AUTO_THRESHOLD", 92)
 MATCH_REVIEW_THRESHOLD = env_int("MATCH_REVIEW_THRESHOLD", 80)
+# Covenant-wide figures about holdings are shown only where at least this many funds
+# contribute, so that no single fund's position can be read from a total.
+AGGREGATE_MIN_FUNDS = env_int("AGGREGATE_MIN_FUNDS", 3)
 if not 0 < MATCH_REVIEW_THRESHOLD <= MATCH_AUTO_THRESHOLD <= 100:
     raise ImproperlyConfigured("Need 0 < MATCH_REVIEW_THRESHOLD <= MATCH_AUTO_THRESHOLD <= 100.")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -77,6 +78,8 @@ def issuer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 voting=Sum("voting_pct"),
             )
         )
+        if leverage["funds"] < settings.AGGREGATE_MIN_FUNDS:  # a total of one or two funds
+            leverage.update(value=None, ownership=None, voting=None, withheld=True)
     return render(
         request,
         "portfolios/issuer_detail.html",

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from convenant.core import navigation
+from convenant.core import access, navigation
 from convenant.core.audit import register_verbs
 from convenant.core.demo import register_demo_loader
 from convenant.portfolios import events
@@ -32,6 +32,11 @@ def register() -> None:
         navigation.NavItem(_("Reference data"), "dataset_list", lambda a: True, 60)
     )
     register_demo_loader("reference", _load_demo_reference, 40)
+    navigation.register_nav_item(
+        navigation.NavItem(
+            _("Covenant risks"), "covenant_risks", access.can_see_covenant_aggregates, 55
+        )
+    )
     events.on_snapshot_imported(_score_after_import)
     events.offer_snapshot_page(_("Prioritised risks"), "snapshot_risks")
     register_verbs(

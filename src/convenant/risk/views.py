@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Max, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -173,3 +174,40 @@ def judge(request: HttpRequest, pk: int, result_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Your judgement was recorded; the computed value stays."))
     return redirect(f"{reverse('snapshot_risks', args=[pk])}?{request.GET.urlencode()}")
+
+
+@login_required
+def covenant_risks(request: HttpRequest) -> HttpResponse:
+    """The covenant's top risks across all funds' latest holdings, for the secretariat:
+    per (issuer, theme) how many funds and how much together — shown only where enough
+    funds contribute that no single fund's position can be read."""
+    access.require(access.can_see_covenant_aggregates(access.actor_for(request.user)))
+    minimum = settings.AGGREGATE_MIN_FUNDS
+    rows = (
+        RiskResult.objects.filter(snapshot__in=Snapshot.objects.latest_per_fund())
+        .values("issuer_id", "issuer__legal_name", "theme")
+        .annotate(
+            funds=Count("snapshot__fund", distinct=True), value=Sum("value_eur"), rank=Max("rank")
+        )
+        .filter(funds__gte=minimum)
+        .order_by("-rank", "-funds", "-value")[:200]
+    )
+    names = {t.key: str(t) for t in Theme.objects.filter(dataset__key="themes")}
+    labels = dict(RiskResult.Priority.choices)
+    levels = ["low", "medium", "high", "very-high"]
+    return render(
+        request,
+        "risk/covenant_risks.html",
+        {
+            "rows": [
+                {
+                    **r,
+                    "theme_name": names.get(r["theme"], r["theme"]),
+                    "priority": labels[levels[r["rank"] - 1]],
+                    "rank": r["rank"],
+                }
+                for r in rows
+            ],
+            "minimum": minimum,
+        },
+    )

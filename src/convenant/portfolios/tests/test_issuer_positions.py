@@ -58,7 +58,10 @@ def test_a_fund_sees_its_own_positions_only(world: World, held: Issuer) -> None:
     assert "Pensioenfonds Beta" in theirs and "Pensioenfonds Alfa" not in theirs
 
 
-def test_secretariat_sees_joint_leverage_but_no_fund(world: World, held: Issuer) -> None:
+def test_secretariat_sees_joint_leverage_but_no_fund(world: World, held: Issuer, settings) -> None:
+    withheld = page(world, "secretariat", held)  # two funds: below the minimum of three
+    assert "€ 1.000" not in withheld and "<dd>2</dd>" in withheld
+    settings.AGGREGATE_MIN_FUNDS = 2
     text = page(world, "secretariat", held)
     assert "€ 1.000" in text and "Pensioenfonds" not in text
     assert "<dd>2</dd>" in text  # two funds hold the group

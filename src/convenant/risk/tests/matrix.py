@@ -70,4 +70,5 @@ ROWS = [
         args=lambda w: [w.extra["snapshot"].pk, w.extra["risk_result"].pk],
         data=lambda w: {"decision": "confirmed", "impact": "actual"},
     ),
+    Row("covenant_risks", members(FORBIDDEN, secretariat=OK)),
 ]

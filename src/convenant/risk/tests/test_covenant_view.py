@@ -1,0 +1,66 @@
+"""The covenant-wide view shows a company and theme only where enough funds hold it that no
+single fund's position can be read, and never names a fund."""
+
+import datetime
+
+from django.test import Client
+
+from convenant.core.testing import World
+from convenant.parties.models import Party
+from convenant.portfolios.models import Issuer, Snapshot
+from convenant.risk.models import RiskAssessment, RiskResult
+
+
+def hold(world: World, funds: list[Party], issuer: Issuer, assessment: RiskAssessment) -> None:
+    for fund in funds:
+        snapshot, _ = Snapshot.objects.get_or_create(fund=fund, as_of=datetime.date(2024, 12, 31))
+        RiskResult.objects.create(
+            snapshot=snapshot,
+            issuer=issuer,
+            assessment=assessment,
+            theme=assessment.theme,
+            priority=assessment.priority,
+            rank=4,
+            value_eur=1000,
+        )
+
+
+def test_only_combinations_held_by_enough_funds(world: World) -> None:
+    third = Party.objects.create(
+        covenant=world.covenant,
+        constituency=world.fund.constituency,
+        type=Party.Type.PENSION_FUND,
+        name="Pensioenfonds Gamma",
+        slug="gamma",
+        code="FG",
+        joined_on=datetime.date(2019, 1, 1),
+    )
+    assessment = RiskAssessment.objects.create(
+        methodology="2026.1",
+        editions={},
+        editions_key="{}",
+        sector_code="15",
+        theme="forced-labour",
+        country="BR",
+        scale=3,
+        scope=3,
+        irremediability=3,
+        severity=4,
+        likelihood=3,
+        priority="very-high",
+    )
+    widely = Issuer.objects.create(legal_name="Breed Gehouden N.V.", source=Issuer.Source.GLEIF)
+    narrowly = Issuer.objects.create(legal_name="Smal Gehouden N.V.", source=Issuer.Source.GLEIF)
+    hold(world, [world.fund, world.other_fund, third], widely, assessment)
+    hold(world, [world.fund, world.other_fund], narrowly, assessment)
+
+    client = Client()
+    client.force_login(world.users["secretariat"])
+    response = client.get("/risks/covenant/")
+    rows = response.context["rows"]
+    assert [(r["issuer__legal_name"], r["funds"]) for r in rows] == [("Breed Gehouden N.V.", 3)]
+    page = response.content.decode()
+    assert "Smal Gehouden" not in page and "Pensioenfonds" not in page
+    denied = Client()
+    denied.force_login(world.users["fund_admin"])
+    assert denied.get("/risks/covenant/").status_code == 403
