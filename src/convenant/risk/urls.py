@@ -7,5 +7,6 @@ urlpatterns = [
     path("reference/<int:pk>/", views.dataset_detail, name="dataset_detail"),
     path("holdings/<int:pk>/risks/", views.snapshot_risks, name="snapshot_risks"),
     path("risks/covenant/", views.covenant_risks, name="covenant_risks"),
+    path("holdings/<int:pk>/risks.<str:file_format>", views.export_risks, name="export_risks"),
     path("holdings/<int:pk>/risks/<int:result_id>/judge/", views.judge, name="judge_risk"),
 ]

@@ -21,6 +21,7 @@ from convenant.core.access import Role
 from convenant.core.errors import ActionError
 from convenant.portfolios.identifiers import country_code, country_name
 from convenant.portfolios.models import Snapshot
+from convenant.risk import exports
 from convenant.risk.actions import judge_risk
 from convenant.risk.models import (
     CountryIndicator,
@@ -211,3 +212,36 @@ def covenant_risks(request: HttpRequest) -> HttpResponse:
             "minimum": minimum,
         },
     )
+
+
+@login_required
+def export_risks(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
+    """The fund's risks for a snapshot as CSV or XLSX, filtered like the page."""
+    snapshot = access.get_visible_or_404(
+        Snapshot.objects.select_related("fund"), request.user, pk=pk
+    )
+    results = (
+        RiskResult.objects.visible_to(request.user)
+        .filter(snapshot=snapshot)
+        .select_related("issuer", "assessment")
+    )
+    if request.GET.get("priority") in RiskResult.Priority.values:
+        results = results.filter(priority=request.GET["priority"])
+    if request.GET.get("theme"):
+        results = results.filter(theme=request.GET["theme"])
+    names = {t.key: str(t) for t in Theme.objects.filter(dataset__key="themes")}
+    judgements = {
+        (j.issuer_id, j.theme): j
+        for j in RiskJudgement.objects.visible_to(request.user).filter(fund=snapshot.fund)
+    }
+    data = exports.rows(results.iterator(chunk_size=2000), names, judgements)
+    stem = f"risks-{snapshot.fund.code}-{snapshot.as_of}"
+    if file_format == "xlsx":
+        response = HttpResponse(
+            exports.as_xlsx(data),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(exports.as_csv(data), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{file_format}"'
+    return response

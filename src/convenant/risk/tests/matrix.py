@@ -71,4 +71,15 @@ ROWS = [
         data=lambda w: {"decision": "confirmed", "impact": "actual"},
     ),
     Row("covenant_risks", members(FORBIDDEN, secretariat=OK)),
+    Row(
+        "export_risks",
+        members(HIDDEN, fund_viewer=OK, fund_editor=OK, fund_admin=OK),
+        args=lambda w: [w.extra["snapshot"].pk, "csv"],
+    ),
+    Row(
+        "export_risks",
+        members(HIDDEN, fund_viewer=OK, fund_editor=OK, fund_admin=OK),
+        args=lambda w: [w.extra["snapshot"].pk, "xlsx"],
+        query="priority=very-high",
+    ),
 ]

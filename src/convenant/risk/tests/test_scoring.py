@@ -139,3 +139,25 @@ def test_fund_judges_a_risk_and_the_judgement_survives_rescoring(scored: World) 
     page = client.get(f"/holdings/{snapshot_id}/risks/?theme=land-rights").content.decode()
     assert "Community evicted in 2024" in page
     assert RiskResult.objects.get(snapshot_id=snapshot_id, theme="land-rights").priority == "high"
+
+
+def test_exports_carry_the_same_rows_with_reasons(scored: World) -> None:
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    client = Client()
+    client.force_login(scored.users["fund_viewer"])
+    base = f"/holdings/{scored.extra['snapshot_id']}/risks"
+    text = client.get(f"{base}.csv?priority=very-high").content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert {r["priority"] for r in rows} == {"very-high"} and len(rows) == 3
+    forced = next(r for r in rows if r["theme"] == "Dwangarbeid")
+    assert forced["country"] == "BR" and "modern slavery" in forced["reasons"]
+    book = load_workbook(io.BytesIO(client.get(f"{base}.xlsx").content))
+    sheet = book["risks"]
+    assert sheet.max_row == 7 and sheet.cell(1, 1).value == "issuer"
+    stranger = Client()
+    stranger.force_login(scored.users["other_fund"])
+    assert stranger.get(f"{base}.csv").status_code == 404

@@ -1,0 +1,90 @@
+"""A fund's risks as CSV or XLSX, the same rows and columns as the page (with the reasons)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
+from convenant.risk.models import RiskResult
+
+COLUMNS = [
+    "issuer",
+    "lei",
+    "country",
+    "theme",
+    "priority",
+    "severity",
+    "likelihood",
+    "scale",
+    "scope",
+    "irremediability",
+    "position_eur",
+    "reasons",
+    "methodology",
+    "editions",
+    "judgement",
+    "judged_priority",
+    "impact",
+]
+
+
+def _safe(value: object) -> object:
+    """Text a spreadsheet would run as a formula is written as text."""
+    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@"}:
+        return "'" + value
+    return value
+
+
+def rows(
+    results: Iterable[RiskResult],
+    names: dict[str, str],
+    judgements: Mapping[tuple[int, str], object],
+) -> Iterable[list[object]]:
+    for r in results:
+        a = r.assessment
+        j = judgements.get((r.issuer_id, r.theme))
+        yield [
+            _safe(v)
+            for v in (
+                r.issuer.legal_name,
+                r.issuer.lei or "",
+                a.country,
+                names.get(r.theme, r.theme),
+                r.priority,
+                a.severity,
+                a.likelihood,
+                a.scale,
+                a.scope,
+                a.irremediability,
+                r.value_eur,
+                "; ".join(x["text"] for x in a.reasons),
+                a.methodology,
+                ", ".join(f"{k} {v}" for k, v in sorted(a.editions.items())),
+                getattr(j, "decision", ""),
+                getattr(j, "priority", ""),
+                getattr(j, "impact", ""),
+            )
+        ]
+
+
+def as_csv(data: Iterable[list[object]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    writer.writerows(data)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def as_xlsx(data: Iterable[list[object]]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("risks")
+    sheet.append(COLUMNS)
+    for row in data:
+        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
