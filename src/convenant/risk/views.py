@@ -117,6 +117,7 @@ def snapshot_risks(request: HttpRequest, pk: int) -> HttpResponse:
     if chosen_theme:
         results = results.filter(theme=chosen_theme)
     names = {t.key: str(t) for t in Theme.objects.filter(dataset__key="themes")}
+    heat = _heat_map(snapshot, request.user, names)
     page = Paginator(results.select_related("issuer", "assessment"), 50).get_page(
         request.GET.get("page")
     )
@@ -151,8 +152,61 @@ def snapshot_risks(request: HttpRequest, pk: int) -> HttpResponse:
             "decisions": RiskJudgement.Decision.choices,
             "impacts": RiskJudgement.Impact.choices,
             "priorities": RiskResult.Priority.choices,
+            "heat": heat,
         },
     )
+
+
+HEAT_COLOURS = {1: "#e3f4e8", 2: "#fff1c2", 3: "#f9c78d", 4: "#a4161a"}
+HEAT_INK = {1: "#1b2330", 2: "#1b2330", 3: "#1b2330", 4: "#ffffff"}
+
+
+def _heat_map(snapshot: Snapshot, user: object, names: dict[str, str]) -> dict[str, object]:
+    """Sector × theme: how many risks, coloured by the highest priority, as SVG geometry."""
+    cells = (
+        RiskResult.objects.visible_to(user)
+        .filter(snapshot=snapshot)
+        .values("assessment__sector_code", "theme")
+        .annotate(n=Count("pk"), top=Max("rank"))
+    )
+    sectors = {
+        c.sector_code: c.sector_name
+        for c in SectorThemeRisk.objects.filter(dataset__key="sector-map")
+    }
+    rows = sorted({c["assessment__sector_code"] for c in cells})
+    columns = sorted({c["theme"] for c in cells}, key=lambda k: names.get(k, k))
+    label_width, cell_w, cell_h, head = 210, 64, 30, 150
+    rects = [
+        {
+            "x": label_width + columns.index(c["theme"]) * cell_w,
+            "y": head + rows.index(c["assessment__sector_code"]) * cell_h,
+            "fill": HEAT_COLOURS[c["top"]],
+            "ink": HEAT_INK[c["top"]],
+            "n": c["n"],
+            "title": f"{sectors.get(c['assessment__sector_code'], c['assessment__sector_code'])}"
+            f" · {names.get(c['theme'], c['theme'])}: {c['n']}",
+        }
+        for c in cells
+    ]
+    return {
+        "rects": rects,
+        "cell_w": cell_w,
+        "cell_h": cell_h,
+        "width": label_width + cell_w * len(columns) + 170,  # room for the slanted labels
+        "height": head + cell_h * len(rows) + 10,
+        "rows": [
+            {"y": head + i * cell_h + cell_h * 0.65, "label": sectors.get(code, code)}
+            for i, code in enumerate(rows)
+        ],
+        "columns": [
+            {
+                "x": label_width + i * cell_w + cell_w / 2,
+                "y": head - 8,
+                "label": names.get(key, key),
+            }
+            for i, key in enumerate(columns)
+        ],
+    }
 
 
 @login_required

@@ -161,3 +161,13 @@ def test_exports_carry_the_same_rows_with_reasons(scored: World) -> None:
     stranger = Client()
     stranger.force_login(scored.users["other_fund"])
     assert stranger.get(f"{base}.csv").status_code == 404
+
+
+def test_heat_map_counts_sector_and_theme(scored: World) -> None:
+    client = Client()
+    client.force_login(scored.users["fund_viewer"])
+    heat = client.get(f"/holdings/{scored.extra['snapshot_id']}/risks/").context["heat"]
+    assert [r["label"] for r in heat["rows"]] == ["Materials"]
+    assert len(heat["rects"]) == 6 and {r["n"] for r in heat["rects"]} == {1}
+    very_high = [r for r in heat["rects"] if r["fill"] == "#a4161a"]
+    assert len(very_high) == 3  # forced labour, child labour, health and safety
