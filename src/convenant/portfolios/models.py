@@ -360,6 +360,12 @@ class PositionQuerySet(models.QuerySet["Position"]):
         """A position is seen exactly where its snapshot is: by its fund's own people."""
         return self.filter(snapshot__in=Snapshot.objects.visible_to(user))
 
+    def aggregatable_by(self, user: Any) -> PositionQuerySet:
+        """Positions that may enter covenant-wide totals for this person (never listed one by
+        one): all of them for whoever may see covenant aggregates, none for anyone else."""
+        actor = access.actor_for(user)
+        return self.all() if access.can_see_covenant_aggregates(actor) else self.none()
+
     def in_latest_snapshots(self) -> PositionQuerySet:
         """Positions in each fund's most recent snapshot."""
         return self.filter(snapshot__in=Snapshot.objects.latest_per_fund())

@@ -69,7 +69,8 @@ def issuer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if access.can_see_covenant_aggregates(actor):
         # Joint leverage: how many funds hold the group and together how much, never which.
         leverage = (
-            Position.objects.in_latest_snapshots()
+            Position.objects.aggregatable_by(request.user)
+            .in_latest_snapshots()
             .filter(issuer__in=group)
             .aggregate(
                 funds=Count("snapshot__fund", distinct=True),

@@ -114,62 +114,82 @@ def _dataset(
     )
 
 
+def _theme_problems(specs: list[dict[str, Any]]) -> list[str]:
+    keys = [t.get("key") for t in specs]
+    problems = [
+        f"theme {i}: needs key, nl and en"
+        for i, spec in enumerate(specs, start=1)
+        if not all(spec.get(k) for k in ("key", "nl", "en"))
+    ]
+    problems += [
+        f"theme {spec.get('key')}: unknown parent {spec['parent']}"
+        for spec in specs
+        if spec.get("parent") and spec["parent"] not in keys
+    ]
+    if len(set(keys)) != len(keys):
+        problems.append("a theme key is used twice")
+    return problems
+
+
+def _sector_risks(manifest: dict[str, Any]) -> tuple[list[SectorThemeRisk], list[str]]:
+    themes = set(Theme.objects.filter(dataset__key="themes").values_list("key", flat=True))
+    sources = manifest.get("sources") or {}
+    risks, problems = [], []
+    for sector in manifest.get("sectors") or []:
+        for theme, (severity, source, reason) in (sector.get("themes") or {}).items():
+            where = f"sector {sector.get('code')}, theme {theme}"
+            if theme not in themes:
+                problems.append(f"{where}: not a theme of the taxonomy")
+            if severity not in (1, 2, 3, 4):
+                problems.append(f"{where}: severity must be 1 to 4")
+            if source not in sources:
+                problems.append(f"{where}: unknown source {source}")
+            risks.append(
+                SectorThemeRisk(
+                    scheme=manifest.get("scheme", "GICS"),
+                    sector_code=str(sector["code"]),
+                    sector_name=sector["name"],
+                    theme=theme,
+                    severity=severity,
+                    reason=reason[:300],
+                    citation=sources.get(source, "")[:300],
+                )
+            )
+    return risks, problems
+
+
 def _load_taxonomy(folder: Path, manifest: dict[str, Any], by: Any) -> ReferenceDataset:
-    """The theme taxonomy, or the sector risk map, from the manifest itself."""
-    problems: list[str] = []
+    """The theme taxonomy, or the sector risk map, from the manifest itself; checked
+    whole before anything is written."""
+    specs: list[dict[str, Any]] = manifest.get("themes") or []
+    risks: list[SectorThemeRisk] = []
+    if manifest["kind"] == "themes":
+        problems = _theme_problems(specs)
+    else:
+        risks, problems = _sector_risks(manifest)
+    if problems:
+        raise ActionError("; ".join(problems[:MAX_REPORTED]))
     with transaction.atomic(durable=True):
+        rows = len(specs) if manifest["kind"] == "themes" else len(risks)
+        dataset, created = _dataset(manifest, folder, rows, {})
         if manifest["kind"] == "themes":
-            specs = manifest.get("themes") or []
-            keys = [t.get("key") for t in specs]
-            for i, spec in enumerate(specs, start=1):
-                if not all(spec.get(k) for k in ("key", "nl", "en")):
-                    problems.append(f"theme {i}: needs key, nl and en")
-                if spec.get("parent") and spec["parent"] not in keys:
-                    problems.append(f"theme {spec.get('key')}: unknown parent {spec['parent']}")
-            if len(set(keys)) != len(keys):
-                problems.append("a theme key is used twice")
-            if problems:
-                raise ActionError("; ".join(problems))
-            dataset, created = _dataset(manifest, folder, len(specs), {})
             dataset.themes.all().delete()
-            made: dict[str, Theme] = {}
-            for order, spec in enumerate(specs):
-                made[spec["key"]] = Theme.objects.create(
+            made = {
+                spec["key"]: Theme(
                     dataset=dataset,
                     key=spec["key"],
                     name=spec["nl"],
                     name_en=spec["en"],
-                    parent=made.get(spec.get("parent", "")),
                     order=order,
                 )
+                for order, spec in enumerate(specs)
+            }
+            Theme.objects.bulk_create(made.values())
+            children = [made[s["key"]] for s in specs if s.get("parent")]
+            for spec, child in zip([s for s in specs if s.get("parent")], children, strict=True):
+                child.parent = made[spec["parent"]]
+            Theme.objects.bulk_update(children, ["parent"])
         else:
-            themes = set(Theme.objects.filter(dataset__key="themes").values_list("key", flat=True))
-            sources = manifest.get("sources") or {}
-            risks = []
-            for sector in manifest.get("sectors") or []:
-                for theme, entry in (sector.get("themes") or {}).items():
-                    severity, source, reason = entry
-                    where = f"sector {sector.get('code')}, theme {theme}"
-                    if theme not in themes:
-                        problems.append(f"{where}: not a theme of the taxonomy")
-                    if severity not in (1, 2, 3, 4):
-                        problems.append(f"{where}: severity must be 1 to 4")
-                    if source not in sources:
-                        problems.append(f"{where}: unknown source {source}")
-                    risks.append(
-                        SectorThemeRisk(
-                            scheme=manifest.get("scheme", "GICS"),
-                            sector_code=str(sector["code"]),
-                            sector_name=sector["name"],
-                            theme=theme,
-                            severity=severity,
-                            reason=reason[:300],
-                            citation=sources.get(source, "")[:300],
-                        )
-                    )
-            if problems:
-                raise ActionError("; ".join(problems[:MAX_REPORTED]))
-            dataset, created = _dataset(manifest, folder, len(risks), {})
             dataset.sector_risks.all().delete()
             for risk in risks:
                 risk.dataset = dataset

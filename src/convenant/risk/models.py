@@ -230,6 +230,13 @@ class RiskResultQuerySet(models.QuerySet["RiskResult"]):
 
         return self.filter(snapshot__in=Snapshot.objects.visible_to(user))
 
+    def aggregatable_by(self, user: Any) -> RiskResultQuerySet:
+        """Results that may enter covenant-wide totals (never listed one by one)."""
+        from convenant.core import access
+
+        actor = access.actor_for(user)
+        return self.all() if access.can_see_covenant_aggregates(actor) else self.none()
+
 
 class RiskResult(models.Model):
     """One (issuer, theme) risk in a fund's snapshot: the shared assessment, the position as

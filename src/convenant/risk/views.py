@@ -129,6 +129,7 @@ def snapshot_risks(request: HttpRequest, pk: int) -> HttpResponse:
     }
     for result in page:
         result.judgement = judgements.get((result.issuer_id, result.theme))  # type: ignore[attr-defined]
+        result.theme_name = names.get(result.theme, result.theme)  # type: ignore[attr-defined]
     first = results.select_related("assessment").first()
     methodology = first.assessment.methodology if first else None
     editions = first.assessment.editions if first else {}
@@ -239,7 +240,8 @@ def covenant_risks(request: HttpRequest) -> HttpResponse:
     access.require(access.can_see_covenant_aggregates(access.actor_for(request.user)))
     minimum = settings.AGGREGATE_MIN_FUNDS
     rows = (
-        RiskResult.objects.filter(snapshot__in=Snapshot.objects.latest_per_fund())
+        RiskResult.objects.aggregatable_by(request.user)
+        .filter(snapshot__in=Snapshot.objects.latest_per_fund())
         .values("issuer_id", "issuer__legal_name", "theme")
         .annotate(
             funds=Count("snapshot__fund", distinct=True), value=Sum("value_eur"), rank=Max("rank")

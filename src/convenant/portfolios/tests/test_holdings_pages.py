@@ -136,3 +136,23 @@ def test_oversize_upload_is_refused_before_reading(
     )
     assert response.status_code == 200 and "limit" in str(response.context["form"].errors["file"])
     assert not ImportJob.objects.exists()
+
+
+def test_naming_columns_refuses_unknown_fields_and_jobs_not_waiting(
+    world: World, editor: Client, upload: Any
+) -> None:
+    from convenant.core.errors import ActionError
+    from convenant.portfolios.actions import name_columns
+
+    response = upload(
+        editor, "Code;Omschr;Waarde x1;Valuta\nUS0378331005;Apple;104;USD\n", fund=world.fund.pk
+    )
+    job = job_page(editor, response).context["job"]
+    with pytest.raises(ActionError, match="Unknown field: price"):
+        name_columns(by=world.users["fund_editor"], job=job, columns={"Code": "price"})
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.COLUMNS and job.columns is None
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.DONE)
+    job.refresh_from_db()
+    with pytest.raises(ActionError, match="not waiting for its columns"):
+        name_columns(by=world.users["fund_editor"], job=job, columns={"Code": "isin"})

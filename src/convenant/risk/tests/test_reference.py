@@ -126,3 +126,44 @@ def test_a_bad_sector_map_is_refused(tmp_path: Path, old: str, new: str, message
     with pytest.raises(ActionError, match=message):
         load_reference_dataset(folder)
     assert not SectorThemeRisk.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "{key: pollution, parent: environment",
+            "{key: pollution, parent: milieu",
+            "unknown parent milieu",
+        ),
+        (
+            '{key: climate, parent: environment, nl: "Klimaat"',
+            '{key: pollution, parent: environment, nl: "Klimaat"',
+            "used twice",
+        ),
+        ('nl: "Dierenwelzijn", ', "", "needs key, nl and en"),
+    ],
+)
+def test_a_bad_taxonomy_is_refused(tmp_path: Path, old: str, new: str, message: str) -> None:
+    from convenant.risk.models import Theme
+
+    folder = tmp_path / "themes"
+    shutil.copytree(LIBRARY / "themes", folder)
+    manifest = folder / "dataset.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    assert old in text
+    manifest.write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(ActionError, match=message):
+        load_reference_dataset(folder)
+    assert not Theme.objects.exists() and not ReferenceDataset.objects.exists()
+
+
+def test_an_incomplete_methodology_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "methodology"
+    shutil.copytree(LIBRARY / "methodology", folder)
+    manifest = folder / "dataset.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(text.replace("  - {level: low, min_product: 1}\n", ""), encoding="utf-8")
+    with pytest.raises(ActionError, match="methodology is incomplete"):
+        load_reference_dataset(folder)
+    assert not ReferenceDataset.objects.exists()
