@@ -27,6 +27,12 @@ def _score_after_import(snapshot_id: int) -> None:
     score_snapshot(snapshot_id)
 
 
+def _rescore_changed_issuers(issuer_ids: set[int]) -> None:
+    from convenant.risk.actions import rescore_issuers
+
+    rescore_issuers(issuer_ids)
+
+
 def register() -> None:
     navigation.register_nav_item(
         navigation.NavItem(_("Reference data"), "dataset_list", lambda a: True, 60)
@@ -38,11 +44,15 @@ def register() -> None:
         )
     )
     events.on_snapshot_imported(_score_after_import)
+    events.on_issuers_changed(_rescore_changed_issuers)
     events.offer_snapshot_page(_("Prioritised risks"), "snapshot_risks")
     register_verbs(
         {
             "risk.load_reference": _("Reference dataset loaded"),
             "risk.score_snapshot": _("Risks computed"),
             "risk.judge_risk": _("Risk judged"),
+            "risk.rescore_issuers": _("Risks of issuers recomputed"),
+            "risk.record_finding": _("Company finding recorded"),
+            "risk.withdraw_finding": _("Company finding withdrawn"),
         }
     )

@@ -29,6 +29,7 @@ from convenant.risk.models import (
     ReferenceDataset,
     RiskJudgement,
     RiskResult,
+    SectorGood,
     SectorThemeRisk,
     Theme,
 )
@@ -57,12 +58,18 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for risk in risks:
             sectors[(risk.sector_code, risk.sector_name)].append(risk)
         names = {t.key: str(t) for t in Theme.objects.filter(dataset__key="themes")}
+        sector_goods: dict[str, list[SectorGood]] = defaultdict(list)
+        for good in SectorGood.objects.visible_to(request.user).filter(dataset=dataset):
+            sector_goods[good.sector_code].append(good)
         return render(
             request,
             "risk/sector_map.html",
             {
                 "dataset": dataset,
-                "sectors": sorted(sectors.items()),
+                "sectors": [
+                    (key, risks, sector_goods.get(key[0], []))
+                    for key, risks in sorted(sectors.items())
+                ],
                 "theme_names": names,
             },
         )
