@@ -4,8 +4,10 @@ say it with these wordings."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from convenant.portfolios.identifiers import country_name
@@ -37,9 +39,11 @@ def describe(reason: dict[str, Any]) -> str:
     if wording is None:
         return str(reason.get("text", ""))
     params = dict(reason.get("params") or {})
-    if "country" in params:
-        params["country"] = country_name(params["country"]) or params["country"]
     try:
+        if "country" in params:
+            params["country"] = country_name(params["country"]) or params["country"]
+        if "prevalence" in params:
+            params["prevalence"] = number_format(Decimal(params["prevalence"]), 2)
         return wording % params
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, ArithmeticError):
         return str(reason.get("text", ""))

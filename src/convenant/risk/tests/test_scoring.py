@@ -125,7 +125,10 @@ def test_exports_carry_the_same_rows_with_reasons(scored: World) -> None:
     rows = list(csv.DictReader(io.StringIO(text)))
     assert {r["priority"] for r in rows} == {"very-high"} and len(rows) == 3
     forced = next(r for r in rows if r["theme"] == "Dwangarbeid")
-    assert forced["country"] == "BR" and "modern slavery" in forced["reasons"]
+    assert forced["country"] == "BR"
+    # The reasons in the reader's language, numbers as they write them.
+    assert "moderne slavernij 4,95 per 1.000 inwoners" in forced["reasons"]
+    assert "Charcoal, Timber op de lijst voor dwangarbeid in Brazilië" in forced["reasons"]
     book = load_workbook(io.BytesIO(client.get(f"{base}.xlsx").content))
     sheet = book["risks"]
     assert sheet.max_row == 7 and sheet.cell(1, 1).value == "issuer"
@@ -142,3 +145,26 @@ def test_heat_map_counts_sector_and_theme(scored: World) -> None:
     assert len(heat["rects"]) == 6 and {r["n"] for r in heat["rects"]} == {1}
     very_high = [r for r in heat["rects"] if r["fill"] == "#a4161a"]
     assert len(very_high) == 3  # forced labour, child labour, health and safety
+
+
+def test_world_map_colours_the_countries_of_operation(scored: World) -> None:
+    client = Client()
+    client.force_login(scored.users["fund_viewer"])
+    url = f"/holdings/{scored.extra['snapshot_id']}/risks/"
+    response = client.get(url)
+    world = response.context["world"]
+    brazil = next(c for c in world["countries"] if c["code"] == "BR")
+    assert brazil["fill"] == "#a4161a" and brazil["row"]["n"] == 6
+    assert brazil["row"]["severe"] == 6 and brazil["row"]["companies"] == 1
+    netherlands = next(c for c in world["countries"] if c["code"] == "NL")
+    assert netherlands["row"] is None and netherlands["fill"] == "#e9ecf1"
+    assert [r["code"] for r in world["listed"]] == ["BR"]
+    page = response.content.decode()
+    assert page.count('<path d="M') == len(world["countries"]) > 150
+    # The map follows the theme filter; a country filter narrows the list and the export.
+    themed = client.get(url, {"theme": "land-rights"}).context["world"]
+    assert themed["listed"][0]["top"] == 3  # land rights in Brazil: high
+    assert len(client.get(url, {"country": "BR"}).context["page"]) == 6
+    assert len(client.get(url, {"country": "AR"}).context["page"]) == 0
+    export = client.get(f"{url[:-1]}.csv", {"country": "AR"}).content.decode("utf-8-sig")
+    assert len(export.strip().splitlines()) == 1  # the header only
