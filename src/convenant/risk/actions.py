@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import unicodedata
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -16,9 +17,11 @@ from django.utils.translation import gettext as _
 from convenant.core.audit import record_event
 from convenant.core.errors import ActionError
 from convenant.portfolios.identifiers import country_code
+from convenant.portfolios.models import IssuerIdentifier
 from convenant.risk.methodology import Methodology
 from convenant.risk.models import (
     CompanyFinding,
+    ConductRecord,
     CountryIndicator,
     GoodsListing,
     ReferenceDataset,
@@ -519,6 +522,106 @@ def _finding_state(finding: CompanyFinding) -> dict[str, Any]:
         "actual": finding.actual,
         "source": finding.source,
     }
+
+
+CONDUCT_COLUMNS = ("identifier", "violation", "monitoring", "as_of")
+YES_NO = {"yes": True, "ja": True, "no": False, "nee": False, "": None, "unknown": None}
+
+
+def _conduct_rows(path: Path, problems: list[str]) -> list[tuple[int, dict[str, str]]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ActionError(_("The file is not UTF-8 text.")) from None
+    reader = csv.DictReader(text.splitlines())
+    missing = [c for c in CONDUCT_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ActionError(
+            _("The file lacks the column(s) %(columns)s.") % {"columns": ", ".join(missing)}
+        )
+    rows = [(reader.line_num, row) for row in reader]
+    if not rows:
+        problems.append(_("The file has no rows."))
+    return rows
+
+
+def load_conduct_records(*, path: Path, source: str, by: Any) -> int:
+    """Load what a data source says about companies' conduct (SFDR PAI 10 and 11): one row per
+    company by ISIN or LEI, ``violation`` and ``monitoring`` as yes, no or empty (not known).
+    The secretariat loads it; every problem is reported by line and column and nothing is
+    saved unless the whole file is right. A reload of the same source and date replaces it."""
+    from convenant.core import access
+    from convenant.portfolios.models import Issuer
+
+    access.require(access.can_administer_covenant(access.actor_for(by, fresh=True)))
+    source = source.strip()
+    if not source:
+        raise ActionError(_("Name the source of the data."), field="source")
+    problems: list[str] = []
+    rows = _conduct_rows(path, problems)
+    wanted = {row["identifier"].strip().upper() for _line, row in rows}
+    by_lei = dict(Issuer.objects.filter(lei__in=wanted).values_list("lei", "pk"))
+    by_isin = dict(
+        IssuerIdentifier.objects.filter(scheme="isin", value__in=wanted).values_list(
+            "value", "issuer_id"
+        )
+    )
+    records: dict[tuple[int, datetime.date], ConductRecord] = {}
+    today = timezone.localdate()
+    for line, row in rows:
+        identifier = row["identifier"].strip().upper()
+        issuer_id = by_lei.get(identifier) or by_isin.get(identifier)
+        if issuer_id is None:
+            problems.append(
+                _("line %(line)s, column identifier: no issuer with ISIN or LEI %(value)s")
+                % {"line": line, "value": identifier or "—"}
+            )
+        values: dict[str, bool | None] = {}
+        for column in ("violation", "monitoring"):
+            raw = (row.get(column) or "").strip().lower()
+            if raw not in YES_NO:
+                problems.append(
+                    _("line %(line)s, column %(column)s: write yes, no or leave it empty")
+                    % {"line": line, "column": column}
+                )
+            values[column] = YES_NO.get(raw)
+        try:
+            as_of = datetime.date.fromisoformat((row.get("as_of") or "").strip())
+        except ValueError:
+            problems.append(_("line %(line)s, column as_of: a date as YYYY-MM-DD") % {"line": line})
+            continue
+        if as_of > today:
+            problems.append(
+                _("line %(line)s, column as_of: the date lies in the future") % {"line": line}
+            )
+        if issuer_id is None:
+            continue
+        if (issuer_id, as_of) in records:
+            problems.append(
+                _("line %(line)s: the company is in the file twice for this date") % {"line": line}
+            )
+        records[(issuer_id, as_of)] = ConductRecord(
+            issuer_id=issuer_id,
+            source=source[:200],
+            as_of=as_of,
+            violation=values["violation"],
+            monitoring=values["monitoring"],
+            note=(row.get("note") or "").strip()[:300],
+            line=line,
+        )
+    if problems:
+        raise ActionError("; ".join(str(p) for p in problems[:MAX_REPORTED]))
+    with transaction.atomic(durable=True):
+        dates = {as_of for _issuer, as_of in records}
+        replaced, _deleted = ConductRecord.objects.filter(source=source, as_of__in=dates).delete()
+        ConductRecord.objects.bulk_create(records.values(), batch_size=5000)
+        record_event(
+            actor=by,
+            verb="risk.load_conduct",
+            obj=None,
+            after={"source": source, "rows": len(records), "replaced": replaced},
+        )
+    return len(records)
 
 
 def judge_risk(

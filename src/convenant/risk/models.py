@@ -435,3 +435,45 @@ class RiskJudgement(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.fund_id}/{self.issuer_id}/{self.theme}: {self.decision}"
+
+
+class ConductRecordQuerySet(models.QuerySet["ConductRecord"]):
+    def visible_to(self, user: Any) -> ConductRecordQuerySet:
+        """Data about companies, bought or researched for the covenant: its members and the
+        secretariat (never the public: a provider's licence covers the covenant only)."""
+        from convenant.core import access
+
+        actor = access.actor_for(user)
+        return self.all() if actor.is_secretariat or actor.is_covenant_member else self.none()
+
+
+class ConductRecord(TimeStampedModel):
+    """What a data source says about a company's conduct, as SFDR's principal adverse impact
+    indicators 10 and 11 need it: involved in violations of the UN Global Compact principles
+    or the OECD Guidelines, and whether it has processes to monitor compliance with them.
+    ``None`` is "not known": never counted as "no"."""
+
+    issuer = models.ForeignKey(
+        "portfolios.Issuer", on_delete=models.PROTECT, related_name="conduct_records"
+    )
+    source = models.CharField(_("source"), max_length=200)
+    as_of = models.DateField(_("as of"))
+    violation = models.BooleanField(_("involved in violations"), null=True)
+    monitoring = models.BooleanField(_("has compliance processes"), null=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    line = models.PositiveIntegerField(_("line in the file"))
+
+    objects = ConductRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("conduct record")
+        verbose_name_plural = _("conduct records")
+        ordering = ["issuer", "-as_of"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "source", "as_of"], name="conduct_once_per_source_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer_id} {self.source} {self.as_of}"

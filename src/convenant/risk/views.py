@@ -33,6 +33,7 @@ from convenant.risk.models import (
     SectorThemeRisk,
     Theme,
 )
+from convenant.risk.sfdr import principal_adverse_impacts
 
 
 def dataset_list(request: HttpRequest) -> HttpResponse:
@@ -280,3 +281,16 @@ def export_risks(request: HttpRequest, pk: int, file_format: str) -> HttpRespons
         response = HttpResponse(exports.as_csv(data), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{stem}.{file_format}"'
     return response
+
+
+@login_required
+def snapshot_sfdr(request: HttpRequest, pk: int) -> HttpResponse:
+    """SFDR principal adverse impacts 10 and 11 for a snapshot, with what drives them."""
+    snapshot = access.get_visible_or_404(
+        Snapshot.objects.select_related("fund"), request.user, pk=pk
+    )
+    return render(
+        request,
+        "risk/snapshot_sfdr.html",
+        {"snapshot": snapshot, "pai": principal_adverse_impacts(snapshot)},
+    )
