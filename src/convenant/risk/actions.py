@@ -391,14 +391,16 @@ def rescore_issuers(issuer_ids: set[int], *, by: Any = None) -> int:
     with transaction.atomic():
         snapshot_ids = sorted(
             set(
-                Position.objects.filter(issuer_id__in=issuer_ids).values_list(
-                    "snapshot_id", flat=True
-                )
+                Position.objects.filter(issuer_id__in=issuer_ids)
+                .order_by()
+                .values_list("snapshot_id", flat=True)
+                .distinct()
             )
             | set(
-                RiskResult.objects.filter(issuer_id__in=issuer_ids).values_list(
-                    "snapshot_id", flat=True
-                )
+                RiskResult.objects.filter(issuer_id__in=issuer_ids)
+                .order_by()
+                .values_list("snapshot_id", flat=True)
+                .distinct()
             )
         )
         # Lock in id order, as score_snapshot does, so concurrent scoring cannot deadlock.

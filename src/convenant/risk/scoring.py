@@ -150,8 +150,10 @@ class Assessor:
             for a in RiskAssessment.objects.filter(
                 methodology=self.methodology.edition,
                 editions_key=self.key,
+                sector_code__in={n[0] for n in needs},
                 country__in={n[2] for n in needs},
-            )
+                findings_key__in={n[3] for n in needs},
+            ).only("sector_code", "theme", "country", "findings_key", "priority")
         }
         missing = [n for n in needs if n not in known]
         facts = country_facts({n[2] for n in missing}, self.editions)
@@ -209,12 +211,16 @@ def write_results(
     positions = Position.objects.filter(snapshot_id=snapshot_id, status=Position.Status.MATCHED)
     if issuer_ids is not None:
         positions = positions.filter(issuer_id__in=list(issuer_ids))
-    holdings = positions.values_list(
-        "issuer_id",
-        "issuer__sector_code",
-        "issuer__country_of_operations",
-        "issuer__country_of_incorporation",
-    ).annotate(value=Sum("value_eur"))
+    holdings = (
+        positions.order_by()
+        .values_list(
+            "issuer_id",
+            "issuer__sector_code",
+            "issuer__country_of_operations",
+            "issuer__country_of_incorporation",
+        )
+        .annotate(value=Sum("value_eur"))
+    )
     rows = [
         (issuer, (sector or "")[:2], operations or incorporation or "", value)
         for issuer, sector, operations, incorporation, value in holdings
