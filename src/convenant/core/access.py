@@ -207,6 +207,14 @@ def can_see_covenant_aggregates(actor: Actor) -> bool:
     return actor.is_secretariat
 
 
+def can_see_joint_leverage(actor: Actor, fund_id: int) -> bool:
+    """Beside a fund's own risks: how many funds hold a company and their combined stake, as
+    the covenant's leverage — for the fund's own people (and the secretariat), and only where
+    enough *other* funds hold it that no one fund's position can be read (the caller applies
+    AGGREGATE_MIN_FUNDS to the other funds)."""
+    return actor.is_secretariat or fund_id in actor.fund_ids
+
+
 def can_see_members(actor: Actor, party_id: int) -> bool:
     """Names and e-mail addresses of a party's people are personal data: the party's own
     members and the secretariat see them, nobody else."""

@@ -3,6 +3,7 @@ they are known by."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
@@ -369,6 +370,39 @@ class PositionQuerySet(models.QuerySet["Position"]):
     def in_latest_snapshots(self) -> PositionQuerySet:
         """Positions in each fund's most recent snapshot."""
         return self.filter(snapshot__in=Snapshot.objects.latest_per_fund())
+
+    def joint_leverage_for(
+        self, user: Any, fund_id: int, issuer_ids: Iterable[int]
+    ) -> dict[int, dict[str, Any]]:
+        """Per issuer on a fund's page: how many funds hold it in their latest snapshot and
+        their combined value, where at least AGGREGATE_MIN_FUNDS funds *besides this one*
+        hold it (so subtracting its own position still leaves a total of several); where
+        fewer do, only ``withheld``. Never which funds."""
+        from django.conf import settings
+
+        if not access.can_see_joint_leverage(access.actor_for(user), fund_id):
+            return {}
+        rows = (
+            self.in_latest_snapshots()
+            .filter(issuer_id__in=list(issuer_ids), status=Position.Status.MATCHED)
+            .order_by()
+            .values("issuer_id")
+            .annotate(
+                funds=models.Count("snapshot__fund", distinct=True),
+                others=models.Count(
+                    "snapshot__fund", distinct=True, filter=~models.Q(snapshot__fund_id=fund_id)
+                ),
+                value=models.Sum("value_eur"),
+            )
+        )
+        return {
+            row["issuer_id"]: (
+                {"funds": row["funds"], "value": row["value"]}
+                if row["others"] >= settings.AGGREGATE_MIN_FUNDS
+                else {"withheld": True}
+            )
+            for row in rows
+        }
 
 
 class Position(models.Model):

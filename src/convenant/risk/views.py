@@ -20,7 +20,7 @@ from convenant.core import access
 from convenant.core.access import Role
 from convenant.core.errors import ActionError
 from convenant.portfolios.identifiers import country_code, country_name
-from convenant.portfolios.models import Snapshot
+from convenant.portfolios.models import Position, Snapshot
 from convenant.risk import charts, exports
 from convenant.risk.actions import judge_risk
 from convenant.risk.models import (
@@ -153,7 +153,11 @@ def snapshot_risks(request: HttpRequest, pk: int) -> HttpResponse:
             fund=snapshot.fund, issuer_id__in=[r.issuer_id for r in page]
         )
     }
+    leverage = Position.objects.joint_leverage_for(
+        request.user, snapshot.fund_id, {r.issuer_id for r in page}
+    )
     for result in page:
+        result.leverage = leverage.get(result.issuer_id)  # type: ignore[attr-defined]
         result.judgement = judgements.get((result.issuer_id, result.theme))  # type: ignore[attr-defined]
         result.theme_name = names.get(result.theme, result.theme)  # type: ignore[attr-defined]
     first = results.select_related("assessment").first()
@@ -178,6 +182,7 @@ def snapshot_risks(request: HttpRequest, pk: int) -> HttpResponse:
             "themes": sorted(names.items()),
             "methodology": methodology,
             "editions": sorted(editions.items()),
+            "min_funds": settings.AGGREGATE_MIN_FUNDS,
             "can_judge": access.actor_for(request.user).has_role(snapshot.fund_id, Role.EDITOR),
             "decisions": RiskJudgement.Decision.choices,
             "impacts": RiskJudgement.Impact.choices,

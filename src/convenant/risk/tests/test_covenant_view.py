@@ -64,3 +64,74 @@ def test_only_combinations_held_by_enough_funds(world: World) -> None:
     denied = Client()
     denied.force_login(world.users["fund_admin"])
     assert denied.get("/risks/covenant/").status_code == 403
+
+
+def test_a_fund_sees_the_covenants_stake_beside_its_risk_only_with_enough_other_funds(
+    world: World,
+) -> None:
+    from django.db import connection
+
+    from convenant.portfolios.holdings.importer import partition_name
+    from convenant.portfolios.models import Position
+
+    funds = [world.fund, world.other_fund] + [
+        Party.objects.create(
+            covenant=world.covenant,
+            constituency=world.fund.constituency,
+            type=Party.Type.PENSION_FUND,
+            name=f"Pensioenfonds {name}",
+            slug=name.lower(),
+            code=f"F{name[0]}",
+            joined_on=datetime.date(2019, 1, 1),
+        )
+        for name in ("Gamma", "Delta")
+    ]
+    assessment = RiskAssessment.objects.create(
+        methodology="2026.1",
+        editions={},
+        editions_key="{}",
+        sector_code="15",
+        theme="forced-labour",
+        country="BR",
+        scale=3,
+        scope=3,
+        irremediability=3,
+        severity=4,
+        likelihood=3,
+        priority="very-high",
+    )
+    widely = Issuer.objects.create(legal_name="Breed Gehouden N.V.", source=Issuer.Source.GLEIF)
+    narrowly = Issuer.objects.create(legal_name="Smal Gehouden N.V.", source=Issuer.Source.GLEIF)
+    for fund in funds:  # an empty partition per snapshot, as an import makes
+        snapshot = Snapshot.objects.create(fund=fund, as_of=datetime.date(2024, 12, 31))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'CREATE TABLE "{partition_name(snapshot.pk)}" PARTITION OF portfolios_position '
+                f"FOR VALUES IN ({snapshot.pk})"
+            )
+    for issuer, holders in ((widely, funds), (narrowly, funds[:3])):
+        hold(world, holders, issuer, assessment)
+        for number, fund in enumerate(holders):
+            Position.objects.create(
+                snapshot=Snapshot.objects.get(fund=fund),
+                row=issuer.pk * 10 + number,
+                issuer=issuer,
+                name=issuer.legal_name,
+                currency="EUR",
+                market_value=1_000_000,
+                value_eur=1_000_000,
+                status=Position.Status.MATCHED,
+                match_method="isin",
+                match_confidence=100,
+            )
+    client = Client()
+    client.force_login(world.users["fund_viewer"])
+    snapshot = Snapshot.objects.get(fund=world.fund)
+    response = client.get(f"/holdings/{snapshot.pk}/risks/")
+    leverage = {r.issuer.legal_name: r.leverage for r in response.context["page"]}
+    # Three other funds hold the first: the total of four is shown; two others: withheld.
+    assert leverage["Breed Gehouden N.V."] == {"funds": 4, "value": 4_000_000}
+    assert leverage["Smal Gehouden N.V."] == {"withheld": True}
+    page = response.content.decode()
+    assert "Pensioenfonds Gamma" not in page and "Pensioenfonds Delta" not in page
+    assert "convenant: 4 fondsen" in page and "minder dan 3 andere fondsen" in page
