@@ -240,6 +240,8 @@ SIGNALS_REPORTS_PER_CLIENT = env_int("SIGNALS_REPORTS_PER_CLIENT", 5)
 SIGNALS_REPORTS_SITE_WIDE = env_int("SIGNALS_REPORTS_SITE_WIDE", 200)
 SIGNALS_RECEIPT_FAILURES_PER_CLIENT = env_int("SIGNALS_RECEIPT_FAILURES_PER_CLIENT", 10)
 SIGNALS_RECEIPT_FAILURES_SITE_WIDE = env_int("SIGNALS_RECEIPT_FAILURES_SITE_WIDE", 500)
+# Behind a reverse proxy that appends the client's address to X-Forwarded-For.
+SIGNALS_TRUST_X_FORWARDED_FOR = env_bool("SIGNALS_TRUST_X_FORWARDED_FOR", False)
 # The throttles count in the cache: with several processes it must be shared (Redis).
 CACHE_URL = os.environ.get("CACHE_URL", "")
 CACHES = {

@@ -52,11 +52,19 @@ from convenant.signals.models import (
     hash_receipt,
     level_rank,
 )
-from convenant.signals.validation import Report, check_report
+from convenant.signals.validation import (
+    MAX_MESSAGE,
+    Report,
+    check_message,
+    check_report,
+    no_named_parties,
+    report_closed,
+    unknown_organisation,
+    unknown_receipt,
+)
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to copy by hand
 RECEIPT_LENGTH = 28  # 28 × 5 bits = 140 bits of entropy
-MAX_MESSAGE = 5_000
 
 
 def storage() -> Any:
@@ -263,9 +271,9 @@ def submit_anonymous_signal(
     shown once to the reporter; only its hash is kept."""
     report = check_report(report)
     if report.shared_with:
-        raise ActionError(_("Choose who may read the report."), field="visibility")
+        raise no_named_parties()
     if addressed_to is not None and not intake_parties().filter(pk=addressed_to.pk).exists():
-        raise ActionError(_("Choose the organisation from the list."), field="addressed_to")
+        raise unknown_organisation()
     clean = clean_uploads(files or [])
     code = new_receipt_code()
     signal = _create(
@@ -822,21 +830,9 @@ def mark_alert_read(*, by: User, alert: SignalAlert) -> SignalAlert:
 # --- The conversation with the reporter ------------------------------------------------------
 
 
-def _message_text(text: str) -> str:
-    text = (text or "").replace("\x00", "").strip()
-    if not text:
-        raise ActionError(_("Write a message."), field="text")
-    if len(text) > MAX_MESSAGE:
-        raise ActionError(
-            _("This text is too long: at most %(n)s characters.") % {"n": MAX_MESSAGE},
-            field="text",
-        )
-    return text
-
-
 def post_message(*, by: User, signal: Signal, text: str) -> SignalMessage:
     """The handler asks the reporter a question, or a person of the reporting party answers."""
-    text = _message_text(text)
+    text = check_message(text)
     actor = access.actor_for(by, fresh=True)
     with transaction.atomic(durable=True):
         signal = Signal.objects.select_for_update().get(pk=signal.pk)
@@ -864,14 +860,14 @@ def find_by_receipt(code: str) -> Signal | None:
 
 def answer_with_receipt(*, code: str, text: str) -> SignalMessage:
     """The anonymous reporter answers, proving with the receipt code that it is them."""
-    text = _message_text(text)
+    text = check_message(text)
     signal = find_by_receipt(code)
     if signal is None:
-        raise ActionError(_("This receipt code is not known."), field="code")
+        raise unknown_receipt()
     with transaction.atomic(durable=True):
         signal = Signal.objects.select_for_update().get(pk=signal.pk)
         if signal.state == State.CLOSED:
-            raise ActionError(_("This report is closed."), code="conflict")
+            raise report_closed()
         message = SignalMessage.objects.create(
             signal=signal, author=SignalMessage.Author.REPORTER, text=text
         )

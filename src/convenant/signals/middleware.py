@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from convenant.signals import throttle
@@ -40,10 +41,14 @@ SAFE_ADDRESS = "0.0.0.0"  # noqa: S104 - a placeholder, never bound to
 
 
 def client_address(request: HttpRequest) -> str:
-    """The address a throttle bucket is made from: the first forwarded address when a proxy
-    in front of convenant adds one, else the connection's."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
+    """The address a throttle bucket is made from: the connection's, or, behind a proxy
+    that sets it (``SIGNALS_TRUST_X_FORWARDED_FOR``), the last address the proxy added; a
+    client cannot choose its own bucket by sending the header itself."""
+    if getattr(settings, "SIGNALS_TRUST_X_FORWARDED_FOR", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded.strip():
+            return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
 
 
 class AnonymousIntakeMiddleware:

@@ -19,6 +19,7 @@ from convenant.signals.themes import theme_keys
 
 MAX_TEXT = 20_000
 MAX_LINE = 300
+MAX_MESSAGE = 5_000
 
 
 @dataclass(frozen=True)
@@ -127,3 +128,32 @@ def check_report(report: Report) -> Report:
     if r.occurred_on and r.occurred_on > timezone.localdate() + datetime.timedelta(days=1):
         raise ActionError(_("The date lies in the future."), field="occurred_on")
     return replace(r, country=country)
+
+
+def check_message(text: str) -> str:
+    """A question or an answer: not empty, not endless."""
+    text = (text or "").replace("\x00", "").strip()
+    if not text:
+        raise ActionError(_("Write a message."), field="text")
+    if len(text) > MAX_MESSAGE:
+        raise ActionError(
+            _("This text is too long: at most %(n)s characters.") % {"n": MAX_MESSAGE},
+            field="text",
+        )
+    return text
+
+
+def unknown_receipt() -> ActionError:
+    return ActionError(_("This receipt code is not known."), field="code")
+
+
+def report_closed() -> ActionError:
+    return ActionError(_("This report is closed."), code="conflict")
+
+
+def unknown_organisation() -> ActionError:
+    return ActionError(_("Choose the organisation from the list."), field="addressed_to")
+
+
+def no_named_parties() -> ActionError:
+    return ActionError(_("Choose who may read the report."), field="visibility")

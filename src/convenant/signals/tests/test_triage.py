@@ -98,7 +98,7 @@ def test_matcher_suggests_and_parent_is_linked_too(world: World) -> None:
 
 
 def test_duplicates_found_and_merged_keeping_both_histories(world: World) -> None:
-    _parent, child = issuers(world)
+    issuers(world)
     union = world.users["union"]
     first = actions.submit_signal(
         by=union, party=world.union, report=report(company_isin=CHILD_ISIN)
@@ -135,7 +135,7 @@ def test_sharing_respects_what_the_reporter_allowed(world: World) -> None:
     issuers(world)
     union = world.users["union"]
 
-    def verified(**kw):  # type: ignore[no-untyped-def]
+    def verified(**kw: object) -> Signal:
         s = actions.submit_signal(
             by=union, party=world.union, report=report(company_isin=CHILD_ISIN, **kw)
         )
@@ -197,7 +197,7 @@ def test_sharing_alerts_funds_holding_the_company_or_its_parent(
     assert alerts == {world.fund.pk: False, world.other_fund.pk: True}
     bodies = {m.to[0]: m.body for m in mail.outbox}
     assert "fund_admin@example.org" in bodies and "other_fund@example.org" in bodies
-    assert "is not among the parties" in bodies["fund_admin@example.org"]
+    assert "hoort niet bij de partijen" in bodies["fund_admin@example.org"]  # Dutch
     for body in bodies.values():  # no content of the signal leaves by e-mail
         assert "onbetaalde" not in body and "Rahima" not in body and "Gazipur" not in body
     # Told once per fund, however often it is shared on.
