@@ -5,7 +5,7 @@ then removes from the request everything that identifies the reporter's connecti
 browser: the address (also as forwarded by a proxy), the user agent, the languages and
 other headers a fingerprint is built from. Nothing after it (views, logging, error reports,
 Django's own 404/500 handling) can store what is no longer there. The response asks the
-browser to send no referrer and forbids every third-party resource.
+browser to send no referrer to another site and forbids every third-party resource.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ class AnonymousIntakeMiddleware:
             request.META.pop(key, None)
         request.META["REMOTE_ADDR"] = SAFE_ADDRESS
         response = self.get_response(request)
-        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Referrer-Policy"] = "same-origin"  # never to another site
         response.headers["Content-Security-Policy"] = (
             "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
             "base-uri 'none'; frame-ancestors 'none'"

@@ -81,7 +81,7 @@ def test_anonymous_report_stores_no_address_anywhere(
         assert marker not in stored, f"{marker} stored in the database"
         assert marker not in logged, f"{marker} in the log output"
     assert code not in stored and code.replace("-", "") not in stored  # only its hash
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "default-src 'none'" in response["Content-Security-Policy"]
 
 
