@@ -27,3 +27,19 @@ snapshot_pages: list[tuple[object, str]] = []
 def offer_snapshot_page(label: object, url_name: str) -> None:
     if (label, url_name) not in snapshot_pages:
         snapshot_pages.append((label, url_name))
+
+
+# Issuers whose data or whose positions changed (a confirmed or rejected match, a merge):
+# higher apps recompute what they derive from them, only for these issuers.
+IssuersListener = Callable[[set[int]], None]
+_issuers_changed: list[IssuersListener] = []
+
+
+def on_issuers_changed(listener: IssuersListener) -> None:
+    if listener not in _issuers_changed:
+        _issuers_changed.append(listener)
+
+
+def issuers_changed(issuer_ids: set[int]) -> None:
+    for listener in _issuers_changed:
+        listener(set(issuer_ids))

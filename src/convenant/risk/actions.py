@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import csv
+import datetime
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import yaml
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from convenant.core.audit import record_event
 from convenant.core.errors import ActionError
 from convenant.portfolios.identifiers import country_code
+from convenant.portfolios.models import IssuerIdentifier
 from convenant.risk.methodology import Methodology
 from convenant.risk.models import (
+    CompanyFinding,
+    ConductRecord,
     CountryIndicator,
     GoodsListing,
     ReferenceDataset,
+    SectorGood,
     SectorThemeRisk,
     Theme,
 )
@@ -131,13 +138,45 @@ def _theme_problems(specs: list[dict[str, Any]]) -> list[str]:
     return problems
 
 
-def _sector_risks(manifest: dict[str, Any]) -> tuple[list[SectorThemeRisk], list[str]]:
+def _sector_goods(manifest: dict[str, Any], problems: list[str]) -> list[SectorGood]:
+    """The DoL goods each sector produces or sources, one row per (sector, good)."""
+    sources = manifest.get("sources") or {}
+    codes = {str(sector.get("code")) for sector in manifest.get("sectors") or []}
+    rows: dict[tuple[str, str], SectorGood] = {}
+    for number, entry in enumerate(manifest.get("goods") or [], start=1):
+        where = f"goods entry {number}"
+        if entry.get("source") not in sources:
+            problems.append(f"{where}: unknown source {entry.get('source')}")
+        if not entry.get("goods") or not entry.get("why"):
+            problems.append(f"{where}: needs goods and why")
+        for code in entry.get("sectors") or []:
+            if str(code) not in codes:
+                problems.append(f"{where}: sector {code} is not in the map")
+            for good in entry.get("goods") or []:
+                name = unicodedata.normalize("NFC", str(good))
+                rows[(str(code), name)] = SectorGood(
+                    scheme=manifest.get("scheme", "GICS"),
+                    sector_code=str(code),
+                    good=name[:120],
+                    reason=str(entry.get("why", ""))[:300],
+                    citation=sources.get(entry.get("source"), "")[:300],
+                )
+    return list(rows.values())
+
+
+def _sector_risks(
+    manifest: dict[str, Any],
+) -> tuple[list[SectorThemeRisk], list[SectorGood], list[str]]:
     themes = set(Theme.objects.filter(dataset__key="themes").values_list("key", flat=True))
     sources = manifest.get("sources") or {}
     risks, problems = [], []
     for sector in manifest.get("sectors") or []:
-        for theme, (severity, source, reason) in (sector.get("themes") or {}).items():
+        for theme, entry in (sector.get("themes") or {}).items():
             where = f"sector {sector.get('code')}, theme {theme}"
+            if not isinstance(entry, list) or len(entry) != 4:
+                problems.append(f"{where}: give [severity, source, why, why in Dutch]")
+                continue
+            severity, source, reason, reason_nl = entry
             if theme not in themes:
                 problems.append(f"{where}: not a theme of the taxonomy")
             if severity not in (1, 2, 3, 4):
@@ -152,10 +191,12 @@ def _sector_risks(manifest: dict[str, Any]) -> tuple[list[SectorThemeRisk], list
                     theme=theme,
                     severity=severity,
                     reason=reason[:300],
+                    reason_nl=reason_nl[:300],
                     citation=sources.get(source, "")[:300],
                 )
             )
-    return risks, problems
+    goods = _sector_goods(manifest, problems)
+    return risks, goods, problems
 
 
 def _load_taxonomy(folder: Path, manifest: dict[str, Any], by: Any) -> ReferenceDataset:
@@ -163,10 +204,11 @@ def _load_taxonomy(folder: Path, manifest: dict[str, Any], by: Any) -> Reference
     whole before anything is written."""
     specs: list[dict[str, Any]] = manifest.get("themes") or []
     risks: list[SectorThemeRisk] = []
+    goods: list[SectorGood] = []
     if manifest["kind"] == "themes":
         problems = _theme_problems(specs)
     else:
-        risks, problems = _sector_risks(manifest)
+        risks, goods, problems = _sector_risks(manifest)
     if problems:
         raise ActionError("; ".join(problems[:MAX_REPORTED]))
     with transaction.atomic(durable=True):
@@ -191,9 +233,13 @@ def _load_taxonomy(folder: Path, manifest: dict[str, Any], by: Any) -> Reference
             Theme.objects.bulk_update(children, ["parent"])
         else:
             dataset.sector_risks.all().delete()
+            dataset.sector_goods.all().delete()
             for risk in risks:
                 risk.dataset = dataset
+            for good in goods:
+                good.dataset = dataset
             SectorThemeRisk.objects.bulk_create(risks)
+            SectorGood.objects.bulk_create(goods)
         record_event(
             actor=by,
             verb="risk.load_reference",
@@ -251,7 +297,8 @@ def load_reference_dataset(folder: Path, *, by: Any = None) -> ReferenceDataset:
                 goods_rows.append(
                     GoodsListing(
                         country=country,
-                        good=row["good"].strip()[:120],
+                        # NFC, so "Açaí" in the list and in the sector map compare equal
+                        good=unicodedata.normalize("NFC", row["good"].strip())[:120],
                         sector=row["good_sector"].strip()[:40],
                         child_labour=_yes(row.get("child_labor")),
                         forced_labour=_yes(row.get("forced_labor")),
@@ -327,6 +374,256 @@ def score_snapshot(snapshot_id: int, *, by: Any = None) -> int:
             after={"results": count, "methodology": methodology.edition},
         )
     return count
+
+
+def rescore_issuers(issuer_ids: set[int], *, by: Any = None) -> int:
+    """Recompute only these issuers' results, in every snapshot that holds them: what runs
+    when an issuer's data or its findings change. Judgements are kept (they are per fund,
+    issuer and theme)."""
+    from convenant.portfolios.models import Position, Snapshot
+    from convenant.risk.models import RiskResult
+    from convenant.risk.scoring import write_results
+
+    if not issuer_ids:
+        return 0
+    methodology = Methodology.load()
+    count = 0
+    with transaction.atomic():
+        snapshot_ids = sorted(
+            set(
+                Position.objects.filter(issuer_id__in=issuer_ids)
+                .order_by()
+                .values_list("snapshot_id", flat=True)
+                .distinct()
+            )
+            | set(
+                RiskResult.objects.filter(issuer_id__in=issuer_ids)
+                .order_by()
+                .values_list("snapshot_id", flat=True)
+                .distinct()
+            )
+        )
+        # Lock in id order, as score_snapshot does, so concurrent scoring cannot deadlock.
+        list(Snapshot.objects.select_for_update().filter(pk__in=snapshot_ids).order_by("pk"))
+        RiskResult.objects.filter(issuer_id__in=issuer_ids, snapshot_id__in=snapshot_ids).delete()
+        for snapshot_id in snapshot_ids:
+            count += write_results(snapshot_id, methodology, issuer_ids)
+        record_event(
+            actor=by,
+            verb="risk.rescore_issuers",
+            obj=None,
+            after={"issuers": sorted(issuer_ids), "snapshots": len(snapshot_ids), "results": count},
+        )
+    return count
+
+
+def _check_scale(name: str, value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 4:
+        raise ActionError(
+            _("%(name)s must be a whole number from 1 to 4.") % {"name": name}, field=name
+        )
+    return value
+
+
+def record_company_finding(
+    *,
+    issuer: Any,
+    theme: str,
+    reference: str,
+    scale: int,
+    scope: int,
+    irremediability: int,
+    likelihood: int,
+    actual: bool,
+    source: str,
+    by: Any = None,
+) -> CompanyFinding:
+    """What a verified signal established about a company on a theme: the methodology's
+    company-specific input. Called by the signals app; recording it again (same issuer,
+    theme and reference) updates it. Only that issuer's results are recomputed."""
+    for name, value in (
+        ("scale", scale),
+        ("scope", scope),
+        ("irremediability", irremediability),
+        ("likelihood", likelihood),
+    ):
+        _check_scale(name, value)
+    reference = reference.strip()
+    if not reference:
+        raise ActionError(_("A finding needs the reference of its signal."), field="reference")
+    if not Theme.objects.filter(dataset__key="themes", key=theme).exists():
+        raise ActionError(_("Unknown theme: %(theme)s.") % {"theme": theme}, field="theme")
+    with transaction.atomic():
+        existing = (
+            CompanyFinding.objects.select_for_update()
+            .filter(issuer=issuer, theme=theme, reference=reference)
+            .first()
+        )
+        before = _finding_state(existing) if existing else None
+        finding, _created = CompanyFinding.objects.update_or_create(
+            issuer=issuer,
+            theme=theme,
+            reference=reference,
+            defaults={
+                "scale": scale,
+                "scope": scope,
+                "irremediability": irremediability,
+                "likelihood": likelihood,
+                "actual": bool(actual),
+                "source": source[:200],
+                "recorded_by": by,
+                "withdrawn_at": None,
+            },
+        )
+        record_event(
+            actor=by,
+            verb="risk.record_finding",
+            obj=finding,
+            before=before,
+            after=_finding_state(finding),
+        )
+        rescore_issuers({issuer.pk}, by=by)
+    return finding
+
+
+def withdraw_company_findings(*, reference: str, by: Any = None) -> int:
+    """A signal found unsubstantiated, a duplicate or merged: its findings stop counting
+    (kept, marked withdrawn) and the issuers they concerned are recomputed."""
+    with transaction.atomic():
+        findings = list(
+            CompanyFinding.objects.select_for_update().filter(
+                reference=reference, withdrawn_at__isnull=True
+            )
+        )
+        if not findings:
+            return 0
+        now = timezone.now()
+        for finding in findings:
+            finding.withdrawn_at = now
+            record_event(
+                actor=by,
+                verb="risk.withdraw_finding",
+                obj=finding,
+                before=_finding_state(finding),
+                after={"withdrawn": True},
+            )
+        CompanyFinding.objects.bulk_update(findings, ["withdrawn_at"])
+        rescore_issuers({f.issuer_id for f in findings}, by=by)
+    return len(findings)
+
+
+def _finding_state(finding: CompanyFinding) -> dict[str, Any]:
+    return {
+        "reference": finding.reference,
+        "issuer": finding.issuer_id,
+        "theme": finding.theme,
+        "scale": finding.scale,
+        "scope": finding.scope,
+        "irremediability": finding.irremediability,
+        "likelihood": finding.likelihood,
+        "actual": finding.actual,
+        "source": finding.source,
+    }
+
+
+CONDUCT_COLUMNS = ("identifier", "violation", "monitoring", "as_of")
+YES_NO = {"yes": True, "ja": True, "no": False, "nee": False, "": None, "unknown": None}
+
+
+def _conduct_rows(path: Path, problems: list[str]) -> list[tuple[int, dict[str, str]]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ActionError(_("The file is not UTF-8 text.")) from None
+    reader = csv.DictReader(text.splitlines())
+    missing = [c for c in CONDUCT_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ActionError(
+            _("The file lacks the column(s) %(columns)s.") % {"columns": ", ".join(missing)}
+        )
+    rows = [(reader.line_num, row) for row in reader]
+    if not rows:
+        problems.append(_("The file has no rows."))
+    return rows
+
+
+def load_conduct_records(*, path: Path, source: str, by: Any) -> int:
+    """Load what a data source says about companies' conduct (SFDR PAI 10 and 11): one row per
+    company by ISIN or LEI, ``violation`` and ``monitoring`` as yes, no or empty (not known).
+    The secretariat loads it; every problem is reported by line and column and nothing is
+    saved unless the whole file is right. A reload of the same source and date replaces it."""
+    from convenant.core import access
+    from convenant.portfolios.models import Issuer
+
+    access.require(access.can_administer_covenant(access.actor_for(by, fresh=True)))
+    source = source.strip()
+    if not source:
+        raise ActionError(_("Name the source of the data."), field="source")
+    problems: list[str] = []
+    rows = _conduct_rows(path, problems)
+    wanted = {row["identifier"].strip().upper() for _line, row in rows}
+    by_lei = dict(Issuer.objects.filter(lei__in=wanted).values_list("lei", "pk"))
+    by_isin = dict(
+        IssuerIdentifier.objects.filter(scheme="isin", value__in=wanted).values_list(
+            "value", "issuer_id"
+        )
+    )
+    records: dict[tuple[int, datetime.date], ConductRecord] = {}
+    today = timezone.localdate()
+    for line, row in rows:
+        identifier = row["identifier"].strip().upper()
+        issuer_id = by_lei.get(identifier) or by_isin.get(identifier)
+        if issuer_id is None:
+            problems.append(
+                _("line %(line)s, column identifier: no issuer with ISIN or LEI %(value)s")
+                % {"line": line, "value": identifier or "—"}
+            )
+        values: dict[str, bool | None] = {}
+        for column in ("violation", "monitoring"):
+            raw = (row.get(column) or "").strip().lower()
+            if raw not in YES_NO:
+                problems.append(
+                    _("line %(line)s, column %(column)s: write yes, no or leave it empty")
+                    % {"line": line, "column": column}
+                )
+            values[column] = YES_NO.get(raw)
+        try:
+            as_of = datetime.date.fromisoformat((row.get("as_of") or "").strip())
+        except ValueError:
+            problems.append(_("line %(line)s, column as_of: a date as YYYY-MM-DD") % {"line": line})
+            continue
+        if as_of > today:
+            problems.append(
+                _("line %(line)s, column as_of: the date lies in the future") % {"line": line}
+            )
+        if issuer_id is None:
+            continue
+        if (issuer_id, as_of) in records:
+            problems.append(
+                _("line %(line)s: the company is in the file twice for this date") % {"line": line}
+            )
+        records[(issuer_id, as_of)] = ConductRecord(
+            issuer_id=issuer_id,
+            source=source[:200],
+            as_of=as_of,
+            violation=values["violation"],
+            monitoring=values["monitoring"],
+            note=(row.get("note") or "").strip()[:300],
+            line=line,
+        )
+    if problems:
+        raise ActionError("; ".join(str(p) for p in problems[:MAX_REPORTED]))
+    with transaction.atomic(durable=True):
+        dates = {as_of for _issuer, as_of in records}
+        replaced, _deleted = ConductRecord.objects.filter(source=source, as_of__in=dates).delete()
+        ConductRecord.objects.bulk_create(records.values(), batch_size=5000)
+        record_event(
+            actor=by,
+            verb="risk.load_conduct",
+            obj=None,
+            after={"source": source, "rows": len(records), "replaced": replaced},
+        )
+    return len(records)
 
 
 def judge_risk(

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from convenant.risk.models import RiskResult
+from convenant.risk.reasons import describe
 
 COLUMNS = [
     "issuer",
@@ -59,7 +60,7 @@ def rows(
                 a.scope,
                 a.irremediability,
                 r.value_eur,
-                "; ".join(x["text"] for x in a.reasons),
+                "; ".join(describe(x) for x in a.reasons),
                 a.methodology,
                 ", ".join(f"{k} {v}" for k, v in sorted(a.editions.items())),
                 getattr(j, "decision", ""),

@@ -14,17 +14,63 @@ def _load_demo_reference() -> str:
 
     loaded = [load_reference_dataset(folder) for folder in library_folders()]
     scored = sum(score_snapshot(pk) for pk in Snapshot.objects.values_list("pk", flat=True))
+    conduct = _load_demo_conduct()
     return (
         "Reference data: "
         + "; ".join(f"{d} ({d.rows} rows)" for d in loaded)
         + f". Risks scored for every snapshot: {scored:,} results."
+        + f" Conduct data (SFDR PAI 10 and 11) from a fictional provider: {conduct:,} companies."
     )
+
+
+DEMO_CONDUCT_SOURCE = "Voorbeeld ESG-data (fictief)"
+
+
+def _load_demo_conduct() -> int:
+    """A fictional conduct data provider's file about the held companies, loaded through the
+    same action as a real one: a few involved in violations, some without processes."""
+    import random
+    import tempfile
+    from pathlib import Path
+
+    from convenant.core.models import User
+    from convenant.portfolios.models import Position
+    from convenant.risk.actions import load_conduct_records
+
+    secretariat = User.objects.filter(email="secretariaat@demo.convenant.example").first()
+    if secretariat is None:
+        return 0
+    chooser = random.Random(10_11)  # noqa: S311 - fictional demo data, not security
+    lines = ["identifier,violation,monitoring,as_of,note"]
+    held = (
+        Position.objects.filter(status=Position.Status.MATCHED, issuer__lei__isnull=False)
+        .values_list("issuer__lei", flat=True)
+        .distinct()
+        .order_by("issuer__lei")
+    )
+    for lei in held:
+        roll = chooser.random()
+        if roll < 0.15:
+            continue  # not covered by the provider
+        violation = "yes" if roll > 0.97 else "no"
+        monitoring = "no" if chooser.random() < 0.2 else "yes"
+        lines.append(f"{lei},{violation},{monitoring},2024-12-31,fictional")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "conduct.csv"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return load_conduct_records(path=path, source=DEMO_CONDUCT_SOURCE, by=secretariat)
 
 
 def _score_after_import(snapshot_id: int) -> None:
     from convenant.risk.actions import score_snapshot
 
     score_snapshot(snapshot_id)
+
+
+def _rescore_changed_issuers(issuer_ids: set[int]) -> None:
+    from convenant.risk.actions import rescore_issuers
+
+    rescore_issuers(issuer_ids)
 
 
 def register() -> None:
@@ -38,11 +84,17 @@ def register() -> None:
         )
     )
     events.on_snapshot_imported(_score_after_import)
+    events.on_issuers_changed(_rescore_changed_issuers)
     events.offer_snapshot_page(_("Prioritised risks"), "snapshot_risks")
+    events.offer_snapshot_page(_("SFDR indicators 10 and 11"), "snapshot_sfdr")
     register_verbs(
         {
             "risk.load_reference": _("Reference dataset loaded"),
             "risk.score_snapshot": _("Risks computed"),
             "risk.judge_risk": _("Risk judged"),
+            "risk.rescore_issuers": _("Risks of issuers recomputed"),
+            "risk.load_conduct": _("Conduct data loaded"),
+            "risk.record_finding": _("Company finding recorded"),
+            "risk.withdraw_finding": _("Company finding withdrawn"),
         }
     )

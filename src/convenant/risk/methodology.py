@@ -59,6 +59,14 @@ class Methodology:
 
 
 @dataclass(frozen=True)
+class ListedGood:
+    """A good the US DoL lists for the country, with the kinds of labour it is listed for."""
+
+    name: str
+    kinds: frozenset[str]  # "child_labour", "forced_labour"
+
+
+@dataclass(frozen=True)
 class CountryFacts:
     """What the reference datasets say about a country (None: the dataset does not rate it)."""
 
@@ -66,26 +74,38 @@ class CountryFacts:
     ituc_rating: str | None = None
     not_ratified: frozenset[str] = frozenset()  # indicator keys, e.g. "ilo_c087"
     gsi_prevalence: Decimal | None = None
-    listed_goods: frozenset[str] = frozenset()  # "child_labour", "forced_labour"
-    editions: tuple[str, ...] = ()
+    goods: tuple[ListedGood, ...] = ()
+    # dataset key → "name edition", so every reason names its source and year
+    sources: tuple[tuple[str, str], ...] = ()
+
+    def source(self, key: str, fallback: str) -> str:
+        return dict(self.sources).get(key, fallback)
 
 
 @dataclass(frozen=True)
 class SignalInput:
-    """A verified signal about the company on this theme, as its handler assessed it."""
+    """A verified finding about the company on this theme (from a signal), as its handler
+    assessed it on the methodology's scales."""
 
     reference: str
     scale: int
     scope: int
     irremediability: int
     actual: bool
+    likelihood: int = 1
+    source: str = ""
 
 
 @dataclass(frozen=True)
 class Reason:
+    """Why: ``factor`` groups it, ``key`` and ``params`` let the page say it in the reader's
+    language, ``text`` is the English wording kept with the result and in exports."""
+
     factor: str  # "sector", "country", "signal", "compounding", "not rated"
     text: str
     source: str = ""
+    key: str = ""
+    params: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -118,37 +138,59 @@ def priority(severity_value: int, likelihood_value: int, m: Methodology) -> str:
     return next(level for level, minimum in m.priority if product >= minimum)
 
 
-def likelihood(theme: str, facts: CountryFacts, m: Methodology) -> tuple[int, list[Reason]]:
-    """Likelihood from the country's indicators, with the reasons."""
+def likelihood(
+    theme: str, facts: CountryFacts, m: Methodology, sector_goods: frozenset[str] = frozenset()
+) -> tuple[int, list[Reason]]:
+    """Likelihood from the country's indicators, with the reasons. A listed good counts only
+    where the company's sector produces or sources it (``sector_goods``)."""
     rules = m.likelihood.get(theme)
     if not rules:
         return m.default_likelihood, [
-            Reason("country", "no country indicator for this theme; default likelihood")
+            Reason(
+                "country",
+                "no country indicator for this theme; default likelihood",
+                key="no_indicator",
+            )
         ]
     reasons: list[Reason] = []
     value: int | None = rules.get("base")
+    country = (("country", facts.country),)
     if "ituc_rating" in rules:
+        source = facts.source("ituc-gri", "ITUC")
         if facts.ituc_rating is None:
             reasons.append(
                 Reason(
                     "not rated",
                     f"{facts.country} is not rated by the ITUC "
                     "Global Rights Index: not rated is not low risk",
-                    "ITUC",
+                    source,
+                    "ituc_not_rated",
+                    country,
                 )
             )
             value = max(value or 0, m.not_rated)
         else:
             rated = int(rules["ituc_rating"][facts.ituc_rating])
-            reasons.append(Reason("country", f"ITUC rating {facts.ituc_rating}", "ITUC"))
+            reasons.append(
+                Reason(
+                    "country",
+                    f"ITUC rating {facts.ituc_rating}",
+                    source,
+                    "ituc_rating",
+                    (("rating", facts.ituc_rating),),
+                )
+            )
             value = max(value or 0, rated)
     if "gsi_prevalence" in rules:
+        source = facts.source("walkfree-gsi", "Walk Free")
         if facts.gsi_prevalence is None:
             reasons.append(
                 Reason(
                     "not rated",
                     f"no Global Slavery Index estimate for {facts.country}",
-                    "Walk Free",
+                    source,
+                    "gsi_not_rated",
+                    country,
                 )
             )
             value = max(value or 0, m.not_rated)
@@ -159,20 +201,40 @@ def likelihood(theme: str, facts: CountryFacts, m: Methodology) -> tuple[int, li
                 if facts.gsi_prevalence < Decimal(str(upper))
             )
             reasons.append(
-                Reason("country", f"modern slavery {facts.gsi_prevalence} per 1,000", "Walk Free")
+                Reason(
+                    "country",
+                    f"modern slavery {facts.gsi_prevalence} per 1,000",
+                    source,
+                    "gsi_prevalence",
+                    (("prevalence", str(facts.gsi_prevalence)),),
+                )
             )
             value = max(value or 0, int(band))
     for kind, floor in (rules.get("listed_goods") or {}).items():
-        if kind in facts.listed_goods:
+        names = sorted(g.name for g in facts.goods if kind in g.kinds and g.name in sector_goods)
+        if names:
             reasons.append(
-                Reason("country", f"goods listed for {kind.replace('_', ' ')}", "US DoL")
+                Reason(
+                    "goods",
+                    f"{', '.join(names)} listed for {kind.replace('_', ' ')} in {facts.country}",
+                    facts.source("dol-tvpra", "US DoL"),
+                    f"goods_{kind}",
+                    (("goods", ", ".join(names)), ("country", facts.country)),
+                )
             )
             value = max(value or 0, int(floor))
     value = value or m.default_likelihood
     for indicator, add in (rules.get("not_ratified_adds") or {}).items():
         if indicator in facts.not_ratified:
+            convention = indicator.removeprefix("ilo_").upper()
             reasons.append(
-                Reason("country", f"{indicator.removeprefix('ilo_').upper()} not ratified", "ILO")
+                Reason(
+                    "country",
+                    f"{convention} not ratified",
+                    facts.source("ilo-fundamental", "ILO"),
+                    "not_ratified",
+                    (("convention", convention),),
+                )
             )
             value += int(add)
     return clamp(value), reasons
@@ -185,11 +247,13 @@ def assess(
     sector_source: str,
     facts: CountryFacts,
     m: Methodology,
-    signal: SignalInput | None = None,
+    sector_goods: frozenset[str] = frozenset(),
+    signals: tuple[SignalInput, ...] = (),
     position_value: Decimal | None = None,  # leverage: shown beside, never used
 ) -> Assessment:
     """One (company, theme) risk. ``position_value`` is accepted and deliberately unused:
-    the size of a holding is leverage, not severity."""
+    the size of a holding is leverage, not severity. Verified findings about the company
+    (``signals``) raise scale, scope, irremediability and likelihood, never lower them."""
     del position_value
     reasons: list[Reason] = []
     inherent = clamp(sector_severity or 1)
@@ -197,14 +261,21 @@ def assess(
     irremediability = inherent if theme in m.irremediable_themes else clamp(inherent - 1)
     if sector_severity:
         reasons.append(
-            Reason("sector", f"inherent severity {inherent} in the sector", sector_source)
+            Reason(
+                "sector",
+                f"inherent severity {inherent} in the sector",
+                sector_source,
+                "sector",
+                (("severity", str(inherent)),),
+            )
         )
-    found_likelihood, country_reasons = likelihood(theme, facts, m)
+    found_likelihood, country_reasons = likelihood(theme, facts, m, sector_goods)
     reasons.extend(country_reasons)
-    if signal is not None:
+    for signal in signals:
         scale = max(scale, clamp(signal.scale))
         scope = max(scope, clamp(signal.scope))
         irremediability = max(irremediability, clamp(signal.irremediability))
+        found_likelihood = max(found_likelihood, clamp(signal.likelihood))
         if signal.actual:
             found_likelihood = max(found_likelihood, m.actual_likelihood)
         reasons.append(
@@ -212,12 +283,16 @@ def assess(
                 "signal",
                 f"verified signal {signal.reference}"
                 + (" (actual impact)" if signal.actual else ""),
-                "signal",
+                signal.source or "signal",
+                "signal_actual" if signal.actual else "signal",
+                (("reference", signal.reference),),
             )
         )
     value = severity(scale, scope, irremediability, m)
     if value > max(scale, scope, irremediability):
-        reasons.append(Reason("compounding", "several dimensions are high at once"))
+        reasons.append(
+            Reason("compounding", "several dimensions are high at once", key="compounding")
+        )
     return Assessment(
         theme=theme,
         scale=scale,

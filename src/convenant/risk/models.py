@@ -166,6 +166,7 @@ class SectorThemeRisk(models.Model):
     theme = models.SlugField(_("theme"), max_length=40)
     severity = models.PositiveSmallIntegerField(_("inherent severity"), choices=Severity.choices)
     reason = models.CharField(_("reason"), max_length=300)
+    reason_nl = models.CharField(_("reason in Dutch"), max_length=300, blank=True)
     citation = models.CharField(_("source"), max_length=300)
 
     objects = PublicQuerySet.as_manager()
@@ -188,6 +189,97 @@ class SectorThemeRisk(models.Model):
     def __str__(self) -> str:
         return f"{self.sector_name}: {self.theme} ({self.severity})"
 
+    @property
+    def localised_reason(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.reason if get_language() == "en" or not self.reason_nl else self.reason_nl
+
+
+class SectorGood(models.Model):
+    """A good of the US DoL list that companies in a sector produce, process or source (an
+    entry of the sector risk map): where the good is listed for a country, it raises the
+    likelihood of child or forced labour for those companies there."""
+
+    dataset = models.ForeignKey(
+        ReferenceDataset, on_delete=models.CASCADE, related_name="sector_goods"
+    )
+    scheme = models.CharField(_("sector scheme"), max_length=10)
+    sector_code = models.CharField(_("sector code"), max_length=20)
+    good = models.CharField(_("good"), max_length=120)
+    reason = models.CharField(_("reason"), max_length=300)
+    citation = models.CharField(_("source"), max_length=300)
+
+    objects = PublicQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("good in a sector")
+        verbose_name_plural = _("goods in sectors")
+        ordering = ["dataset", "sector_code", "good"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dataset", "scheme", "sector_code", "good"],
+                name="sector_good_once_per_edition",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sector_code}: {self.good}"
+
+
+class CompanyFindingQuerySet(models.QuerySet["CompanyFinding"]):
+    def visible_to(self, user: Any) -> CompanyFindingQuerySet:
+        """A finding carries a signal's reference and its assessment, never its content: the
+        covenant's members may see which companies have one (funds learn that a signal exists
+        on a company they hold, and whom to ask)."""
+        from convenant.core import access
+
+        actor = access.actor_for(user)
+        if actor.is_secretariat or actor.is_covenant_member:
+            return self.all()
+        return self.none()
+
+    def active(self) -> CompanyFindingQuerySet:
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class CompanyFinding(TimeStampedModel):
+    """What a verified signal established about a company on one theme, assessed on the
+    methodology's scales: the methodology's company-specific input. Recorded by the signals
+    app through an action; risk knows nothing of signals beyond the reference."""
+
+    issuer = models.ForeignKey(
+        "portfolios.Issuer", on_delete=models.PROTECT, related_name="risk_findings"
+    )
+    theme = models.SlugField(_("theme"), max_length=40)
+    reference = models.CharField(_("reference"), max_length=40)
+    scale = models.PositiveSmallIntegerField(_("scale"))
+    scope = models.PositiveSmallIntegerField(_("scope"))
+    irremediability = models.PositiveSmallIntegerField(_("irremediable character"))
+    likelihood = models.PositiveSmallIntegerField(_("likelihood"))
+    actual = models.BooleanField(_("actual impact"))
+    source = models.CharField(_("source"), max_length=200)
+    recorded_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    objects = CompanyFindingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("company finding")
+        verbose_name_plural = _("company findings")
+        ordering = ["issuer", "theme", "reference"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "theme", "reference"], name="finding_once_per_issuer_theme"
+            ),
+        ]
+        indexes = [models.Index(fields=["reference"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.issuer_id}/{self.theme}"
+
 
 class RiskAssessment(models.Model):
     """The methodology's answer for a sector, theme and country with given reference
@@ -201,6 +293,9 @@ class RiskAssessment(models.Model):
     sector_code = models.CharField(_("sector code"), max_length=20)
     theme = models.SlugField(_("theme"), max_length=40)
     country = models.CharField(_("country"), max_length=2)
+    # Empty for the shared assessment; for a company with findings, a digest of the findings
+    # that went in (their references and scales), so a changed finding gives a new one.
+    findings_key = models.CharField(max_length=64, blank=True, default="", editable=False)
     scale = models.PositiveSmallIntegerField(_("scale"))
     scope = models.PositiveSmallIntegerField(_("scope"))
     irremediability = models.PositiveSmallIntegerField(_("irremediable character"))
@@ -214,7 +309,14 @@ class RiskAssessment(models.Model):
         verbose_name_plural = _("risk assessments")
         constraints = [
             models.UniqueConstraint(
-                fields=["methodology", "editions_key", "sector_code", "theme", "country"],
+                fields=[
+                    "methodology",
+                    "editions_key",
+                    "sector_code",
+                    "theme",
+                    "country",
+                    "findings_key",
+                ],
                 name="assessment_once_per_inputs",
             ),
         ]
@@ -333,3 +435,45 @@ class RiskJudgement(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.fund_id}/{self.issuer_id}/{self.theme}: {self.decision}"
+
+
+class ConductRecordQuerySet(models.QuerySet["ConductRecord"]):
+    def visible_to(self, user: Any) -> ConductRecordQuerySet:
+        """Data about companies, bought or researched for the covenant: its members and the
+        secretariat (never the public: a provider's licence covers the covenant only)."""
+        from convenant.core import access
+
+        actor = access.actor_for(user)
+        return self.all() if actor.is_secretariat or actor.is_covenant_member else self.none()
+
+
+class ConductRecord(TimeStampedModel):
+    """What a data source says about a company's conduct, as SFDR's principal adverse impact
+    indicators 10 and 11 need it: involved in violations of the UN Global Compact principles
+    or the OECD Guidelines, and whether it has processes to monitor compliance with them.
+    ``None`` is "not known": never counted as "no"."""
+
+    issuer = models.ForeignKey(
+        "portfolios.Issuer", on_delete=models.PROTECT, related_name="conduct_records"
+    )
+    source = models.CharField(_("source"), max_length=200)
+    as_of = models.DateField(_("as of"))
+    violation = models.BooleanField(_("involved in violations"), null=True)
+    monitoring = models.BooleanField(_("has compliance processes"), null=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    line = models.PositiveIntegerField(_("line in the file"))
+
+    objects = ConductRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("conduct record")
+        verbose_name_plural = _("conduct records")
+        ordering = ["issuer", "-as_of"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "source", "as_of"], name="conduct_once_per_source_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer_id} {self.source} {self.as_of}"

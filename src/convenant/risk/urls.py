@@ -9,4 +9,5 @@ urlpatterns = [
     path("risks/covenant/", views.covenant_risks, name="covenant_risks"),
     path("holdings/<int:pk>/risks.<str:file_format>", views.export_risks, name="export_risks"),
     path("holdings/<int:pk>/risks/<int:result_id>/judge/", views.judge, name="judge_risk"),
+    path("holdings/<int:pk>/sfdr/", views.snapshot_sfdr, name="snapshot_sfdr"),
 ]

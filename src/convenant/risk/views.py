@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +21,7 @@ from convenant.core.access import Role
 from convenant.core.errors import ActionError
 from convenant.portfolios.identifiers import country_code, country_name
 from convenant.portfolios.models import Snapshot
-from convenant.risk import exports
+from convenant.risk import charts, exports
 from convenant.risk.actions import judge_risk
 from convenant.risk.models import (
     CountryIndicator,
@@ -29,9 +29,11 @@ from convenant.risk.models import (
     ReferenceDataset,
     RiskJudgement,
     RiskResult,
+    SectorGood,
     SectorThemeRisk,
     Theme,
 )
+from convenant.risk.sfdr import principal_adverse_impacts
 
 
 def dataset_list(request: HttpRequest) -> HttpResponse:
@@ -57,12 +59,18 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for risk in risks:
             sectors[(risk.sector_code, risk.sector_name)].append(risk)
         names = {t.key: str(t) for t in Theme.objects.filter(dataset__key="themes")}
+        sector_goods: dict[str, list[SectorGood]] = defaultdict(list)
+        for good in SectorGood.objects.visible_to(request.user).filter(dataset=dataset):
+            sector_goods[good.sector_code].append(good)
         return render(
             request,
             "risk/sector_map.html",
             {
                 "dataset": dataset,
-                "sectors": sorted(sectors.items()),
+                "sectors": [
+                    (key, risks, sector_goods.get(key[0], []))
+                    for key, risks in sorted(sectors.items())
+                ],
                 "theme_names": names,
             },
         )
@@ -102,22 +110,40 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _filtered(
+    results: QuerySet[RiskResult], request: HttpRequest
+) -> tuple[QuerySet[RiskResult], tuple[str, str, str]]:
+    """The page's and the exports' filters: priority, theme and country of operations."""
+    priority = request.GET.get("priority", "")
+    theme = request.GET.get("theme", "")
+    country = country_code(request.GET.get("country", "")) or ""
+    if priority in RiskResult.Priority.values:
+        results = results.filter(priority=priority)
+    else:
+        priority = ""
+    if theme:
+        results = results.filter(theme=theme)
+    if country:
+        results = results.filter(assessment__country=country)
+    return results, (priority, theme, country)
+
+
 @login_required
 def snapshot_risks(request: HttpRequest, pk: int) -> HttpResponse:
     """A fund's prioritised risks for one snapshot: severity first, the position beside it."""
     snapshot = access.get_visible_or_404(
         Snapshot.objects.select_related("fund"), request.user, pk=pk
     )
-    results = RiskResult.objects.visible_to(request.user).filter(snapshot=snapshot)
+    results: QuerySet[RiskResult] = RiskResult.objects.visible_to(request.user).filter(
+        snapshot=snapshot
+    )
     counts = dict(results.values_list("priority").annotate(n=Count("pk")))
-    chosen_priority = request.GET.get("priority", "")
-    chosen_theme = request.GET.get("theme", "")
-    if chosen_priority in RiskResult.Priority.values:
-        results = results.filter(priority=chosen_priority)
-    if chosen_theme:
-        results = results.filter(theme=chosen_theme)
+    results, (chosen_priority, chosen_theme, chosen_country) = _filtered(results, request)
     names = {t.key: str(t) for t in Theme.objects.filter(dataset__key="themes")}
-    heat = _heat_map(snapshot, request.user, names)
+    everything = RiskResult.objects.visible_to(request.user).filter(snapshot=snapshot)
+    heat = charts.heat_map(everything, names)
+    # The map follows the theme filter: "where is forced labour?"
+    world = charts.world_map(everything.filter(theme=chosen_theme) if chosen_theme else everything)
     page = Paginator(results.select_related("issuer", "assessment"), 50).get_page(
         request.GET.get("page")
     )
@@ -146,6 +172,9 @@ def snapshot_risks(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "priority": chosen_priority,
             "theme": chosen_theme,
+            "theme_name": names.get(chosen_theme, chosen_theme),
+            "country": chosen_country,
+            "country_name": country_name(chosen_country) if chosen_country else "",
             "themes": sorted(names.items()),
             "methodology": methodology,
             "editions": sorted(editions.items()),
@@ -154,60 +183,14 @@ def snapshot_risks(request: HttpRequest, pk: int) -> HttpResponse:
             "impacts": RiskJudgement.Impact.choices,
             "priorities": RiskResult.Priority.choices,
             "heat": heat,
+            "world": world,
+            "map_colours": [
+                (charts.HEAT_COLOURS[4 - i], label)
+                for i, (_level, label) in enumerate(reversed(RiskResult.Priority.choices))
+            ]
+            + [(charts.NO_HOLDINGS, _("no holdings"))],
         },
     )
-
-
-HEAT_COLOURS = {1: "#e3f4e8", 2: "#fff1c2", 3: "#f9c78d", 4: "#a4161a"}
-HEAT_INK = {1: "#1b2330", 2: "#1b2330", 3: "#1b2330", 4: "#ffffff"}
-
-
-def _heat_map(snapshot: Snapshot, user: object, names: dict[str, str]) -> dict[str, object]:
-    """Sector × theme: how many risks, coloured by the highest priority, as SVG geometry."""
-    cells = (
-        RiskResult.objects.visible_to(user)
-        .filter(snapshot=snapshot)
-        .values("assessment__sector_code", "theme")
-        .annotate(n=Count("pk"), top=Max("rank"))
-    )
-    sectors = {
-        c.sector_code: c.sector_name
-        for c in SectorThemeRisk.objects.filter(dataset__key="sector-map")
-    }
-    rows = sorted({c["assessment__sector_code"] for c in cells})
-    columns = sorted({c["theme"] for c in cells}, key=lambda k: names.get(k, k))
-    label_width, cell_w, cell_h, head = 210, 64, 30, 150
-    rects = [
-        {
-            "x": label_width + columns.index(c["theme"]) * cell_w,
-            "y": head + rows.index(c["assessment__sector_code"]) * cell_h,
-            "fill": HEAT_COLOURS[c["top"]],
-            "ink": HEAT_INK[c["top"]],
-            "n": c["n"],
-            "title": f"{sectors.get(c['assessment__sector_code'], c['assessment__sector_code'])}"
-            f" · {names.get(c['theme'], c['theme'])}: {c['n']}",
-        }
-        for c in cells
-    ]
-    return {
-        "rects": rects,
-        "cell_w": cell_w,
-        "cell_h": cell_h,
-        "width": label_width + cell_w * len(columns) + 170,  # room for the slanted labels
-        "height": head + cell_h * len(rows) + 10,
-        "rows": [
-            {"y": head + i * cell_h + cell_h * 0.65, "label": sectors.get(code, code)}
-            for i, code in enumerate(rows)
-        ],
-        "columns": [
-            {
-                "x": label_width + i * cell_w + cell_w / 2,
-                "y": head - 8,
-                "label": names.get(key, key),
-            }
-            for i, key in enumerate(columns)
-        ],
-    }
 
 
 @login_required
@@ -276,15 +259,12 @@ def export_risks(request: HttpRequest, pk: int, file_format: str) -> HttpRespons
     snapshot = access.get_visible_or_404(
         Snapshot.objects.select_related("fund"), request.user, pk=pk
     )
-    results = (
+    results: QuerySet[RiskResult] = (
         RiskResult.objects.visible_to(request.user)
         .filter(snapshot=snapshot)
         .select_related("issuer", "assessment")
     )
-    if request.GET.get("priority") in RiskResult.Priority.values:
-        results = results.filter(priority=request.GET["priority"])
-    if request.GET.get("theme"):
-        results = results.filter(theme=request.GET["theme"])
+    results, _chosen = _filtered(results, request)
     names = {t.key: str(t) for t in Theme.objects.filter(dataset__key="themes")}
     judgements = {
         (j.issuer_id, j.theme): j
@@ -301,3 +281,16 @@ def export_risks(request: HttpRequest, pk: int, file_format: str) -> HttpRespons
         response = HttpResponse(exports.as_csv(data), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{stem}.{file_format}"'
     return response
+
+
+@login_required
+def snapshot_sfdr(request: HttpRequest, pk: int) -> HttpResponse:
+    """SFDR principal adverse impacts 10 and 11 for a snapshot, with what drives them."""
+    snapshot = access.get_visible_or_404(
+        Snapshot.objects.select_related("fund"), request.user, pk=pk
+    )
+    return render(
+        request,
+        "risk/snapshot_sfdr.html",
+        {"snapshot": snapshot, "pai": principal_adverse_impacts(snapshot)},
+    )

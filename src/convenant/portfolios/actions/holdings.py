@@ -185,6 +185,8 @@ def confirm_match(*, by: User, snapshot: Snapshot, row: int, issuer: Issuer) -> 
             before=before,
             after={"row": row, "issuer": issuer.pk, "positions": count},
         )
+        changed = {i for i in (issuer.pk, position.issuer_id) if i is not None}
+        transaction.on_commit(lambda: events.issuers_changed(changed))
     return count
 
 
@@ -230,4 +232,6 @@ def reject_match(*, by: User, snapshot: Snapshot, row: int) -> Issuer | None:
             before=before,
             after={"row": row, "issuer": proposal.pk},
         )
+        changed = {i for i in (proposal.pk, position.issuer_id) if i is not None}
+        transaction.on_commit(lambda: events.issuers_changed(changed))
     return proposal

@@ -9,6 +9,7 @@ from convenant.core import access
 from convenant.core.audit import record_event, snapshot
 from convenant.core.errors import ActionError
 from convenant.core.models import User
+from convenant.portfolios import events
 from convenant.portfolios.identifiers import country_code, isin_problem, lei_problem
 from convenant.portfolios.models import Issuer, IssuerAlias, IssuerIdentifier
 from convenant.portfolios.names import normalize_name
@@ -148,4 +149,6 @@ def merge_issuers(*, by: User, duplicate: Issuer, into: Issuer) -> Issuer:
             before={"merged_into": None},
             after={"merged_into": survivor.pk, "survivor": str(survivor)},
         )
+        changed = {duplicate.pk, survivor.pk}
+        transaction.on_commit(lambda: events.issuers_changed(changed))
     return survivor

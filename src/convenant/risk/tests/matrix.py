@@ -72,6 +72,11 @@ ROWS = [
     ),
     Row("covenant_risks", members(FORBIDDEN, secretariat=OK)),
     Row(
+        "snapshot_sfdr",
+        members(HIDDEN, fund_viewer=OK, fund_editor=OK, fund_admin=OK),
+        args=lambda w: [w.extra["snapshot"].pk],
+    ),
+    Row(
         "export_risks",
         members(HIDDEN, fund_viewer=OK, fund_editor=OK, fund_admin=OK),
         args=lambda w: [w.extra["snapshot"].pk, "csv"],

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from convenant.risk.methodology import (
     LEVELS,
     CountryFacts,
+    ListedGood,
     Methodology,
     SignalInput,
     assess,
@@ -98,11 +99,58 @@ def test_forced_labour_in_materials_known_answers(
 
 
 def test_child_labour_from_listed_goods_and_ratifications() -> None:
-    facts = CountryFacts(
-        "XX", listed_goods=frozenset({"child_labour"}), not_ratified=frozenset({"ilo_c138"})
+    cocoa = ListedGood("Cocoa", frozenset({"child_labour"}))
+    facts = CountryFacts("XX", goods=(cocoa,), not_ratified=frozenset({"ilo_c138"}))
+    a = assess(
+        theme="child-labour",
+        sector_severity=3,
+        sector_source=OECD,
+        facts=facts,
+        m=M,
+        sector_goods=frozenset({"Cocoa", "Coffee"}),
     )
-    a = assess(theme="child-labour", sector_severity=3, sector_source=OECD, facts=facts, m=M)
     assert a.likelihood == 4  # listed goods floor 3, +1 for C138
+    assert any(r.key == "goods_child_labour" and "Cocoa" in r.text for r in a.reasons)
+
+
+def test_a_listed_good_counts_only_for_the_sectors_that_produce_or_source_it() -> None:
+    # Cocoa listed in the country, but a bank does not source cocoa: base 1, +1 for C138.
+    cocoa = ListedGood("Cocoa", frozenset({"child_labour"}))
+    facts = CountryFacts("XX", goods=(cocoa,), not_ratified=frozenset({"ilo_c138"}))
+    a = assess(
+        theme="child-labour",
+        sector_severity=3,
+        sector_source=OECD,
+        facts=facts,
+        m=M,
+        sector_goods=frozenset({"Gold"}),
+    )
+    assert a.likelihood == 2
+    assert not any(r.factor == "goods" for r in a.reasons)
+
+
+def test_findings_take_the_highest_of_each_dimension_and_cite_each_signal() -> None:
+    # Two findings on one company: scale 3 / scope 1 / irr 1 / likelihood 3 and
+    # scale 1 / scope 4 / irr 1 / likelihood 2 → scale 3, scope 4, irr max(1, sector 2 - 1).
+    # Severity: max 4, two at >= 3 → compounding, capped at 4. Likelihood 3. 4 × 3 = 12.
+    findings = (
+        SignalInput("SIG-1", scale=3, scope=1, irremediability=1, actual=False, likelihood=3),
+        SignalInput("SIG-2", scale=1, scope=4, irremediability=1, actual=False, likelihood=2),
+    )
+    a = assess(
+        theme="discrimination",
+        sector_severity=2,
+        sector_source=OECD,
+        facts=CountryFacts("XX", ituc_rating="1"),
+        m=M,
+        signals=findings,
+    )
+    assert (a.scale, a.scope, a.irremediability, a.severity, a.likelihood) == (3, 4, 1, 4, 3)
+    assert a.priority == "very-high"
+    assert [r.params for r in a.reasons if r.factor == "signal"] == [
+        (("reference", "SIG-1"),),
+        (("reference", "SIG-2"),),
+    ]
 
 
 def test_a_verified_actual_signal_makes_the_impact_certain() -> None:
@@ -113,7 +161,7 @@ def test_a_verified_actual_signal_makes_the_impact_certain() -> None:
         sector_source=OECD,
         facts=CountryFacts("XX"),
         m=M,
-        signal=signal,
+        signals=(signal,),
     )
     assert (a.irremediability, a.severity, a.likelihood, a.priority) == (4, 4, 4, "very-high")
     assert any(r.factor == "signal" for r in a.reasons)
@@ -140,7 +188,8 @@ def test_priority_is_monotone(s1: int, s2: int, l1: int, l2: int) -> None:
     scope=one_to_four,
     irr=one_to_four,
     actual=st.booleans(),
-    bump=st.sampled_from(["scale", "scope", "irr", "actual", "sector"]),
+    likely=one_to_four,
+    bump=st.sampled_from(["scale", "scope", "irr", "actual", "likely", "sector"]),
     small=st.decimals(min_value=0, max_value=10**6, places=2),
     large=st.decimals(min_value=10**6, max_value=10**12, places=2),
 )
@@ -151,27 +200,29 @@ def test_more_severe_or_likely_never_ranks_lower_and_size_plays_no_part(
     scope: int,
     irr: int,
     actual: bool,
+    likely: int,
     bump: str,
     small: Decimal,
     large: Decimal,
 ) -> None:
     facts = CountryFacts("XX", ituc_rating="3", gsi_prevalence=Decimal("4"))
-    base = SignalInput("S", scale, scope, irr, actual)
+    base = SignalInput("S", scale, scope, irr, actual, likelihood=likely)
     raised = SignalInput(
         "S",
         scale + (bump == "scale"),
         scope + (bump == "scope"),
         irr + (bump == "irr"),
         actual or bump == "actual",
+        likelihood=likely + (bump == "likely"),
     )
     kwargs = {"theme": theme, "sector_source": OECD, "facts": facts, "m": M}
-    before = assess(sector_severity=sector, signal=base, position_value=small, **kwargs)
+    before = assess(sector_severity=sector, signals=(base,), position_value=small, **kwargs)
     after = assess(
         sector_severity=min(4, sector + (bump == "sector")),
-        signal=raised,
+        signals=(raised,),
         position_value=small,
         **kwargs,
     )
     assert rank(after.priority) >= rank(before.priority)
-    bigger = assess(sector_severity=sector, signal=base, position_value=large, **kwargs)
+    bigger = assess(sector_severity=sector, signals=(base,), position_value=large, **kwargs)
     assert bigger == before

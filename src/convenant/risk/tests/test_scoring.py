@@ -2,44 +2,11 @@
 the import (a hook of portfolios), with reasons and editions, worked out by hand for a
 mining company operating in Brazil."""
 
-import datetime
-from pathlib import Path
-
 import pytest
 from django.test import Client
 
 from convenant.core.testing import World
-from convenant.portfolios.actions import import_holdings
-from convenant.portfolios.models import Issuer, IssuerIdentifier
-from convenant.risk.actions import library_folders, load_reference_dataset
 from convenant.risk.models import RiskResult
-
-
-@pytest.fixture
-def scored(world: World, tmp_path: Path, django_capture_on_commit_callbacks) -> World:
-    for folder in library_folders():
-        load_reference_dataset(folder)
-    miner = Issuer.objects.create(
-        legal_name="Mineração Exemplo S.A.",
-        country_of_incorporation="NL",
-        country_of_operations="BR",
-        sector_scheme="GICS",
-        sector_code="151040",
-        source=Issuer.Source.GLEIF,
-    )
-    IssuerIdentifier.objects.create(issuer=miner, scheme="isin", value="US0378331005")
-    path = tmp_path / "posities.csv"
-    path.write_text("ISIN;Marktwaarde;Valuta\nUS0378331005;2.500.000,00;EUR\n")
-    with django_capture_on_commit_callbacks(execute=True):
-        report = import_holdings(
-            by=world.users["fund_editor"],
-            fund=world.fund,
-            as_of=datetime.date(2024, 12, 31),
-            path=path,
-            filename=path.name,
-        )
-    world.extra.update(miner=miner, snapshot_id=report.snapshot_id)
-    return world
 
 
 def test_mining_in_brazil_known_answers(scored: World) -> None:
@@ -61,10 +28,11 @@ def test_mining_in_brazil_known_answers(scored: World) -> None:
     expected = {
         # theme: (severity, likelihood, priority), worked out by hand:
         # forced labour: sector 3, irremediable → 3/3/3 → compounding 4; Walk Free 4.95 per
-        # 1,000 → 2, but Brazil has goods listed for forced labour → floor 3; C029 and C105
-        # ratified. 4 × 3 = 12 → very high.
+        # 1,000 → 2, but charcoal and timber, which materials companies source, are listed
+        # for forced labour in Brazil → floor 3; C029 and C105 ratified. 4 × 3 = 12.
         "forced-labour": (4, 3, "very-high"),
-        # child labour: 4; listed child-labour goods → 3; C138 and C182 ratified. 12.
+        # child labour: 4; bricks and charcoal listed for child labour → 3; C138 and C182
+        # ratified. 12.
         "child-labour": (4, 3, "very-high"),
         # health and safety: sector 4 → 4; default 2, C187 not ratified +1 → 3. 12.
         "health-and-safety": (4, 3, "very-high"),
@@ -82,7 +50,10 @@ def test_mining_in_brazil_known_answers(scored: World) -> None:
     assert RiskResult.objects.filter(theme="forced-labour").get().value_eur == 2_500_000
     assert forced.editions["walkfree-gsi"] == "2023" and forced.editions["ituc-gri"] == "2026"
     texts = " ".join(r["text"] for r in forced.reasons)
-    assert "modern slavery 4.95" in texts and "forced labour" in texts
+    assert "modern slavery 4.95" in texts
+    assert "Charcoal, Timber listed for forced labour in BR" in texts
+    sources = {r["source"] for r in forced.reasons}
+    assert {"Walk Free Global Slavery Index 2023", "US DoL TVPRA list 2022"} <= sources
 
 
 def test_risks_page_is_the_funds_own(scored: World) -> None:
@@ -154,7 +125,10 @@ def test_exports_carry_the_same_rows_with_reasons(scored: World) -> None:
     rows = list(csv.DictReader(io.StringIO(text)))
     assert {r["priority"] for r in rows} == {"very-high"} and len(rows) == 3
     forced = next(r for r in rows if r["theme"] == "Dwangarbeid")
-    assert forced["country"] == "BR" and "modern slavery" in forced["reasons"]
+    assert forced["country"] == "BR"
+    # The reasons in the reader's language, numbers as they write them.
+    assert "moderne slavernij 4,95 per 1.000 inwoners" in forced["reasons"]
+    assert "Charcoal, Timber op de lijst voor dwangarbeid in Brazilië" in forced["reasons"]
     book = load_workbook(io.BytesIO(client.get(f"{base}.xlsx").content))
     sheet = book["risks"]
     assert sheet.max_row == 7 and sheet.cell(1, 1).value == "issuer"
@@ -171,3 +145,26 @@ def test_heat_map_counts_sector_and_theme(scored: World) -> None:
     assert len(heat["rects"]) == 6 and {r["n"] for r in heat["rects"]} == {1}
     very_high = [r for r in heat["rects"] if r["fill"] == "#a4161a"]
     assert len(very_high) == 3  # forced labour, child labour, health and safety
+
+
+def test_world_map_colours_the_countries_of_operation(scored: World) -> None:
+    client = Client()
+    client.force_login(scored.users["fund_viewer"])
+    url = f"/holdings/{scored.extra['snapshot_id']}/risks/"
+    response = client.get(url)
+    world = response.context["world"]
+    brazil = next(c for c in world["countries"] if c["code"] == "BR")
+    assert brazil["fill"] == "#a4161a" and brazil["row"]["n"] == 6
+    assert brazil["row"]["severe"] == 6 and brazil["row"]["companies"] == 1
+    netherlands = next(c for c in world["countries"] if c["code"] == "NL")
+    assert netherlands["row"] is None and netherlands["fill"] == "#e9ecf1"
+    assert [r["code"] for r in world["listed"]] == ["BR"]
+    page = response.content.decode()
+    assert page.count('<path d="M') == len(world["countries"]) > 150
+    # The map follows the theme filter; a country filter narrows the list and the export.
+    themed = client.get(url, {"theme": "land-rights"}).context["world"]
+    assert themed["listed"][0]["top"] == 3  # land rights in Brazil: high
+    assert len(client.get(url, {"country": "BR"}).context["page"]) == 6
+    assert len(client.get(url, {"country": "AR"}).context["page"]) == 0
+    export = client.get(f"{url[:-1]}.csv", {"country": "AR"}).content.decode("utf-8-sig")
+    assert len(export.strip().splitlines()) == 1  # the header only
