@@ -9,6 +9,7 @@ An anonymous report leaves no trace of its reporter: no user, no address, no bro
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Iterable
 from typing import Any
@@ -63,6 +64,7 @@ from convenant.signals.validation import (
     unknown_receipt,
 )
 
+logger = logging.getLogger(__name__)
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to copy by hand
 RECEIPT_LENGTH = 28  # 28 × 5 bits = 140 bits of entropy
 
@@ -785,34 +787,41 @@ def _after_share(signal_id: int, by: Any) -> None:
 def _feed_risk(signal: Signal, by: Any) -> None:
     """A shared, verified signal becomes a company finding in the risk results of the funds
     that hold the company (one per linked issuer and theme); a secretariat-only signal stays
-    with the secretariat and changes no fund's results."""
-    if not hasattr(risk_actions, "record_company_finding"):
+    with the secretariat and changes no fund's results. The source names the handling party
+    (never the reporter). A theme the loaded taxonomy lacks is logged and skipped: the share
+    itself has been committed."""
+    inputs = signal.severity_inputs
+    if not signal.is_shared or signal.visibility == Visibility.SECRETARIAT or inputs is None:
         return
-    if (
-        not signal.is_shared
-        or signal.visibility == Visibility.SECRETARIAT
-        or not signal.is_assessed
-    ):
-        return
+    scale, scope, irremediability, likelihood = inputs
+    party = signal.handling_party or signal.reporting_party
+    source = f"{party.name if party else _('the secretariat')}, {signal.created_at:%Y}"
     for link in signal.issuer_links.select_related("issuer"):
         for theme in signal.themes:
-            risk_actions.record_company_finding(
-                issuer=link.issuer,
-                theme=theme,
-                reference=signal.reference,
-                scale=signal.scale,
-                scope=signal.scope,
-                irremediability=signal.irremediability,
-                likelihood=signal.likelihood,
-                actual=signal.impact == "actual",
-                source="signal",
-                by=by,
-            )
+            try:
+                risk_actions.record_company_finding(
+                    issuer=link.issuer,
+                    theme=theme,
+                    reference=signal.reference,
+                    scale=scale,
+                    scope=scope,
+                    irremediability=irremediability,
+                    likelihood=likelihood,
+                    actual=signal.impact == "actual",
+                    source=source,
+                    by=by,
+                )
+            except ActionError as error:
+                logger.warning(
+                    "Signal %s: no finding recorded for theme %s (%s)",
+                    signal.reference,
+                    theme,
+                    error.messages[0],
+                )
 
 
 def _withdraw_risk(reference: str, by: Any) -> None:
-    if hasattr(risk_actions, "withdraw_company_findings"):
-        risk_actions.withdraw_company_findings(reference=reference, by=by)
+    risk_actions.withdraw_company_findings(reference=reference, by=by)
 
 
 def mark_alert_read(*, by: User, alert: SignalAlert) -> SignalAlert:

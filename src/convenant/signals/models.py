@@ -54,7 +54,8 @@ TRANSITIONS: dict[str, set[str]] = {
     State.VERIFIED: {State.IN_REVIEW, State.CLOSED},
     State.UNSUBSTANTIATED: {State.IN_REVIEW, State.CLOSED},
     State.DUPLICATE: {State.CLOSED},
-    State.SHARED: {State.CLOSED},
+    # Found unsubstantiated after all: it returns to its team and its findings are withdrawn.
+    State.SHARED: {State.CLOSED, State.UNSUBSTANTIATED},
     State.CLOSED: set(),
 }
 
