@@ -73,9 +73,13 @@ INSTALLED_APPS = [
     "convenant.parties",
     "convenant.portfolios",
     "convenant.risk",
+    "convenant.signals",
 ]
 
 MIDDLEWARE = [
+    # First: on the public intake it removes the reporter's address and browser details
+    # before any other code (logging and error reports included) can see them.
+    "convenant.signals.middleware.AnonymousIntakeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -139,8 +143,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR.parent.parent / "staticfiles")))
+# Evidence files of signals: stored under random names outside any served folder, read back
+# only through the access policy (signals.views.signal_attachment).
+SIGNALS_UPLOAD_DIR = Path(
+    env("SIGNALS_UPLOAD_DIR", str(BASE_DIR.parent.parent / "var" / "signals"))
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "signals": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(SIGNALS_UPLOAD_DIR), "base_url": "/no-public-url/"},
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -217,6 +230,25 @@ MATCH_REVIEW_THRESHOLD = env_int("MATCH_REVIEW_THRESHOLD", 80)
 AGGREGATE_MIN_FUNDS = env_int("AGGREGATE_MIN_FUNDS", 3)
 if not 0 < MATCH_REVIEW_THRESHOLD <= MATCH_AUTO_THRESHOLD <= 100:
     raise ImproperlyConfigured("Need 0 < MATCH_REVIEW_THRESHOLD <= MATCH_AUTO_THRESHOLD <= 100.")
+
+# Signals: evidence files and the throttles of the public intake (per client bucket and
+# site-wide, per window; see signals/throttle.py, which keeps no address).
+SIGNALS_MAX_ATTACHMENT_BYTES = env_int("SIGNALS_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+SIGNALS_MAX_ATTACHMENTS = env_int("SIGNALS_MAX_ATTACHMENTS", 5)
+SIGNALS_THROTTLE_WINDOW = env_int("SIGNALS_THROTTLE_WINDOW", 3600)
+SIGNALS_REPORTS_PER_CLIENT = env_int("SIGNALS_REPORTS_PER_CLIENT", 5)
+SIGNALS_REPORTS_SITE_WIDE = env_int("SIGNALS_REPORTS_SITE_WIDE", 200)
+SIGNALS_RECEIPT_FAILURES_PER_CLIENT = env_int("SIGNALS_RECEIPT_FAILURES_PER_CLIENT", 10)
+SIGNALS_RECEIPT_FAILURES_SITE_WIDE = env_int("SIGNALS_RECEIPT_FAILURES_SITE_WIDE", 500)
+# Behind a reverse proxy that appends the client's address to X-Forwarded-For.
+SIGNALS_TRUST_X_FORWARDED_FOR = env_bool("SIGNALS_TRUST_X_FORWARDED_FOR", False)
+# The throttles count in the cache: with several processes it must be shared (Redis).
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 
 LOGGING = {
     "version": 1,

@@ -7,5 +7,6 @@ urlpatterns = [
     path("", include("convenant.parties.urls")),
     path("", include("convenant.portfolios.urls")),
     path("", include("convenant.risk.urls")),
+    path("", include("convenant.signals.urls")),
     path("api/v1/", api.urls),
 ]

@@ -1,0 +1,126 @@
+"""API of signals: the same rows and the same fields per reader as the pages."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.pagination import paginate
+
+from convenant.core import access
+from convenant.core.api import Error
+from convenant.signals.models import Signal, SignalAlert, State
+from convenant.signals.readable import readable
+
+router = Router(tags=["signals"])
+
+
+class IssuerRef(Schema):
+    id: int
+    legal_name: str
+
+
+class SignalOut(Schema):
+    reference: str
+    title: str
+    state: str
+    visibility: str
+    company_name: str
+    issuers: list[IssuerRef]
+    country: str
+    themes: list[str]
+    impact: str
+    affected_groups: list[str]
+    affected_count: int | None
+    handling_party: str
+    handler: str
+    shared_at: datetime.datetime | None
+    # Redactable: null when hidden from this reader.
+    reporter: str | None
+    site: str | None
+    people: str | None
+    account: str
+    sources: str | None
+
+
+class AlertOut(Schema):
+    id: int
+    fund: str
+    company: str
+    reference: str
+    full: bool
+    created_at: datetime.datetime
+    read_at: datetime.datetime | None
+
+
+def _out(signal: Signal, request: HttpRequest) -> dict:
+    r = readable(signal, access.actor_for(request.user))
+    return {
+        "reference": signal.reference,
+        "title": signal.title,
+        "state": signal.state,
+        "visibility": signal.visibility,
+        "company_name": signal.company_name,
+        "issuers": [
+            {"id": link.issuer_id, "legal_name": link.issuer.legal_name}
+            for link in signal.issuer_links.all()
+        ],
+        "country": signal.country,
+        "themes": list(signal.themes),
+        "impact": signal.impact,
+        "affected_groups": list(signal.affected_groups),
+        "affected_count": signal.affected_count,
+        "handling_party": r["handling_party"],
+        "handler": r["handler_name"],
+        "shared_at": signal.shared_at,
+        "reporter": r["reporter"],
+        "site": r["site"],
+        "people": r["people"],
+        "account": r["account"],
+        "sources": r["sources"],
+    }
+
+
+def _signals(request: HttpRequest):
+    return (
+        Signal.objects.visible_to(request.user)
+        .select_related("handling_party", "handler", "reporting_party", "reported_by")
+        .prefetch_related("issuer_links__issuer")
+    )
+
+
+@router.get("/signals", response=list[SignalOut], summary="List signals")
+@paginate
+def list_signals(request: HttpRequest, state: str = ""):
+    """Signals you may read, newest first; hidden fields are null."""
+    qs = _signals(request)
+    if state in State.values:
+        qs = qs.filter(state=state)
+    return [_out(s, request) for s in qs]
+
+
+@router.get("/signals/{reference}", response={200: SignalOut, 404: Error}, summary="Get a signal")
+def get_signal(request: HttpRequest, reference: str) -> dict:
+    signal = access.get_visible_or_404(_signals(request), request.user, reference=reference)
+    return _out(signal, request)
+
+
+@router.get("/signal-alerts", response=list[AlertOut], summary="Your funds' signal alerts")
+@paginate
+def list_alerts(request: HttpRequest):
+    """Alerts of the funds you work for: ``full`` says whether you may read the signal; if
+    not, you learn only that a restricted signal exists on a company your fund holds."""
+    alerts = SignalAlert.objects.visible_to(request.user).select_related("fund", "issuer", "signal")
+    return [
+        {
+            "id": a.pk,
+            "fund": a.fund.name,
+            "company": a.issuer.legal_name,
+            "reference": a.signal.reference,
+            "full": a.full,
+            "created_at": a.created_at,
+            "read_at": a.read_at,
+        }
+        for a in alerts
+    ]

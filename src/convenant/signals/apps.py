@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SignalsConfig(AppConfig):
+    name = "convenant.signals"
+    label = "signals"
+    verbose_name = _("Signals")
+
+    def ready(self) -> None:
+        from convenant.signals import hooks
+
+        hooks.register()

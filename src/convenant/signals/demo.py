@@ -1,0 +1,183 @@
+"""Demo signals: FICTIONAL reports at every confidentiality level and in every state, on
+fictional companies of the demo register that demo funds hold, made through the real
+actions (so funds get their alerts and the risk results their findings). Every title ends in
+"(fictief)"; every person, place and event is invented."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from convenant.core.models import User
+from convenant.parties.demo import demo_email
+from convenant.parties.models import Party
+from convenant.portfolios.models import Issuer, Position
+from convenant.signals import actions
+from convenant.signals.models import Signal, State
+from convenant.signals.validation import Report
+
+MARK = "(fictief)"
+
+
+def _report(title: str, company: Issuer | None, **kw: Any) -> Report:
+    return Report(
+        title=f"{title} {MARK}",
+        company_name=company.legal_name if company else "Onbekende Plantage B.V.",
+        description=kw.pop(
+            "description",
+            "Fictief demoverslag: werknemers melden structureel onbetaalde overuren en "
+            "intimidatie van vakbondsleden. Niets hiervan is echt gebeurd.",
+        ),
+        themes=kw.pop("themes", ["freedom-of-association"]),
+        impact=kw.pop("impact", "actual"),
+        visibility=kw.pop("visibility", "covenant"),
+        sharing=kw.pop("sharing", "redacted"),
+        country=kw.pop("country", "BD"),
+        site=kw.pop("site", "Fictieve fabriek 7, Demostad"),
+        people=kw.pop("people", "Fictieve namen: A. Voorbeeld, B. Verzonnen"),
+        occurred_period=kw.pop("occurred_period", "sinds maart 2025 (fictief)"),
+        affected_count=kw.pop("affected_count", 120),
+        affected_groups=kw.pop("affected_groups", ["workers"]),
+        sources="Fictieve getuigenverklaringen (demo).",
+        **kw,
+    )
+
+
+def _held_issuers(n: int) -> list[Issuer]:
+    """Reference issuers held in the first demo fund's latest holdings."""
+    ids = list(
+        Position.objects.in_latest_snapshots()
+        .filter(snapshot__fund__code="PF001", issuer__proposed_by_party__isnull=True)
+        .exclude(issuer=None)
+        .order_by("-value_eur")
+        .values_list("issuer_id", flat=True)[: n * 3]
+    )
+    issuers = list(Issuer.objects.filter(pk__in=ids, merged_into=None))
+    if len(issuers) < n:
+        issuers += list(Issuer.objects.filter(proposed_by_party=None, merged_into=None)[:n])
+    return issuers[:n]
+
+
+def _to_shared(signal: Signal, by: User, issuer: Issuer, level: str, **share: Any) -> Signal:
+    actions.change_state(by=by, signal=signal, to=State.IN_REVIEW, reason="Demo: in behandeling.")
+    actions.assess_signal(by=by, signal=signal, scale=3, scope=3, irremediability=2, likelihood=4)
+    actions.link_issuer(by=by, signal=signal, issuer=issuer)
+    actions.change_state(
+        by=by, signal=signal, to=State.VERIFIED, reason="Demo: bevestigd door twee bronnen."
+    )
+    return actions.share_signal(
+        by=by,
+        signal=signal,
+        visibility=level,
+        redactions={"description": 3, "site": 3, "people": 3, "reporter": 3},
+        shared_summary="Fictieve samenvatting: onbetaalde overuren en intimidatie (demo).",
+        reason="Demo: gedeeld met wie het mag lezen.",
+        **share,
+    )
+
+
+def load_demo_signals() -> str:
+    if Signal.objects.filter(title__endswith=MARK).exists():
+        return f"Signals: {Signal.objects.count()} fictional signals (already loaded)."
+    union_person = User.objects.filter(email=demo_email("vakbond")).first()
+    ngo_person = User.objects.filter(email=demo_email("ngo")).first()
+    secretariat = User.objects.filter(email=demo_email("secretariaat")).first()
+    fnv = Party.objects.filter(code="FNV").first()
+    oxfam = Party.objects.filter(code="OXN").first()
+    if not (union_person and ngo_person and secretariat and fnv and oxfam):
+        return "Signals: skipped (the demo parties are not loaded)."
+    issuers = _held_issuers(4)
+    if len(issuers) < 4:
+        return "Signals: skipped (no issuers in the demo register)."
+    a, b, c, d = issuers
+
+    covenant = actions.submit_signal(
+        by=union_person, party=fnv, report=_report("Onbetaalde overuren in kledingfabriek", a)
+    )
+    _to_shared(covenant, union_person, a, "covenant")
+    restricted = actions.submit_signal(
+        by=ngo_person,
+        party=oxfam,
+        report=_report(
+            "Bedreiging van een mensenrechtenverdediger",
+            b,
+            themes=["human-rights-defenders"],
+            visibility="restricted",
+            affected_groups=["defenders"],
+            affected_count=1,
+            shared_with=[fnv.pk],
+        ),
+    )
+    _to_shared(restricted, ngo_person, b, "restricted", shared_with=[fnv])
+    public = actions.submit_signal(
+        by=ngo_person,
+        party=oxfam,
+        report=_report(
+            "Lozing van afvalwater in rivier",
+            c,
+            themes=["pollution"],
+            visibility="public",
+            sharing="as_reported",
+            affected_groups=["communities"],
+        ),
+    )
+    _to_shared(public, ngo_person, c, "public")
+    actions.change_state(
+        by=ngo_person, signal=public, to=State.CLOSED, reason="Demo: bedrijf heeft hersteld."
+    )
+    duplicate = actions.submit_signal(
+        by=union_person,
+        party=fnv,
+        report=_report("Onbetaalde overuren in kledingfabriek, tweede melding", a),
+    )
+    actions.merge_signals(
+        by=union_person, duplicate=duplicate, into=covenant, reason="Demo: zelfde misstand."
+    )
+    verified = actions.submit_signal(
+        by=union_person,
+        party=fnv,
+        report=_report("Kinderarbeid bij toeleverancier", d, themes=["child-labour"]),
+    )
+    actions.change_state(by=union_person, signal=verified, to=State.IN_REVIEW, reason="Demo.")
+    actions.link_issuer(by=union_person, signal=verified, issuer=d)
+    actions.change_state(
+        by=union_person, signal=verified, to=State.VERIFIED, reason="Demo: bevestigd."
+    )
+    unfounded = actions.submit_signal(
+        by=union_person, party=fnv, report=_report("Ontslag van stakers", d)
+    )
+    actions.change_state(by=union_person, signal=unfounded, to=State.IN_REVIEW, reason="Demo.")
+    actions.change_state(
+        by=union_person,
+        signal=unfounded,
+        to=State.UNSUBSTANTIATED,
+        reason="Demo: geen bevestiging gevonden.",
+    )
+    secret, _code = actions.submit_anonymous_signal(
+        report=_report(
+            "Landonteigening zonder instemming",
+            None,
+            themes=["land-rights"],
+            visibility="secretariat",
+            sharing="not_shared",
+            affected_groups=["indigenous", "communities"],
+            country="PE",
+        ),
+        language="es",
+    )
+    actions.assign_handler(by=secretariat, signal=secret, handler=secretariat)
+    actions.change_state(by=secretariat, signal=secret, to=State.IN_REVIEW, reason="Demo.")
+    received, _code = actions.submit_anonymous_signal(
+        report=_report("Gedwongen overwerk op plantage", None, themes=["forced-labour"]),
+        addressed_to=fnv,
+        language="en",
+    )
+    actions.post_message(
+        by=union_person,
+        signal=received,
+        text="Fictieve vraag: kunt u aangeven sinds wanneer dit speelt? (demo)",
+    )
+    return (
+        f"Signals: {Signal.objects.count()} fictional signals in every state and at every "
+        f"level (as of {datetime.date.today():%Y-%m-%d})."
+    )

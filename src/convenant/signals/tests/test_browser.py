@@ -1,0 +1,139 @@
+"""The whole path in Chromium, with axe on every page: a local partner reports anonymously →
+the union's handler verifies, assesses, links and shares it → a fund that holds the company
+sees the alert and the signal at its level → the reporter reads the handler's question with
+the receipt code and answers."""
+
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from playwright.sync_api import Browser, Page, expect
+
+from convenant.core.testing import World, build_world
+from convenant.core.tests.browser import assert_accessible, new_page
+from convenant.signals.tests.helpers import CHILD_ISIN, fund_holds, issuers
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def live_world(transactional_db: None, tmp_path: Path) -> World:
+    cache.clear()
+    world = build_world()
+    issuers(world)
+    fund_holds(world, "fund_admin", CHILD_ISIN, tmp_path)
+    return world
+
+
+def log_in(browser: Browser, base: str, email: str) -> Page:
+    page = next(new_page(browser))
+    page.goto(base + "/login/")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill("pw-test-12345")
+    page.get_by_role("button", name="Inloggen").click()
+    return page
+
+
+def test_anonymous_report_to_fund_alert_and_answer(
+    page: Page, browser: Browser, live_server, live_world: World
+) -> None:
+    base = live_server.url
+    # 1. A local partner reports, in English, without an account.
+    page.goto(base + "/report/")
+    expect(page.locator("html")).to_have_attribute("lang", "nl")
+    page.get_by_role("link", name="English").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Report an abuse")
+    assert_accessible(page, "intake-en")
+    page.get_by_label("Short title").fill("Forced overtime at garment factory")
+    page.get_by_label("Company:", exact=True).fill("Dochter Textiel B.V.")
+    page.get_by_label("Country").select_option("BD")
+    page.get_by_label("Site or location").fill("Factory 7, Gazipur")
+    page.get_by_label("Forced labour").check()
+    page.get_by_label("What happened?").fill("Workers are <b>forced</b> to work unpaid overtime.")
+    page.get_by_label("It has happened").check()
+    page.get_by_label("Covenant: all parties to the covenant").check()
+    page.get_by_label("Only in a redacted form, without names, reporter or exact location").check()
+    page.get_by_label("Organisation you work with (optional)").select_option(label="Vakbond Gamma")
+    page.get_by_role("button", name="Send the report").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you: your report was received")
+    code = page.locator("#receipt-code").inner_text()
+    assert len(code.replace("-", "")) == 28
+    assert_accessible(page, "intake-received-en")
+
+    # 2. The union's handler triages, assesses, links and shares it.
+    handler = log_in(browser, base, "union@example.org")
+    handler.goto(base + "/signals/")
+    handler.get_by_role("link", name="SIG-").first.click()
+    expect(handler.get_by_role("heading", level=1)).to_contain_text("Forced overtime")
+    expect(handler.get_by_text("Workers are <b>forced</b>")).to_be_visible()  # escaped
+    assert_accessible(handler, "signal-triage-nl")
+
+    def change_state(to: str, reason: str) -> None:
+        form = handler.locator("form[action$='/state/']")
+        form.get_by_label("Nieuwe status").select_option(to)
+        form.get_by_label("Reden").fill(reason)
+        form.get_by_role("button", name="Status wijzigen").click()
+        expect(handler.get_by_role("status")).to_contain_text("De status is gewijzigd")
+
+    change_state("in_review", "Checking with the local partner")
+    assess = handler.locator("form[action$='/assess/']")
+    for label, value in [
+        ("Ernst", "3"),
+        ("Omvang", "3"),
+        ("Onherstelbaarheid", "2"),
+        ("Waarschijnlijkheid", "4"),
+    ]:
+        assess.get_by_label(label).select_option(value)
+    assess.get_by_role("button", name="Beoordeling opslaan").click()
+    expect(handler.get_by_role("status")).to_contain_text("De beoordeling is opgeslagen")
+    expect(
+        handler.get_by_text("De koppeling van uitgevende instellingen stelt voor")
+    ).to_be_visible()
+    link = handler.locator("form[action$='/link/']")
+    link.get_by_label("Nummer van de uitgevende instelling").fill(
+        str(live_world.extra["child_issuer"].pk)
+    )
+    link.get_by_role("button", name="Koppelen").click()
+    expect(handler.get_by_role("link", name="Dochter Textiel B.V.")).to_be_visible()
+    change_state("verified", "Confirmed by two workers and a photo")
+    handler.get_by_role("link", name="Signaal delen").click()
+    assert_accessible(handler, "signal-share-nl")
+    handler.locator("input[name=visibility][value=covenant]").check()
+    handler.get_by_label("Gedeeld verslag").fill("Unpaid overtime at a garment supplier.")
+    handler.get_by_label("Reden").fill("Verified; funds holding it should act")
+    handler.get_by_role("button", name="Signaal delen").click()
+    expect(handler.get_by_role("status")).to_contain_text("Het signaal is gedeeld")
+    message = handler.locator("form[action$='/message/']")
+    message.get_by_label("Bericht").fill("Since when has this been happening?")
+    message.get_by_role("button", name="Versturen").click()
+    expect(handler.get_by_role("status")).to_contain_text("Het bericht is verstuurd")
+    assert_accessible(handler, "signal-shared-nl")
+
+    # 3. The fund that holds the company sees the alert and the signal, redacted.
+    fund = log_in(browser, base, "fund_admin@example.org")
+    fund.get_by_role("link", name="Signaalmeldingen").first.click()
+    expect(fund.get_by_role("heading", name="Dochter Textiel B.V.")).to_be_visible()
+    assert_accessible(fund, "signal-inbox-nl")
+    fund.get_by_role("link", name="Forced overtime").click()
+    expect(fund.get_by_text("Unpaid overtime at a garment supplier.")).to_be_visible()
+    expect(
+        fund.get_by_text("Achtergehouden ter bescherming van de betrokkenen").first
+    ).to_be_visible()
+    expect(fund.get_by_text("Gazipur")).to_have_count(0)
+    expect(fund.get_by_text("Workers are <b>forced</b>")).to_have_count(0)
+    assert_accessible(fund, "signal-fund-view-nl")
+
+    # 4. The reporter reads the question with the receipt code and answers.
+    page.goto(base + "/report/en/follow-up/")
+    page.get_by_label("Receipt code").fill(code)
+    page.get_by_role("button", name="Open my report").click()
+    expect(page.get_by_text("Since when has this been happening?")).to_be_visible()
+    expect(page.get_by_text("Verified and shared")).to_be_visible()
+    assert_accessible(page, "intake-conversation-en")
+    page.get_by_label("Your answer").fill("Since March, every night shift.")
+    page.get_by_role("button", name="Send the answer").click()
+    expect(page.get_by_text("Your answer was sent.")).to_be_visible()
+    handler.reload()
+    expect(handler.get_by_text("Since March, every night shift.")).to_be_visible()
+    handler.context.close()
+    fund.context.close()
