@@ -6,6 +6,7 @@ from convenant.core.api import AUTHENTICATED
 from convenant.parties.api import router as parties_router
 from convenant.portfolios.api import router as portfolios_router
 from convenant.portfolios.holdings_api import router as holdings_router
+from convenant.risk.api import router as risk_router
 from convenant.signals.api import router as signals_router
 
 api = NinjaAPI(
@@ -23,4 +24,5 @@ api = NinjaAPI(
 api.add_router("/", parties_router)
 api.add_router("/", portfolios_router)
 api.add_router("/", holdings_router)
+api.add_router("/", risk_router)
 api.add_router("/", signals_router)

@@ -187,6 +187,7 @@ class Row:
     method: str = "get"
     data: Callable[[World], dict[str, Any]] = lambda w: {}
     query: str = ""
+    as_json: bool = False  # send ``data`` as a JSON body (API endpoints that take one)
 
     def outcome_for(self, actor: str) -> Any:
         if actor in self.expect:
@@ -217,7 +218,12 @@ def check_row(row: Row, actor: str, world: World) -> str | None:
     expected = row.outcome_for(actor)
     url = reverse(row.url_name, args=row.args(world)) + (f"?{row.query}" if row.query else "")
     client = client_for(actor, world)
-    response = getattr(client, row.method)(url, data=row.data(world))
+    if row.as_json:
+        response = getattr(client, row.method)(
+            url, data=row.data(world), content_type="application/json"
+        )
+    else:
+        response = getattr(client, row.method)(url, data=row.data(world))
     got: Any = response.status_code
     is_api = url.startswith("/api/")
     if got == 302 and "/login/" in response.get("Location", ""):

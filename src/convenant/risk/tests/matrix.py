@@ -72,6 +72,24 @@ ROWS = [
     ),
     Row("covenant_risks", members(FORBIDDEN, secretariat=OK)),
     Row(
+        "api:list_risks",
+        members(HIDDEN, fund_viewer=OK, fund_editor=OK, fund_admin=OK),
+        args=lambda w: [w.extra["snapshot"].pk],
+    ),
+    Row(
+        "api:judge_risk_result",
+        members(HIDDEN, fund_viewer=FORBIDDEN, fund_editor=OK, fund_admin=OK),
+        method="post",
+        args=lambda w: [w.extra["snapshot"].pk, w.extra["risk_result"].pk],
+        data=lambda w: {"decision": "confirmed", "impact": "potential"},
+        as_json=True,
+    ),
+    Row(
+        "api:snapshot_sfdr_indicators",
+        members(HIDDEN, fund_viewer=OK, fund_editor=OK, fund_admin=OK),
+        args=lambda w: [w.extra["snapshot"].pk],
+    ),
+    Row(
         "snapshot_sfdr",
         members(HIDDEN, fund_viewer=OK, fund_editor=OK, fund_admin=OK),
         args=lambda w: [w.extra["snapshot"].pk],

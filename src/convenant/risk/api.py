@@ -1,0 +1,227 @@
+"""API for a fund's prioritised risks, its judgements and its SFDR indicators: the same rows,
+the same rules and the same action as the pages."""
+
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from ninja.pagination import paginate
+
+from convenant.core import access
+from convenant.core.api import Error
+from convenant.core.errors import ActionError
+from convenant.portfolios.identifiers import country_code
+from convenant.portfolios.models import Snapshot
+from convenant.risk.actions import judge_risk
+from convenant.risk.models import RiskJudgement, RiskResult
+from convenant.risk.reasons import describe
+from convenant.risk.sfdr import principal_adverse_impacts
+
+router = Router(tags=["risk"])
+
+
+class ReasonOut(Schema):
+    factor: str
+    text: str
+    source: str
+
+
+class JudgementOut(Schema):
+    decision: RiskJudgement.Decision
+    priority: str
+    impact: RiskJudgement.Impact
+    reason: str
+
+
+class RiskOut(Schema):
+    id: int
+    issuer_id: int
+    issuer: str
+    theme: str
+    priority: RiskResult.Priority
+    severity: int
+    likelihood: int
+    scale: int
+    scope: int
+    irremediability: int
+    country: str
+    value_eur: Decimal
+    reasons: list[ReasonOut]
+    methodology: str
+    editions: dict[str, str]
+    judgement: JudgementOut | None
+
+    @staticmethod
+    def resolve_issuer(obj: RiskResult) -> str:
+        return obj.issuer.legal_name
+
+    @staticmethod
+    def resolve_severity(obj: RiskResult) -> int:
+        return obj.assessment.severity
+
+    @staticmethod
+    def resolve_likelihood(obj: RiskResult) -> int:
+        return obj.assessment.likelihood
+
+    @staticmethod
+    def resolve_scale(obj: RiskResult) -> int:
+        return obj.assessment.scale
+
+    @staticmethod
+    def resolve_scope(obj: RiskResult) -> int:
+        return obj.assessment.scope
+
+    @staticmethod
+    def resolve_irremediability(obj: RiskResult) -> int:
+        return obj.assessment.irremediability
+
+    @staticmethod
+    def resolve_country(obj: RiskResult) -> str:
+        return obj.assessment.country
+
+    @staticmethod
+    def resolve_reasons(obj: RiskResult) -> list[dict[str, str]]:
+        return [
+            {"factor": r.get("factor", ""), "text": describe(r), "source": r.get("source", "")}
+            for r in obj.assessment.reasons
+        ]
+
+    @staticmethod
+    def resolve_methodology(obj: RiskResult) -> str:
+        return obj.assessment.methodology
+
+    @staticmethod
+    def resolve_editions(obj: RiskResult) -> dict[str, str]:
+        return dict(obj.assessment.editions)
+
+    @staticmethod
+    def resolve_judgement(obj: RiskResult) -> RiskJudgement | None:
+        return getattr(obj, "judgement", None)
+
+
+class JudgementIn(Schema):
+    decision: RiskJudgement.Decision
+    impact: RiskJudgement.Impact
+    priority: str = ""
+    reason: str = ""
+
+
+class IndicatorOut(Schema):
+    number: int
+    share_pct: Decimal
+    value_eur: Decimal
+    companies: int
+    coverage_pct: Decimal
+
+
+class SfdrOut(Schema):
+    snapshot_id: int
+    total_value_eur: Decimal
+    matched_value_eur: Decimal
+    indicators: list[IndicatorOut]
+
+
+@router.get(
+    "/snapshots/{snapshot_id}/risks",
+    response=list[RiskOut],
+    summary="List a snapshot's prioritised risks (highest first)",
+)
+@paginate
+def list_risks(
+    request: HttpRequest,
+    snapshot_id: int,
+    priority: RiskResult.Priority | None = None,
+    theme: str | None = None,
+    country: str | None = None,
+):
+    snapshot = access.get_visible_or_404(Snapshot, request.user, pk=snapshot_id)
+    results = (
+        RiskResult.objects.visible_to(request.user)
+        .filter(snapshot=snapshot)
+        .select_related("issuer", "assessment")
+    )
+    if priority:
+        results = results.filter(priority=priority)
+    if theme:
+        results = results.filter(theme=theme)
+    if country:
+        results = results.filter(assessment__country=country_code(country) or country)
+    judgements = {
+        (j.issuer_id, j.theme): j
+        for j in RiskJudgement.objects.visible_to(request.user).filter(fund=snapshot.fund_id)
+    }
+    return _Judged(results.order_by("-rank", "-value_eur", "pk"), judgements)
+
+
+class _Judged:
+    """The results with their fund's judgement attached, sliced as the paginator asks."""
+
+    def __init__(
+        self,
+        results: QuerySet[RiskResult],
+        judgements: dict[tuple[int, str], RiskJudgement],
+    ) -> None:
+        self.results, self.judgements = results, judgements
+
+    def __len__(self) -> int:
+        return self.results.count()
+
+    def __getitem__(self, window: slice) -> list[RiskResult]:
+        page = list(self.results[window])
+        for result in page:
+            result.judgement = self.judgements.get((result.issuer_id, result.theme))  # type: ignore[attr-defined]
+        return page
+
+
+@router.post(
+    "/snapshots/{snapshot_id}/risks/{risk_id}/judgement",
+    response={200: JudgementOut, 403: Error, 404: Error, 422: Error},
+    summary="Confirm, adjust or dismiss a risk, and say whether the impact is actual",
+)
+def judge_risk_result(
+    request: HttpRequest, snapshot_id: int, risk_id: int, body: JudgementIn
+) -> Status:
+    result = access.get_visible_or_404(
+        RiskResult.objects.select_related("snapshot"),
+        request.user,
+        pk=risk_id,
+        snapshot_id=snapshot_id,
+    )
+    try:
+        judgement = judge_risk(
+            by=request.user,
+            result=result,
+            decision=body.decision,
+            impact=body.impact,
+            priority=body.priority,
+            reason=body.reason,
+        )
+    except ActionError as error:
+        return Status(422, {"detail": error.messages[0]})
+    return Status(200, judgement)
+
+
+@router.get(
+    "/snapshots/{snapshot_id}/sfdr",
+    response={200: SfdrOut, 404: Error},
+    summary="SFDR principal adverse impact indicators 10 and 11 for a snapshot",
+)
+def snapshot_sfdr_indicators(request: HttpRequest, snapshot_id: int) -> dict[str, object]:
+    snapshot = access.get_visible_or_404(Snapshot, request.user, pk=snapshot_id)
+    pai = principal_adverse_impacts(snapshot)
+    return {
+        "snapshot_id": snapshot.pk,
+        "total_value_eur": pai.total,
+        "matched_value_eur": pai.matched,
+        "indicators": [
+            {
+                "number": indicator.number,
+                "share_pct": indicator.value,
+                "value_eur": indicator.flagged_value,
+                "companies": len(indicator.companies),
+                "coverage_pct": coverage,
+            }
+            for indicator, coverage in ((pai.pai10, pai.coverage_10), (pai.pai11, pai.coverage_11))
+        ],
+    }
