@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from convenant.core import access, actions, navigation
+from convenant.core import access, actions, login_throttle, navigation
 from convenant.core.audit import changes, verb_label
 from convenant.core.errors import ActionError, show_on_form
 from convenant.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
@@ -163,3 +163,22 @@ class LoginForm(AuthenticationForm):
             "or reset your password."
         ),
     }
+
+    def clean(self) -> dict[str, object]:
+        """Refuse while too many log-ins failed for this address or from this client, so a
+        password cannot be guessed; the right password then waits too."""
+        email = str(self.data.get("username") or "")
+        client = str(self.request.META.get("REMOTE_ADDR", "")) if self.request else ""
+        if login_throttle.is_blocked(email, client):
+            raise forms.ValidationError(
+                _("Too many failed log-ins. Wait %(minutes)s minutes, or reset your password.")
+                % {"minutes": settings.LOGIN_THROTTLE_WINDOW // 60},
+                code="throttled",
+            )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            login_throttle.failed(email, client)
+            raise
+        login_throttle.succeeded(email)
+        return cleaned

@@ -58,3 +58,36 @@ def test_logout_needs_post_and_ends_the_session(world: World) -> None:
     assert client.get("/logout/").status_code == 405
     client.post("/logout/")
     assert client.get("/dashboard/").status_code == 302
+
+
+def test_failed_logins_are_throttled_per_account_without_keeping_addresses(
+    world: World, settings
+) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.LOGIN_FAILURES_PER_ACCOUNT = 3
+    client = Client()
+    client.cookies["convenant_language"] = "en"
+    for _attempt in range(3):
+        client.post("/login/", {"username": "fund_admin@example.org", "password": "guess"})
+    # The right password now waits too; another account is not affected.
+    blocked = client.post(
+        "/login/", {"username": "FUND_ADMIN@example.org", "password": "pw-test-12345"}
+    )
+    assert blocked.status_code == 200 and "Too many failed log-ins" in blocked.content.decode()
+    assert "_auth_user_id" not in client.session
+    other = Client().post(
+        "/login/", {"username": "fund_editor@example.org", "password": "pw-test-12345"}
+    )
+    assert other.status_code == 302
+    # Neither the address tried nor the client's IP address is kept in the cache's keys.
+    keys = " ".join(cache._cache.keys())  # type: ignore[attr-defined]
+    assert "fund_admin" not in keys and "127.0.0.1" not in keys
+    cache.clear()
+    assert (
+        Client()
+        .post("/login/", {"username": "fund_admin@example.org", "password": "pw-test-12345"})
+        .status_code
+        == 302
+    )
