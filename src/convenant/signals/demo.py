@@ -59,6 +59,7 @@ def _held_issuers(n: int) -> list[Issuer]:
 
 
 def _to_shared(signal: Signal, by: User, issuer: Issuer, level: str, **share: Any) -> Signal:
+    actions.assign_handler(by=by, signal=signal, handler=by)
     actions.change_state(by=by, signal=signal, to=State.IN_REVIEW, reason="Demo: in behandeling.")
     actions.assess_signal(by=by, signal=signal, scale=3, scope=3, irremediability=2, likelihood=4)
     actions.link_issuer(by=by, signal=signal, issuer=issuer)

@@ -297,6 +297,12 @@ class Signal(TimeStampedModel):
         return reverse("signal_detail", args=[self.reference])
 
     @property
+    def country_name(self) -> str:
+        from convenant.portfolios.identifiers import country_name
+
+        return country_name(self.country) if self.country else ""
+
+    @property
     def is_shared(self) -> bool:
         return self.shared_at is not None and self.state in {State.SHARED, State.CLOSED}
 

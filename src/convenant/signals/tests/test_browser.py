@@ -78,9 +78,9 @@ def test_anonymous_report_to_fund_alert_and_answer(
     change_state("in_review", "Checking with the local partner")
     assess = handler.locator("form[action$='/assess/']")
     for label, value in [
-        ("Ernst", "3"),
+        ("Schaal", "3"),
         ("Omvang", "3"),
-        ("Onherstelbaarheid", "2"),
+        ("Onherstelbaar karakter", "2"),
         ("Waarschijnlijkheid", "4"),
     ]:
         assess.get_by_label(label).select_option(value)
