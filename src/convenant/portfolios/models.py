@@ -46,6 +46,22 @@ class IssuerQuerySet(models.QuerySet["Issuer"]):
         """Issuers not merged into another one."""
         return self.filter(merged_into__isnull=True)
 
+    def search(self, text: str) -> IssuerQuerySet:
+        """By the start of the name (as normalised), a part of the legal name, the LEI or an
+        ISIN: what a person types to find a company in the register."""
+        from convenant.portfolios.names import normalize_name
+
+        text = text.strip()[:200]
+        if not text:
+            return self
+        upper = text.upper()
+        return self.filter(
+            models.Q(normalized_name__startswith=normalize_name(text))
+            | models.Q(lei=upper)
+            | models.Q(identifiers__value=upper)
+            | models.Q(legal_name__icontains=text)
+        ).distinct()
+
 
 class Issuer(TimeStampedModel):
     """A company (or other entity) that issues securities. A subsidiary points to its parent,

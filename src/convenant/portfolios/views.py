@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -27,7 +27,6 @@ from convenant.portfolios.models import (
     IssuerIdentifier,
     Position,
 )
-from convenant.portfolios.names import normalize_name
 
 
 @login_required
@@ -36,13 +35,7 @@ def issuer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:200]
     country = country_code(request.GET.get("country", "")) or ""
     if q:
-        text = q.upper()
-        issuers = issuers.filter(
-            Q(normalized_name__startswith=normalize_name(q))
-            | Q(lei=text)
-            | Q(identifiers__value=text)
-            | Q(legal_name__icontains=q)
-        ).distinct()
+        issuers = issuers.search(q)
     if country:
         issuers = issuers.filter(country_of_incorporation=country)
     page = Paginator(issuers.order_by("legal_name", "pk"), 50).get_page(request.GET.get("page"))

@@ -202,7 +202,9 @@ def signal_detail(request: HttpRequest, reference: str) -> HttpResponse:
         context["merged_from"] = Signal.objects.visible_to(request.user).filter(merged_into=signal)
         context["message_form"] = MessageForm()
     if can_handle:
-        states = [(s, State(s).label) for s in sorted(TRANSITIONS.get(signal.state, ()))]
+        # In the order of the workflow, and nothing chosen: closing must be a choice.
+        allowed = TRANSITIONS.get(signal.state, ())
+        states = [("", _("— choose —"))] + [(s.value, s.label) for s in State if s in allowed]
         context.update(
             transition_form=TransitionForm(states=states) if states else None,
             assess_form=AssessForm(
@@ -217,6 +219,8 @@ def signal_detail(request: HttpRequest, reference: str) -> HttpResponse:
             link_form=LinkForm(),
             merge_form=MergeForm(),
             suggestions=actions.issuer_suggestions(signal),
+            issuer_q=request.GET.get("issuer_q", "").strip()[:200],
+            found_issuers=_found_issuers(request),
             duplicates=possible_duplicates(signal, request.user),
             can_share=signal.state == State.VERIFIED,
         )
@@ -314,6 +318,21 @@ def signal_assess(request: AuthenticatedHttpRequest, reference: str) -> HttpResp
         signal,
         lambda: actions.assess_signal(by=request.user, signal=signal, **form.cleaned_data),
         _("The assessment was saved."),
+    )
+
+
+def _found_issuers(request: HttpRequest) -> list[Issuer]:
+    """The handler's search in the register, to link the signal to what it finds."""
+    text = request.GET.get("issuer_q", "").strip()
+    if not text:
+        return []
+    return list(
+        Issuer.objects.visible_to(request.user)
+        .current()
+        .filter(proposed_by_party__isnull=True)
+        .search(text)
+        .select_related("parent")
+        .order_by("legal_name", "pk")[:10]
     )
 
 

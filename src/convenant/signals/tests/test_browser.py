@@ -89,11 +89,11 @@ def test_anonymous_report_to_fund_alert_and_answer(
     expect(
         handler.get_by_text("De koppeling van uitgevende instellingen stelt voor")
     ).to_be_visible()
-    link = handler.locator("form[action$='/link/']")
-    link.get_by_label("Nummer van de uitgevende instelling").fill(
-        str(live_world.extra["child_issuer"].pk)
-    )
-    link.get_by_role("button", name="Koppelen").click()
+    # The handler searches the register and links what it finds.
+    handler.get_by_label("Zoek in het register van uitgevende instellingen").fill("Dochter")
+    handler.locator("form#link").get_by_role("button", name="Zoeken").click()
+    found = handler.locator("form[action$='/link/']").filter(has_text="Dochter Textiel B.V.")
+    found.get_by_role("button", name="Koppelen").click()
     expect(handler.get_by_role("link", name="Dochter Textiel B.V.")).to_be_visible()
     change_state("verified", "Confirmed by two workers and a photo")
     handler.get_by_role("link", name="Signaal delen").click()

@@ -212,3 +212,39 @@ def test_secretariat_only_signal_alerts_no_fund(
     with django_capture_on_commit_callbacks(execute=True):
         shared_signal(world, level="secretariat")
     assert not SignalAlert.objects.exists() and not mail.outbox
+
+
+def test_the_handler_finds_an_issuer_in_the_register_and_links_it(world: World) -> None:
+    from django.test import Client
+
+    from convenant.portfolios.models import Issuer
+
+    parent, child = issuers(world)
+    Issuer.objects.create(  # a fund's own proposal is never offered for linking
+        legal_name="Dochter Textiel Voorstel",
+        country_of_incorporation="BD",
+        source="holdings",
+        proposed_by_party=world.fund,
+    )
+    signal = actions.submit_signal(
+        by=world.users["union"], party=world.union, report=report(company_name="Onbekend")
+    )
+    handler = Client()
+    handler.force_login(world.users["union"])
+    url = f"/signals/{signal.reference}/"
+    page = handler.get(url, {"issuer_q": "dochter"})
+    assert [i.legal_name for i in page.context["found_issuers"]] == ["Dochter Textiel B.V."]
+    assert handler.get(url, {"issuer_q": PARENT_ISIN}).context["found_issuers"] == [parent]
+    # The state list starts with nothing chosen, in the order of the workflow.
+    states = page.context["transition_form"].fields["state"].choices
+    assert states[0][0] == "" and [s for s, _label in states[1:]] == ["in_review", "closed"]
+    linked = handler.post(f"{url}link/", {"issuer": child.pk, "with_parent": "on"})
+    assert linked.status_code == 302
+    assert set(signal.issuer_links.values_list("issuer_id", flat=True)) == {child.pk, parent.pk}
+    # The secretariat handles every signal; a fund cannot even see one still in triage.
+    secretariat = Client()
+    secretariat.force_login(world.users["secretariat"])
+    assert secretariat.get(url, {"issuer_q": "dochter"}).context["found_issuers"]
+    outsider = Client()
+    outsider.force_login(world.users["fund_admin"])
+    assert outsider.get(url, {"issuer_q": "dochter"}).status_code == 404
