@@ -16,22 +16,10 @@ def extend_world(world: World) -> None:
             fund=world.fund, as_of=datetime.date(2024, 12, 31), source_name="test.csv"
         )
     from convenant.portfolios.models import Issuer
-    from convenant.risk.models import RiskAssessment, RiskResult
+    from convenant.risk.models import RiskResult
+    from convenant.risk.testing import make_assessment
 
-    assessment = RiskAssessment.objects.create(
-        methodology="2026.1",
-        editions={},
-        editions_key="{}",
-        sector_code="15",
-        theme="forced-labour",
-        country="BR",
-        scale=3,
-        scope=3,
-        irremediability=3,
-        severity=4,
-        likelihood=3,
-        priority="very-high",
-    )
+    assessment = make_assessment()
     issuer = Issuer.objects.create(
         legal_name="Mijn Risico N.V.", country_of_incorporation="NL", source=Issuer.Source.GLEIF
     )

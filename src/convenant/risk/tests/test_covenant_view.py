@@ -9,6 +9,7 @@ from convenant.core.testing import World
 from convenant.parties.models import Party
 from convenant.portfolios.models import Issuer, Snapshot
 from convenant.risk.models import RiskAssessment, RiskResult
+from convenant.risk.testing import make_assessment
 
 
 def hold(world: World, funds: list[Party], issuer: Issuer, assessment: RiskAssessment) -> None:
@@ -35,20 +36,7 @@ def test_only_combinations_held_by_enough_funds(world: World) -> None:
         code="FG",
         joined_on=datetime.date(2019, 1, 1),
     )
-    assessment = RiskAssessment.objects.create(
-        methodology="2026.1",
-        editions={},
-        editions_key="{}",
-        sector_code="15",
-        theme="forced-labour",
-        country="BR",
-        scale=3,
-        scope=3,
-        irremediability=3,
-        severity=4,
-        likelihood=3,
-        priority="very-high",
-    )
+    assessment = make_assessment()
     widely = Issuer.objects.create(legal_name="Breed Gehouden N.V.", source=Issuer.Source.GLEIF)
     narrowly = Issuer.objects.create(legal_name="Smal Gehouden N.V.", source=Issuer.Source.GLEIF)
     hold(world, [world.fund, world.other_fund, third], widely, assessment)
@@ -86,20 +74,7 @@ def test_a_fund_sees_the_covenants_stake_beside_its_risk_only_with_enough_other_
         )
         for name in ("Gamma", "Delta")
     ]
-    assessment = RiskAssessment.objects.create(
-        methodology="2026.1",
-        editions={},
-        editions_key="{}",
-        sector_code="15",
-        theme="forced-labour",
-        country="BR",
-        scale=3,
-        scope=3,
-        irremediability=3,
-        severity=4,
-        likelihood=3,
-        priority="very-high",
-    )
+    assessment = make_assessment()
     widely = Issuer.objects.create(legal_name="Breed Gehouden N.V.", source=Issuer.Source.GLEIF)
     narrowly = Issuer.objects.create(legal_name="Smal Gehouden N.V.", source=Issuer.Source.GLEIF)
     for fund in funds:  # an empty partition per snapshot, as an import makes

@@ -1,16 +1,13 @@
 """A shared, verified signal changes the risk results of the funds that hold the company,
 through the methodology; found unsubstantiated later, its findings are withdrawn."""
 
-import datetime
 from pathlib import Path
 
 from django.test import Client
 
 from convenant.core.testing import World
-from convenant.portfolios.actions import import_holdings
-from convenant.portfolios.models import Issuer, IssuerIdentifier
-from convenant.risk.actions import library_folders, load_reference_dataset
 from convenant.risk.models import CompanyFinding, RiskResult
+from convenant.risk.testing import hold_a_mining_company
 from convenant.signals import actions
 from convenant.signals.models import SignalAlert, State
 from convenant.signals.tests.helpers import report
@@ -19,27 +16,7 @@ from convenant.signals.tests.helpers import report
 def test_a_shared_signal_changes_the_funds_risk_result(
     world: World, tmp_path: Path, django_capture_on_commit_callbacks
 ) -> None:
-    for folder in library_folders():
-        load_reference_dataset(folder)
-    miner = Issuer.objects.create(
-        legal_name="Mineração Exemplo S.A.",
-        country_of_incorporation="NL",
-        country_of_operations="BR",
-        sector_scheme="GICS",
-        sector_code="151040",
-        source=Issuer.Source.GLEIF,
-    )
-    IssuerIdentifier.objects.create(issuer=miner, scheme="isin", value="US0378331005")
-    path = tmp_path / "posities.csv"
-    path.write_text("ISIN;Marktwaarde;Valuta\nUS0378331005;2.500.000,00;EUR\n")
-    with django_capture_on_commit_callbacks(execute=True):
-        import_holdings(
-            by=world.users["fund_editor"],
-            fund=world.fund,
-            as_of=datetime.date(2024, 12, 31),
-            path=path,
-            filename=path.name,
-        )
+    miner, _snapshot_id = hold_a_mining_company(world, tmp_path)
 
     def land_rights() -> RiskResult:
         return RiskResult.objects.select_related("assessment").get(
