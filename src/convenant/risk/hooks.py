@@ -1,8 +1,13 @@
 """What the risk app plugs into core: navigation, demo loader, audit verb names."""
 
+from typing import Any
+
+from django.db.models import Count
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from convenant.core import access, navigation
+from convenant.core.access import Actor
 from convenant.core.audit import register_verbs
 from convenant.core.demo import register_demo_loader
 from convenant.portfolios import events
@@ -73,6 +78,45 @@ def _rescore_changed_issuers(issuer_ids: set[int]) -> None:
     rescore_issuers(issuer_ids)
 
 
+def _fund_risks_panel(request: HttpRequest, actor: Actor) -> dict[str, Any] | None:
+    """For a fund's people: the latest holdings of each of their funds, with the number of
+    very high and high risks and the positions that wait for review. Through visible_to."""
+    from convenant.portfolios.models import Position, Snapshot
+    from convenant.risk.models import RiskResult
+
+    if not actor.fund_ids:
+        return None
+    latest = (
+        Snapshot.objects.visible_to(request.user)
+        .filter(fund_id__in=actor.fund_ids)
+        .latest_per_fund()
+        .select_related("fund")
+        .order_by("fund__name")
+    )
+    funds = []
+    for snapshot in latest:
+        counts = dict(
+            RiskResult.objects.visible_to(request.user)
+            .filter(snapshot=snapshot)
+            .values_list("priority")
+            .annotate(n=Count("pk"))
+        )
+        review = (
+            Position.objects.visible_to(request.user)
+            .filter(snapshot=snapshot, status=Position.Status.REVIEW)
+            .count()
+        )
+        funds.append(
+            {
+                "snapshot": snapshot,
+                "very_high": counts.get("very-high", 0),
+                "high": counts.get("high", 0),
+                "review": review,
+            }
+        )
+    return {"funds": funds}
+
+
 def register() -> None:
     navigation.register_nav_item(
         navigation.NavItem(_("Reference data"), "dataset_list", lambda a: True, 60)
@@ -82,6 +126,10 @@ def register() -> None:
         navigation.NavItem(
             _("Covenant risks"), "covenant_risks", access.can_see_covenant_aggregates, 55
         )
+    )
+    navigation.register_dashboard_panel(
+        "fund_risks",
+        navigation.DashboardPanel("risk/panels/fund_risks.html", _fund_risks_panel, 15),
     )
     events.on_snapshot_imported(_score_after_import)
     events.on_issuers_changed(_rescore_changed_issuers)

@@ -168,3 +168,21 @@ def test_world_map_colours_the_countries_of_operation(scored: World) -> None:
     assert len(client.get(url, {"country": "AR"}).context["page"]) == 0
     export = client.get(f"{url[:-1]}.csv", {"country": "AR"}).content.decode("utf-8-sig")
     assert len(export.strip().splitlines()) == 1  # the header only
+
+
+def test_the_dashboard_shows_a_fund_its_latest_holdings_and_risks(scored: World) -> None:
+    client = Client()
+    client.force_login(scored.users["fund_viewer"])
+    panels = dict(client.get("/dashboard/").context["panels"])
+    funds = panels["risk/panels/fund_risks.html"]["funds"]
+    assert [(f["snapshot"].pk, f["very_high"], f["high"], f["review"]) for f in funds] == [
+        (scored.extra["snapshot_id"], 3, 3, 0)
+    ]
+    for actor in ("union", "secretariat", "other_fund"):
+        other = Client()
+        other.force_login(scored.users[actor])
+        shown = dict(other.get("/dashboard/").context["panels"])
+        fund_panel = shown.get("risk/panels/fund_risks.html")
+        assert fund_panel is None or all(
+            f["snapshot"].fund_id != scored.fund.pk for f in fund_panel["funds"]
+        )
