@@ -235,15 +235,20 @@ def covenant_risks(request: HttpRequest) -> HttpResponse:
             funds=Count("snapshot__fund", distinct=True), value=Sum("value_eur"), rank=Max("rank")
         )
         .filter(funds__gte=minimum)
-        .order_by("-rank", "-funds", "-value")[:200]
+        .order_by("-rank", "-funds", "-value", "issuer_id", "theme")
     )
+    theme = request.GET.get("theme", "")
+    if theme:
+        rows = rows.filter(theme=theme)
     names = {t.key: str(t) for t in Theme.objects.filter(dataset__key="themes")}
     labels = dict(RiskResult.Priority.choices)
     levels = ["low", "medium", "high", "very-high"]
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "risk/covenant_risks.html",
         {
+            "page": page,
             "rows": [
                 {
                     **r,
@@ -251,9 +256,11 @@ def covenant_risks(request: HttpRequest) -> HttpResponse:
                     "priority": labels[levels[r["rank"] - 1]],
                     "rank": r["rank"],
                 }
-                for r in rows
+                for r in page
             ],
             "minimum": minimum,
+            "theme": theme,
+            "themes": sorted(names.items(), key=lambda item: item[1]),
         },
     )
 

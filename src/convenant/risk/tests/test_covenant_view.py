@@ -110,3 +110,32 @@ def test_a_fund_sees_the_covenants_stake_beside_its_risk_only_with_enough_other_
     page = response.content.decode()
     assert "Pensioenfonds Gamma" not in page and "Pensioenfonds Delta" not in page
     assert "convenant: 4 fondsen" in page and "minder dan 3 andere fondsen" in page
+
+
+def test_covenant_risks_filter_by_theme_and_page(world: World) -> None:
+    funds = [world.fund, world.other_fund] + [
+        Party.objects.create(
+            covenant=world.covenant,
+            constituency=world.fund.constituency,
+            type=Party.Type.PENSION_FUND,
+            name=f"Pensioenfonds {n}",
+            slug=f"fonds-{n}",
+            code=f"P{n}",
+            joined_on=datetime.date(2019, 1, 1),
+        )
+        for n in range(3, 4)
+    ]
+    forced = make_assessment()
+    child = make_assessment(theme="child-labour")
+    for number in range(60):
+        issuer = Issuer.objects.create(legal_name=f"Bedrijf {number:02d} N.V.", source="gleif")
+        hold(world, funds, issuer, forced)
+        if number < 5:
+            hold(world, funds, issuer, child)
+    client = Client()
+    client.force_login(world.users["secretariat"])
+    first = client.get("/risks/covenant/")
+    assert len(first.context["rows"]) == 50 and first.context["page"].paginator.count == 65
+    assert len(client.get("/risks/covenant/", {"page": 2}).context["rows"]) == 15
+    themed = client.get("/risks/covenant/", {"theme": "child-labour"}).context["rows"]
+    assert len(themed) == 5 and {r["theme"] for r in themed} == {"child-labour"}
