@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
 
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from ninja import Schema
 from ninja.security import APIKeyCookie, HttpBearer
 
 from convenant.core.actions import authenticate_api_token
+
+T = TypeVar("T", bound=Model)
+R = TypeVar("R")
 
 
 class TokenAuth(HttpBearer):
@@ -50,3 +55,18 @@ PUBLIC = [TokenAuth(), PublicOrAuthenticated()]
 
 class Error(Schema):
     detail: str
+
+
+class Converted(Generic[T, R]):
+    """A queryset whose rows are converted one page at a time: ninja's paginator counts it
+    in the database and slices it there, and only the page's rows are converted (e.g. to
+    what one reader may see)."""
+
+    def __init__(self, queryset: QuerySet[T], convert: Callable[[list[T]], list[R]]) -> None:
+        self.queryset, self.convert = queryset, convert
+
+    def __len__(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, window: slice) -> list[R]:
+        return self.convert(list(self.queryset[window]))

@@ -3,13 +3,12 @@ the same rules and the same action as the pages."""
 
 from decimal import Decimal
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from convenant.core import access
-from convenant.core.api import Error
+from convenant.core.api import Converted, Error
 from convenant.core.errors import ActionError
 from convenant.portfolios.identifiers import country_code
 from convenant.portfolios.models import Snapshot
@@ -151,27 +150,13 @@ def list_risks(
         (j.issuer_id, j.theme): j
         for j in RiskJudgement.objects.visible_to(request.user).filter(fund=snapshot.fund_id)
     }
-    return _Judged(results.order_by("-rank", "-value_eur", "pk"), judgements)
 
-
-class _Judged:
-    """The results with their fund's judgement attached, sliced as the paginator asks."""
-
-    def __init__(
-        self,
-        results: QuerySet[RiskResult],
-        judgements: dict[tuple[int, str], RiskJudgement],
-    ) -> None:
-        self.results, self.judgements = results, judgements
-
-    def __len__(self) -> int:
-        return self.results.count()
-
-    def __getitem__(self, window: slice) -> list[RiskResult]:
-        page = list(self.results[window])
+    def with_judgements(page: list[RiskResult]) -> list[RiskResult]:
         for result in page:
-            result.judgement = self.judgements.get((result.issuer_id, result.theme))  # type: ignore[attr-defined]
+            result.judgement = judgements.get((result.issuer_id, result.theme))  # type: ignore[attr-defined]
         return page
+
+    return Converted(results.order_by("-rank", "-value_eur", "pk"), with_judgements)
 
 
 @router.post(

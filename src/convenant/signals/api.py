@@ -9,7 +9,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from convenant.core import access
-from convenant.core.api import Error
+from convenant.core.api import Converted, Error
 from convenant.signals.models import Signal, SignalAlert, State
 from convenant.signals.readable import readable
 
@@ -86,7 +86,7 @@ def _signals(request: HttpRequest):
     return (
         Signal.objects.visible_to(request.user)
         .select_related("handling_party", "handler", "reporting_party", "reported_by")
-        .prefetch_related("issuer_links__issuer")
+        .prefetch_related("issuer_links__issuer", "shares", "attachments")
     )
 
 
@@ -97,7 +97,7 @@ def list_signals(request: HttpRequest, state: str = ""):
     qs = _signals(request)
     if state in State.values:
         qs = qs.filter(state=state)
-    return [_out(s, request) for s in qs]
+    return Converted(qs, lambda page: [_out(s, request) for s in page])
 
 
 @router.get("/signals/{reference}", response={200: SignalOut, 404: Error}, summary="Get a signal")
@@ -112,15 +112,18 @@ def list_alerts(request: HttpRequest):
     """Alerts of the funds you work for: ``full`` says whether you may read the signal; if
     not, you learn only that a restricted signal exists on a company your fund holds."""
     alerts = SignalAlert.objects.visible_to(request.user).select_related("fund", "issuer", "signal")
-    return [
-        {
-            "id": a.pk,
-            "fund": a.fund.name,
-            "company": a.issuer.legal_name,
-            "reference": a.signal.reference,
-            "full": a.full,
-            "created_at": a.created_at,
-            "read_at": a.read_at,
-        }
-        for a in alerts
-    ]
+    return Converted(
+        alerts,
+        lambda page: [
+            {
+                "id": a.pk,
+                "fund": a.fund.name,
+                "company": a.issuer.legal_name,
+                "reference": a.signal.reference,
+                "full": a.full,
+                "created_at": a.created_at,
+                "read_at": a.read_at,
+            }
+            for a in page
+        ],
+    )

@@ -327,7 +327,8 @@ class Signal(TimeStampedModel):
         """The closest tier the reader belongs to (see ``Tier``)."""
         if self.is_team(actor):
             return Tier.TEAM
-        if actor.party_ids & set(self.shares.values_list("party_id", flat=True)):
+        # .all() uses the list's prefetch of the shares, so a page asks once, not per field.
+        if actor.party_ids & {share.party_id for share in self.shares.all()}:
             return Tier.NAMED
         if actor.is_covenant_member:
             return Tier.MEMBERS

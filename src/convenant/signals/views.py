@@ -54,7 +54,11 @@ from convenant.signals.triage_forms import (
 
 
 def _signals(request: HttpRequest) -> Any:
-    qs = Signal.objects.visible_to(request.user).select_related("handling_party", "handler")
+    qs = (
+        Signal.objects.visible_to(request.user)
+        .select_related("handling_party", "handler", "reporting_party", "reported_by")
+        .prefetch_related("shares", "attachments", "issuer_links__issuer")
+    )
     state = request.GET.get("state", "")
     level = request.GET.get("level", "")
     if state in State.values:
