@@ -47,6 +47,7 @@ def test_register_rates_and_reference_pages(page: Page, live_server, live_world:
         ("/holdings/", "holdings-empty-nl", "Beleggingen"),
         (f"/reference/{live_world.extra['themes'].pk}/", "themes-nl", "Theme taxonomy"),
         (f"/reference/{live_world.extra['sector_map'].pk}/", "sector-map-nl", "Sector risk map"),
+        ("/risks/covenant/", "covenant-risks-nl", "Risico's van het convenant"),
     ]:
         page.goto(live_server.url + path)
         expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
@@ -89,3 +90,9 @@ def test_risks_page_with_a_judgement_form(
     page.get_by_role("button", name="Opslaan").first.click()
     expect(page.get_by_role("status")).to_contain_text("Uw oordeel is vastgelegd")
     assert_accessible(page, "risks-judged-nl")
+    page.goto(live_server.url + f"/holdings/{report.snapshot_id}/sfdr/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("SFDR-indicatoren 10 en 11")
+    assert_accessible(page, "sfdr-nl")
+    page.goto(live_server.url + "/dashboard/")
+    expect(page.get_by_text("Beleggingen en risico's van uw fonds")).to_be_visible()
+    assert_accessible(page, "dashboard-fund-nl")
