@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from convenant.core import access
 from convenant.core.api import Converted, Error
+from convenant.core.errors import ActionError
+from convenant.parties.models import Party
+from convenant.signals import actions
 from convenant.signals.models import Signal, SignalAlert, State
 from convenant.signals.readable import readable
+from convenant.signals.validation import Report
 
 router = Router(tags=["signals"])
 
@@ -42,6 +47,36 @@ class SignalOut(Schema):
     people: str | None
     account: str
     sources: str | None
+
+
+class SignalIn(Schema):
+    """A signal filed by a member of a party, as on the page (evidence files are added on
+    the page; the API takes the report itself)."""
+
+    party: str  # the code of your party that files it
+    title: str
+    company_name: str
+    description: str
+    themes: list[str]
+    impact: str  # actual or potential
+    visibility: str  # public, covenant, restricted or secretariat
+    sharing: str  # as_reported, redacted or handlers_only
+    company_isin: str = ""
+    company_lei: str = ""
+    country: str = ""
+    site: str = ""
+    occurred_on: datetime.date | None = None
+    occurred_period: str = ""
+    affected_count: int | None = None
+    affected_groups: list[str] = []
+    people: str = ""
+    sources: str = ""
+    shared_with: list[str] = []  # codes of the named parties (restricted)
+
+
+class FieldError(Schema):
+    detail: str
+    field: str
 
 
 class AlertOut(Schema):
@@ -104,6 +139,37 @@ def list_signals(request: HttpRequest, state: str = ""):
 def get_signal(request: HttpRequest, reference: str) -> dict:
     signal = access.get_visible_or_404(_signals(request), request.user, reference=reference)
     return _out(signal, request)
+
+
+@router.post(
+    "/signals",
+    response={201: SignalOut, 400: FieldError, 403: Error},
+    summary="File a signal for your party",
+)
+def submit_signal(request: HttpRequest, body: SignalIn) -> Status:
+    """The same checks as the page: every problem names its field and nothing is saved."""
+    party = Party.objects.filter(code=body.party).first()
+    if party is None:
+        return Status(400, {"detail": f"No party with code {body.party}.", "field": "party"})
+    named = dict(Party.objects.filter(code__in=body.shared_with).values_list("code", "pk"))
+    unknown = [code for code in body.shared_with if code not in named]
+    if unknown:
+        return Status(
+            400, {"detail": f"No party with code {', '.join(unknown)}.", "field": "shared_with"}
+        )
+    data = body.dict() | {"shared_with": [named[code] for code in body.shared_with]}
+    try:
+        signal = actions.submit_signal(
+            by=request.user,  # type: ignore[arg-type]  # the auth guarantees a person
+            party=party,
+            report=Report.from_data(data),
+            files=[],
+        )
+    except PermissionDenied:
+        return Status(403, {"detail": "You may file signals only for a party you belong to."})
+    except ActionError as error:
+        return Status(400, {"detail": error.messages[0], "field": error.field or ""})
+    return Status(201, _out(signal, request))
 
 
 @router.get("/signal-alerts", response=list[AlertOut], summary="Your funds' signal alerts")

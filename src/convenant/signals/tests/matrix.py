@@ -201,6 +201,23 @@ ROWS = [
     Row("api:get_signal", {**SECRETARIAT, **API}, args=ref("sig_secretariat")),
     Row("api:get_signal", {**IN_TRIAGE, **API}, args=ref("sig_triage")),
     Row("api:list_alerts", members(OK, **API)),
+    # Filing through the API: only for a party one belongs to (here the union).
+    Row(
+        "api:submit_signal",
+        members(FORBIDDEN, union=CREATED, **API),
+        method="post",
+        data=lambda w: {
+            "party": w.union.code,
+            "title": "Via de API",
+            "company_name": "Voorbeeld B.V.",
+            "description": "Wat er gebeurde.",
+            "themes": ["forced-labour"],
+            "impact": "potential",
+            "visibility": "covenant",
+            "sharing": "as_reported",
+        },
+        as_json=True,
+    ),
     # The public intake: open to everyone, signed in or not, and never a log-in.
     Row("signal_intake_start", everyone(REDIRECT)),
     Row("signal_intake", everyone(OK), args=lambda w: ["nl"]),

@@ -2,6 +2,9 @@
 a count, an export, an API answer or a notification; and a redacted field stays hidden from
 those the handler hid it from, everywhere."""
 
+import json
+from typing import Any
+
 import pytest
 from django.core import mail
 from django.test import Client
@@ -156,3 +159,44 @@ def test_unshared_signals_stay_with_their_handlers(world: World) -> None:
     for actor in ACTORS:
         sees = signal in Signal.objects.visible_to(world.users.get(actor))
         assert sees is (actor in {"union", "secretariat"}), actor
+
+
+def test_filing_through_the_api_checks_like_the_page_and_saves_nothing_on_error(
+    world: World,
+) -> None:
+    client = Client()
+    client.force_login(world.users["union"])
+    body = {
+        "party": world.union.code,
+        "title": "Via de API",
+        "company_name": "Voorbeeld B.V.",
+        "description": "<script>alert(1)</script> Wat er gebeurde.",
+        "themes": ["forced-labour"],
+        "impact": "actual",
+        "visibility": "restricted",
+        "sharing": "as_reported",
+        "shared_with": [world.fund.code],
+    }
+
+    def post(**change: object) -> Any:
+        return client.post("/api/v1/signals", json.dumps(body | change), "application/json")
+
+    for change, field in (
+        ({"themes": []}, "themes"),
+        ({"company_isin": "US0378331006"}, "company_isin"),
+        ({"shared_with": ["NOPE"]}, "shared_with"),
+        ({"party": "NOPE"}, "party"),
+    ):
+        refused = post(**change)
+        assert refused.status_code == 400 and refused.json()["field"] == field, change
+    assert not Signal.objects.exists()
+    assert post(party=world.fund.code).status_code == 403  # not the union officer's party
+    created = post()
+    assert created.status_code == 201
+    signal = Signal.objects.get()
+    assert created.json()["reference"] == signal.reference and signal.state == "received"
+    assert list(signal.shares.values_list("party_id", flat=True)) == [world.fund.pk]
+    # In triage: the named fund cannot read it yet.
+    reader = Client()
+    reader.force_login(world.users["fund_viewer"])
+    assert reader.get(f"/api/v1/signals/{signal.reference}").status_code == 404
