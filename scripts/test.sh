@@ -21,6 +21,7 @@ export DJANGO_ALLOW_ASYNC_UNSAFE=true  # Playwright's sync API runs an event loo
 
 echo "== ruff"; .venv/bin/ruff check . && .venv/bin/ruff format --check .
 echo "== mypy"; .venv/bin/mypy
+echo "== import direction (DESIGN §4)"; PYTHONPATH=src .venv/bin/lint-imports --no-cache
 echo "== django checks"; .venv/bin/convenant check --fail-level WARNING
 .venv/bin/convenant makemigrations --check --dry-run
 echo "== pytest"; .venv/bin/pytest "$@"
