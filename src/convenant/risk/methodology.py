@@ -285,7 +285,15 @@ def assess(
                 + (" (actual impact)" if signal.actual else ""),
                 signal.source or "signal",
                 "signal_actual" if signal.actual else "signal",
-                (("reference", signal.reference),),
+                # The finding's own values, so the result can be recomputed from what it keeps.
+                (
+                    ("reference", signal.reference),
+                    ("scale", str(signal.scale)),
+                    ("scope", str(signal.scope)),
+                    ("irremediability", str(signal.irremediability)),
+                    ("likelihood", str(signal.likelihood)),
+                    ("actual", "yes" if signal.actual else "no"),
+                ),
             )
         )
     value = severity(scale, scope, irremediability, m)

@@ -78,7 +78,14 @@ def test_a_finding_raises_only_that_companys_risk_and_cites_the_signal(scored: W
     land = after["land-rights"]
     assert (land.assessment.likelihood, land.priority) == (4, "very-high")
     signal_reasons = [r for r in land.assessment.reasons if r["factor"] == "signal"]
-    assert signal_reasons[0]["params"] == {"reference": "SIG-2026-0001"}
+    assert signal_reasons[0]["params"] == {
+        "reference": "SIG-2026-0001",
+        "scale": "4",
+        "scope": "3",
+        "irremediability": "4",
+        "likelihood": "4",
+        "actual": "yes",
+    }
     assert signal_reasons[0]["source"] == "Vakbond Voorbeeld, 2026"
     # The other themes keep the shared assessment; the other company was not recomputed.
     assert after["pollution"].assessment_id == before["pollution"].assessment_id

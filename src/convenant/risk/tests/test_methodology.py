@@ -147,9 +147,24 @@ def test_findings_take_the_highest_of_each_dimension_and_cite_each_signal() -> N
     )
     assert (a.scale, a.scope, a.irremediability, a.severity, a.likelihood) == (3, 4, 1, 4, 3)
     assert a.priority == "very-high"
-    assert [r.params for r in a.reasons if r.factor == "signal"] == [
-        (("reference", "SIG-1"),),
-        (("reference", "SIG-2"),),
+    # Each finding is cited with its own values, so the result can be recomputed.
+    assert [dict(r.params) for r in a.reasons if r.factor == "signal"] == [
+        {
+            "reference": "SIG-1",
+            "scale": "3",
+            "scope": "1",
+            "irremediability": "1",
+            "likelihood": "3",
+            "actual": "no",
+        },
+        {
+            "reference": "SIG-2",
+            "scale": "1",
+            "scope": "4",
+            "irremediability": "1",
+            "likelihood": "2",
+            "actual": "no",
+        },
     ]
 
 
