@@ -867,23 +867,36 @@ def find_by_receipt(code: str) -> Signal | None:
     return Signal.objects.filter(receipt_hash=hash_receipt(code)).first()
 
 
-def answer_with_receipt(*, code: str, text: str) -> SignalMessage:
-    """The anonymous reporter answers, proving with the receipt code that it is them."""
+def answer_with_receipt(
+    *, code: str, text: str, files: list[tuple[str, bytes]] | None = None
+) -> SignalMessage:
+    """The anonymous reporter answers, proving with the receipt code that it is them, and may
+    add evidence files (checked and stripped like those of the report itself)."""
     text = check_message(text)
     signal = find_by_receipt(code)
     if signal is None:
         raise unknown_receipt()
-    with transaction.atomic(durable=True):
-        signal = Signal.objects.select_for_update().get(pk=signal.pk)
-        if signal.state == State.CLOSED:
-            raise report_closed()
-        message = SignalMessage.objects.create(
-            signal=signal, author=SignalMessage.Author.REPORTER, text=text
-        )
-        _event(signal, SignalEvent.Kind.MESSAGE, None, str(message.get_author_display()))
-        record_event(
-            actor=None, verb="signals.answer_with_receipt", obj=signal, after={"author": "reporter"}
-        )
+    clean = clean_uploads(files or [])
+    stored: list[str] = []
+    try:
+        with transaction.atomic(durable=True):
+            signal = Signal.objects.select_for_update().get(pk=signal.pk)
+            if signal.state == State.CLOSED:
+                raise report_closed()
+            message = SignalMessage.objects.create(
+                signal=signal, author=SignalMessage.Author.REPORTER, text=text
+            )
+            stored = _store_files(signal, clean)
+            _event(signal, SignalEvent.Kind.MESSAGE, None, str(message.get_author_display()))
+            record_event(
+                actor=None,
+                verb="signals.answer_with_receipt",
+                obj=signal,
+                after={"author": "reporter", "files": len(stored)},
+            )
+    except BaseException:
+        _remove_files_on_rollback(stored)
+        raise
     return message
 
 

@@ -85,6 +85,22 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+def read_evidence(files: list[Any]) -> list[tuple[str, bytes]]:
+    """Uploaded evidence as (name, content), refused early when too many or too large; the
+    content itself is checked in the action."""
+    if len(files) > max_files():
+        raise forms.ValidationError(_("Send at most %(n)s files.") % {"n": max_files()})
+    out = []
+    for upload in files:
+        if upload.size > max_bytes():
+            raise forms.ValidationError(
+                _("“%(name)s” is larger than %(mb)s MB.")
+                % {"name": upload.name, "mb": max_bytes() // (1024 * 1024)}
+            )
+        out.append((upload.name, upload.read()))
+    return out
+
+
 class ReportForm(forms.Form):
     """What any reporter tells."""
 
@@ -181,18 +197,7 @@ class ReportForm(forms.Form):
         )
 
     def clean_evidence(self) -> list[tuple[str, bytes]]:
-        files = self.cleaned_data.get("evidence") or []
-        if len(files) > max_files():
-            raise forms.ValidationError(_("Send at most %(n)s files.") % {"n": max_files()})
-        out = []
-        for upload in files:
-            if upload.size > max_bytes():
-                raise forms.ValidationError(
-                    _("“%(name)s” is larger than %(mb)s MB.")
-                    % {"name": upload.name, "mb": max_bytes() // (1024 * 1024)}
-                )
-            out.append((upload.name, upload.read()))
-        return out
+        return read_evidence(self.cleaned_data.get("evidence") or [])
 
     def report(self, shared_with: list[int] | None = None) -> Report:
         data = self.cleaned_data
@@ -246,3 +251,7 @@ class ReceiptForm(forms.Form):
 
 class AnswerForm(ReceiptForm):
     text = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 6}))
+    evidence = MultipleFileField(label=_("Evidence files (optional)"), required=False)
+
+    def clean_evidence(self) -> list[tuple[str, bytes]]:
+        return read_evidence(self.cleaned_data.get("evidence") or [])

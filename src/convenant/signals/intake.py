@@ -136,10 +136,14 @@ def follow_up(request: HttpRequest, lang: str) -> HttpResponse:
         sent = False
         answer = AnswerForm(initial={"code": code})
         if answering:
-            answer = AnswerForm(request.POST)
+            answer = AnswerForm(request.POST, request.FILES)
             if answer.is_valid():
                 try:
-                    answer_with_receipt(code=code, text=answer.cleaned_data["text"])
+                    answer_with_receipt(
+                        code=code,
+                        text=answer.cleaned_data["text"],
+                        files=answer.cleaned_data["evidence"],
+                    )
                 except ActionError as error:
                     show_on_form(answer, error)
                 else:

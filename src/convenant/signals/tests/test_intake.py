@@ -253,3 +253,29 @@ def test_an_unknown_company_is_kept_and_flagged(world: World) -> None:
     reporter().post("/report/en/", form_data(company_name="Nergens Bekend Ltd"))
     signal = Signal.objects.get()
     assert signal.company_name == "Nergens Bekend Ltd" and signal.needs_linking
+
+
+def test_the_reporter_adds_evidence_to_an_answer_stripped_and_checked(world: World) -> None:
+    code = reporter().post("/report/en/", form_data()).context["code"]
+    signal = Signal.objects.get()
+    actions.post_message(by=world.users["secretariat"], signal=signal, text="Have you a photo?")
+    # A disguised script is refused: neither the answer nor a file is kept.
+    script = SimpleUploadedFile(
+        "photo.jpg", b"<script>alert(1)</script>", content_type="image/jpeg"
+    )
+    refused = reporter().post(
+        "/report/en/follow-up/", {"code": code, "text": "Here it is.", "evidence": script}
+    )
+    assert "whatever its name says" in refused.content.decode()
+    assert not signal.messages.filter(author="reporter").exists()
+    assert not SignalAttachment.objects.exists()
+    # A real photo is kept, without its location.
+    photo = SimpleUploadedFile("IMG_0043.JPG", jpeg_with_gps())
+    sent = reporter().post(
+        "/report/en/follow-up/", {"code": code, "text": "Here it is.", "evidence": photo}
+    )
+    assert "Your answer was sent." in sent.content.decode()
+    attachment = SignalAttachment.objects.get(signal=signal)
+    with actions.storage().open(attachment.stored_name) as handle:
+        assert not Image.open(io.BytesIO(handle.read())).getexif()
+    assert signal.messages.filter(author="reporter", text="Here it is.").exists()
