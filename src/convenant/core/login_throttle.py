@@ -11,6 +11,8 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
+from convenant.core import counters
+
 
 def _key(kind: str, value: str) -> str:
     window = int(time.time()) // settings.LOGIN_THROTTLE_WINDOW
@@ -28,16 +30,12 @@ def _keys(email: str, client: str) -> list[tuple[str, int]]:
 
 
 def is_blocked(email: str, client: str) -> bool:
-    return any(int(cache.get(key) or 0) >= limit for key, limit in _keys(email, client))
+    return any(counters.count(key) >= limit for key, limit in _keys(email, client))
 
 
 def failed(email: str, client: str) -> None:
     for key, _limit in _keys(email, client):
-        cache.add(key, 0, timeout=settings.LOGIN_THROTTLE_WINDOW)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=settings.LOGIN_THROTTLE_WINDOW)
+        counters.hit(key, settings.LOGIN_THROTTLE_WINDOW)
 
 
 def succeeded(email: str) -> None:

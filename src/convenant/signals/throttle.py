@@ -22,6 +22,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from convenant.core import counters
+
 BUCKET_ATTRIBUTE = "_convenant_intake_bucket"
 
 
@@ -86,23 +88,15 @@ def _keys(request: HttpRequest, limit: Limit) -> tuple[str, str]:
     )
 
 
-def _count(key: str, limit: Limit) -> int:
-    return int(cache.get(key) or 0)
-
-
 def is_blocked(request: HttpRequest, name: str) -> bool:
     """Whether this client (or the whole site) has used up the limit of this window."""
     limit = limits()[name]
     mine, everyone = _keys(request, limit)
-    return _count(mine, limit) >= limit.per_client or _count(everyone, limit) >= limit.site_wide
+    return counters.count(mine) >= limit.per_client or counters.count(everyone) >= limit.site_wide
 
 
 def hit(request: HttpRequest, name: str) -> None:
     """Count one use (a report sent, a wrong receipt code)."""
     limit = limits()[name]
     for key in _keys(request, limit):
-        cache.add(key, 0, timeout=limit.window)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=limit.window)
+        counters.hit(key, limit.window)
