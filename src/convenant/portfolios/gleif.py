@@ -49,6 +49,16 @@ class LoadReport:
     skipped: int = 0
     problems: list[tuple[int, str, str]] = field(default_factory=list)
 
+    def audited(self, path: Path) -> dict[str, object]:
+        """What the audit event keeps of a load."""
+        return {
+            "file": path.name,
+            "read": self.read,
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "skipped": self.skipped,
+        }
+
     def reject(self, line: int, column: str, reason: str) -> None:
         self.skipped += 1
         if len(self.problems) < MAX_REPORTED_PROBLEMS:
@@ -156,13 +166,7 @@ def load_lei_records(
         record_event(
             actor=by,
             verb="portfolios.load_lei_records",
-            after={
-                "file": path.name,
-                "read": report.read,
-                "inserted": report.inserted,
-                "updated": report.updated,
-                "skipped": report.skipped,
-            },
+            after=report.audited(path),
         )
     return report
 
@@ -253,13 +257,7 @@ def load_isin_mapping(
         record_event(
             actor=by,
             verb="portfolios.load_isin_mapping",
-            after={
-                "file": path.name,
-                "read": report.read,
-                "inserted": report.inserted,
-                "updated": report.updated,
-                "skipped": report.skipped,
-            },
+            after=report.audited(path),
         )
     return report
 

@@ -321,21 +321,12 @@ def load_reference_dataset(folder: Path, *, by: Any = None) -> ReferenceDataset:
                 )
     if problems:
         raise ActionError(f"{path.name}: " + "; ".join(problems[:MAX_REPORTED]))
-    provenance = (folder / "PROVENANCE.md").read_text(encoding="utf-8")
     with transaction.atomic(durable=True):
-        dataset, created = ReferenceDataset.objects.update_or_create(
-            key=manifest["id"],
-            edition=str(manifest["edition"]),
-            defaults={
-                "name": manifest["name"],
-                "publisher": manifest["publisher"],
-                "source": manifest["source"],
-                "citation": manifest["citation"],
-                "licence": manifest["licence"],
-                "provenance": provenance,
-                "rows": len(goods_rows) or len({r.line for r in indicator_rows}),
-                "indicators": {s["key"]: s["label"] for s in manifest.get("indicators", [])},
-            },
+        dataset, created = _dataset(
+            manifest,
+            folder,
+            len(goods_rows) or len({r.line for r in indicator_rows}),
+            {s["key"]: s["label"] for s in manifest.get("indicators", [])},
         )
         dataset.country_values.all().delete()
         dataset.goods.all().delete()
