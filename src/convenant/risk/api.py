@@ -10,7 +10,6 @@ from ninja.pagination import paginate
 from convenant.core import access
 from convenant.core.api import Converted, Error
 from convenant.core.errors import ActionError
-from convenant.portfolios.identifiers import country_code
 from convenant.portfolios.models import Snapshot
 from convenant.risk.actions import judge_risk
 from convenant.risk.models import RiskJudgement, RiskResult
@@ -140,18 +139,16 @@ def list_risks(
         .filter(snapshot=snapshot)
         .select_related("issuer", "assessment")
     )
-    if priority:
-        results = results.filter(priority=priority)
-    if theme:
-        results = results.filter(theme=theme)
-    if country:
-        results = results.filter(assessment__country=country_code(country) or country)
-    judgements = {
-        (j.issuer_id, j.theme): j
-        for j in RiskJudgement.objects.visible_to(request.user).filter(fund=snapshot.fund_id)
-    }
+    results = results.filtered(priority=priority or "", theme=theme or "", country=country or "")
 
     def with_judgements(page: list[RiskResult]) -> list[RiskResult]:
+        """The fund's judgements of this page's risks, in one query."""
+        judgements = {
+            (j.issuer_id, j.theme): j
+            for j in RiskJudgement.objects.visible_to(request.user).filter(
+                fund=snapshot.fund_id, issuer_id__in={r.issuer_id for r in page}
+            )
+        }
         for result in page:
             result.judgement = judgements.get((result.issuer_id, result.theme))  # type: ignore[attr-defined]
         return page

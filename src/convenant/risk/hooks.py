@@ -86,34 +86,37 @@ def _fund_risks_panel(request: HttpRequest, actor: Actor) -> dict[str, Any] | No
 
     if not actor.fund_ids:
         return None
-    latest = (
+    latest = list(
         Snapshot.objects.visible_to(request.user)
         .filter(fund_id__in=actor.fund_ids)
         .latest_per_fund()
         .select_related("fund")
         .order_by("fund__name")
     )
-    funds = []
-    for snapshot in latest:
-        counts = dict(
-            RiskResult.objects.visible_to(request.user)
-            .filter(snapshot=snapshot)
-            .values_list("priority")
-            .annotate(n=Count("pk"))
-        )
-        review = (
-            Position.objects.visible_to(request.user)
-            .filter(snapshot=snapshot, status=Position.Status.REVIEW)
-            .count()
-        )
-        funds.append(
-            {
-                "snapshot": snapshot,
-                "very_high": counts.get("very-high", 0),
-                "high": counts.get("high", 0),
-                "review": review,
-            }
-        )
+    counts: dict[tuple[int, str], int] = {
+        (snapshot_id, priority): n
+        for snapshot_id, priority, n in RiskResult.objects.visible_to(request.user)
+        .filter(snapshot__in=latest, priority__in=["very-high", "high"])
+        .order_by()
+        .values_list("snapshot_id", "priority")
+        .annotate(n=Count("pk"))
+    }
+    review = dict(
+        Position.objects.visible_to(request.user)
+        .filter(snapshot__in=latest, status=Position.Status.REVIEW)
+        .order_by()
+        .values_list("snapshot_id")
+        .annotate(n=Count("row"))
+    )
+    funds = [
+        {
+            "snapshot": snapshot,
+            "very_high": counts.get((snapshot.pk, "very-high"), 0),
+            "high": counts.get((snapshot.pk, "high"), 0),
+            "review": review.get(snapshot.pk, 0),
+        }
+        for snapshot in latest
+    ]
     return {"funds": funds}
 
 

@@ -227,18 +227,18 @@ class SectorGood(models.Model):
         return f"{self.sector_code}: {self.good}"
 
 
-class CompanyFindingQuerySet(models.QuerySet["CompanyFinding"]):
-    def visible_to(self, user: Any) -> CompanyFindingQuerySet:
-        """A finding carries a signal's reference and its assessment, never its content: the
-        covenant's members may see which companies have one (funds learn that a signal exists
-        on a company they hold, and whom to ask)."""
+class CovenantQuerySet(models.QuerySet[Any]):
+    def visible_to(self, user: Any) -> Any:
+        """Facts about companies for the covenant, not for the public: the members of its
+        parties and the secretariat. (A finding carries a signal's reference, never its
+        content; conduct data is licensed for the covenant only.)"""
         from convenant.core import access
 
         actor = access.actor_for(user)
-        if actor.is_secretariat or actor.is_covenant_member:
-            return self.all()
-        return self.none()
+        return self.all() if actor.is_secretariat or actor.is_covenant_member else self.none()
 
+
+class CompanyFindingQuerySet(CovenantQuerySet):
     def active(self) -> CompanyFindingQuerySet:
         return self.filter(withdrawn_at__isnull=True)
 
@@ -331,6 +331,23 @@ class RiskResultQuerySet(models.QuerySet["RiskResult"]):
         from convenant.portfolios.models import Snapshot
 
         return self.filter(snapshot__in=Snapshot.objects.visible_to(user))
+
+    def filtered(
+        self, *, priority: str = "", theme: str = "", country: str = ""
+    ) -> RiskResultQuerySet:
+        """The filters of the risks page, its exports and the API; an unknown priority or
+        country filters nothing (the caller shows what was applied)."""
+        from convenant.portfolios.identifiers import country_code
+
+        results = self
+        if priority in RiskResult.Priority.values:
+            results = results.filter(priority=priority)
+        if theme:
+            results = results.filter(theme=theme)
+        code = country_code(country) if country else None
+        if code:
+            results = results.filter(assessment__country=code)
+        return results
 
     def aggregatable_by(self, user: Any) -> RiskResultQuerySet:
         """Results that may enter covenant-wide totals (never listed one by one)."""
@@ -437,16 +454,6 @@ class RiskJudgement(TimeStampedModel):
         return f"{self.fund_id}/{self.issuer_id}/{self.theme}: {self.decision}"
 
 
-class ConductRecordQuerySet(models.QuerySet["ConductRecord"]):
-    def visible_to(self, user: Any) -> ConductRecordQuerySet:
-        """Data about companies, bought or researched for the covenant: its members and the
-        secretariat (never the public: a provider's licence covers the covenant only)."""
-        from convenant.core import access
-
-        actor = access.actor_for(user)
-        return self.all() if actor.is_secretariat or actor.is_covenant_member else self.none()
-
-
 class ConductRecord(TimeStampedModel):
     """What a data source says about a company's conduct, as SFDR's principal adverse impact
     indicators 10 and 11 need it: involved in violations of the UN Global Compact principles
@@ -463,7 +470,7 @@ class ConductRecord(TimeStampedModel):
     note = models.CharField(_("note"), max_length=300, blank=True)
     line = models.PositiveIntegerField(_("line in the file"))
 
-    objects = ConductRecordQuerySet.as_manager()
+    objects = CovenantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("conduct record")

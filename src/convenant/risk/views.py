@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import Count, Max, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,6 +29,7 @@ from convenant.risk.models import (
     ReferenceDataset,
     RiskJudgement,
     RiskResult,
+    RiskResultQuerySet,
     SectorGood,
     SectorThemeRisk,
     Theme,
@@ -111,21 +112,17 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _filtered(
-    results: QuerySet[RiskResult], request: HttpRequest
-) -> tuple[QuerySet[RiskResult], tuple[str, str, str]]:
-    """The page's and the exports' filters: priority, theme and country of operations."""
+    results: RiskResultQuerySet, request: HttpRequest
+) -> tuple[RiskResultQuerySet, tuple[str, str, str]]:
+    """The page's and the exports' filters, as the reader asked for them."""
     priority = request.GET.get("priority", "")
+    priority = priority if priority in RiskResult.Priority.values else ""
     theme = request.GET.get("theme", "")
     country = country_code(request.GET.get("country", "")) or ""
-    if priority in RiskResult.Priority.values:
-        results = results.filter(priority=priority)
-    else:
-        priority = ""
-    if theme:
-        results = results.filter(theme=theme)
-    if country:
-        results = results.filter(assessment__country=country)
-    return results, (priority, theme, country)
+    return (
+        results.filtered(priority=priority, theme=theme, country=country),
+        (priority, theme, country),
+    )
 
 
 @login_required
@@ -134,9 +131,7 @@ def snapshot_risks(request: HttpRequest, pk: int) -> HttpResponse:
     snapshot = access.get_visible_or_404(
         Snapshot.objects.select_related("fund"), request.user, pk=pk
     )
-    results: QuerySet[RiskResult] = RiskResult.objects.visible_to(request.user).filter(
-        snapshot=snapshot
-    )
+    results = RiskResult.objects.visible_to(request.user).filter(snapshot=snapshot)
     counts = dict(results.values_list("priority").annotate(n=Count("pk")))
     results, (chosen_priority, chosen_theme, chosen_country) = _filtered(results, request)
     names = {t.key: str(t) for t in Theme.objects.filter(dataset__key="themes")}
@@ -271,7 +266,7 @@ def export_risks(request: HttpRequest, pk: int, file_format: str) -> HttpRespons
     snapshot = access.get_visible_or_404(
         Snapshot.objects.select_related("fund"), request.user, pk=pk
     )
-    results: QuerySet[RiskResult] = (
+    results = (
         RiskResult.objects.visible_to(request.user)
         .filter(snapshot=snapshot)
         .select_related("issuer", "assessment")
