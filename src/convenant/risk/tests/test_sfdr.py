@@ -177,3 +177,20 @@ def test_the_page_states_its_inputs(two_companies: World, tmp_path: Path) -> Non
     page = client.get(f"/holdings/{two_companies.extra['snapshot_id']}/sfdr/").content.decode()
     assert "12,5 %" in page and "Provider X" in page and "Mineração Exemplo S.A." in page
     assert "invoer bekend voor 12,5 % van de waarde" in page
+
+
+def test_the_load_conduct_command_says_what_is_wrong(two_companies: World, tmp_path: Path) -> None:
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "conduct.csv"
+    path.write_text(f"identifier,violation,monitoring,as_of\n{MINER_ISIN},no,yes,2024-06-30\n")
+    secretariat = two_companies.users["secretariat"].email
+    with pytest.raises(CommandError, match="No active user"):
+        call_command("load_conduct", str(path), source="P", by="nobody@example.org")
+    with pytest.raises(CommandError, match="No file"):
+        call_command("load_conduct", str(tmp_path / "missing.csv"), source="P", by=secretariat)
+    with pytest.raises(CommandError, match="Name the source"):
+        call_command("load_conduct", str(path), source="  ", by=secretariat)
+    assert not ConductRecord.objects.exists()
+    call_command("load_conduct", str(path), source="Provider X", by=secretariat)
+    assert ConductRecord.objects.get().monitoring is True
