@@ -140,7 +140,7 @@ class Matcher:
         if not wanted:
             return {}
         found = IssuerIdentifier.objects.filter(
-            scheme=IssuerIdentifier.Scheme.ISIN, value__in=wanted, issuer__in=self.issuers
+            scheme=IssuerIdentifier.Scheme.ISIN, value__any_of=list(wanted), issuer__in=self.issuers
         ).values_list("value", "issuer_id")
         by_value = dict(found)
         return {key: by_value[isin] for isin, key in wanted.items() if isin in by_value}
@@ -149,7 +149,7 @@ class Matcher:
         wanted = {q.lei.upper(): q.key for q in rows if q.lei}
         if not wanted:
             return {}
-        by_value = dict(self.issuers.filter(lei__in=wanted).values_list("lei", "pk"))
+        by_value = dict(self.issuers.filter(lei__any_of=list(wanted)).values_list("lei", "pk"))
         return {key: by_value[lei] for lei, key in wanted.items() if lei in by_value}
 
     def _by_alias(self, rows: Sequence[Query], normalized: dict[int, str]) -> dict[int, int]:
@@ -158,7 +158,7 @@ class Matcher:
             return {}
         aliases: dict[tuple[str, str], int] = {}
         for alias_name, country, alias_issuer in self.aliases.filter(
-            normalized_name__in=names, issuer__in=self.issuers
+            normalized_name__any_of=list(names), issuer__in=self.issuers
         ).values_list("normalized_name", "country", "issuer_id"):
             aliases[(alias_name, country)] = alias_issuer
         found = {}
@@ -179,7 +179,7 @@ class Matcher:
         index: dict[tuple[str, str], list[int]] = defaultdict(list)
         for name, country, pk in (
             self.issuers.current()
-            .filter(normalized_name__in=names)
+            .filter(normalized_name__any_of=list(names))
             .values_list("normalized_name", "country_of_incorporation", "pk")
             .order_by("pk")
         ):
@@ -201,7 +201,7 @@ class Matcher:
         grouped: dict[str, tuple[list[int], list[str]]] = defaultdict(lambda: ([], []))
         for pk, name, country in (
             self.issuers.current()
-            .filter(country_of_incorporation__in=missing)
+            .filter(country_of_incorporation__any_of=list(missing))
             .values_list("pk", "normalized_name", "country_of_incorporation")
             .iterator(chunk_size=20_000)
         ):

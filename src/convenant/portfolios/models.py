@@ -469,7 +469,15 @@ class Position(models.Model):
         verbose_name = _("position")
         verbose_name_plural = _("positions")
         ordering = ["snapshot", "row"]
-        indexes = [models.Index(fields=["snapshot", "status"])]
+        indexes = [
+            # Only the rows a person still has to look at: a small index, cheap to build on
+            # an import, where an index of every status would cost a sort of all rows.
+            models.Index(
+                fields=["snapshot", "status"],
+                condition=~models.Q(status="matched"),
+                name="portfolios_position_open",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name or self.isin} ({self.value_eur} EUR)"

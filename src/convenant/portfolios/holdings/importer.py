@@ -15,6 +15,7 @@ import polars as pl
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg.copy import QueuedLibpqWriter
 
 from convenant.core import access
 from convenant.core.access import Role
@@ -28,7 +29,7 @@ from convenant.portfolios.models import ColumnMapping, ExchangeRate, Issuer, Pos
 from convenant.portfolios.names import normalize_name
 
 Progress = Callable[[str, float], None]  # (stage, share done 0..1)
-COPY_CHUNK = 8 * 1024 * 1024
+COPY_CHUNK_ROWS = 50_000
 POSITION_COLUMNS = [
     "snapshot_id",
     "row",
@@ -241,11 +242,6 @@ def copy_positions(snapshot_id: int, rows: pl.DataFrame) -> None:
         pl.col("match_method"),
         pl.col("match_confidence"),
     )
-    buffer = io.BytesIO()
-    out.write_csv(
-        buffer, include_header=False, quote_style="non_numeric", null_value="", float_precision=6
-    )
-    data = buffer.getbuffer()
     table = partition_name(snapshot_id)
     with connection.cursor() as cursor:
         # The CHECK on the partition value lets ATTACH skip its own scan of the table.
@@ -253,11 +249,22 @@ def copy_positions(snapshot_id: int, rows: pl.DataFrame) -> None:
             f'CREATE TABLE "{table}" (LIKE portfolios_position INCLUDING DEFAULTS '
             f"INCLUDING CONSTRAINTS, CHECK (snapshot_id = {int(snapshot_id)}))"
         )
+        # A worker thread sends each chunk while the next is being formatted, so the
+        # server parses rows while polars writes them.
         with cursor.cursor.copy(
-            f'COPY "{table}" ({", ".join(POSITION_COLUMNS)}) FROM STDIN WITH (FORMAT csv)'
+            f'COPY "{table}" ({", ".join(POSITION_COLUMNS)}) FROM STDIN WITH (FORMAT csv)',
+            writer=QueuedLibpqWriter(cursor.cursor),
         ) as copy:
-            for start in range(0, len(data), COPY_CHUNK):
-                copy.write(data[start : start + COPY_CHUNK])
+            for chunk in out.iter_slices(COPY_CHUNK_ROWS):
+                buffer = io.BytesIO()
+                chunk.write_csv(
+                    buffer,
+                    include_header=False,
+                    quote_style="non_numeric",
+                    null_value="",
+                    float_precision=6,
+                )
+                copy.write(buffer.getbuffer())
         cursor.execute(
             f'ALTER TABLE portfolios_position ATTACH PARTITION "{table}" '
             f"FOR VALUES IN ({int(snapshot_id)})"

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from openpyxl import Workbook
 
 from convenant.core.errors import ActionError
@@ -16,6 +17,7 @@ from convenant.core.models import AuditEvent
 from convenant.core.testing import World
 from convenant.portfolios import testing
 from convenant.portfolios.actions import import_holdings
+from convenant.portfolios.holdings import importer
 from convenant.portfolios.holdings.importer import ColumnsNeeded, ImportReport, RowsRejected
 from convenant.portfolios.models import (
     ColumnMapping,
@@ -287,3 +289,31 @@ def test_rejected_rows_file_defuses_formulas(setup: World, tmp_path: Path) -> No
     report = run(setup, write(tmp_path, "formula.csv", text), import_valid_rows=True)
     line = report.rejected_csv.decode("utf-8-sig").splitlines()[1]
     assert "'=HYPERLINK" in line and ",'-1," in line
+
+
+def test_rows_sent_in_several_chunks_all_arrive_with_the_partitions_indexes_and_keys(
+    setup: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importer, "COPY_CHUNK_ROWS", 2)  # 3 data rows: chunks of 2 and 1
+    report = run(setup, write(tmp_path, "posities.csv", CSV_NL))
+    rows = list(
+        Position.objects.filter(snapshot_id=report.snapshot_id).values_list("row", "market_value")
+    )
+    assert [row for row, _value in rows] == [5, 6, 7]
+    assert rows[0][1] == Decimal("1234567.89")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = %s ORDER BY indexdef",
+            [importer.partition_name(report.snapshot_id)],
+        )
+        indexes = [definition for (definition,) in cursor.fetchall()]
+        cursor.execute(
+            "SELECT count(*) FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f'",
+            [importer.partition_name(report.snapshot_id)],
+        )
+        (foreign_keys,) = cursor.fetchone()
+    assert any("UNIQUE" in d and '(snapshot_id, "row")' in d for d in indexes)
+    assert any("(issuer_id)" in d for d in indexes)
+    # Only the rows still to be looked at are indexed by status.
+    assert any("(snapshot_id, status)" in d and "WHERE" in d and "matched" in d for d in indexes)
+    assert foreign_keys == 2  # to its snapshot and to the issuer
