@@ -4,6 +4,10 @@ rows without an ISIN and with messy names) imported through the CLI
 (`convenant import_holdings`, in a child process so its peak memory is its own), and the same
 file loaded with `psql \\copy` into a bare table in the same run.
 
+The two alternate for BENCH_ROUNDS rounds (3 by default) and the medians are compared, so
+neither side alone pays for a cold cache or a checkpoint of the other. Every round after the
+first imports the same (fund, date) again, which replaces the snapshot.
+
 Targets on the 2-core machine: ratio to \\copy at most 3, peak memory at most 1.5 GB.
 Run by `make bench` (which starts a throwaway PostgreSQL and migrates it).
 """
@@ -13,6 +17,7 @@ import os
 import random
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,6 +38,7 @@ from convenant.portfolios import gleif, testing  # noqa: E402
 from convenant.portfolios.models import ExchangeRate  # noqa: E402
 
 ROWS = int(os.environ.get("BENCH_HOLDINGS_ROWS", 1_000_000))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", 3))
 ISSUERS = 20_000
 FUNDS = 80
 AS_OF = datetime.date(2024, 12, 31)
@@ -101,17 +107,22 @@ def write_file(path: Path, universe: list[tuple[str, str, str]]) -> None:
         )
 
 
-def copy_baseline(path: Path) -> float:
+def bare_copy_of(path: Path) -> Path:
+    """The same rows without the title and the note, as \\copy needs them."""
+    bare = path.with_suffix(".bare.csv")
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    bare.write_text("".join(lines[2:-2]), encoding="utf-8")
+    return bare
+
+
+def copy_baseline(bare: Path) -> float:
     with connection.cursor() as cursor:
         cursor.execute(
             "DROP TABLE IF EXISTS bench_bare; CREATE TABLE bench_bare (fund text, "
             "isin text, name text, country text, sector text, value text, "
             "currency text, quantity text)"
         )
-    # The bare file: the same rows, without the title and the note, as \copy needs it.
-    bare = path.with_suffix(".bare.csv")
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    bare.write_text("".join(lines[2:-2]), encoding="utf-8")
+    connection.close()
     psql = shutil.which("psql") or "psql"
     start = time.perf_counter()
     subprocess.run(
@@ -127,6 +138,25 @@ def copy_baseline(path: Path) -> float:
     return time.perf_counter() - start
 
 
+def import_through_cli(path: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "convenant.manage",
+            "import_holdings",
+            str(path),
+            "--fund",
+            "BENCH",
+            "--as-of",
+            AS_OF.isoformat(),
+        ],
+        check=True,
+    )
+    return time.perf_counter() - start
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -134,28 +164,23 @@ def main() -> None:
         setup_fund()
         path = folder / "holdings.csv"
         write_file(path, universe)
+        bare = bare_copy_of(path)
         connection.close()
-        start = time.perf_counter()
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "convenant.manage",
-                "import_holdings",
-                str(path),
-                "--fund",
-                "BENCH",
-                "--as-of",
-                AS_OF.isoformat(),
-            ],
-            check=True,
-        )
-        import_s = time.perf_counter() - start
+        copies, imports = [], []
+        for _round in range(ROUNDS):
+            copies.append(copy_baseline(bare))
+            imports.append(import_through_cli(path))
+        # The largest resident size of any child: the import processes (psql is small).
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        copy_s = copy_baseline(path)
+    import_s, copy_s = statistics.median(imports), statistics.median(copies)
     print(f"holdings-import-rows = {ROWS} rows")
+    print(f"holdings-import-rounds = {ROUNDS} rounds")
     print(f"holdings-import-time = {import_s:.1f} s")
-    print(f"holdings-copy-baseline-time = {copy_s:.1f} s")
+    print(f"holdings-import-time-min = {min(imports):.1f} s")
+    print(f"holdings-import-time-max = {max(imports):.1f} s")
+    print(f"holdings-copy-baseline-time = {copy_s:.2f} s")
+    print(f"holdings-copy-baseline-time-min = {min(copies):.2f} s")
+    print(f"holdings-copy-baseline-time-max = {max(copies):.2f} s")
     print(f"holdings-import-ratio-to-copy = {import_s / copy_s:.2f} x")
     print(f"holdings-import-peak-memory = {peak_mb:.0f} MB")
 
