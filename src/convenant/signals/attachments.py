@@ -1,7 +1,8 @@
 """Evidence files: the type is decided by the content (never by the name or the browser's
 claim), the size is limited, and metadata is stripped before anything is stored: photos are
 decoded and written afresh from their pixels (no EXIF, GPS, XMP or ICC survives), PDFs are
-rewritten without their document information and XMP.
+rewritten page by page without their document information and XMP, and the photos inside
+them lose their EXIF and XMP too (a photo printed to PDF keeps where it was taken).
 
 Allowed: JPEG, PNG and WebP images, and PDF documents.
 """
@@ -13,7 +14,7 @@ import io
 import secrets
 import warnings
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import filetype
 from django.conf import settings
@@ -91,23 +92,127 @@ def _clean_image(data: bytes, kind: str, name: str) -> bytes:
     return out.getvalue()
 
 
+# JPEG segments that carry what a photo does not need to be seen: APP1 (EXIF with GPS, XMP),
+# APP2 (ICC, MPF with a second picture), APP3–APP13, APP15 and comments. APP0 (JFIF) and
+# APP14 (Adobe, needed to read CMYK colours) stay.
+_JPEG_DROPPED = {*range(0xE1, 0xEE), 0xEF, 0xFE}
+# Page keys that can hold a past state or details of the document: its XMP, an application's
+# private data, a thumbnail that may predate a redaction, and files associated with it.
+_PAGE_KEYS_DROPPED = ("/Metadata", "/PieceInfo", "/Thumb", "/AF")
+
+
+def strip_jpeg_metadata(data: bytes) -> bytes:
+    """The JPEG without its metadata segments, losslessly (the compressed picture is copied
+    as it is); bytes after the end of the image are dropped. ValueError if not a JPEG."""
+    if data[:2] != b"\xff\xd8":
+        raise ValueError("not a JPEG")
+    out, i = bytearray(b"\xff\xd8"), 2
+    while i + 1 < len(data):
+        if data[i] != 0xFF:
+            raise ValueError("marker expected")
+        marker = data[i + 1]
+        if marker == 0xFF:  # fill byte
+            i += 1
+            continue
+        if marker == 0xD9:  # end of image
+            out += b"\xff\xd9"
+            return bytes(out)
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # markers without a length
+            out += data[i : i + 2]
+            i += 2
+            continue
+        length = int.from_bytes(data[i + 2 : i + 4], "big")
+        end = i + 2 + length
+        if length < 2 or end > len(data):
+            raise ValueError("truncated segment")
+        if marker not in _JPEG_DROPPED:
+            out += data[i:end]
+        i = end
+        if marker == 0xDA:  # start of scan: compressed data up to the next real marker
+            j = i
+            while True:
+                j = data.find(b"\xff", j)
+                if j < 0 or j + 1 >= len(data):
+                    raise ValueError("truncated scan")
+                following = data[j + 1]
+                if following == 0x00 or 0xD0 <= following <= 0xD7 or following == 0xFF:
+                    j += 1 if following == 0xFF else 2
+                    continue
+                break
+            out += data[i:j]
+            i = j
+    raise ValueError("no end of image")
+
+
+def _filters(stream: Any) -> list[str]:
+    value = stream.get("/Filter")
+    if value is None:
+        return []
+    value = value.get_object()
+    return [str(f) for f in value] if isinstance(value, list) else [str(value)]
+
+
+def _clean_xobjects(resources: Any, seen: set[int]) -> None:
+    """Strip the images (and the forms' images) a page draws."""
+    from pypdf.generic import StreamObject
+
+    if resources is None:
+        return
+    xobjects = resources.get_object().get("/XObject")
+    if xobjects is None:
+        return
+    for reference in xobjects.get_object().values():
+        xobject = reference.get_object()
+        if id(xobject) in seen:
+            continue
+        seen.add(id(xobject))
+        for key in ("/Metadata", "/PieceInfo"):
+            xobject.pop(key, None)
+        subtype = xobject.get("/Subtype")
+        if subtype == "/Form":
+            _clean_xobjects(xobject.get("/Resources"), seen)
+        elif subtype == "/Image" and _filters(xobject) == ["/DCTDecode"]:
+            # The raw stream is the JPEG file itself; set it through the base class, as
+            # pypdf re-encodes only Flate streams.
+            StreamObject.set_data(xobject, strip_jpeg_metadata(xobject._data))
+        elif subtype == "/Image" and "/JPXDecode" in _filters(xobject):
+            raise ValueError("JPEG 2000 image")  # its boxes can hide metadata we cannot strip
+
+
 def _clean_pdf(data: bytes, name: str) -> bytes:
     from pypdf import PdfReader, PdfWriter
     from pypdf.errors import PyPdfError
+    from pypdf.generic import ArrayObject, NameObject
 
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
             raise ValueError("encrypted")
         writer = PdfWriter()
+        seen: set[int] = set()
+        # Each page is cleaned before it is copied: what it no longer refers to is not copied.
         for page in reader.pages:
+            for key in _PAGE_KEYS_DROPPED:
+                page.pop(key, None)
+            annotations = page.get("/Annots")
+            if annotations is not None:  # files attached to the page travel with it
+                page[NameObject("/Annots")] = ArrayObject(
+                    a
+                    for a in cast(ArrayObject, annotations.get_object())
+                    if a.get_object().get("/Subtype") != "/FileAttachment"
+                )
+            _clean_xobjects(page.get("/Resources"), seen)
             writer.add_page(page)
         writer.add_metadata({"/Producer": "convenant"})
         out = io.BytesIO()
         writer.write(out)
-    except (PyPdfError, OSError, ValueError, KeyError, TypeError):
+    except (PyPdfError, OSError, ValueError, KeyError, TypeError, AttributeError):
         raise ActionError(
-            _("“%(name)s” is not a readable PDF (an encrypted PDF cannot be accepted).")
+            _(
+                "“%(name)s” is not a PDF we can clean of hidden details (an encrypted or "
+                "damaged PDF, or one with images we cannot check). Send the photos or a "
+                "screenshot instead."
+            )
             % {"name": name},
             field="evidence",
         ) from None
