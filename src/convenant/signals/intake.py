@@ -15,7 +15,6 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_protect
 
 from convenant.core.errors import ActionError, show_on_form
 from convenant.parties.models import Party
@@ -28,6 +27,7 @@ from convenant.signals.actions import (
 )
 from convenant.signals.forms import THEME_LABELS, AnswerForm, IntakeForm, ReceiptForm
 from convenant.signals.models import Signal, SignalMessage
+from convenant.signals.uploads import evidence_in_memory
 
 INTAKE_LANGUAGES = [
     ("nl", "Nederlands"),
@@ -70,7 +70,7 @@ def intake_start(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@csrf_protect
+@evidence_in_memory
 def intake(request: HttpRequest, lang: str) -> HttpResponse:
     """The report form; on success the receipt code, shown once."""
     lang = _language(lang)
@@ -110,7 +110,7 @@ def _conversation(signal: Signal) -> list[SignalMessage]:
 
 
 @never_cache
-@csrf_protect
+@evidence_in_memory
 def follow_up(request: HttpRequest, lang: str) -> HttpResponse:
     """Enter the receipt code to read the handler's questions and answer them. Wrong codes
     count against a throttle; when it is used up, no code is even looked up."""

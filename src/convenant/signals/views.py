@@ -51,6 +51,7 @@ from convenant.signals.triage_forms import (
     ShareForm,
     TransitionForm,
 )
+from convenant.signals.uploads import evidence_in_memory
 
 
 def _signals(request: HttpRequest) -> Any:
@@ -140,6 +141,7 @@ def _inert(value: str) -> str:
     return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
 
 
+@evidence_in_memory
 @login_required
 def signal_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     actor = access.actor_for(request.user)
