@@ -10,6 +10,7 @@ from functools import lru_cache
 
 import pycountry
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 ISIN_PATTERN = re.compile(r"^[A-Z]{2}[A-Z0-9]{9}[0-9]$")
 LEI_PATTERN = re.compile(r"^[A-Z0-9]{18}[0-9]{2}$")
@@ -55,22 +56,34 @@ def isin_problem(value: str) -> str | None:
     """Why a value is not a valid ISIN, in words a person can act on; None when valid."""
     value = value.strip().upper()
     if len(value) != 12:
-        return f"an ISIN has 12 characters, “{value}” has {len(value)}"
+        return _("an ISIN has 12 characters, “%(value)s” has %(n)s") % {
+            "value": value,
+            "n": len(value),
+        }
     if not ISIN_PATTERN.match(value):
-        return "an ISIN is two letters, nine letters or digits and one check digit"
+        return _("an ISIN is two letters, nine letters or digits and one check digit")
     if not is_valid_isin(value):
-        return f"the check digit of “{value}” is wrong (expected {isin_check_digit(value[:11])})"
+        return _("the check digit of “%(value)s” is wrong (expected %(digit)s)") % {
+            "value": value,
+            "digit": isin_check_digit(value[:11]),
+        }
     return None
 
 
 def lei_problem(value: str) -> str | None:
     value = value.strip().upper()
     if len(value) != 20:
-        return f"an LEI has 20 characters, “{value}” has {len(value)}"
+        return _("an LEI has 20 characters, “%(value)s” has %(n)s") % {
+            "value": value,
+            "n": len(value),
+        }
     if not LEI_PATTERN.match(value):
-        return "an LEI is 18 letters or digits followed by two check digits"
+        return _("an LEI is 18 letters or digits followed by two check digits")
     if not is_valid_lei(value):
-        return f"the check digits of “{value}” are wrong (expected {lei_check_digits(value[:18])})"
+        return _("the check digits of “%(value)s” are wrong (expected %(digits)s)") % {
+            "value": value,
+            "digits": lei_check_digits(value[:18]),
+        }
     return None
 
 

@@ -533,6 +533,9 @@ class ImportJob(TimeStampedModel):
     import_valid_rows = models.BooleanField(default=False)
     columns = models.JSONField(null=True, blank=True)
     created_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
+    # The language of the page it was queued from: the worker words the row reasons and
+    # messages in it, not in its own default.
+    language = models.CharField(max_length=8, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )

@@ -11,6 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from convenant.core import access
@@ -77,6 +78,7 @@ def queue_import(
             stored_name=stored,
             import_valid_rows=import_valid_rows,
             created_by=by,
+            language=translation.get_language() or "",
         )
         record_event(
             actor=by,
@@ -118,11 +120,18 @@ def _finish(job_id: int, **fields: object) -> None:
 
 
 def run_import_job(job_id: int) -> str:
-    """Run one queued import to its outcome. Progress is written as it goes (outside the
-    import's own transaction, so the page that polls sees it)."""
+    """Run one queued import to its outcome, wording its messages in the language it was
+    queued in. Progress is written as it goes (outside the import's own transaction, so
+    the page that polls sees it)."""
     job = ImportJob.objects.select_related("fund", "created_by").get(pk=job_id)
     if job.status != ImportJob.Status.QUEUED:
         return job.status
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        return _run(job)
+
+
+def _run(job: ImportJob) -> str:
+    job_id = job.pk
     path = upload_dir() / job.stored_name
     _finish(job_id, status=ImportJob.Status.RUNNING)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import polars as pl
+from django.utils.translation import gettext as _
 
 from convenant.portfolios.holdings.columns import implied_currency
 from convenant.portfolios.holdings.read import RawTable
@@ -116,7 +117,7 @@ def clean_rows(
     flag(
         (pl.col("isin") == "") & (pl.col("lei") == "") & (pl.col("name") == ""),
         heading.get("name") or heading.get("isin") or "",
-        "no ISIN, LEI or name",
+        _("no ISIN, LEI or name"),
     )
     for name, problem in (("isin", isin_problem), ("lei", lei_problem)):
         if name in by_field:
@@ -131,7 +132,7 @@ def clean_rows(
     codes = {v: country_code(v) for v in typed["country"].unique().to_list() if v}
     unknown = [v for v, code in codes.items() if code is None]
     if unknown:
-        flag(pl.col("country").is_in(unknown), heading["country"], "country not recognised")
+        flag(pl.col("country").is_in(unknown), heading["country"], _("country not recognised"))
     typed = typed.with_columns(
         pl.col("country").replace_strict({k: v or "" for k, v in codes.items()}, default="")
     )
@@ -141,24 +142,24 @@ def clean_rows(
             continue
         raw, value = pl.col(f"{name}_raw"), pl.col(name)
         if name == "market_value":
-            flag(raw == "", heading[name], "no market value")
-        flag((raw != "") & value.is_null(), heading[name], "not a number")
-        flag(value < 0, heading[name], "negative value")
+            flag(raw == "", heading[name], _("no market value"))
+        flag((raw != "") & value.is_null(), heading[name], _("not a number"))
+        flag(value < 0, heading[name], _("negative value"))
         if name.endswith("_pct"):
-            flag(value > 100, heading[name], "a percentage above 100")
+            flag(value > 100, heading[name], _("a percentage above 100"))
     # Currency and its rate on the as-of date.
-    flag(pl.col("currency") == "", heading.get("currency", value_heading), "no currency")
+    flag(pl.col("currency") == "", heading.get("currency", value_heading), _("no currency"))
     present = [c for c in typed["currency"].unique().to_list() if c]
     no_rate = [c for c in present if c not in rates]
     if no_rate:
         flag(
             pl.col("currency").is_in(no_rate),
             heading.get("currency", value_heading),
-            f"no exchange rate for this currency on {as_of.isoformat()}",
+            _("no exchange rate for this currency on %(date)s") % {"date": as_of.isoformat()},
         )
     # Duplicated rows: the same holding twice (the first one stays).
     key = ["isin", "lei", "name", "country", "currency", "market_value_raw", "quantity_raw"]
-    flag(pl.struct(key).is_first_distinct().not_(), value_heading, "duplicate of an earlier row")
+    flag(pl.struct(key).is_first_distinct().not_(), value_heading, _("duplicate of an earlier row"))
 
     valid = typed.filter(~pl.col("line").is_in(list(bad)))
     rate_table = {c: float(r) for c, r in rates.items()}

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.utils import translation
 from openpyxl import Workbook
 
 from convenant.core.errors import ActionError
@@ -317,3 +318,23 @@ def test_rows_sent_in_several_chunks_all_arrive_with_the_partitions_indexes_and_
     # Only the rows still to be looked at are indexed by status.
     assert any("(snapshot_id, status)" in d and "WHERE" in d and "matched" in d for d in indexes)
     assert foreign_keys == 2  # to its snapshot and to the issuer
+
+
+def test_row_reasons_are_worded_in_the_persons_language(setup: World, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "posities.csv",
+        "ISIN;Naam;Land;Marktwaarde;Valuta\n"
+        "NL0010273216;ASML;NL;100;EUR\n"
+        "NL0010273215;ASML;NL;-100;EUR\n"
+        "NL0010273215;ASML;NL;100;GBP\n",
+    )
+    with translation.override("nl"), pytest.raises(RowsRejected) as rejected:
+        run(setup, path)
+    reasons = [reason for _line, _column, reason in rejected.value.report.errors]
+    assert reasons == [
+        "het controlecijfer van “NL0010273216” klopt niet (verwacht: 5)",
+        "negatieve waarde",
+        "geen wisselkoers voor deze valuta op 2024-12-31",
+    ]
+    assert "rijen zijn niet leesbaar" in rejected.value.messages[0]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.utils import translation
 
 from convenant.core.testing import World, build_world
 from convenant.portfolios.actions import queue_import
@@ -63,6 +64,7 @@ def worker(redis_broker: str, settings) -> Iterator[None]:
     app.amqp._producer_pool = None
     app.conf.update(broker_url=redis_broker, task_always_eager=False, result_backend=None)
     settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.loader.import_default_modules()  # as a real worker does at start: finds the tasks
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             yield
@@ -91,3 +93,28 @@ def test_upload_runs_in_the_worker(transactional_db: None, worker: None) -> None
         time.sleep(0.1)
     assert job.status == ImportJob.Status.DONE, (job.status, job.message)
     assert job.snapshot is not None and job.snapshot.positions_count == 1
+
+
+def test_the_worker_words_row_reasons_in_the_language_the_import_was_queued_in(
+    transactional_db: None, worker: None
+) -> None:
+    """The worker's own default is Dutch; a person working in English reads English."""
+    world: World = build_world()
+    with translation.override("en"):
+        job = queue_import(
+            by=world.users["fund_editor"],
+            fund=world.fund,
+            as_of=datetime.date(2024, 12, 31),
+            chunks=[b"Naam;Land;Marktwaarde;Valuta\nVoorbeeld Staal BV;NL;-12,50;EUR\n"],
+            filename="bewaarder.csv",
+        )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.finished:
+            break
+        time.sleep(0.1)
+    assert job.status == ImportJob.Status.REJECTED, (job.status, job.message)
+    assert job.language == "en"
+    assert job.report["errors"] == [[2, "Marktwaarde", "negative value"]]
+    assert job.message.startswith("1 of 1 rows cannot be read")
