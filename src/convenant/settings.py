@@ -208,6 +208,9 @@ HOLDINGS_MAX_BYTES = env_int("HOLDINGS_MAX_BYTES", 200 * 1024 * 1024)
 HOLDINGS_MAX_ROWS = env_int("HOLDINGS_MAX_ROWS", 2_000_000)
 HOLDINGS_MAX_CELLS = env_int("HOLDINGS_MAX_CELLS", 40_000_000)
 HOLDINGS_MAX_ZIP_RATIO = env_int("HOLDINGS_MAX_ZIP_RATIO", 100)
+# Uploaded holdings files waiting for a choice, and rejected rows kept for download, are
+# deleted this many days after the upload by `convenant purge_uploads` (run it daily).
+HOLDINGS_UPLOAD_RETENTION_DAYS = env_int("HOLDINGS_UPLOAD_RETENTION_DAYS", 7)
 # Uploaded files wait here between upload and column mapping; never served directly.
 HOLDINGS_UPLOAD_DIR = Path(
     env("HOLDINGS_UPLOAD_DIR", str(BASE_DIR.parent.parent / "var" / "uploads"))

@@ -24,8 +24,14 @@ from convenant.core.errors import ActionError, show_on_form
 from convenant.core.http import AuthenticatedHttpRequest
 from convenant.parties.models import Party
 from convenant.portfolios import events
-from convenant.portfolios.actions import confirm_match, name_columns, queue_import, reject_match
-from convenant.portfolios.actions.jobs import rejected_path
+from convenant.portfolios.actions import (
+    confirm_match,
+    import_valid_rows,
+    name_columns,
+    queue_import,
+    reject_match,
+)
+from convenant.portfolios.actions.jobs import rejected_path, stored_file_exists
 from convenant.portfolios.holdings.columns import FIELDS
 from convenant.portfolios.identifiers import country_name
 from convenant.portfolios.models import ImportJob, Issuer, Position, Snapshot
@@ -214,9 +220,19 @@ def import_job_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             except ActionError as error:
                 messages.error(request, error.messages[0])
             return redirect("import_job_detail", pk=job.pk)
+    if request.method == "POST" and "valid_rows" in request.POST:
+        try:
+            import_valid_rows(by=request.user, job=job)
+        except ActionError as error:
+            messages.error(request, error.messages[0])
+        return redirect("import_job_detail", pk=job.pk)
     context = {
         "job": job,
         "form": form,
+        "valid_rows": job.report.get("rows_read", 0) - job.report.get("rejected", 0),
+        "can_import_valid_rows": job.status == ImportJob.Status.REJECTED
+        and access.actor_for(request.user).has_role(job.fund_id, Role.EDITOR)
+        and stored_file_exists(job),
         "has_rejected_file": rejected_path(job).exists(),
         "errors": job.report.get("errors", [])[:200],
     }

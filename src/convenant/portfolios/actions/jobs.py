@@ -11,7 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from convenant.core import access
@@ -102,6 +102,7 @@ def name_columns(*, by: User, job: ImportJob, columns: dict[str, str]) -> Import
         job = ImportJob.objects.select_for_update().get(pk=job.pk)
         if job.status != ImportJob.Status.COLUMNS:
             raise ActionError(_("This import is not waiting for its columns."), code="conflict")
+        _stored_file(job)
         job.columns, job.status, job.progress, job.stage = columns, ImportJob.Status.QUEUED, 0, ""
         job.save(update_fields=["columns", "status", "progress", "stage", "updated_at"])
         record_event(
@@ -113,6 +114,76 @@ def name_columns(*, by: User, job: ImportJob, columns: dict[str, str]) -> Import
         )
         _start(job)
     return job
+
+
+def stored_file_exists(job: ImportJob) -> bool:
+    return (upload_dir() / job.stored_name).exists()
+
+
+def _stored_file(job: ImportJob) -> Path:
+    path = upload_dir() / job.stored_name
+    if not path.exists():
+        raise ActionError(
+            _("The uploaded file is no longer kept; upload it again."), code="conflict"
+        )
+    return path
+
+
+def import_valid_rows(*, by: User, job: ImportJob) -> ImportJob:
+    """After a file was refused for its unreadable rows, the person chooses to import the
+    valid ones, from the file already uploaded."""
+    actor = access.actor_for(by, fresh=True)
+    access.require(actor.has_role(job.fund_id, Role.EDITOR))
+    with transaction.atomic(durable=True):
+        job = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if job.status != ImportJob.Status.REJECTED:
+            raise ActionError(_("This import was not refused for its rows."), code="conflict")
+        _stored_file(job)
+        job.import_valid_rows, job.status, job.progress, job.stage = (
+            True,
+            ImportJob.Status.QUEUED,
+            0,
+            "",
+        )
+        job.language = translation.get_language() or job.language
+        job.save(
+            update_fields=[
+                "import_valid_rows",
+                "status",
+                "progress",
+                "stage",
+                "language",
+                "updated_at",
+            ]
+        )
+        record_event(
+            actor=by,
+            verb="portfolios.import_valid_rows",
+            obj=job,
+            party_id=job.fund_id,
+            after={"file": job.filename, "as_of": job.as_of.isoformat()},
+        )
+        _start(job)
+    return job
+
+
+def purge_uploads(now: datetime.datetime | None = None) -> int:
+    """Delete the files of imports uploaded longer ago than HOLDINGS_UPLOAD_RETENTION_DAYS:
+    files waiting for a person's choice and the rejected rows kept for download. A fund's
+    holdings do not stay on disk beyond that. Returns the number of files deleted."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(
+        days=settings.HOLDINGS_UPLOAD_RETENTION_DAYS
+    )
+    deleted = 0
+    old = ImportJob.objects.filter(created_at__lt=cutoff).exclude(
+        status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING]
+    )
+    for job in old.iterator():
+        for path in (upload_dir() / job.stored_name, rejected_path(job)):
+            if path.exists():
+                path.unlink()
+                deleted += 1
+    return deleted
 
 
 def _finish(job_id: int, **fields: object) -> None:
@@ -169,7 +240,8 @@ def _run(job: ImportJob) -> str:
                 "rejected": rejected.report.rejected,
             },
         )
-        path.unlink(missing_ok=True)
+        # The file stays, so the person can choose to import its valid rows without
+        # uploading it again (``import_valid_rows``); ``purge_uploads`` removes it later.
         return ImportJob.Status.REJECTED
     except (ActionError, PermissionDenied) as error:
         message = (

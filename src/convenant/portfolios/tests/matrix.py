@@ -20,7 +20,7 @@ def extend_world(world: World) -> None:
     world.extra["snapshot"] = Snapshot.objects.create(
         fund=world.fund, as_of=datetime.date(2024, 12, 31), source_name="test.csv"
     )
-    from convenant.portfolios.actions.jobs import rejected_path
+    from convenant.portfolios.actions.jobs import rejected_path, upload_dir
     from convenant.portfolios.models import ImportJob
 
     world.extra["job"] = job = ImportJob.objects.create(
@@ -33,6 +33,18 @@ def extend_world(world: World) -> None:
         report={"imported": 0, "rejected": 1},
     )
     rejected_path(job).write_text("line,error\n2,bad\n")
+    world.extra["refused_job"] = refused = ImportJob.objects.create(
+        fund=world.fund,
+        as_of=datetime.date(2024, 12, 31),
+        filename="refused.csv",
+        stored_name="matrix-refused.csv",
+        created_by=world.users["fund_editor"],
+        status=ImportJob.Status.REJECTED,
+        report={"rows_read": 2, "rejected": 1, "errors": [[3, "Marktwaarde", "negative value"]]},
+    )
+    (upload_dir() / refused.stored_name).write_text(
+        "Naam;Land;Marktwaarde;Valuta\nX BV;NL;1;EUR\nY BV;NL;-1;EUR\n"
+    )
     world.extra["proposed_issuer"] = Issuer.objects.create(
         legal_name="Voorgesteld B.V.",
         country_of_incorporation="NL",
@@ -86,6 +98,13 @@ ROWS = [
     Row("import_job_detail", FUND_A_ONLY, args=lambda w: [w.extra["job"].pk]),
     Row("import_job_detail", FUND_A_ONLY, args=lambda w: [w.extra["job"].pk], query="x=htmx"),
     Row("import_job_rejected", FUND_A_ONLY, args=lambda w: [w.extra["job"].pk]),
+    Row(
+        "import_job_detail",
+        {**FUND_A_ONLY, "fund_viewer": FORBIDDEN, "fund_editor": REDIRECT, "fund_admin": REDIRECT},
+        method="post",
+        args=lambda w: [w.extra["refused_job"].pk],
+        data=lambda w: {"valid_rows": "1"},
+    ),
     Row("api:list_snapshots", members(OK)),
     Row("api:get_snapshot", FUND_A_ONLY, args=lambda w: [w.extra["snapshot"].pk]),
     Row("api:list_positions", FUND_A_ONLY, args=lambda w: [w.extra["snapshot"].pk]),
