@@ -12,14 +12,21 @@ from pathlib import Path
 
 from django.db import connection, transaction
 from django.db.models import Sum
+from django.utils import translation
 
 from convenant.core.access import Role
 from convenant.core.models import User
 from convenant.parties.demo import DEMO_DOMAIN
 from convenant.parties.models import Membership, Party
 from convenant.portfolios import gleif, testing
-from convenant.portfolios.actions import import_holdings
-from convenant.portfolios.models import ExchangeRate, Issuer, IssuerIdentifier, Snapshot
+from convenant.portfolios.actions import import_holdings, queue_import
+from convenant.portfolios.models import (
+    ExchangeRate,
+    ImportJob,
+    Issuer,
+    IssuerIdentifier,
+    Snapshot,
+)
 
 DEMO_ISSUERS = 5_000
 # The sector word in a generated name → NACE Rev. 2 section, beside GICS.
@@ -182,3 +189,46 @@ def load_demo_snapshots() -> str:
         f"Holdings: {Snapshot.objects.count()} fictional snapshots with {positions:,} "
         f"positions ({imported} imported now)."
     )
+
+
+REFUSED_AS_OF = datetime.date(2025, 6, 30)
+REFUSED_FILE = "bewaarder-PF001-2025-06-30.csv"
+
+
+def load_demo_refused_upload() -> str:
+    """The first fund's mid-year file, uploaded through the page's job and refused for a
+    few rows (a wrong check digit, a negative value, a currency without a rate that day),
+    so the demo shows the row reasons and the choice to import the valid rows."""
+    fund = Party.objects.filter(code="PF001").first()
+    if fund is None or ImportJob.objects.filter(fund=fund, filename=REFUSED_FILE).exists():
+        return "Holdings: the refused demo upload is there already."
+    picks = list(
+        IssuerIdentifier.objects.filter(issuer__source=Issuer.Source.GLEIF)
+        .order_by("value")
+        .values_list("value", "issuer__legal_name", "issuer__country_of_incorporation")[:40]
+    )
+    lines = [
+        "Beleggingen per 30 juni 2025 (fictieve demogegevens)",
+        "",
+        "ISIN;Naam;Land;Marktwaarde;Valuta",
+    ]
+    rng = random.Random("refused")
+    for n, (isin, name, country) in enumerate(picks):
+        value, currency = f"{rng.lognormvariate(13, 1.4):.2f}".replace(".", ","), "EUR"
+        if n == 7:
+            isin = isin[:11] + str((int(isin[11]) + 1) % 10)  # a digit typed wrong
+        elif n == 19:
+            value = "-" + value
+        elif n == 31:
+            currency = "USD"  # the secretariat has no USD rate for this date
+        lines.append(f"{isin};{name};{country};{value};{currency}")
+    with translation.override("nl"):
+        job = queue_import(
+            by=_steward(fund),
+            fund=fund,
+            as_of=REFUSED_AS_OF,
+            chunks=["\n".join(lines).encode() + b"\n"],
+            filename=REFUSED_FILE,
+        )
+    job.refresh_from_db()
+    return f"Holdings: a demo upload for {fund.code} ended “{job.get_status_display()}”."

@@ -9,10 +9,15 @@ from convenant.portfolios.models import Issuer
 
 
 def register() -> None:
-    from convenant.portfolios.demo import load_demo_issuers, load_demo_snapshots
+    from convenant.portfolios.demo import (
+        load_demo_issuers,
+        load_demo_refused_upload,
+        load_demo_snapshots,
+    )
 
     register_demo_loader("portfolios", load_demo_issuers, 30)
     register_demo_loader("holdings", load_demo_snapshots, 31)
+    register_demo_loader("refused upload", load_demo_refused_upload, 32)
     navigation.register_nav_item(
         navigation.NavItem(_("Holdings"), "snapshot_list", lambda a: bool(a.fund_ids), 35)
     )
@@ -41,6 +46,9 @@ def register() -> None:
             "portfolios.load_lei_records": _("GLEIF entities loaded"),
             "portfolios.load_isin_mapping": _("GLEIF ISIN mapping loaded"),
             "portfolios.import_holdings": _("Holdings imported"),
+            "portfolios.queue_import": _("Holdings file uploaded"),
+            "portfolios.name_columns": _("Columns of a holdings file named"),
+            "portfolios.import_valid_rows": _("Valid rows of a refused holdings file imported"),
             "portfolios.confirm_match": _("Match confirmed"),
             "portfolios.reject_match": _("Match rejected"),
             "portfolios.set_exchange_rates": _("Exchange rates saved"),
