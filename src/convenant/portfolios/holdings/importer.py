@@ -15,6 +15,7 @@ import polars as pl
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from psycopg.copy import QueuedLibpqWriter
 
 from convenant.core import access
@@ -73,18 +74,23 @@ class RowsRejected(ActionError):
     """Some rows cannot be read and the person did not choose to import only the valid ones."""
 
     def __init__(self, report: ImportReport) -> None:
-        super().__init__(
-            _(
+        counts = {
+            "bad": report.rejected,
+            "total": report.rows_read,
+            "good": report.rows_read - report.rejected,
+        }
+        if counts["good"]:
+            message = _(
                 "%(bad)s of %(total)s rows cannot be read, so nothing was imported. Correct the "
                 "file, or choose to import the %(good)s valid rows."
             )
-            % {
-                "bad": report.rejected,
-                "total": report.rows_read,
-                "good": report.rows_read - report.rejected,
-            },
-            code="rows",
-        )
+        else:
+            message = ngettext(
+                "The one row cannot be read, so nothing was imported.",
+                "None of the %(total)s rows can be read, so nothing was imported.",
+                counts["total"],
+            )
+        super().__init__(message % counts, code="rows")
         self.report = report
 
 

@@ -337,4 +337,6 @@ def test_row_reasons_are_worded_in_the_persons_language(setup: World, tmp_path: 
         "negatieve waarde",
         "geen wisselkoers voor deze valuta op 2024-12-31",
     ]
-    assert "rijen zijn niet leesbaar" in rejected.value.messages[0]
+    assert (
+        rejected.value.messages[0] == "Geen van de 3 rijen is leesbaar; er is niets geïmporteerd."
+    )

@@ -117,4 +117,4 @@ def test_the_worker_words_row_reasons_in_the_language_the_import_was_queued_in(
     assert job.status == ImportJob.Status.REJECTED, (job.status, job.message)
     assert job.language == "en"
     assert job.report["errors"] == [[2, "Marktwaarde", "negative value"]]
-    assert job.message.startswith("1 of 1 rows cannot be read")
+    assert job.message == "The one row cannot be read, so nothing was imported."

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from convenant.core.errors import ActionError
 from convenant.core.models import User
@@ -72,18 +74,33 @@ class Command(BaseCommand):
             ) from None
         except RowsRejected as error:
             for line, column, reason in error.report.errors[:30]:
-                self.stderr.write(f"  line {line}, column {column}: {reason}")
+                self.stderr.write(
+                    "  "
+                    + _("line %(line)s, column %(column)s: %(reason)s")
+                    % {"line": line, "column": column, "reason": reason}
+                )
             raise CommandError(error.messages[0]) from None
         except ActionError as error:
             raise CommandError(error.messages[0]) from None
         self.stdout.write(
-            f"{fund.code} {as_of}: {report.imported:,} positions imported "
-            f"({report.matched:,} matched, {report.review:,} to review, {report.new:,} new "
-            f"issuers proposed); {report.rejected:,} rows rejected."
+            _(
+                "%(fund)s %(date)s: %(imported)s positions imported (%(matched)s matched, "
+                "%(review)s to review, %(new)s new issuers proposed); %(rejected)s rows rejected."
+            )
+            % {
+                "fund": fund.code,
+                "date": as_of,
+                **{
+                    key: number_format(getattr(report, key), force_grouping=True)
+                    for key in ("imported", "matched", "review", "new", "rejected")
+                },
+            }
         )
         if report.rejected_csv and options["rejected"]:
             options["rejected"].write_bytes(report.rejected_csv)
-            self.stdout.write(f"Rejected rows with their errors: {options['rejected']}")
+            self.stdout.write(
+                _("Rejected rows with their errors: %(path)s") % {"path": options["rejected"]}
+            )
 
     def _person(self, fund: Party, email: str | None) -> User:
         memberships = Membership.objects.filter(party=fund, role__in=["administrator", "editor"])
