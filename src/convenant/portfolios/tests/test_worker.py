@@ -76,13 +76,13 @@ def worker(redis_broker: str, settings) -> Iterator[None]:
         )
 
 
-def test_upload_runs_in_the_worker(transactional_db: None, worker: None) -> None:
-    world: World = build_world()
+def upload_and_wait(world: World, content: bytes) -> ImportJob:
+    """Queue an upload for the worker and wait (at most 30 s) until it has an outcome."""
     job = queue_import(
         by=world.users["fund_editor"],
         fund=world.fund,
         as_of=datetime.date(2024, 12, 31),
-        chunks=[b"Naam;Land;Marktwaarde;Valuta\nVoorbeeld Staal BV;NL;12,50;EUR\n"],
+        chunks=[content],
         filename="bewaarder.csv",
     )
     deadline = time.monotonic() + 30
@@ -91,6 +91,13 @@ def test_upload_runs_in_the_worker(transactional_db: None, worker: None) -> None
         if job.finished:
             break
         time.sleep(0.1)
+    return job
+
+
+def test_upload_runs_in_the_worker(transactional_db: None, worker: None) -> None:
+    job = upload_and_wait(
+        build_world(), b"Naam;Land;Marktwaarde;Valuta\nVoorbeeld Staal BV;NL;12,50;EUR\n"
+    )
     assert job.status == ImportJob.Status.DONE, (job.status, job.message)
     assert job.snapshot is not None and job.snapshot.positions_count == 1
 
@@ -99,21 +106,10 @@ def test_the_worker_words_row_reasons_in_the_language_the_import_was_queued_in(
     transactional_db: None, worker: None
 ) -> None:
     """The worker's own default is Dutch; a person working in English reads English."""
-    world: World = build_world()
     with translation.override("en"):
-        job = queue_import(
-            by=world.users["fund_editor"],
-            fund=world.fund,
-            as_of=datetime.date(2024, 12, 31),
-            chunks=[b"Naam;Land;Marktwaarde;Valuta\nVoorbeeld Staal BV;NL;-12,50;EUR\n"],
-            filename="bewaarder.csv",
+        job = upload_and_wait(
+            build_world(), b"Naam;Land;Marktwaarde;Valuta\nVoorbeeld Staal BV;NL;-12,50;EUR\n"
         )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if job.finished:
-            break
-        time.sleep(0.1)
     assert job.status == ImportJob.Status.REJECTED, (job.status, job.message)
     assert job.language == "en"
     assert job.report["errors"] == [[2, "Marktwaarde", "negative value"]]
