@@ -99,6 +99,8 @@ _JPEG_DROPPED = {*range(0xE1, 0xEE), 0xEF, 0xFE}
 # Page keys that can hold a past state or details of the document: its XMP, an application's
 # private data, a thumbnail that may predate a redaction, and files associated with it.
 _PAGE_KEYS_DROPPED = ("/Metadata", "/PieceInfo", "/Thumb", "/AF")
+# Annotations that carry files or media of their own.
+_ANNOTATIONS_DROPPED = {"/FileAttachment", "/Sound", "/Movie", "/Screen", "/RichMedia"}
 
 
 def strip_jpeg_metadata(data: bytes) -> bytes:
@@ -154,7 +156,6 @@ def _filters(stream: Any) -> list[str]:
 
 def _clean_xobjects(resources: Any, seen: set[int]) -> None:
     """Strip the images (and the forms' images) a page draws."""
-    from pypdf.generic import StreamObject
 
     if resources is None:
         return
@@ -171,12 +172,35 @@ def _clean_xobjects(resources: Any, seen: set[int]) -> None:
         subtype = xobject.get("/Subtype")
         if subtype == "/Form":
             _clean_xobjects(xobject.get("/Resources"), seen)
-        elif subtype == "/Image" and _filters(xobject) == ["/DCTDecode"]:
-            # The raw stream is the JPEG file itself; set it through the base class, as
-            # pypdf re-encodes only Flate streams.
-            StreamObject.set_data(xobject, strip_jpeg_metadata(xobject._data))
-        elif subtype == "/Image" and "/JPXDecode" in _filters(xobject):
-            raise ValueError("JPEG 2000 image")  # its boxes can hide metadata we cannot strip
+        elif subtype == "/Image":
+            _clean_image_xobject(xobject)
+
+
+def _clean_image_xobject(image: Any) -> None:
+    """A JPEG image loses its metadata segments; one wrapped in Flate is unwrapped first.
+    JPEG 2000 (whose boxes can hide metadata) and other chains with JPEG are refused."""
+    from pypdf.generic import NameObject, StreamObject
+
+    filters = _filters(image)
+    if "/JPXDecode" in filters:
+        raise ValueError("JPEG 2000 image")
+    if "/DCTDecode" not in filters:
+        return  # raw pixel data carries no EXIF; the image's /Metadata is already gone
+    if filters[-1] != "/DCTDecode" or any(f != "/FlateDecode" for f in filters[:-1]):
+        raise ValueError("unusual filter chain around a JPEG")
+    # With Flate around it, pypdf decodes down to the JPEG file (its JPEG "decoding" passes
+    # the bytes through); alone, the raw stream is the JPEG file.
+    jpeg = image.get_data() if len(filters) > 1 else image._data
+    parameters = image.get("/DecodeParms")
+    if parameters is not None and len(filters) > 1:
+        parameters = parameters.get_object()
+        last = parameters[-1] if isinstance(parameters, list) else None
+        image.pop("/DecodeParms")
+        if last is not None and last.get_object() is not None:
+            image[NameObject("/DecodeParms")] = last
+    image[NameObject("/Filter")] = NameObject("/DCTDecode")
+    # Set through the base class: pypdf re-encodes only Flate streams.
+    StreamObject.set_data(image, strip_jpeg_metadata(jpeg))
 
 
 def _clean_pdf(data: bytes, name: str) -> bytes:
@@ -199,7 +223,7 @@ def _clean_pdf(data: bytes, name: str) -> bytes:
                 page[NameObject("/Annots")] = ArrayObject(
                     a
                     for a in cast(ArrayObject, annotations.get_object())
-                    if a.get_object().get("/Subtype") != "/FileAttachment"
+                    if a.get_object().get("/Subtype") not in _ANNOTATIONS_DROPPED
                 )
             _clean_xobjects(page.get("/Resources"), seen)
             writer.add_page(page)

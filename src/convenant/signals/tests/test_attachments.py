@@ -4,6 +4,7 @@ printed to PDF keeps its EXIF (with the place it was taken) unless it is strippe
 from __future__ import annotations
 
 import io
+import zlib
 from typing import Any
 
 import pytest
@@ -37,7 +38,9 @@ def _stream(writer: PdfWriter, data: bytes, **entries: object) -> object:
     return writer._add_object(stream)
 
 
-def pdf_with_photo(jpeg: bytes, *, image_filter: str = "/DCTDecode", in_form: bool = False):
+def pdf_with_photo(
+    jpeg: bytes, *, image_filter: str | list[str] = "/DCTDecode", in_form: bool = False
+):
     """A one-page PDF drawing the photo (directly or through a form), whose image, page
     thumbnail, private data and attached file carry details of its maker."""
     writer = PdfWriter()
@@ -52,7 +55,11 @@ def pdf_with_photo(jpeg: bytes, *, image_filter: str = "/DCTDecode", in_form: bo
             NameObject("/Height"): NumberObject(48),
             NameObject("/ColorSpace"): NameObject("/DeviceRGB"),
             NameObject("/BitsPerComponent"): NumberObject(8),
-            NameObject("/Filter"): NameObject(image_filter),
+            NameObject("/Filter"): (
+                NameObject(image_filter)
+                if isinstance(image_filter, str)
+                else ArrayObject(NameObject(f) for f in image_filter)
+            ),
             NameObject("/Metadata"): _stream(writer, b"<x:xmpmeta>GPS 52.36 4.88</x:xmpmeta>"),
         }
     )
@@ -100,8 +107,15 @@ def pdf_with_photo(jpeg: bytes, *, image_filter: str = "/DCTDecode", in_form: bo
             NameObject("/Rect"): rect,
         }
     )
+    screen = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Screen"),
+            NameObject("/Rect"): rect,
+        }
+    )
     page[NameObject("/Annots")] = ArrayObject(
-        [writer._add_object(attachment), writer._add_object(link)]
+        [writer._add_object(attachment), writer._add_object(link), writer._add_object(screen)]
     )
     out = io.BytesIO()
     writer.write(out)
@@ -154,3 +168,23 @@ def test_a_pdf_with_a_photo_we_cannot_check_is_refused():
     for image_filter, photo in (("/JPXDecode", b"\x00\x00\x00\x0cjP  "), ("/DCTDecode", b"junk")):
         with pytest.raises(ActionError, match="is not a PDF we can clean of hidden details"):
             clean_upload("scan.pdf", pdf_with_photo(photo, image_filter=image_filter))
+
+
+def test_a_photo_wrapped_in_flate_is_unwrapped_and_cleaned():
+    wrapped = zlib.compress(jpeg_with_gps())
+    original = pdf_with_photo(wrapped, image_filter=["/FlateDecode", "/DCTDecode"])
+    cleaned = clean_upload("scan.pdf", original).content
+    assert b"PhoneMaker" not in cleaned
+    image = PdfReader(io.BytesIO(cleaned)).pages[0]["/Resources"]["/XObject"]["/Im0"]
+    image = image.get_object()
+    assert image["/Filter"] == "/DCTDecode"
+    assert not Image.open(io.BytesIO(image.get_data())).getexif()
+    assert pixels(image.get_data()) == pixels(jpeg_with_gps())
+
+
+def test_a_jpeg_inside_another_filter_chain_is_refused():
+    with pytest.raises(ActionError, match="is not a PDF we can clean of hidden details"):
+        clean_upload(
+            "scan.pdf",
+            pdf_with_photo(jpeg_with_gps(), image_filter=["/DCTDecode", "/FlateDecode"]),
+        )
