@@ -18,7 +18,12 @@ STORAGES = {
     "signals": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
 
+import atexit  # noqa: E402
+import shutil  # noqa: E402
 import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+# A folder of this process's own, removed when the process ends (each test worker, each
+# command run with these settings).
 HOLDINGS_UPLOAD_DIR = Path(tempfile.mkdtemp(prefix="convenant-test-uploads-"))
+atexit.register(shutil.rmtree, HOLDINGS_UPLOAD_DIR, ignore_errors=True)
