@@ -8,6 +8,10 @@ The two alternate for BENCH_ROUNDS rounds (3 by default) and the medians are com
 neither side alone pays for a cold cache or a checkpoint of the other. Every round after the
 first imports the same (fund, date) again, which replaces the snapshot.
 
+A second baseline writes what the import writes: its own typed rows, COPYed by psql into a
+table of the same shape, with the same primary key, indexes and foreign-key checks. The
+ratio to it says how much the reading, checking and matching add to the unavoidable write.
+
 Targets on the 2-core machine: ratio to \\copy at most 3, peak memory at most 1.5 GB.
 Run by `make bench` (which starts a throwaway PostgreSQL and migrates it).
 """
@@ -35,6 +39,7 @@ from convenant.core.access import Role  # noqa: E402
 from convenant.core.models import User  # noqa: E402
 from convenant.parties.models import Covenant, Membership, Party  # noqa: E402
 from convenant.portfolios import gleif, testing  # noqa: E402
+from convenant.portfolios.holdings.importer import POSITION_COLUMNS  # noqa: E402
 from convenant.portfolios.models import ExchangeRate  # noqa: E402
 
 ROWS = int(os.environ.get("BENCH_HOLDINGS_ROWS", 1_000_000))
@@ -138,6 +143,52 @@ def copy_baseline(bare: Path) -> float:
     return time.perf_counter() - start
 
 
+def typed_rows_of_the_import(folder: Path) -> Path:
+    """The positions the import wrote, as the CSV its COPY sends (for the second baseline)."""
+    rows = folder / "typed.csv"
+    latest = "(SELECT max(id) FROM portfolios_snapshot)"
+    query = f"SELECT {', '.join(POSITION_COLUMNS)} FROM portfolios_position WHERE snapshot_id = {latest}"  # noqa: S608, E501 - our own column names
+    psql = shutil.which("psql") or "psql"
+    subprocess.run(
+        [
+            psql,
+            os.environ["DATABASE_URL"],
+            "-q",
+            "-c",
+            f"\\copy ({query}) TO '{rows}' WITH (FORMAT csv)",
+        ],
+        check=True,
+    )
+    return rows
+
+
+def typed_copy_baseline(rows: Path) -> float:
+    """What the import's write alone costs: COPY of its typed rows into a table of the same
+    shape, then the same primary key, indexes and foreign-key checks, in psql (rolled back)."""
+    script = rows.with_suffix(".sql")
+    script.write_text(
+        "BEGIN;\n"
+        "CREATE TABLE bench_typed (LIKE portfolios_position INCLUDING DEFAULTS "
+        "INCLUDING CONSTRAINTS);\n"
+        f"\\copy bench_typed ({', '.join(POSITION_COLUMNS)}) FROM '{rows}' WITH (FORMAT csv)\n"
+        'ALTER TABLE bench_typed ADD PRIMARY KEY (snapshot_id, "row");\n'
+        "CREATE INDEX ON bench_typed (issuer_id);\n"
+        "CREATE INDEX ON bench_typed (snapshot_id, status) WHERE status <> 'matched';\n"
+        "ALTER TABLE bench_typed ADD FOREIGN KEY (issuer_id) REFERENCES portfolios_issuer (id);\n"
+        "ALTER TABLE bench_typed ADD FOREIGN KEY (snapshot_id) "
+        "REFERENCES portfolios_snapshot (id);\n"
+        "ROLLBACK;\n",
+        encoding="utf-8",
+    )
+    psql = shutil.which("psql") or "psql"
+    start = time.perf_counter()
+    subprocess.run(
+        [psql, os.environ["DATABASE_URL"], "-q", "-v", "ON_ERROR_STOP=1", "-f", str(script)],
+        check=True,
+    )
+    return time.perf_counter() - start
+
+
 def import_through_cli(path: Path) -> float:
     start = time.perf_counter()
     subprocess.run(
@@ -166,13 +217,15 @@ def main() -> None:
         write_file(path, universe)
         bare = bare_copy_of(path)
         connection.close()
-        copies, imports = [], []
+        copies, imports, typed = [], [], []
         for _round in range(ROUNDS):
             copies.append(copy_baseline(bare))
             imports.append(import_through_cli(path))
-        # The largest resident size of any child: the import processes (psql is small).
-        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            # The largest resident size of any child so far: the import processes.
+            peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            typed.append(typed_copy_baseline(typed_rows_of_the_import(folder)))
     import_s, copy_s = statistics.median(imports), statistics.median(copies)
+    typed_s = statistics.median(typed)
     print(f"holdings-import-rows = {ROWS} rows")
     print(f"holdings-import-rounds = {ROUNDS} rounds")
     print(f"holdings-import-time = {import_s:.1f} s")
@@ -182,6 +235,9 @@ def main() -> None:
     print(f"holdings-copy-baseline-time-min = {min(copies):.2f} s")
     print(f"holdings-copy-baseline-time-max = {max(copies):.2f} s")
     print(f"holdings-import-ratio-to-copy = {import_s / copy_s:.2f} x")
+    # The second baseline writes what the import writes: typed rows with their keys.
+    print(f"holdings-typed-copy-baseline-time = {typed_s:.2f} s")
+    print(f"holdings-import-ratio-to-typed-copy = {import_s / typed_s:.2f} x")
     print(f"holdings-import-peak-memory = {peak_mb:.0f} MB")
 
 
