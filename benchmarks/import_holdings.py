@@ -4,9 +4,10 @@ rows without an ISIN and with messy names) imported through the CLI
 (`convenant import_holdings`, in a child process so its peak memory is its own), and the same
 file loaded with `psql \\copy` into a bare table in the same run.
 
-The two alternate for BENCH_ROUNDS rounds (3 by default) and the medians are compared, so
-neither side alone pays for a cold cache or a checkpoint of the other. Every round after the
-first imports the same (fund, date) again, which replaces the snapshot.
+The two alternate for BENCH_ROUNDS rounds (3 by default), each timed step after a
+CHECKPOINT, and the medians are compared, so neither side pays for the other's writes.
+Every round after the first imports the same (fund, date) again, which replaces the
+snapshot.
 
 A second baseline writes what the import writes: its own typed rows, COPYed by psql into a
 table of the same shape, with the same primary key, indexes and foreign-key checks. The
@@ -110,6 +111,13 @@ def write_file(path: Path, universe: list[tuple[str, str, str]]) -> None:
         out.write(
             "\nBron: fictieve bewaarder. Aan dit overzicht kunnen geen rechten worden ontleend.\n"
         )
+
+
+def checkpoint() -> None:
+    """Flush what earlier steps wrote, so no timed step pays for another's checkpoint."""
+    with connection.cursor() as cursor:
+        cursor.execute("CHECKPOINT")
+    connection.close()
 
 
 def bare_copy_of(path: Path) -> Path:
@@ -219,11 +227,15 @@ def main() -> None:
         connection.close()
         copies, imports, typed = [], [], []
         for _round in range(ROUNDS):
+            checkpoint()
             copies.append(copy_baseline(bare))
+            checkpoint()
             imports.append(import_through_cli(path))
             # The largest resident size of any child so far: the import processes.
             peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-            typed.append(typed_copy_baseline(typed_rows_of_the_import(folder)))
+            rows = typed_rows_of_the_import(folder)
+            checkpoint()
+            typed.append(typed_copy_baseline(rows))
     import_s, copy_s = statistics.median(imports), statistics.median(copies)
     typed_s = statistics.median(typed)
     print(f"holdings-import-rows = {ROWS} rows")

@@ -23,7 +23,8 @@ import shutil  # noqa: E402
 import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-# A folder of this process's own, removed when the process ends (each test worker, each
-# command run with these settings).
-HOLDINGS_UPLOAD_DIR = Path(tempfile.mkdtemp(prefix="convenant-test-uploads-"))
+# A folder of this process's own, made only when an upload is stored and removed when the
+# process ends. (Tools that load these settings and leave without cleaning up, such as
+# mypy's Django plugin, then leave nothing behind.)
+HOLDINGS_UPLOAD_DIR = Path(tempfile.gettempdir()) / f"convenant-test-uploads-{os.getpid()}"
 atexit.register(shutil.rmtree, HOLDINGS_UPLOAD_DIR, ignore_errors=True)
