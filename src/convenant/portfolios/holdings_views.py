@@ -31,7 +31,7 @@ from convenant.portfolios.actions import (
     queue_import,
     reject_match,
 )
-from convenant.portfolios.actions.jobs import rejected_path, stored_file_exists
+from convenant.portfolios.actions.jobs import rejected_path, stored_path
 from convenant.portfolios.holdings.columns import FIELDS
 from convenant.portfolios.identifiers import country_name
 from convenant.portfolios.models import ImportJob, Issuer, Position, Snapshot
@@ -232,7 +232,7 @@ def import_job_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         "valid_rows": job.report.get("rows_read", 0) - job.report.get("rejected", 0),
         "can_import_valid_rows": job.status == ImportJob.Status.REJECTED
         and access.actor_for(request.user).has_role(job.fund_id, Role.EDITOR)
-        and stored_file_exists(job),
+        and stored_path(job).exists(),
         "has_rejected_file": rejected_path(job).exists(),
         "errors": job.report.get("errors", [])[:200],
     }

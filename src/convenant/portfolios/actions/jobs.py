@@ -32,6 +32,11 @@ def upload_dir() -> Path:
     return folder
 
 
+def stored_path(job: ImportJob) -> Path:
+    """Where a job's uploaded file is kept until it has been imported (or purged)."""
+    return upload_dir() / job.stored_name
+
+
 def rejected_path(job: ImportJob) -> Path:
     return upload_dir() / f"rejected-{job.pk}-{job.stored_name}.csv"
 
@@ -102,7 +107,7 @@ def name_columns(*, by: User, job: ImportJob, columns: dict[str, str]) -> Import
         job = ImportJob.objects.select_for_update().get(pk=job.pk)
         if job.status != ImportJob.Status.COLUMNS:
             raise ActionError(_("This import is not waiting for its columns."), code="conflict")
-        _stored_file(job)
+        _require_stored_file(job)
         job.columns, job.status, job.progress, job.stage = columns, ImportJob.Status.QUEUED, 0, ""
         job.save(update_fields=["columns", "status", "progress", "stage", "updated_at"])
         record_event(
@@ -116,17 +121,11 @@ def name_columns(*, by: User, job: ImportJob, columns: dict[str, str]) -> Import
     return job
 
 
-def stored_file_exists(job: ImportJob) -> bool:
-    return (upload_dir() / job.stored_name).exists()
-
-
-def _stored_file(job: ImportJob) -> Path:
-    path = upload_dir() / job.stored_name
-    if not path.exists():
+def _require_stored_file(job: ImportJob) -> None:
+    if not stored_path(job).exists():
         raise ActionError(
             _("The uploaded file is no longer kept; upload it again."), code="conflict"
         )
-    return path
 
 
 def import_valid_rows(*, by: User, job: ImportJob) -> ImportJob:
@@ -138,7 +137,7 @@ def import_valid_rows(*, by: User, job: ImportJob) -> ImportJob:
         job = ImportJob.objects.select_for_update().get(pk=job.pk)
         if job.status != ImportJob.Status.REJECTED:
             raise ActionError(_("This import was not refused for its rows."), code="conflict")
-        _stored_file(job)
+        _require_stored_file(job)
         job.import_valid_rows, job.status, job.progress, job.stage = (
             True,
             ImportJob.Status.QUEUED,
@@ -179,7 +178,7 @@ def purge_uploads(now: datetime.datetime | None = None) -> int:
         status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING]
     )
     for job in old.iterator():
-        for path in (upload_dir() / job.stored_name, rejected_path(job)):
+        for path in (stored_path(job), rejected_path(job)):
             if path.exists():
                 path.unlink()
                 deleted += 1
@@ -203,7 +202,7 @@ def run_import_job(job_id: int) -> str:
 
 def _run(job: ImportJob) -> str:
     job_id = job.pk
-    path = upload_dir() / job.stored_name
+    path = stored_path(job)
     _finish(job_id, status=ImportJob.Status.RUNNING)
 
     def progress(stage: str, share: float) -> None:

@@ -20,7 +20,7 @@ def extend_world(world: World) -> None:
     world.extra["snapshot"] = Snapshot.objects.create(
         fund=world.fund, as_of=datetime.date(2024, 12, 31), source_name="test.csv"
     )
-    from convenant.portfolios.actions.jobs import rejected_path, upload_dir
+    from convenant.portfolios.actions.jobs import rejected_path, stored_path
     from convenant.portfolios.models import ImportJob
 
     world.extra["job"] = job = ImportJob.objects.create(
@@ -42,9 +42,7 @@ def extend_world(world: World) -> None:
         status=ImportJob.Status.REJECTED,
         report={"rows_read": 2, "rejected": 1, "errors": [[3, "Marktwaarde", "negative value"]]},
     )
-    (upload_dir() / refused.stored_name).write_text(
-        "Naam;Land;Marktwaarde;Valuta\nX BV;NL;1;EUR\nY BV;NL;-1;EUR\n"
-    )
+    stored_path(refused).write_text("Naam;Land;Marktwaarde;Valuta\nX BV;NL;1;EUR\nY BV;NL;-1;EUR\n")
     world.extra["proposed_issuer"] = Issuer.objects.create(
         legal_name="Voorgesteld B.V.",
         country_of_incorporation="NL",

@@ -193,7 +193,7 @@ def test_uploads_are_purged_after_their_retention(
 
     from convenant.core.errors import ActionError
     from convenant.portfolios.actions import import_valid_rows, name_columns, purge_uploads
-    from convenant.portfolios.actions.jobs import rejected_path, upload_dir
+    from convenant.portfolios.actions.jobs import rejected_path, stored_path
 
     settings.HOLDINGS_UPLOAD_RETENTION_DAYS = 7
     refused = job_page(editor, upload(editor, REJECTED_FILE, fund=world.fund.pk)).context["job"]
@@ -203,8 +203,7 @@ def test_uploads_are_purged_after_their_retention(
     waiting = job_page(
         editor, upload(editor, "Code;Omschr\nUS0378331005;Apple\n", fund=world.fund.pk)
     ).context["job"]
-    files = [upload_dir() / refused.stored_name, rejected_path(partial)]
-    files.append(upload_dir() / waiting.stored_name)
+    files = [stored_path(refused), rejected_path(partial), stored_path(waiting)]
     assert all(path.exists() for path in files)
     six_days_on = refused.created_at + datetime.timedelta(days=6)
     assert purge_uploads(now=six_days_on) == 0
