@@ -120,6 +120,14 @@ def checkpoint() -> None:
     connection.close()
 
 
+def psql(*args: str) -> float:
+    """Run psql on the benchmark's database; returns its wall time in seconds."""
+    command = [shutil.which("psql") or "psql", os.environ["DATABASE_URL"], "-q"]
+    start = time.perf_counter()
+    subprocess.run([*command, "-v", "ON_ERROR_STOP=1", *args], check=True)
+    return time.perf_counter() - start
+
+
 def bare_copy_of(path: Path) -> Path:
     """The same rows without the title and the note, as \\copy needs them."""
     bare = path.with_suffix(".bare.csv")
@@ -136,19 +144,7 @@ def copy_baseline(bare: Path) -> float:
             "currency text, quantity text)"
         )
     connection.close()
-    psql = shutil.which("psql") or "psql"
-    start = time.perf_counter()
-    subprocess.run(
-        [
-            psql,
-            os.environ["DATABASE_URL"],
-            "-q",
-            "-c",
-            f"\\copy bench_bare FROM '{bare}' WITH (FORMAT csv, DELIMITER ';', HEADER)",
-        ],
-        check=True,
-    )
-    return time.perf_counter() - start
+    return psql("-c", f"\\copy bench_bare FROM '{bare}' WITH (FORMAT csv, DELIMITER ';', HEADER)")
 
 
 def typed_rows_of_the_import(folder: Path) -> Path:
@@ -156,17 +152,7 @@ def typed_rows_of_the_import(folder: Path) -> Path:
     rows = folder / "typed.csv"
     latest = "(SELECT max(id) FROM portfolios_snapshot)"
     query = f"SELECT {', '.join(POSITION_COLUMNS)} FROM portfolios_position WHERE snapshot_id = {latest}"  # noqa: S608, E501 - our own column names
-    psql = shutil.which("psql") or "psql"
-    subprocess.run(
-        [
-            psql,
-            os.environ["DATABASE_URL"],
-            "-q",
-            "-c",
-            f"\\copy ({query}) TO '{rows}' WITH (FORMAT csv)",
-        ],
-        check=True,
-    )
+    psql("-c", f"\\copy ({query}) TO '{rows}' WITH (FORMAT csv)")
     return rows
 
 
@@ -188,13 +174,7 @@ def typed_copy_baseline(rows: Path) -> float:
         "ROLLBACK;\n",
         encoding="utf-8",
     )
-    psql = shutil.which("psql") or "psql"
-    start = time.perf_counter()
-    subprocess.run(
-        [psql, os.environ["DATABASE_URL"], "-q", "-v", "ON_ERROR_STOP=1", "-f", str(script)],
-        check=True,
-    )
-    return time.perf_counter() - start
+    return psql("-f", str(script))
 
 
 def import_through_cli(path: Path) -> float:
