@@ -191,13 +191,14 @@ def _clean_image_xobject(image: Any) -> None:
     # With Flate around it, pypdf decodes down to the JPEG file (its JPEG "decoding" passes
     # the bytes through); alone, the raw stream is the JPEG file.
     jpeg = image.get_data() if len(filters) > 1 else image._data
-    parameters = image.get("/DecodeParms")
-    if parameters is not None and len(filters) > 1:
+    parameters = image.pop("/DecodeParms", None)
+    if parameters is not None and len(filters) > 1:  # keep only the JPEG's own parameters
         parameters = parameters.get_object()
-        last = parameters[-1] if isinstance(parameters, list) else None
-        image.pop("/DecodeParms")
-        if last is not None and last.get_object() is not None:
-            image[NameObject("/DecodeParms")] = last
+        own = parameters[-1].get_object() if isinstance(parameters, list) else None
+        if isinstance(own, dict):
+            image[NameObject("/DecodeParms")] = own
+    elif parameters is not None:
+        image[NameObject("/DecodeParms")] = parameters
     image[NameObject("/Filter")] = NameObject("/DCTDecode")
     # Set through the base class: pypdf re-encodes only Flate streams.
     StreamObject.set_data(image, strip_jpeg_metadata(jpeg))

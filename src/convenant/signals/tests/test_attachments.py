@@ -15,6 +15,7 @@ from pypdf.generic import (
     DecodedStreamObject,
     DictionaryObject,
     NameObject,
+    NullObject,
     NumberObject,
     StreamObject,
     TextStringObject,
@@ -39,7 +40,11 @@ def _stream(writer: PdfWriter, data: bytes, **entries: object) -> object:
 
 
 def pdf_with_photo(
-    jpeg: bytes, *, image_filter: str | list[str] = "/DCTDecode", in_form: bool = False
+    jpeg: bytes,
+    *,
+    image_filter: str | list[str] = "/DCTDecode",
+    in_form: bool = False,
+    decode_parameters: list[dict[str, int] | None] | None = None,
 ):
     """A one-page PDF drawing the photo (directly or through a form), whose image, page
     thumbnail, private data and attached file carry details of its maker."""
@@ -63,6 +68,13 @@ def pdf_with_photo(
             NameObject("/Metadata"): _stream(writer, b"<x:xmpmeta>GPS 52.36 4.88</x:xmpmeta>"),
         }
     )
+    if decode_parameters is not None:
+        image[NameObject("/DecodeParms")] = ArrayObject(
+            NullObject()
+            if entry is None
+            else DictionaryObject({NameObject(k): NumberObject(v) for k, v in entry.items()})
+            for entry in decode_parameters
+        )
     image_ref = writer._add_object(image)
     drawn = DictionaryObject({NameObject("/Im0"): image_ref})
     if in_form:
@@ -170,14 +182,21 @@ def test_a_pdf_with_a_photo_we_cannot_check_is_refused():
             clean_upload("scan.pdf", pdf_with_photo(photo, image_filter=image_filter))
 
 
-def test_a_photo_wrapped_in_flate_is_unwrapped_and_cleaned():
+@pytest.mark.parametrize(
+    ("parameters", "kept"),
+    [(None, None), ([{"/Predictor": 1}, None], None), ([None, {"/ColorTransform": 1}], 1)],
+)
+def test_a_photo_wrapped_in_flate_is_unwrapped_and_cleaned(parameters, kept):
     wrapped = zlib.compress(jpeg_with_gps())
-    original = pdf_with_photo(wrapped, image_filter=["/FlateDecode", "/DCTDecode"])
+    original = pdf_with_photo(
+        wrapped, image_filter=["/FlateDecode", "/DCTDecode"], decode_parameters=parameters
+    )
     cleaned = clean_upload("scan.pdf", original).content
     assert b"PhoneMaker" not in cleaned
     image = PdfReader(io.BytesIO(cleaned)).pages[0]["/Resources"]["/XObject"]["/Im0"]
     image = image.get_object()
     assert image["/Filter"] == "/DCTDecode"
+    assert (image["/DecodeParms"]["/ColorTransform"] if kept else image.get("/DecodeParms")) == kept
     assert not Image.open(io.BytesIO(image.get_data())).getexif()
     assert pixels(image.get_data()) == pixels(jpeg_with_gps())
 
