@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from convenant.core.api import AUTHENTICATED
+from convenant.core.jobs_api import router as jobs_router
 from convenant.parties.api import router as parties_router
 from convenant.portfolios.api import router as portfolios_router
 from convenant.portfolios.holdings_api import router as holdings_router
@@ -21,6 +22,7 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=AUTHENTICATED,
 )
+api.add_router("/", jobs_router)
 api.add_router("/", parties_router)
 api.add_router("/", portfolios_router)
 api.add_router("/", holdings_router)

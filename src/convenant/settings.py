@@ -227,6 +227,17 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 60 * 60)
+# A running job writes a heartbeat every JOB_HEARTBEAT_SECONDS; one silent for
+# JOB_HEARTBEAT_TIMEOUT is taken as dead (its worker was killed) and tried again or failed.
+# A queued job not started within JOB_QUEUED_RESEND_SECONDS (its message lost) is sent again.
+JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 5)
+JOB_HEARTBEAT_TIMEOUT = env_int("JOB_HEARTBEAT_TIMEOUT", 120)
+JOB_QUEUED_RESEND_SECONDS = env_int("JOB_QUEUED_RESEND_SECONDS", 600)
+JOB_RETRY_SECONDS = env_int("JOB_RETRY_SECONDS", 60)  # times the attempt number
+# The worker's beat (`celery -A convenant.worker worker --beat`) sweeps stale jobs.
+CELERY_BEAT_SCHEDULE = {
+    "sweep-jobs": {"task": "core.sweep_jobs", "schedule": float(env_int("JOB_SWEEP_SECONDS", 60))}
+}
 
 # Matching holdings to issuers: fuzzy name matches at or above AUTO are accepted, between
 # REVIEW and AUTO a person confirms them, below REVIEW a new issuer is proposed.

@@ -219,3 +219,15 @@ def can_see_members(actor: Actor, party_id: int) -> bool:
     """Names and e-mail addresses of a party's people are personal data: the party's own
     members and the secretariat see them, nobody else."""
     return actor.is_secretariat or actor.has_role(party_id, Role.VIEWER)
+
+
+def can_manage_job(actor: Actor, *, created_by_id: int | None, party_id: int | None) -> bool:
+    """Cancel a queued job or try a failed one again: the person who asked, an editor of the
+    party it concerns, or — for work that concerns no party (e-mails) — the secretariat."""
+    if not actor.is_authenticated:
+        return False
+    if created_by_id is not None and created_by_id == actor.user_id:
+        return True
+    if party_id is not None:
+        return actor.has_role(party_id, Role.EDITOR)
+    return actor.is_secretariat

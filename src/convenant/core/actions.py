@@ -9,9 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from convenant.core import access
 from convenant.core.audit import record_event, snapshot
 from convenant.core.errors import ActionError
-from convenant.core.models import ApiToken, User, hash_token
+from convenant.core.models import ApiToken, Job, User, hash_token
 
 
 def update_profile(*, by: User, full_name: str, language: str) -> User:
@@ -94,3 +95,65 @@ def authenticate_api_token(plaintext: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def cancel_job(*, by: User, job: Job) -> Job:
+    """A person stops a job that has not started yet."""
+    actor = access.actor_for(by, fresh=True)
+    access.require(
+        access.can_manage_job(actor, created_by_id=job.created_by_id, party_id=job.party_id)
+    )
+    with transaction.atomic(durable=True):
+        job = Job.objects.select_for_update().get(pk=job.pk)
+        if not job.can_cancel:
+            raise ActionError(
+                _("Only a job that has not started yet can be cancelled."), code="conflict"
+            )
+        job.state, job.finished_at = Job.State.CANCELLED, timezone.now()
+        job.message = _("Cancelled by %(name)s.") % {"name": by.full_name or by.email}
+        job.save(update_fields=["state", "finished_at", "message", "updated_at"])
+        record_event(
+            actor=by,
+            verb="core.cancel_job",
+            obj=job,
+            party_id=job.party_id,
+            after={"kind": job.kind, "state": job.state},
+        )
+    return job
+
+
+def retry_job(*, by: User, job: Job) -> Job:
+    """A person sends a failed job to run again, with a fresh count of attempts."""
+    from convenant.core.jobs import dispatch
+
+    actor = access.actor_for(by, fresh=True)
+    access.require(
+        access.can_manage_job(actor, created_by_id=job.created_by_id, party_id=job.party_id)
+    )
+    with transaction.atomic(durable=True):
+        job = Job.objects.select_for_update().get(pk=job.pk)
+        if not job.can_retry:
+            raise ActionError(_("Only a failed job can be tried again."), code="conflict")
+        job.state, job.attempts, job.progress, job.stage = Job.State.QUEUED, 0, 0, ""
+        job.message, job.finished_at = "", None
+        job.save(
+            update_fields=[
+                "state",
+                "attempts",
+                "progress",
+                "stage",
+                "message",
+                "finished_at",
+                "updated_at",
+            ]
+        )
+        record_event(
+            actor=by,
+            verb="core.retry_job",
+            obj=job,
+            party_id=job.party_id,
+            after={"kind": job.kind, "state": job.state},
+        )
+        job_id = job.pk
+        transaction.on_commit(lambda: dispatch(job_id))
+    return job

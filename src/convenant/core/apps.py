@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from convenant.core import lookups, navigation  # noqa: F401 (registers lookups)
+        from convenant.core import lookups, mail, navigation  # noqa: F401 (registers lookups)
 
         navigation.register_core_items()
+        mail.register()

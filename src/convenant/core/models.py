@@ -185,3 +185,94 @@ class ApiToken(TimeStampedModel):
             and (self.expires_at is None or self.expires_at > timezone.now())
             and self.user.is_active
         )
+
+
+class JobQuerySet(models.QuerySet["Job"]):
+    def visible_to(self, user: Any) -> JobQuerySet:
+        """A job is seen by the person who asked for it and by the people of the party it
+        concerns (a fund's import: its members, nobody else). Jobs that concern no party
+        (e-mails, covenant-wide work) are the secretariat's to watch."""
+        actor = access.actor_for(user)
+        if not actor.is_authenticated:
+            return self.none()
+        q = models.Q(created_by_id=actor.user_id) | access.member_of_q(actor, "party_id")
+        if actor.is_secretariat:
+            q |= models.Q(party_id__isnull=True)
+        return self.filter(q)
+
+
+class Job(models.Model):
+    """One piece of work that runs after a commit (an import, a scoring, an e-mail): its
+    state, how far it got, a message in the language of the person who asked, and a
+    heartbeat so that a job whose worker died is noticed and never stays "running"."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    kind = models.CharField(_("kind"), max_length=60, db_index=True)
+    subject_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subject_id = models.CharField(max_length=64, blank=True)
+    # The party the work concerns, as a plain id (core knows nothing of parties): it decides
+    # who may follow the job.
+    party_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    language = models.CharField(max_length=8, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.QUEUED, db_index=True
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    max_attempts = models.PositiveIntegerField(default=3)
+    stage = models.CharField(_("stage"), max_length=40, blank=True)
+    progress = models.FloatField(_("progress"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id"]),
+            models.Index(
+                fields=["heartbeat_at"],
+                name="core_job_running_heartbeat",
+                condition=models.Q(state="running"),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__gte=0) & models.Q(progress__lte=1),
+                name="core_job_progress_0_1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.state})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in {self.State.SUCCEEDED, self.State.FAILED, self.State.CANCELLED}
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.state == self.State.QUEUED
+
+    @property
+    def can_retry(self) -> bool:
+        return self.state == self.State.FAILED

@@ -67,7 +67,10 @@ def register_core_items() -> None:
             "core.create_api_token": _("API token created"),
             "core.revoke_api_token": _("API token revoked"),
             "core.create_person": _("Account created"),
+            "core.cancel_job": _("Background job cancelled"),
+            "core.retry_job": _("Background job tried again"),
         }
     )
     register_nav_item(NavItem(_("Dashboard"), "dashboard", lambda a: a.is_authenticated, 10))
     register_nav_item(NavItem(_("Audit log"), "audit_log", access.can_administer_covenant, 90))
+    register_nav_item(NavItem(_("Jobs"), "job_list", access.can_administer_covenant, 92))

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.i18n import set_language
 
-from convenant.core import views
+from convenant.core import job_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,6 +11,10 @@ urlpatterns = [
     path("account/", views.account, name="account"),
     path("account/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("jobs/", job_views.job_list, name="job_list"),
+    path("jobs/<int:pk>/", job_views.job_detail, name="job_detail"),
+    path("jobs/<int:pk>/cancel/", job_views.job_cancel, name="job_cancel"),
+    path("jobs/<int:pk>/retry/", job_views.job_retry, name="job_retry"),
     path("i18n/setlang/", set_language, name="set_language"),
     path(
         "login/",
