@@ -1,5 +1,6 @@
 """Hooks other apps subscribe to (DESIGN §4): portfolios knows nothing of them. A listener
-runs after the import's transaction has committed, with the snapshot's id."""
+is called inside the action's transaction and only queues its work as a job
+(``core.jobs.enqueue_job``): the job commits with the change, or not at all, and runs after."""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ from convenant.core.access import Actor
 from convenant.core.audit import register_verbs
 from convenant.core.demo import register_demo_loader
 from convenant.portfolios import events
+from convenant.risk import jobs as risk_jobs
 
 
 def _load_demo_reference() -> str:
@@ -64,18 +65,6 @@ def _load_demo_conduct() -> int:
         path = Path(folder) / "conduct.csv"
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return load_conduct_records(path=path, source=DEMO_CONDUCT_SOURCE, by=secretariat)
-
-
-def _score_after_import(snapshot_id: int) -> None:
-    from convenant.risk.actions import score_snapshot
-
-    score_snapshot(snapshot_id)
-
-
-def _rescore_changed_issuers(issuer_ids: set[int]) -> None:
-    from convenant.risk.actions import rescore_issuers
-
-    rescore_issuers(issuer_ids)
 
 
 def _fund_risks_panel(request: HttpRequest, actor: Actor) -> dict[str, Any] | None:
@@ -134,8 +123,9 @@ def register() -> None:
         "fund_risks",
         navigation.DashboardPanel("risk/panels/fund_risks.html", _fund_risks_panel, 15),
     )
-    events.on_snapshot_imported(_score_after_import)
-    events.on_issuers_changed(_rescore_changed_issuers)
+    risk_jobs.register()
+    events.on_snapshot_imported(risk_jobs.queue_scoring)
+    events.on_issuers_changed(risk_jobs.queue_rescoring)
     events.offer_snapshot_page(_("Prioritised risks"), "snapshot_risks")
     events.offer_snapshot_page(_("SFDR indicators 10 and 11"), "snapshot_sfdr")
     register_verbs(

@@ -102,8 +102,7 @@ def import_holdings(
         report.review = by_status.get("review", (0, 0))[0]
         report.new = by_status.get("new", (0, 0))[0]
         report.snapshot_id = snapshot.pk
-        snapshot_id = snapshot.pk
-        transaction.on_commit(lambda: events.snapshot_imported(snapshot_id))
+        events.snapshot_imported(snapshot.pk)
         record_event(
             actor=by,
             verb="portfolios.import_holdings",
@@ -186,7 +185,7 @@ def confirm_match(*, by: User, snapshot: Snapshot, row: int, issuer: Issuer) -> 
             after={"row": row, "issuer": issuer.pk, "positions": count},
         )
         changed = {i for i in (issuer.pk, position.issuer_id) if i is not None}
-        transaction.on_commit(lambda: events.issuers_changed(changed))
+        events.issuers_changed(changed)
     return count
 
 
@@ -233,5 +232,5 @@ def reject_match(*, by: User, snapshot: Snapshot, row: int) -> Issuer | None:
             after={"row": row, "issuer": proposal.pk},
         )
         changed = {i for i in (proposal.pk, position.issuer_id) if i is not None}
-        transaction.on_commit(lambda: events.issuers_changed(changed))
+        events.issuers_changed(changed)
     return proposal

@@ -150,5 +150,5 @@ def merge_issuers(*, by: User, duplicate: Issuer, into: Issuer) -> Issuer:
             after={"merged_into": survivor.pk, "survivor": str(survivor)},
         )
         changed = {duplicate.pk, survivor.pk}
-        transaction.on_commit(lambda: events.issuers_changed(changed))
+        events.issuers_changed(changed)
     return survivor

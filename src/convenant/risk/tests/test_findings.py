@@ -189,12 +189,22 @@ def test_the_sector_map_loads_its_goods(scored: World) -> None:
     assert SectorGood.objects.filter(good="Açaí Berries").exists()
 
 
-def test_a_change_to_an_issuer_announced_by_portfolios_recomputes_it(scored: World) -> None:
+def test_a_change_to_an_issuer_announced_by_portfolios_recomputes_it(
+    scored: World, django_capture_on_commit_callbacks
+) -> None:
+    from django.db import transaction
+
+    from convenant.core.models import Job
     from convenant.portfolios import events
 
     miner = scored.extra["miner"]
     assert "privacy" not in _results(scored)
     Issuer.objects.filter(pk=miner.pk).update(sector_code="451020")  # now IT services
-    events.issuers_changed({miner.pk})
+    # Announced inside the action's transaction: a job is queued, and runs after the commit.
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        events.issuers_changed({miner.pk})
+        assert "privacy" not in _results(scored)
+    job = Job.objects.get(kind="risk.rescore_issuers")
+    assert job.state == Job.State.SUCCEEDED and job.params == {"issuer_ids": [miner.pk]}
     assert "privacy" in _results(scored)
     assert "land-rights" not in _results(scored)
