@@ -14,8 +14,11 @@ committee). The rules here are written against the Actor only.
 
 from __future__ import annotations
 
+import functools
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
@@ -156,9 +159,202 @@ def level_q(
     return q
 
 
-# --- Lookups for views and the API ------------------------------------------------------
+# --- Enforcement: a restricted model's manager refuses to read without a scope -----------
+#
+# Every restricted model's default manager hands out a RestrictedQuerySet. Building a chain is
+# free; *evaluating* it (rows, get, first, count, exists, aggregate, iterator, update, delete,
+# in_bulk …) raises AccessNotScoped unless the chain passed through a scoping method
+# (visible_to(user) and its narrower siblings) or through unrestricted(reason), which only
+# actions, jobs, tasks, commands and the demo call (tests/test_access_enforced.py checks that
+# statically). Writes that read nothing (create, bulk_create, save) stay allowed: who may
+# write is the action's decision, made before it writes. See docs/adr/0006.
 
 M = TypeVar("M", bound=models.Model)
+
+# Switched on once every call site reads through a scope.
+ENFORCE = False
+
+# The scoping methods: each narrows a chain to what one person may see (or less).
+SCOPING_METHODS = ("visible_to", "editable_by", "aggregatable_by", "handled_by")
+
+_VISIBLE = "visible_to"
+# Rows reached through a relation of an object that was itself read in scope
+# (``signal.messages.all()``, prefetch_related): they follow that object.
+_RELATED = "related"
+
+_PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
+_THIS_FILE = str(Path(__file__).resolve())
+
+
+class AccessNotScoped(RuntimeError):
+    """A restricted queryset was evaluated without visible_to(user) or unrestricted(reason):
+    a programming error (a forgotten filter), never an answer for a person."""
+
+
+def _is_test_code(filename: str) -> bool:
+    parts = Path(filename).parts
+    return "tests" in parts or parts[-1] in {"conftest.py", "testing.py"}
+
+
+def _evaluated_by_test_code() -> bool:
+    """Tests read the database freely to set up and to assert; the code they exercise does
+    not. The first frame in convenant's own code (outside this module) decides."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if filename.startswith(_PACKAGE_ROOT) and filename != _THIS_FILE:
+            return _is_test_code(filename)
+        frame = frame.f_back  # type: ignore[assignment]
+    return False
+
+
+class RestrictedQuerySet(models.QuerySet[M]):
+    """A queryset that must be scoped before it is evaluated (see above)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # None: not scoped; otherwise "visible_to", "related" or unrestricted()'s reason.
+        self._access_scope: str | None = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Each scoping method a subclass defines marks the chain it returns as scoped."""
+        super().__init_subclass__(**kwargs)
+        for name in SCOPING_METHODS:
+            method = cls.__dict__.get(name)
+            if method is not None and not getattr(method, "_scopes_access", False):
+                setattr(cls, name, _scoping(method))
+
+    def unrestricted(self, reason: str) -> Any:
+        """Every row, for code that decides access itself: actions (after checking the
+        actor), jobs, tasks, commands and the demo. ``reason`` says why, in a few words."""
+        if not isinstance(reason, str) or not reason.strip():
+            raise ValueError("unrestricted() needs a reason: why may this code read every row?")
+        return self._with_scope(reason.strip())
+
+    @property
+    def access_scope(self) -> str | None:
+        return self._access_scope
+
+    def _with_scope(self, scope: str) -> Any:
+        clone = self._chain()
+        clone._access_scope = scope
+        return clone
+
+    def _add_hints(self, **hints: Any) -> None:
+        """A related manager (``party.memberships``, also behind prefetch_related) is built
+        on the default manager's class and hints the object it hangs from. Its rows follow
+        that object, which was itself read in scope (``_base_manager``, used by forward
+        foreign keys and the deletion collector, is Django's plain manager)."""
+        super()._add_hints(**hints)
+        if hints.get("instance") is not None and self._access_scope is None:
+            self._access_scope = _RELATED
+
+    def _clone(self) -> Any:
+        clone = super()._clone()
+        clone._access_scope = self._access_scope
+        return clone
+
+    def _combined_scope(self, other: Any) -> str | None:
+        # A union with an unscoped chain would let its rows in unfiltered.
+        other_scope = getattr(other, "_access_scope", _VISIBLE)
+        return self._access_scope if other_scope is not None else None
+
+    def __and__(self, other: Any) -> Any:
+        combined = super().__and__(other)
+        combined._access_scope = self._combined_scope(other)
+        return combined
+
+    def __or__(self, other: Any) -> Any:
+        combined = super().__or__(other)
+        combined._access_scope = self._combined_scope(other)
+        return combined
+
+    def __xor__(self, other: Any) -> Any:
+        combined = super().__xor__(other)
+        combined._access_scope = self._combined_scope(other)
+        return combined
+
+    def _combinator_query(self, combinator: str, *other_qs: Any, all: bool = False) -> Any:
+        clone = super()._combinator_query(combinator, *other_qs, all=all)
+        for other in other_qs:
+            clone._access_scope = self._combined_scope(other) and clone._access_scope
+        return clone
+
+    # -- the ways a chain reaches the database --------------------------------------------
+
+    def _check_access(self) -> None:
+        if self._access_scope is not None or not ENFORCE or _evaluated_by_test_code():
+            return
+        name = self.model.__name__
+        raise AccessNotScoped(
+            f"{name} rows were read without a scope. Use {name}.objects.visible_to(user) in "
+            f"views, the API and search; actions, jobs, tasks and commands that decide access "
+            f'themselves use {name}.objects.unrestricted("why").'
+        )
+
+    def _fetch_all(self) -> None:
+        if self._result_cache is None:
+            self._check_access()
+        super()._fetch_all()
+
+    def iterator(self, *args: Any, **kwargs: Any) -> Any:
+        self._check_access()
+        return super().iterator(*args, **kwargs)
+
+    async def aiterator(self, *args: Any, **kwargs: Any) -> Any:  # pragma: no cover
+        self._check_access()
+        async for row in super().aiterator(*args, **kwargs):
+            yield row
+
+    def count(self) -> int:
+        if self._result_cache is None:
+            self._check_access()
+        return super().count()
+
+    def exists(self) -> bool:
+        if self._result_cache is None:
+            self._check_access()
+        return super().exists()
+
+    def contains(self, obj: Any) -> bool:
+        if self._result_cache is None:
+            self._check_access()
+        return super().contains(obj)
+
+    def aggregate(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        self._check_access()
+        return super().aggregate(*args, **kwargs)
+
+    def update(self, **kwargs: Any) -> int:
+        self._check_access()
+        return super().update(**kwargs)
+
+    def _update(self, values: Any) -> Any:
+        self._check_access()
+        return super()._update(values)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        self._check_access()
+        return super().delete()
+
+    def explain(self, *args: Any, **kwargs: Any) -> str:
+        self._check_access()
+        return super().explain(*args, **kwargs)
+
+
+def _scoping(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def scoped(self: RestrictedQuerySet[Any], *args: Any, **kwargs: Any) -> Any:
+        result = method(self, *args, **kwargs)
+        if isinstance(result, RestrictedQuerySet):
+            result = result._with_scope(_VISIBLE)
+        return result
+
+    scoped._scopes_access = True  # type: ignore[attr-defined]
+    return scoped
+
+
+# --- Lookups for views and the API ------------------------------------------------------
 
 
 def visible(model: type[M], user: Any) -> models.QuerySet[M]:

@@ -25,7 +25,7 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-class UserQuerySet(models.QuerySet["User"]):
+class UserQuerySet(access.RestrictedQuerySet["User"]):
     def visible_to(self, user: Any) -> UserQuerySet:
         """A person sees themselves, the people of their own parties and, in the secretariat,
         everyone. Nobody else reads names or e-mail addresses."""
@@ -40,13 +40,23 @@ class UserQuerySet(models.QuerySet["User"]):
 
 class UserManager(BaseUserManager["User"]):
     def get_queryset(self) -> UserQuerySet:
-        return UserQuerySet(self.model, using=self._db)
+        # Through the hints a related manager (``party.members``) starts scoped, as with
+        # every restricted model (core.access).
+        queryset = UserQuerySet(self.model, using=self._db)
+        queryset._add_hints(**self._hints)
+        return queryset
 
     def visible_to(self, user: Any) -> UserQuerySet:
         return self.get_queryset().visible_to(user)
 
+    def unrestricted(self, reason: str) -> UserQuerySet:
+        return self.get_queryset().unrestricted(reason)
+
     def get_by_natural_key(self, username: str | None) -> User:
-        return self.get(email__iexact=username)
+        # Signing in (auth's backend, createsuperuser): the person behind an e-mail address.
+        return self.unrestricted("signing in: the person behind an e-mail address").get(
+            email__iexact=username
+        )
 
     def create_user(self, email: str, full_name: str, password: str | None = None) -> User:
         user = self.model(email=normalize_email(email), full_name=full_name.strip())
@@ -94,7 +104,7 @@ class User(AbstractBaseUser):
         return reverse("person_detail", args=[self.pk])
 
 
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+class AuditEventQuerySet(access.RestrictedQuerySet["AuditEvent"]):
     def visible_to(self, user: Any) -> AuditEventQuerySet:
         """The audit log is the secretariat's; it names people and confidential changes."""
         actor = access.actor_for(user)
@@ -135,7 +145,7 @@ class AuditEvent(models.Model):
         )
 
 
-class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+class ApiTokenQuerySet(access.RestrictedQuerySet["ApiToken"]):
     def visible_to(self, user: Any) -> ApiTokenQuerySet:
         """A token is its owner's alone."""
         actor = access.actor_for(user)
@@ -187,7 +197,7 @@ class ApiToken(TimeStampedModel):
         )
 
 
-class JobQuerySet(models.QuerySet["Job"]):
+class JobQuerySet(access.RestrictedQuerySet["Job"]):
     def visible_to(self, user: Any) -> JobQuerySet:
         """A job is seen by the person who asked for it and by the people of the party it
         concerns (a fund's import: its members, nobody else). Jobs that concern no party

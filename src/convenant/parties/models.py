@@ -97,7 +97,7 @@ class Constituency(LocalizedNameMixin, TimeStampedModel):
         ]
 
 
-class PartyQuerySet(models.QuerySet["Party"]):
+class PartyQuerySet(access.RestrictedQuerySet["Party"]):
     def visible_to(self, user: Any) -> PartyQuerySet:
         """Who signed the covenant is public: the directory shows every party, current and
         former. What a party holds or does lives in other models with their own rules."""
@@ -212,7 +212,7 @@ class Party(TimeStampedModel):
         return self.short_name or self.name
 
 
-class MembershipQuerySet(models.QuerySet["Membership"]):
+class MembershipQuerySet(access.RestrictedQuerySet["Membership"]):
     def visible_to(self, user: Any) -> MembershipQuerySet:
         """Who works for a party is visible to that party's members and the secretariat."""
         actor = access.actor_for(user)
@@ -252,7 +252,7 @@ class Membership(TimeStampedModel):
         return f"{self.user} – {self.party} ({self.get_role_display()})"
 
 
-class InvitationQuerySet(models.QuerySet["Invitation"]):
+class InvitationQuerySet(access.RestrictedQuerySet["Invitation"]):
     def visible_to(self, user: Any) -> InvitationQuerySet:
         """Invitations are seen by whoever may manage the party's members."""
         actor = access.actor_for(user)

@@ -27,7 +27,7 @@ def validate_country(value: str) -> None:
         )
 
 
-class IssuerQuerySet(models.QuerySet["Issuer"]):
+class IssuerQuerySet(access.RestrictedQuerySet["Issuer"]):
     def visible_to(self, user: Any) -> IssuerQuerySet:
         """Reference issuers (from GLEIF or added by the secretariat) are visible to everyone
         who is signed in. An issuer first proposed by a fund's holdings import would reveal
@@ -161,7 +161,7 @@ class Issuer(TimeStampedModel):
         return issuer
 
 
-class ClassificationQuerySet(models.QuerySet["IssuerClassification"]):
+class ClassificationQuerySet(access.RestrictedQuerySet["IssuerClassification"]):
     def visible_to(self, user: Any) -> ClassificationQuerySet:
         return self.filter(issuer__in=Issuer.objects.visible_to(user))
 
@@ -196,7 +196,7 @@ class IssuerClassification(TimeStampedModel):
         return f"{self.scheme} {self.code} {self.name}".strip()
 
 
-class IdentifierQuerySet(models.QuerySet["IssuerIdentifier"]):
+class IdentifierQuerySet(access.RestrictedQuerySet["IssuerIdentifier"]):
     def visible_to(self, user: Any) -> IdentifierQuerySet:
         return self.filter(issuer__in=Issuer.objects.visible_to(user))
 
@@ -231,7 +231,7 @@ class IssuerIdentifier(TimeStampedModel):
             raise ValidationError({"value": problem})
 
 
-class AliasQuerySet(models.QuerySet["IssuerAlias"]):
+class AliasQuerySet(access.RestrictedQuerySet["IssuerAlias"]):
     def visible_to(self, user: Any) -> AliasQuerySet:
         """An alias confirmed from one fund's holdings names what that fund holds: it is that
         fund's (and the secretariat's) until adopted; other aliases follow their issuer."""
@@ -288,7 +288,7 @@ class IssuerAlias(TimeStampedModel):
 # --- Holdings ------------------------------------------------------------------------------
 
 
-class ExchangeRateQuerySet(models.QuerySet["ExchangeRate"]):
+class ExchangeRateQuerySet(access.RestrictedQuerySet["ExchangeRate"]):
     def visible_to(self, user: Any) -> ExchangeRateQuerySet:
         """Exchange rates are reference data for everyone signed in."""
         return self.all() if access.actor_for(user).is_authenticated else self.none()
@@ -318,7 +318,7 @@ class ExchangeRate(TimeStampedModel):
         return f"1 EUR = {self.units_per_eur} {self.currency} ({self.date})"
 
 
-class SnapshotQuerySet(models.QuerySet["Snapshot"]):
+class SnapshotQuerySet(access.RestrictedQuerySet["Snapshot"]):
     def visible_to(self, user: Any) -> SnapshotQuerySet:
         """A fund's holdings are that fund's: its members see them, nobody else. Not even the
         secretariat reads positions; it sees covenant-wide aggregates only (DESIGN §5)."""
@@ -372,7 +372,7 @@ class Snapshot(TimeStampedModel):
         return float(self.matched_value_eur / self.total_value_eur)
 
 
-class PositionQuerySet(models.QuerySet["Position"]):
+class PositionQuerySet(access.RestrictedQuerySet["Position"]):
     def visible_to(self, user: Any) -> PositionQuerySet:
         """A position is seen exactly where its snapshot is: by its fund's own people."""
         return self.filter(snapshot__in=Snapshot.objects.visible_to(user))
@@ -483,7 +483,7 @@ class Position(models.Model):
         return f"{self.name or self.isin} ({self.value_eur} EUR)"
 
 
-class ColumnMappingQuerySet(models.QuerySet["ColumnMapping"]):
+class ColumnMappingQuerySet(access.RestrictedQuerySet["ColumnMapping"]):
     def visible_to(self, user: Any) -> ColumnMappingQuerySet:
         return self.filter(access.member_of_q(access.actor_for(user), "fund"))
 
@@ -508,7 +508,7 @@ class ColumnMapping(TimeStampedModel):
         return f"{self.heading} → {self.field}"
 
 
-class ImportJobQuerySet(models.QuerySet["ImportJob"]):
+class ImportJobQuerySet(access.RestrictedQuerySet["ImportJob"]):
     def visible_to(self, user: Any) -> ImportJobQuerySet:
         """An import belongs to its fund: its people follow it, nobody else."""
         return self.filter(access.member_of_q(access.actor_for(user), "fund"))

@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from convenant.core import access
 from convenant.core.models import TimeStampedModel
 from convenant.portfolios.identifiers import country_name
 
@@ -227,7 +228,7 @@ class SectorGood(models.Model):
         return f"{self.sector_code}: {self.good}"
 
 
-class CovenantQuerySet(models.QuerySet[Any]):
+class CovenantQuerySet(access.RestrictedQuerySet[Any]):
     def visible_to(self, user: Any) -> Any:
         """Facts about companies for the covenant, not for the public: the members of its
         parties and the secretariat. (A finding carries a signal's reference, never its
@@ -325,7 +326,7 @@ class RiskAssessment(models.Model):
         return f"{self.sector_code}/{self.theme}/{self.country}: {self.priority}"
 
 
-class RiskResultQuerySet(models.QuerySet["RiskResult"]):
+class RiskResultQuerySet(access.RestrictedQuerySet["RiskResult"]):
     def visible_to(self, user: Any) -> RiskResultQuerySet:
         """A fund's risks follow its holdings: its own people only."""
         from convenant.portfolios.models import Snapshot
@@ -404,7 +405,7 @@ class RiskResult(models.Model):
         return f"{self.issuer_id} {self.theme}: {self.priority}"
 
 
-class RiskJudgementQuerySet(models.QuerySet["RiskJudgement"]):
+class RiskJudgementQuerySet(access.RestrictedQuerySet["RiskJudgement"]):
     def visible_to(self, user: Any) -> RiskJudgementQuerySet:
         from convenant.core import access
 

@@ -107,7 +107,7 @@ REDACTABLE = {
 }
 
 
-class SignalQuerySet(models.QuerySet["Signal"]):
+class SignalQuerySet(access.RestrictedQuerySet["Signal"]):
     def visible_to(self, user: Any) -> SignalQuerySet:
         """Who may read a signal at all (DESIGN §5), deny by default:
 
@@ -371,7 +371,7 @@ class SignalShare(models.Model):
         return f"{self.signal_id} → {self.party_id}"
 
 
-class SignalIssuerQuerySet(models.QuerySet["SignalIssuer"]):
+class SignalIssuerQuerySet(access.RestrictedQuerySet["SignalIssuer"]):
     def visible_to(self, user: Any) -> SignalIssuerQuerySet:
         return self.filter(signal_visibility_q(access.actor_for(user), "signal__"))
 
@@ -402,7 +402,7 @@ class SignalIssuer(models.Model):
         return f"{self.signal_id} → {self.issuer_id}"
 
 
-class SignalEventQuerySet(models.QuerySet["SignalEvent"]):
+class SignalEventQuerySet(access.RestrictedQuerySet["SignalEvent"]):
     def visible_to(self, user: Any) -> SignalEventQuerySet:
         """The history of a signal (with the reasons given) is the handling team's."""
         return self.filter(team_q(access.actor_for(user), "signal__")).filter(
@@ -446,7 +446,7 @@ class SignalEvent(models.Model):
         return f"{self.signal_id} {self.kind} {self.occurred_at:%Y-%m-%d}"
 
 
-class SignalMessageQuerySet(models.QuerySet["SignalMessage"]):
+class SignalMessageQuerySet(access.RestrictedQuerySet["SignalMessage"]):
     def visible_to(self, user: Any) -> SignalMessageQuerySet:
         """Questions and answers between handler and reporter: the handling team only."""
         actor = access.actor_for(user)
@@ -480,7 +480,7 @@ class SignalMessage(models.Model):
         return f"{self.signal_id} {self.author} {self.created_at:%Y-%m-%d}"
 
 
-class SignalAttachmentQuerySet(models.QuerySet["SignalAttachment"]):
+class SignalAttachmentQuerySet(access.RestrictedQuerySet["SignalAttachment"]):
     def visible_to(self, user: Any) -> SignalAttachmentQuerySet:
         """Evidence files follow their signal; whether the reader may open them is the
         signal's ``shows("attachments", …)``, checked where they are served."""
@@ -510,7 +510,7 @@ class SignalAttachment(models.Model):
         return self.filename
 
 
-class SignalAlertQuerySet(models.QuerySet["SignalAlert"]):
+class SignalAlertQuerySet(access.RestrictedQuerySet["SignalAlert"]):
     def visible_to(self, user: Any) -> SignalAlertQuerySet:
         """A fund's inbox is its own people's."""
         return self.filter(access.member_of_q(access.actor_for(user), "fund"))
