@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
+from convenant.core.exports import inert_cell
 from convenant.risk.models import RiskResult
 from convenant.risk.reasons import describe
 
@@ -31,13 +32,6 @@ COLUMNS = [
 ]
 
 
-def _safe(value: object) -> object:
-    """Text a spreadsheet would run as a formula is written as text."""
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@"}:
-        return "'" + value
-    return value
-
-
 def rows(
     results: Iterable[RiskResult],
     names: dict[str, str],
@@ -47,7 +41,7 @@ def rows(
         a = r.assessment
         j = judgements.get((r.issuer_id, r.theme))
         yield [
-            _safe(v)
+            inert_cell(v)
             for v in (
                 r.issuer.legal_name,
                 r.issuer.lei or "",

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from convenant.core import access
 from convenant.core.access import Role
 from convenant.core.errors import ActionError, show_on_form
+from convenant.core.exports import inert_cell
 from convenant.core.http import AuthenticatedHttpRequest
 from convenant.core.models import User
 from convenant.parties.models import Party
@@ -131,14 +132,10 @@ def signal_export(request: HttpRequest) -> HttpResponse:
             r["site"] or "",
             r["account"] or "",
         ]
-        writer.writerow([_inert(str(cell)) for cell in row])
+        writer.writerow([inert_cell(str(cell)) for cell in row])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="signals.csv"'
     return response
-
-
-def _inert(value: str) -> str:
-    return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
 
 
 @evidence_in_memory

@@ -21,6 +21,7 @@ from psycopg.copy import QueuedLibpqWriter
 from convenant.core import access
 from convenant.core.access import Role
 from convenant.core.errors import ActionError
+from convenant.core.exports import inert_cell
 from convenant.core.models import User
 from convenant.parties.models import Party
 from convenant.portfolios.holdings.columns import FIELDS, missing_fields, recognise
@@ -150,28 +151,24 @@ def read_and_map(
     return table, mapping
 
 
-def spreadsheet_safe(cell: str) -> str:
-    """A cell that a spreadsheet program would run as a formula is written as text."""
-    return f"'{cell}" if cell[:1] in {"=", "+", "-", "@", "\t", "\r"} else cell
-
-
 def rejected_file(
     table: RawTable, cleaned_errors: list[tuple[int, str, str]], rejected_lines: set[int]
 ) -> bytes:
-    """The rejected rows as they were read, with the reasons in an extra column."""
+    """The rejected rows as they were read, with the reasons in an extra column. Every cell,
+    the headings included (they come from the file too), is made inert."""
     reasons: dict[int, list[str]] = {}
     for line, column, reason in cleaned_errors:
         reasons.setdefault(line, []).append(f"{column}: {reason}" if column else reason)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["line", *table.headings, "error"])
+    writer.writerow(["line", *(inert_cell(h) for h in table.headings), "error"])
     rows = table.frame.with_row_index("i").filter(
         (pl.col("i") + table.first_line).is_in(sorted(rejected_lines))
     )
     for row in rows.iter_rows():
         line = row[0] + table.first_line
-        cells = [spreadsheet_safe(c or "") for c in row[1:]]
-        writer.writerow([line, *cells, spreadsheet_safe("; ".join(reasons.get(line, [])))])
+        cells = [inert_cell(c or "") for c in row[1:]]
+        writer.writerow([line, *cells, inert_cell("; ".join(reasons.get(line, [])))])
     return out.getvalue().encode("utf-8-sig")
 
 
