@@ -66,3 +66,4 @@ def _send(job: Job, context: JobContext) -> dict[str, Any]:
 
 def register() -> None:
     register_job_kind(SEND_EMAIL, _send, label=_("E-mail"), max_attempts=5)
+    register_email_purpose("core.password_reset", _("Password reset"))

@@ -3,6 +3,7 @@ from django.urls import path
 from django.views.i18n import set_language
 
 from convenant.core import job_views, views
+from convenant.core.forms import QueuedPasswordResetForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -32,7 +33,9 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(html_email_template_name=None),
+        auth_views.PasswordResetView.as_view(
+            html_email_template_name=None, form_class=QueuedPasswordResetForm
+        ),
         name="password_reset",
     ),
     path(

@@ -5,6 +5,7 @@ import re
 from django.core import mail
 from django.test import Client
 
+from convenant.core.models import Job
 from convenant.core.testing import World
 
 
@@ -25,10 +26,15 @@ def test_login_is_case_insensitive_on_the_email_address(world: World) -> None:
     assert response.status_code == 302 and response["Location"] == "/dashboard/"
 
 
-def test_password_reset_by_email_works_once(world: World) -> None:
+def test_password_reset_by_email_works_once(
+    world: World, django_capture_on_commit_callbacks
+) -> None:
     client = Client()
-    client.post("/password/reset/", {"email": "fund_viewer@example.org"})
-    assert len(mail.outbox) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/password/reset/", {"email": "fund_viewer@example.org"})
+    assert len(mail.outbox) == 1  # sent by a job, after the commit
+    job = Job.objects.get(kind="core.send_email")
+    assert job.state == Job.State.SUCCEEDED and job.params["purpose"] == "core.password_reset"
     link = re.search(r"/password/reset/[^/\s]+/[^/\s]+/", str(mail.outbox[0].body))
     assert link is not None
     form = client.get(link.group(0), follow=True)
@@ -47,9 +53,13 @@ def test_password_reset_by_email_works_once(world: World) -> None:
     assert not again.context["validlink"]
 
 
-def test_reset_for_an_unknown_address_reveals_nothing(world: World) -> None:
-    response = Client().post("/password/reset/", {"email": "nobody@example.org"})
+def test_reset_for_an_unknown_address_reveals_nothing(
+    world: World, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = Client().post("/password/reset/", {"email": "nobody@example.org"})
     assert response.status_code == 302 and mail.outbox == []
+    assert not Job.objects.exists()
 
 
 def test_logout_needs_post_and_ends_the_session(world: World) -> None:
