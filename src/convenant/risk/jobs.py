@@ -20,7 +20,9 @@ def queue_scoring(snapshot_id: int) -> None:
     """A snapshot was imported: score it."""
     from convenant.portfolios.models import Snapshot
 
-    snapshot = Snapshot.objects.get(pk=snapshot_id)
+    snapshot = Snapshot.objects.unrestricted("the import queues its own snapshot's scoring").get(
+        pk=snapshot_id
+    )
     enqueue_job(SCORE_SNAPSHOT, subject=snapshot, party_id=snapshot.fund_id)
 
 
