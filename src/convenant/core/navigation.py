@@ -74,3 +74,25 @@ def register_core_items() -> None:
     register_nav_item(NavItem(_("Dashboard"), "dashboard", lambda a: a.is_authenticated, 10))
     register_nav_item(NavItem(_("Audit log"), "audit_log", access.can_administer_covenant, 90))
     register_nav_item(NavItem(_("Jobs"), "job_list", access.can_administer_covenant, 92))
+    register_dashboard_panel("jobs", DashboardPanel("core/panels/jobs.html", _jobs_panel, 95))
+
+
+def _jobs_panel(request: HttpRequest, actor: Actor) -> dict[str, Any] | None:
+    """Failed, running and waiting jobs the person follows: always for the secretariat
+    (failed e-mails are theirs to see), for others only when one of theirs failed."""
+    from django.db.models import Count
+
+    from convenant.core.models import Job
+
+    if not actor.is_authenticated:
+        return None
+    counts = dict(
+        Job.objects.visible_to(request.user)
+        .filter(state__in=[Job.State.FAILED, Job.State.RUNNING, Job.State.QUEUED])
+        .order_by()
+        .values_list("state")
+        .annotate(n=Count("pk"))
+    )
+    if not actor.is_secretariat and not counts.get(Job.State.FAILED):
+        return None
+    return {state: counts.get(state, 0) for state in ("failed", "running", "queued")}
