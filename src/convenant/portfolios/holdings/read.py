@@ -1,15 +1,28 @@
-"""Reading a holdings file into a table of text cells: CSV (comma or semicolon, UTF-8 or
+"""Reading a holdings file into a table of text cells: CSV (comma, semicolon or tab, UTF-8 or
 Latin-1), XLSX and ODS; the header may sit below a few lines of title and notes, and notes or
 a disclaimer may follow the table. Limits on size, rows, cells and (for the zipped
-spreadsheet formats) the compression ratio guard against mistakes and zip bombs."""
+spreadsheet formats) the compression ratio guard against mistakes and zip bombs.
+
+Whatever the bytes, reading ends in a table or in an ``ActionError`` that says, in the
+person's language, what is wrong and where (the line, when it is known). Rows and cells are
+counted while the file streams past, before anything is built in memory, so a file far over
+the limits is refused at the cost of reading it once, not of holding it."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import itertools
+import posixpath
+import re
+import xml.parsers.expat
 import zipfile
+import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import polars as pl
 from django.conf import settings
@@ -20,6 +33,20 @@ from convenant.core.errors import ActionError
 from convenant.portfolios.holdings.columns import looks_like_header
 
 HEADER_SEARCH_ROWS = 30
+CHUNK_BYTES = 1 << 20
+FRAME_CHUNK_ROWS = 100_000
+# Errors the zip and XML layers raise on damaged or hostile bytes.
+ZIP_ERRORS: tuple[type[Exception], ...] = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    NotImplementedError,  # a compression method zipfile does not know
+    ValueError,
+    KeyError,  # a part the format requires is missing
+    RuntimeError,  # an encrypted part
+)
 
 
 @dataclass(frozen=True)
@@ -38,6 +65,11 @@ class Limits:
             max_zip_ratio=settings.HOLDINGS_MAX_ZIP_RATIO,
         )
 
+    @property
+    def row_cap(self) -> int:
+        """Rows a sheet may have in all: the data plus a title and notes above the header."""
+        return self.max_rows + HEADER_SEARCH_ROWS
+
 
 @dataclass
 class RawTable:
@@ -55,6 +87,29 @@ class RawTable:
         return self.first_line + index
 
 
+def too_many_rows(limits: Limits) -> ActionError:
+    return ActionError(
+        _("The file has more than %(limit)s rows; split it into parts of at most %(limit)s.")
+        % {"limit": limits.max_rows},
+        code="too_large",
+    )
+
+
+def too_many_cells(limits: Limits) -> ActionError:
+    return ActionError(
+        _("The file has more than %(limit)s cells; leave out columns that are not needed.")
+        % {"limit": limits.max_cells},
+        code="too_large",
+    )
+
+
+def damaged(kind: str, reason: str = "") -> ActionError:
+    message = _("The %(kind)s file is damaged and cannot be read.") % {"kind": kind}
+    if reason:
+        message = f"{message} {reason}"
+    return ActionError(message, code="format")
+
+
 def read_table(path: Path, filename: str, limits: Limits | None = None) -> RawTable:
     limits = limits or Limits.from_settings()
     size = path.stat().st_size
@@ -67,22 +122,27 @@ def read_table(path: Path, filename: str, limits: Limits | None = None) -> RawTa
             code="too_large",
         )
     suffix = Path(filename).suffix.lower()
-    head = path.open("rb").read(8)
+    with path.open("rb") as handle:
+        head = handle.read(4096)
     if suffix in {".xlsx", ".ods"}:
+        kind = suffix[1:].upper()
         if not head.startswith(b"PK"):
             raise ActionError(
-                _("%(name)s is not a real %(kind)s file.")
-                % {"name": filename, "kind": suffix[1:].upper()},
+                _("%(name)s is not a real %(kind)s file.") % {"name": filename, "kind": kind},
                 code="format",
             )
-        rows = _read_spreadsheet(path, limits)
-        table = _locate(rows, suffix[1:], limits)
+        table = _read_spreadsheet(path, kind, limits)
     elif suffix in {".csv", ".txt"}:
-        if head.startswith(b"PK") or b"\x00" in path.open("rb").read(4096):
+        if head.startswith(b"PK") or b"\x00" in head:
             raise ActionError(
                 _("%(name)s is not a text (CSV) file.") % {"name": filename}, code="format"
             )
         table = _read_csv(path, limits)
+    elif suffix == ".json":
+        raise ActionError(
+            _("JSON files cannot be imported yet. Save the holdings as CSV, XLSX or ODS."),
+            code="format",
+        )
     else:
         raise ActionError(
             _("Files of type “%(suffix)s” cannot be read. Upload CSV, XLSX or ODS.")
@@ -92,98 +152,229 @@ def read_table(path: Path, filename: str, limits: Limits | None = None) -> RawTa
     if table.frame.height == 0:
         raise ActionError(_("The file has a header but no rows of holdings."), code="empty")
     if table.frame.height > limits.max_rows:
-        raise ActionError(
-            _("The file has %(rows)s rows; the limit is %(limit)s.")
-            % {"rows": table.frame.height, "limit": limits.max_rows},
-            code="too_large",
-        )
+        raise too_many_rows(limits)
     if table.frame.height * table.frame.width > limits.max_cells:
-        raise ActionError(
-            _("The file has %(cells)s cells; the limit is %(limit)s.")
-            % {"cells": table.frame.height * table.frame.width, "limit": limits.max_cells},
-            code="too_large",
-        )
+        raise too_many_cells(limits)
     return table
 
 
 # --- CSV -----------------------------------------------------------------------------------
 
 
-def _decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM) when it decodes as such, else Windows-1252/Latin-1, which
-    is what spreadsheet programs write on Dutch machines."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return (
-            data.decode("cp1252", errors="strict") if _is_cp1252(data) else data.decode("latin-1")
-        )
+@dataclass(frozen=True)
+class Dialect:
+    delimiter: str
+    # "a", "b" or a, b: the blanks after each delimiter are not part of the value.
+    skip_initial_space: bool
 
 
-def _is_cp1252(data: bytes) -> bool:
+def _utf8(data: bytes) -> bytes:
+    """The text as UTF-8 without a byte-order mark: as it is when it decodes as UTF-8, else
+    read as Windows-1252 (or Latin-1, which decodes any byte), which is what spreadsheet
+    programs write on Dutch machines. Checked and converted a chunk at a time."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    checker = codecs.getincrementaldecoder("utf-8")()
     try:
-        data.decode("cp1252")
+        for start in range(0, len(data), CHUNK_BYTES):
+            checker.decode(data[start : start + CHUNK_BYTES])
+        checker.decode(b"", final=True)
+        return data
     except UnicodeDecodeError:
-        return False
-    return True
+        pass
+    # Bytes that Windows-1252 leaves undefined mean the file is Latin-1.
+    encoding = (
+        "latin-1" if any(bytes([b]) in data for b in (0x81, 0x8D, 0x8F, 0x90, 0x9D)) else "cp1252"
+    )
+    out = io.BytesIO()
+    for start in range(0, len(data), CHUNK_BYTES):
+        out.write(data[start : start + CHUNK_BYTES].decode(encoding).encode("utf-8"))
+    return out.getvalue()
+
+
+def _sample_rows(sample: str, dialect: Dialect, limit: int = 50) -> list[list[str]]:
+    """The first rows of the file, read leniently (the sample may end inside a value)."""
+    reader = csv.reader(
+        io.StringIO(sample),
+        delimiter=dialect.delimiter,
+        skipinitialspace=dialect.skip_initial_space,
+    )
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            rows.append(row)
+            if len(rows) >= limit:
+                break
+    except csv.Error:
+        pass  # the full read below says where and why
+    return rows
+
+
+def _dialect(sample: str) -> Dialect:
+    """The delimiter that splits the first lines into the most rows of one width (2 or
+    more columns); and whether values start after blanks (``a, b`` or ``"x", "y"``)."""
+    best: tuple[int, int, int] = (0, 0, 0)
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    for rank, candidate in enumerate((",", ";", "\t")):
+        widths = [len(r) for r in _sample_rows(sample, Dialect(candidate, True)) if any(r)]
+        if not widths:
+            continue
+        mode = max(set(widths), key=lambda w: (widths.count(w), w))
+        score = (widths.count(mode) if mode >= 2 else 0, mode, -rank)
+        if score > best:
+            best, delimiter = score, candidate
+    spaced = re.search(re.escape(delimiter) + r"[ \t]+\"", sample) is not None
+    return Dialect(delimiter, spaced)
+
+
+def _csv_error(line: int, error: csv.Error) -> ActionError:
+    """The csv module's reason, said in the person's language."""
+    text = str(error)
+    if "unexpected end of data" in text or "EOF" in text:
+        reason = _("a quoted value is opened but never closed")
+    elif "expected after" in text:
+        reason = _("a quoted value is followed by more text before the next delimiter")
+    elif "field larger than field limit" in text:
+        reason = _("a value is longer than %(limit)s characters") % {
+            "limit": csv.field_size_limit()
+        }
+    elif "NUL" in text:
+        reason = _("the line contains a NUL byte")
+    else:
+        reason = _("the line cannot be split into values")
+    return ActionError(
+        _("Line %(line)s of the CSV file cannot be read: %(reason)s.")
+        % {"line": line, "reason": reason},
+        code="format",
+    )
 
 
 def _read_csv(path: Path, limits: Limits) -> RawTable:
-    text = _decode(path.read_bytes())
-    sample = text[:65536]
-    try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
-    except csv.Error:
-        delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    head_rows = list(csv.reader(io.StringIO(sample), delimiter=delimiter))[:HEADER_SEARCH_ROWS]
+    data = _utf8(path.read_bytes())
+    sample = data[:65536].decode("utf-8", errors="ignore")
+    dialect = _dialect(sample)
+    head_rows = _sample_rows(sample, dialect, HEADER_SEARCH_ROWS)
     header_index = next((i for i, row in enumerate(head_rows) if looks_like_header(row)), None)
     if header_index is None:
         header_index = next(
             (i for i, row in enumerate(head_rows) if sum(bool(c) for c in row) >= 2), 0
         )
     headings = [h.strip() for h in head_rows[header_index]] if head_rows else []
-    columns = [f"c{i}" for i in range(len(headings))]
+    while headings and not headings[-1]:
+        headings.pop()
+    if not headings:
+        raise ActionError(_("The file has a header but no rows of holdings."), code="empty")
+    if len(headings) > limits.max_cells:
+        raise too_many_cells(limits)
+    # Read one row past the limits: having it is how we know the file is over them.
+    cap = min(limits.max_rows, limits.max_cells // len(headings)) + 1
+    frame = None
+    if not dialect.skip_initial_space and data.count(b'"') % 2 == 0:
+        frame = _csv_with_polars(data, dialect, header_index, len(headings), cap)
+    if frame is None:
+        frame = _csv_with_python(data, dialect, header_index, len(headings), cap)
+    return RawTable(
+        headings,
+        _drop_notes(frame),
+        first_line=header_index + 2,
+        file_format="csv",
+        decimal_comma_default=dialect.delimiter == ";",
+    )
+
+
+def _csv_with_polars(
+    data: bytes, dialect: Dialect, header_index: int, width: int, cap: int
+) -> pl.DataFrame | None:
+    """The fast reader, for ordinary files. None when it cannot read the file, or when it
+    read fewer rows than there are lines (a quoted value spans lines): the strict reader
+    then decides, and says where the file goes wrong."""
+    columns = [f"c{i}" for i in range(width)]
     try:
         frame = pl.read_csv(
-            text.encode(),
-            separator=delimiter,
+            data,
+            separator=dialect.delimiter,
             has_header=False,
             skip_rows=header_index + 1,
+            n_rows=cap,
             infer_schema=False,
             truncate_ragged_lines=True,
+            missing_columns="insert",
             quote_char='"',
             new_columns=columns,
         ).select(columns)
     except pl.exceptions.NoDataError:
-        frame = pl.DataFrame(schema=dict.fromkeys(columns, pl.Utf8))
-    except pl.exceptions.ComputeError as error:
-        raise ActionError(
-            _("The CSV file cannot be read: %(error)s") % {"error": str(error).splitlines()[0]},
-            code="format",
-        ) from None
-    frame = _drop_notes(frame)
-    return RawTable(
-        headings,
-        frame,
-        first_line=header_index + 2,
-        file_format="csv",
-        decimal_comma_default=delimiter == ";",
+        return pl.DataFrame(schema=dict.fromkeys(columns, pl.Utf8))
+    except (pl.exceptions.PolarsError, ValueError, OverflowError):
+        return None
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1) - (header_index + 1)
+    if frame.height != min(max(lines, 0), cap):
+        return None
+    return frame
+
+
+def _csv_with_python(
+    data: bytes, dialect: Dialect, header_index: int, width: int, cap: int
+) -> pl.DataFrame:
+    """The strict reader: it knows quoted values over several lines, blanks after the
+    delimiters, and the line where a value is malformed."""
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="")
+    reader = csv.reader(
+        stream,
+        delimiter=dialect.delimiter,
+        skipinitialspace=dialect.skip_initial_space,
+        strict=True,
     )
+    records = 0
+    line = 1
+
+    def rows() -> Iterator[list[str]]:
+        nonlocal records, line
+        while True:
+            line = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                raise _csv_error(line, error) from None
+            records += 1
+            if records > header_index + 1:
+                yield row
+
+    return _frame(rows(), width, cap)
+
+
+def _frame(rows: Iterable[list[str]], width: int, cap: int) -> pl.DataFrame:
+    """A Utf8 frame of ``width`` columns from rows of text, built a slice at a time so the
+    Python lists never hold more than one slice; stops after ``cap`` rows."""
+    schema = {f"c{i}": pl.Utf8 for i in range(width)}
+    parts: list[pl.DataFrame] = []
+    columns: list[list[str | None]] = [[] for _ in range(width)]
+
+    def flush() -> None:
+        parts.append(pl.DataFrame(dict(zip(schema, columns, strict=True)), schema=schema))
+        for column in columns:
+            column.clear()
+
+    for count, row in enumerate(rows, start=1):
+        for i in range(width):
+            value = row[i] if i < len(row) else ""
+            columns[i].append(value or None)
+        if count >= cap:
+            break
+        if count % FRAME_CHUNK_ROWS == 0:
+            flush()
+    flush()
+    return pl.concat(parts) if len(parts) > 1 else parts[0]
 
 
 # --- XLSX and ODS --------------------------------------------------------------------------
 
 
-def _check_zip(path: Path, limits: Limits) -> None:
+def _check_zip(archive: zipfile.ZipFile, limits: Limits) -> None:
     """Refuse archives that unpack to far more than they weigh (zip bombs)."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            packed = sum(i.compress_size for i in archive.infolist()) or 1
-            unpacked = sum(i.file_size for i in archive.infolist())
-    except zipfile.BadZipFile:
-        raise ActionError(
-            _("The spreadsheet is damaged and cannot be opened."), code="format"
-        ) from None
+    packed = sum(i.compress_size for i in archive.infolist()) or 1
+    unpacked = sum(i.file_size for i in archive.infolist())
     if (
         unpacked > limits.max_bytes * limits.max_zip_ratio
         or unpacked / packed > limits.max_zip_ratio
@@ -198,25 +389,33 @@ def _check_zip(path: Path, limits: Limits) -> None:
         )
 
 
-def _read_spreadsheet(path: Path, limits: Limits) -> list[list[str]]:
-    from python_calamine import CalamineError, CalamineWorkbook
+def _read_spreadsheet(path: Path, kind: str, limits: Limits) -> RawTable:
+    from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
-    _check_zip(path, limits)
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        sheet = workbook.get_sheet_by_index(0)
-        rows = sheet.to_python(skip_empty_area=False)
-    except (CalamineError, ValueError, OSError) as error:
+        with zipfile.ZipFile(path) as archive:
+            _check_zip(archive, limits)
+            if kind == "XLSX":
+                _scan_xlsx(archive, limits)
+            else:
+                _scan_ods(archive, limits)
+    except ActionError:
+        raise
+    except ZIP_ERRORS:
+        raise damaged(kind) from None
+    # Within the limits: the sheet is small enough for calamine to hold.
+    try:
+        with CalamineWorkbook.from_path(str(path)) as workbook:
+            sheet = workbook.get_sheet_by_index(0)
+            rows = ([_cell_text(c) for c in row] for row in sheet.iter_rows())
+            return _locate(rows, kind.lower(), limits)
+    except PasswordError:
         raise ActionError(
-            _("The spreadsheet cannot be read: %(error)s") % {"error": error}, code="format"
+            _("The spreadsheet is protected with a password. Save it without one."),
+            code="format",
         ) from None
-    if len(rows) > limits.max_rows + HEADER_SEARCH_ROWS:
-        raise ActionError(
-            _("The file has %(rows)s rows; the limit is %(limit)s.")
-            % {"rows": len(rows), "limit": limits.max_rows},
-            code="too_large",
-        )
-    return [[_cell_text(c) for c in row] for row in rows]
+    except (CalamineError, ValueError, OSError, OverflowError) as error:
+        raise damaged(kind) from error
 
 
 def _cell_text(value: object) -> str:
@@ -227,21 +426,199 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _locate(rows: list[list[str]], file_format: str, limits: Limits) -> RawTable:
-    header_index = next(
-        (i for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]) if looks_like_header(row)), None
+class _Counter:
+    """Rows and cells of a sheet, counted as its XML streams past; refuses the sheet the
+    moment it is over the limits. ``extent`` is the rectangle a reader fills in memory: the
+    last row used times the widest column used, however sparse the cells in between."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.rows = 0
+        self.cells = 0
+        self.last_row = 0
+        self.last_column = 0
+
+    def check(self) -> None:
+        if self.rows > self.limits.row_cap or self.last_row > self.limits.row_cap:
+            raise too_many_rows(self.limits)
+        if self.cells > self.limits.max_cells or (
+            self.last_row * self.last_column > self.limits.max_cells
+        ):
+            raise too_many_cells(self.limits)
+
+
+def _small_part(archive: zipfile.ZipFile, name: str) -> bytes:
+    with archive.open(name) as part:
+        return part.read(4 * CHUNK_BYTES)
+
+
+def _first_sheet(archive: zipfile.ZipFile) -> list[str]:
+    """The part that holds the workbook's first sheet (the one we read), or, when the
+    workbook does not say, every worksheet part, to be safe."""
+    names = set(archive.namelist())
+    sheets = sorted(n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+    try:
+        workbook = _small_part(archive, "xl/workbook.xml")
+        rels = _small_part(archive, "xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return sheets
+    first = re.search(rb"<(?:[\w.-]+:)?sheet\b[^>]*?\s[\w.-]+:id=\"([^\"]*)\"", workbook)
+    if first is None:
+        return sheets
+    for tag in re.findall(rb"<(?:[\w.-]+:)?Relationship\b[^>]*>", rels):
+        rel_id = re.search(rb'\sId="([^"]*)"', tag)
+        target = re.search(rb'\sTarget="([^"]*)"', tag)
+        if rel_id and target and rel_id.group(1) == first.group(1):
+            text = target.group(1).decode("utf-8", errors="replace")
+            name = text.lstrip("/") if text.startswith("/") else posixpath.join("xl", text)
+            name = posixpath.normpath(name)
+            return [name] if name in names else sheets
+    return sheets
+
+
+# Tags counted with or without a namespace prefix (<row …> or <x:row …>). The count errs on
+# the safe side: "<c" also counts the few <col> and <cfRule> tags, ":c" a stray word in text.
+ROW_TAGS = (b"<row", b":row")
+CELL_TAGS = (b"<c", b":c")
+# Cell and row references, r="B12": the plain spelling is quick to find; any other spelling
+# (blanks around "=", single quotes, "$") sends the chunk to the thorough pattern.
+REF_ROWS = re.compile(rb' r="[A-Z]*(\d+)"')
+REF_COLUMNS = re.compile(rb' r="([A-Z]+)\d')
+ANY_REF_ROWS = re.compile(rb'\sr\s*=\s*["\'][A-Za-z$]*\$?(\d+)["\']')
+ANY_REF_COLUMNS = re.compile(rb'\sr\s*=\s*["\']\$?([A-Za-z]+)\$?\d')
+
+
+def _plain_references(chunk: bytes) -> bool:
+    return (
+        chunk.count(b"r=") == chunk.count(b' r="')
+        and b'r="$' not in chunk
+        and re.search(rb"r\s+=", chunk) is None
     )
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + letter - 64
+    return number
+
+
+def _scan_xlsx(archive: zipfile.ZipFile, limits: Limits) -> None:
+    for name in _first_sheet(archive):
+        counter = _Counter(limits)
+        with archive.open(name) as part:
+            for chunk in _tag_chunks(part):
+                counter.rows += sum(chunk.count(t) for t in ROW_TAGS)
+                cells = sum(chunk.count(t) for t in CELL_TAGS)
+                counter.cells += cells
+                plain = _plain_references(chunk)
+                rows = (REF_ROWS if plain else ANY_REF_ROWS).findall(chunk)
+                if rows:
+                    counter.last_row = max(counter.last_row, max(map(int, rows)))
+                letters = set((REF_COLUMNS if plain else ANY_REF_COLUMNS).findall(chunk))
+                if letters:
+                    widest = max(_column_number(c) for c in letters)
+                    counter.last_column = max(counter.last_column, widest)
+                elif cells:  # cells without a reference fill the row from the left
+                    counter.last_column = max(counter.last_column, cells)
+                counter.last_row = max(counter.last_row, counter.rows)
+                counter.check()
+
+
+def _tag_chunks(part: IO[bytes]) -> Iterator[bytes]:
+    """The part in chunks of about a megabyte, each cut just before a ``<`` so that no tag
+    is split between two chunks."""
+    tail = b""
+    while chunk := part.read(CHUNK_BYTES):
+        data = tail + chunk
+        cut = data.rfind(b"<")
+        if cut <= 0:  # a megabyte without a tag: nothing to split
+            cut = len(data)
+        yield data[:cut]
+        tail = data[cut:]
+    if tail:
+        yield tail
+
+
+ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ODS_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ODS_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+
+
+class _StopScan(Exception):
+    """The first table has ended: what follows is not read."""
+
+
+def _repeat(attributes: dict[str, str], name: str) -> int:
+    value = attributes.get(f"{ODS_TABLE} {name}", "1")
+    try:
+        return max(int(value), 1)
+    except ValueError:
+        raise damaged("ODS") from None
+
+
+def _scan_ods(archive: zipfile.ZipFile, limits: Limits) -> None:
+    """Count the first table's rows and cells as content.xml streams past, repeats included
+    (one short row element may stand for a million rows)."""
+    counter = _Counter(limits)
+    state = {"tables": 0, "row_repeat": 1, "column": 0, "filled_to": 0, "cell_repeat": 1}
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        if name == f"{ODS_TABLE} table":
+            state["tables"] += 1
+            if state["tables"] > 1:
+                raise _StopScan
+        elif name == f"{ODS_TABLE} table-row":
+            state["row_repeat"] = _repeat(attributes, "number-rows-repeated")
+            state["column"] = state["filled_to"] = 0
+        elif name in (f"{ODS_TABLE} table-cell", f"{ODS_TABLE} covered-table-cell"):
+            state["cell_repeat"] = _repeat(attributes, "number-columns-repeated")
+            state["column"] += state["cell_repeat"]
+            if f"{ODS_OFFICE} value-type" in attributes:
+                state["filled_to"] = state["column"]
+        elif name == f"{ODS_TEXT} p":
+            state["filled_to"] = state["column"]
+
+    def end(name: str) -> None:
+        if name != f"{ODS_TABLE} table-row":
+            return
+        counter.rows += state["row_repeat"]
+        if state["filled_to"]:  # empty rows at the end are not read
+            counter.last_row = counter.rows
+            counter.cells += state["row_repeat"] * state["filled_to"]
+            counter.last_column = max(counter.last_column, state["filled_to"])
+            counter.check()
+
+    parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    try:
+        with archive.open("content.xml") as part:
+            while chunk := part.read(CHUNK_BYTES):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except _StopScan:
+        return
+    except xml.parsers.expat.ExpatError as error:
+        raise damaged(
+            "ODS", _("Its content breaks off at line %(line)s.") % {"line": error.lineno}
+        ) from None
+
+
+def _locate(rows: Iterator[list[str]], file_format: str, limits: Limits) -> RawTable:
+    """Find the header among the first rows and read the rest as the table."""
+    head = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
+    header_index = next((i for i, row in enumerate(head) if looks_like_header(row)), None)
     if header_index is None:
-        header_index = next((i for i, row in enumerate(rows) if sum(bool(c) for c in row) >= 2), 0)
-    headings = [h.strip() for h in rows[header_index]] if rows else []
+        header_index = next((i for i, row in enumerate(head) if sum(bool(c) for c in row) >= 2), 0)
+    headings = [h.strip() for h in head[header_index]] if head else []
     while headings and not headings[-1]:
         headings.pop()
     width = len(headings)
-    data = [(row + [""] * width)[:width] for row in rows[header_index + 1 :]]
-    frame = pl.DataFrame(
-        {f"c{i}": [r[i] or None for r in data] for i in range(width)},
-        schema={f"c{i}": pl.Utf8 for i in range(width)},
-    )
+    if not width:
+        raise ActionError(_("The file has a header but no rows of holdings."), code="empty")
+    cap = min(limits.max_rows, limits.max_cells // width) + 1
+    frame = _frame(itertools.chain(head[header_index + 1 :], rows), width, cap)
     return RawTable(
         headings, _drop_notes(frame), first_line=header_index + 2, file_format=file_format
     )
