@@ -12,17 +12,17 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from convenant.core import access
 from convenant.core.access import Role
 from convenant.core.audit import record_event, snapshot
 from convenant.core.errors import ActionError
+from convenant.core.mail import send_email_later
 from convenant.core.models import User, hash_token, normalize_email
 from convenant.parties.models import Constituency, Covenant, Invitation, Membership, Party, Track
 
@@ -195,7 +195,9 @@ def record_departure(
         party.left_on, party.departure, party.departure_reason = left_on, departure, reason.strip()
         party.save(update_fields=["left_on", "departure", "departure_reason", "updated_at"])
         # Nobody can still accept an invitation to a party that is gone.
-        Invitation.objects.filter(party=party).open().update(revoked_at=timezone.now())
+        Invitation.objects.unrestricted("record departure: the action decides access").filter(
+            party=party
+        ).open().update(revoked_at=timezone.now())
         record_event(
             actor=by,
             verb="parties.record_departure",
@@ -211,22 +213,25 @@ def record_departure(
 
 
 def _invitation_url(token: str) -> str:
-    return settings.BASE_URL + reverse("invitation_accept", args=[token])
+    return settings.BASE_URL + reverse("invitation_link", args=[token])
 
 
 def _send_invitation(invitation: Invitation, token: str, language: str) -> None:
+    """Queue the invitation e-mail as a job, inside the action's transaction: it is sent
+    once the invitation has committed, and tried again if the mail server is away."""
     with translation.override(language):
         context = {
             "invitation": invitation,
             "url": _invitation_url(token),
             "valid_days": settings.INVITATION_VALID_DAYS,
         }
-        send_mail(
+        send_email_later(
+            to=invitation.email,
             subject=_("Invitation to work for %(party)s in convenant")
             % {"party": invitation.party.display_name},
-            message=render_to_string("parties/email/invitation.txt", context),
-            from_email=None,
-            recipient_list=[invitation.email],
+            body=render_to_string("parties/email/invitation.txt", context),
+            purpose="parties.invitation",
+            language=language,
         )
 
 
@@ -261,13 +266,21 @@ def invite_person(
                 },
                 code="conflict",
             )
-        if Membership.objects.filter(party=party, user__email__iexact=email).exists():
+        if (
+            Membership.objects.unrestricted("invite person: the action decides access")
+            .filter(party=party, user__email__iexact=email)
+            .exists()
+        ):
             raise ActionError(
                 _("%(email)s already works for %(party)s.") % {"email": email, "party": party.name},
                 field="email",
                 code="conflict",
             )
-        open_invitations = Invitation.objects.filter(party=party, email__iexact=email).open()
+        open_invitations = (
+            Invitation.objects.unrestricted("invite person: the action decides access")
+            .filter(party=party, email__iexact=email)
+            .open()
+        )
         if open_invitations.filter(expires_at__gt=timezone.now()).exists():
             raise ActionError(
                 _(
@@ -295,13 +308,35 @@ def invite_person(
             party_id=party.pk,
             after=snapshot(invitation, ["email", "full_name", "role", "expires_at"]),
         )
-        transaction.on_commit(lambda: _send_invitation(invitation, token, language))
+        _send_invitation(invitation, token, language)
     return invitation, token
+
+
+def unknown_invitation_message() -> str:
+    return _(
+        "This invitation link is not valid. Check that you copied the whole link from the "
+        "e-mail. If you received a newer invitation e-mail, use the link in that one."
+    )
 
 
 def find_invitation(token: str) -> Invitation | None:
     """The invitation a link's token belongs to, whatever its state (the page explains)."""
-    return Invitation.objects.select_related("party").filter(token_hash=hash_token(token)).first()
+    return (
+        Invitation.objects.unrestricted("find invitation: the action decides access")
+        .select_related("party")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+def invited_address_has_account(invitation: Invitation) -> bool:
+    """Whether the invited address has an account already: the page then asks its holder to
+    log in rather than to create one. The link's holder may learn this of its own address."""
+    return (
+        User.objects.unrestricted("the invitation's own address, for its link's holder")
+        .filter(email__iexact=invitation.email)
+        .exists()
+    )
 
 
 def check_invitation_usable(invitation: Invitation) -> None:
@@ -345,21 +380,34 @@ def accept_invitation(
     an account (logged in as the invited address) only confirms. One use only."""
     with transaction.atomic(durable=True):
         invitation = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.unrestricted("accept invitation: the action decides access")
+            .select_for_update()
             .select_related("party")
             .filter(token_hash=hash_token(token))
             .first()
         )
         if invitation is None:
             raise ActionError(
-                _(
-                    "This invitation link is not valid. Check that you copied the "
-                    "whole link from the e-mail."
-                ),
+                unknown_invitation_message(),
                 code="unknown",
             )
         check_invitation_usable(invitation)
-        existing = User.objects.filter(email__iexact=invitation.email).first()
+        if user is not None and normalize_email(user.email) != invitation.email:
+            # Joining under another account than the invited address would hand the
+            # invitation to whoever happens to be logged in on that browser.
+            raise ActionError(
+                _(
+                    "You are logged in as %(current)s, but this invitation is for %(email)s. "
+                    "Log out first."
+                )
+                % {"current": user.email, "email": invitation.email},
+                code="other_user",
+            )
+        existing = (
+            User.objects.unrestricted("accept invitation: the action decides access")
+            .filter(email__iexact=invitation.email)
+            .first()
+        )
         if existing is not None:
             if user is None or user.pk != existing.pk:
                 raise ActionError(
@@ -388,7 +436,11 @@ def accept_invitation(
                 party_id=invitation.party_id,
                 after=snapshot(person, ["email", "full_name"]),
             )
-        if Membership.objects.filter(user=person, party=invitation.party).exists():
+        if (
+            Membership.objects.unrestricted("accept invitation: the action decides access")
+            .filter(user=person, party=invitation.party)
+            .exists()
+        ):
             raise ActionError(
                 _("You already work for %(party)s.") % {"party": invitation.party.name},
                 code="conflict",
@@ -411,7 +463,11 @@ def accept_invitation(
 def revoke_invitation(*, by: User, invitation: Invitation) -> Invitation:
     access.require(access.can_manage_members(access.actor_for(by, fresh=True), invitation.party_id))
     with transaction.atomic(durable=True):
-        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        invitation = (
+            Invitation.objects.unrestricted("revoke invitation: the action decides access")
+            .select_for_update()
+            .get(pk=invitation.pk)
+        )
         if invitation.status != Invitation.Status.PENDING:
             raise ActionError(_("Only a pending invitation can be withdrawn."), code="conflict")
         invitation.revoked_at = timezone.now()
@@ -426,10 +482,91 @@ def revoke_invitation(*, by: User, invitation: Invitation) -> Invitation:
     return invitation
 
 
+def renew_invitation(
+    *, by: User, invitation: Invitation, language: str = "nl"
+) -> tuple[Invitation, str]:
+    """Give an expired invitation a new link and a new validity, and mail it again. The old
+    link stops working (its hash is replaced). Returns the invitation and the new token."""
+    access.require(access.can_manage_members(access.actor_for(by, fresh=True), invitation.party_id))
+    if language not in dict(settings.LANGUAGES):
+        raise ActionError(_("Choose the language of the e-mail."), field="language")
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic(durable=True):
+        # The party first, as invite_person locks it: a departure cannot slip in between.
+        party = Party.objects.select_for_update().get(pk=invitation.party_id)
+        invitation = (
+            Invitation.objects.unrestricted("renew invitation: the action decides access")
+            .select_for_update()
+            .get(pk=invitation.pk)
+        )
+        status = invitation.status
+        if status == Invitation.Status.PENDING:
+            raise ActionError(
+                _("The invitation to %(email)s is still valid until %(date)s; it needs no renewal.")
+                % {
+                    "email": invitation.email,
+                    "date": formats.date_format(
+                        timezone.localtime(invitation.expires_at), "SHORT_DATE_FORMAT"
+                    ),
+                },
+                code="conflict",
+            )
+        if status == Invitation.Status.ACCEPTED:
+            raise ActionError(
+                _("The invitation to %(email)s was already accepted; it cannot be renewed.")
+                % {"email": invitation.email},
+                code="conflict",
+            )
+        if status == Invitation.Status.REVOKED:
+            raise ActionError(
+                _("The invitation to %(email)s was withdrawn; send a new invitation instead.")
+                % {"email": invitation.email},
+                code="conflict",
+            )
+        if not party.is_active():
+            raise ActionError(
+                _("%(party)s is not in the covenant (left on %(date)s); it cannot get new people.")
+                % {
+                    "party": party.name,
+                    "date": party.left_on.isoformat() if party.left_on else "–",
+                },
+                code="conflict",
+            )
+        if (
+            Membership.objects.unrestricted("renew invitation: the action decides access")
+            .filter(party=party, user__email__iexact=invitation.email)
+            .exists()
+        ):
+            raise ActionError(
+                _("%(email)s already works for %(party)s.")
+                % {"email": invitation.email, "party": party.name},
+                code="conflict",
+            )
+        before = snapshot(invitation, ["expires_at", "invited_by"])
+        invitation.token_hash = hash_token(token)
+        invitation.expires_at = timezone.now() + datetime.timedelta(
+            days=settings.INVITATION_VALID_DAYS
+        )
+        invitation.invited_by = by  # the e-mail names who sent it this time
+        invitation.save(update_fields=["token_hash", "expires_at", "invited_by", "updated_at"])
+        record_event(
+            actor=by,
+            verb="parties.renew_invitation",
+            obj=invitation,
+            party_id=invitation.party_id,
+            before=before,
+            after=snapshot(invitation, ["expires_at", "invited_by"]),
+        )
+        _send_invitation(invitation, token, language)
+    return invitation, token
+
+
 def _check_not_last_administrator(membership: Membership) -> None:
-    others = Membership.objects.filter(
-        party_id=membership.party_id, role=Role.ADMINISTRATOR
-    ).exclude(pk=membership.pk)
+    others = (
+        Membership.objects.unrestricted("check not last administrator: the action decides access")
+        .filter(party_id=membership.party_id, role=Role.ADMINISTRATOR)
+        .exclude(pk=membership.pk)
+    )
     if membership.role == Role.ADMINISTRATOR and not others.exists():
         raise ActionError(
             _(
@@ -447,7 +584,8 @@ def change_role(*, by: User, membership: Membership, role: str) -> Membership:
         raise ActionError(_("Choose a role."), field="role")
     with transaction.atomic(durable=True):
         membership = (
-            Membership.objects.select_for_update()
+            Membership.objects.unrestricted("change role: the action decides access")
+            .select_for_update()
             .select_related("user", "party")
             .get(pk=membership.pk)
         )
@@ -475,7 +613,8 @@ def remove_member(*, by: User, membership: Membership) -> None:
     access.require(access.can_manage_members(access.actor_for(by, fresh=True), membership.party_id))
     with transaction.atomic(durable=True):
         membership = (
-            Membership.objects.select_for_update()
+            Membership.objects.unrestricted("remove member: the action decides access")
+            .select_for_update()
             .select_related("user", "party")
             .get(pk=membership.pk)
         )

@@ -85,6 +85,10 @@ class InviteForm(forms.Form):
     )
 
 
+class RenewInvitationForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language of the e-mail"), choices=settings.LANGUAGES)
+
+
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 

@@ -14,6 +14,7 @@ from convenant.core import access, navigation, search
 from convenant.core.access import Actor, Role
 from convenant.core.audit import register_verbs
 from convenant.core.demo import register_demo_loader
+from convenant.core.mail import register_email_purpose
 from convenant.core.models import User
 from convenant.parties.models import Constituency, Invitation, Membership, Party
 
@@ -26,7 +27,9 @@ def resolve_actor(user: Any) -> Actor:
     former: set[int] = set()
     funds: set[int] = set()
     secretariat = monitoring = False
-    rows = Membership.objects.filter(user_id=user.pk).values_list(
+    # The access policy's own input: a person's memberships, read before any scope exists.
+    memberships = Membership.objects.unrestricted("resolving a person's standing")
+    rows = memberships.filter(user_id=user.pk).values_list(
         "party_id",
         "role",
         "party__type",
@@ -91,10 +94,11 @@ def _covenant_panel(request: HttpRequest, actor: Actor) -> dict[str, Any] | None
         "former_parties": Party.objects.filter(left_on__lte=timezone.localdate()).count(),
     }
     if access.can_administer_covenant(actor):
-        figures["people"] = User.objects.filter(is_active=True).count()
-        figures["pending_invitations"] = Invitation.objects.pending().count()
+        invitations = Invitation.objects.visible_to(request.user)
+        figures["people"] = User.objects.visible_to(request.user).filter(is_active=True).count()
+        figures["pending_invitations"] = invitations.pending().count()
         figures["expired_invitations"] = (
-            Invitation.objects.open().filter(expires_at__lte=timezone.now()).count()
+            invitations.open().filter(expires_at__lte=timezone.now()).count()
         )
         figures["parties_without_people"] = (
             active.annotate(n=Count("memberships")).filter(n=0).count()
@@ -106,6 +110,7 @@ def register() -> None:
     from convenant.parties import demo
 
     access.register_actor_resolver(resolve_actor)
+    register_email_purpose("parties.invitation", _("Invitation"))
     register_demo_loader("parties", demo.load_and_describe, 10)
     register_verbs(
         {
@@ -115,6 +120,7 @@ def register() -> None:
             "parties.invite_person": _("Person invited"),
             "parties.accept_invitation": _("Invitation accepted"),
             "parties.revoke_invitation": _("Invitation withdrawn"),
+            "parties.renew_invitation": _("Invitation renewed"),
             "parties.change_role": _("Role changed"),
             "parties.remove_member": _("Person removed from party"),
             "parties.load_demo": _("Demo covenant loaded"),

@@ -13,6 +13,9 @@ urlpatterns = [
     path("memberships/<int:pk>/remove/", views.membership_remove, name="membership_remove"),
     path("invitations/", views.invitation_list, name="invitation_list"),
     path("invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
-    path("invite/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("invitations/<int:pk>/renew/", views.invitation_renew, name="invitation_renew"),
+    # The e-mailed link (token in the address) and the page it leads to (token in the session).
+    path("invite/", views.invitation_accept, name="invitation_accept"),
+    path("invite/<str:token>/", views.invitation_link, name="invitation_link"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
 ]

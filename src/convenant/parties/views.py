@@ -6,25 +6,27 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from convenant.core import access
 from convenant.core.errors import ActionError, show_on_form
 from convenant.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
-from convenant.core.models import User
+from convenant.core.models import User, normalize_email
 from convenant.parties import actions
 from convenant.parties.forms import (
     AcceptInvitationForm,
     DepartureForm,
     InviteForm,
     PartyForm,
+    RenewInvitationForm,
     RoleForm,
 )
 from convenant.parties.models import Covenant, Invitation, Membership, Party, Track
@@ -292,60 +294,174 @@ def invitation_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     return redirect("invitation_list")
 
 
-def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
-    """The link in the invitation e-mail. Anyone holding the link may open it; the token is
-    the credential, and it works once."""
-    invitation = actions.find_invitation(token)
-    existing = User.objects.filter(email__iexact=invitation.email).exists() if invitation else False
-    form = AcceptInvitationForm(
-        request.POST or None, initial={"full_name": invitation.full_name if invitation else ""}
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_renew(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Confirm, then send an expired invitation again with a new link."""
+    invitation = access.get_visible_or_404(
+        Invitation.objects.select_related("party", "invited_by"), request.user, pk=pk
     )
+    access.require(access.can_manage_members(access.actor_for(request.user), invitation.party_id))
+    form = RenewInvitationForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
     problem = None
-    if invitation is None:
-        problem = _(
-            "This invitation link is not valid. Check that you copied the whole link "
-            "from the e-mail."
-        )
-    if request.method == "POST" and invitation is not None and (existing or form.is_valid()):
+    if invitation.status != Invitation.Status.EXPIRED:
+        problem = _("Only an expired invitation can be renewed.")
+    if request.method == "POST" and form.is_valid():
         try:
-            membership = actions.accept_invitation(
-                token=token,
-                user=request.user if request.user.is_authenticated else None,
-                full_name=form.cleaned_data.get("full_name", "") if not existing else "",
-                password=form.cleaned_data.get("password1", "") if not existing else "",
+            invitation, _token = actions.renew_invitation(
+                by=request.user, invitation=invitation, language=form.cleaned_data["language"]
             )
         except ActionError as error:
-            if error.field:
-                show_on_form(form, error)
-            else:
-                problem = error.messages[0]
+            messages.error(request, error.messages[0])
         else:
-            if not request.user.is_authenticated:
-                login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
                 request,
-                _("Welcome! You now work for %(party)s in convenant.")
-                % {"party": membership.party.name},
+                _("A new invitation was sent to %(email)s.") % {"email": invitation.email},
             )
-            return redirect("dashboard")
-    elif invitation is not None and request.method != "POST":
-        try:
-            actions.check_invitation_usable(invitation)
-        except ActionError as error:
-            problem = error.messages[0]
-    response = render(
+        return redirect("invitation_list")
+    return render(
+        request,
+        "parties/invitation_renew.html",
+        {
+            "invitation": invitation,
+            "form": form,
+            "problem": problem,
+            "valid_days": settings.INVITATION_VALID_DAYS,
+        },
+    )
+
+
+# Accepting an invitation works like Django's password reset: the e-mailed link puts its
+# token in the session and redirects to /invite/, so the page with the form never has the
+# token in its address (and so in no Referer), and keeps the site's normal referrer policy
+# (with "no-referrer" Chromium sends "Origin: null", which the CSRF check rightly refuses).
+INVITATION_SESSION_KEY = "invitation_token"
+
+
+@require_GET
+def invitation_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the invitation e-mail. Anyone holding the link may open it; the token is
+    the credential, and it works once."""
+    if actions.find_invitation(token) is None:
+        response = render(
+            request,
+            "parties/invitation_accept.html",
+            {"problem": actions.unknown_invitation_message()},
+            status=404,
+        )
+    else:
+        request.session[INVITATION_SESSION_KEY] = token
+        response = redirect("invitation_accept")
+    response.headers["Referrer-Policy"] = "no-referrer"  # this address holds the token
+    return response
+
+
+def _accept_page(
+    request: HttpRequest,
+    *,
+    invitation: Invitation | None = None,
+    form: AcceptInvitationForm | None = None,
+    problem: str | None = None,
+    offer_login: bool = True,
+    status: int = 200,
+) -> HttpResponse:
+    """What the person sees: a problem, or the one step that suits who they are."""
+    step = ""
+    if invitation is not None and problem is None:
+        if request.user.is_authenticated:
+            same = normalize_email(request.user.email) == invitation.email
+            step = "confirm" if same else "other_user"
+        elif actions.invited_address_has_account(invitation):
+            step = "log_in"
+        else:
+            step = "create"
+    if step == "create" and form is None:
+        form = AcceptInvitationForm(
+            initial={"full_name": invitation.full_name if invitation else ""}
+        )
+    return render(
         request,
         "parties/invitation_accept.html",
         {
             "invitation": invitation,
             "form": form,
             "problem": problem,
-            "existing": existing,
+            "offer_login": offer_login,
+            "step": step,
         },
-        status=404 if invitation is None else 200,
+        status=status,
     )
-    response.headers["Referrer-Policy"] = "no-referrer"  # keep the token out of Referer headers
-    return response
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest) -> HttpResponse:
+    """The invitation whose link was opened in this session: explain why it cannot be used,
+    or let the person create an account, log in, or confirm, and join the party."""
+    token = request.session.get(INVITATION_SESSION_KEY)
+    posted = request.method == "POST"
+    if not token:
+        # Never opened here, or the session ended between showing the form and sending it.
+        problem = _(
+            "No invitation is open in this browser. Open the link in your invitation e-mail "
+            "again; it works until it is used or expires."
+        )
+        if posted:
+            problem += " " + _("What you typed was not saved.")
+        return _accept_page(request, problem=problem, status=400 if posted else 200)
+    invitation = actions.find_invitation(token)
+    if invitation is None:  # renewed since: its old link is dead
+        del request.session[INVITATION_SESSION_KEY]
+        return _accept_page(request, problem=actions.unknown_invitation_message(), status=404)
+    try:
+        actions.check_invitation_usable(invitation)
+    except ActionError as error:
+        del request.session[INVITATION_SESSION_KEY]
+        # Logging in helps with a used link, not with one that needs renewing.
+        return _accept_page(
+            request,
+            invitation=invitation,
+            problem=error.messages[0],
+            offer_login=error.code == "used",
+        )
+    if not posted:
+        return _accept_page(request, invitation=invitation)
+
+    if request.POST.get("step") == "log_out":
+        # Logging out empties the session; keep the invitation for the person after them.
+        # Notices meant for the one logging out are not shown to the next (marked as read).
+        for _notice in messages.get_messages(request):
+            pass
+        logout(request)
+        request.session[INVITATION_SESSION_KEY] = token
+        return redirect("invitation_accept")
+    user = request.user if request.user.is_authenticated else None
+    form = None
+    if user is None:
+        form = AcceptInvitationForm(request.POST)
+        if not form.is_valid():
+            return _accept_page(request, invitation=invitation, form=form, status=400)
+    try:
+        membership = actions.accept_invitation(
+            token=token,
+            user=user,
+            full_name=form.cleaned_data["full_name"] if form else "",
+            password=form.cleaned_data["password1"] if form else "",
+        )
+    except ActionError as error:
+        if form is not None and error.field:
+            show_on_form(form, error)
+            return _accept_page(request, invitation=invitation, form=form, status=400)
+        # e.g. an account for the address was made meanwhile: the page shows the way on.
+        messages.error(request, error.messages[0])
+        return redirect("invitation_accept")
+    del request.session[INVITATION_SESSION_KEY]
+    if user is None:
+        login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(
+        request,
+        _("Welcome! You now work for %(party)s in convenant.") % {"party": membership.party.name},
+    )
+    return redirect("dashboard")
 
 
 @login_required
