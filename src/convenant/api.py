@@ -1,8 +1,10 @@
 """The API under /api/v1/: one NinjaAPI, one router per app."""
 
-from ninja import NinjaAPI
+from functools import partial
 
-from convenant.core.api import AUTHENTICATED
+from ninja.errors import ValidationError
+
+from convenant.core.api import AUTHENTICATED, ConvenantAPI, declare_error_answers, invalid_input
 from convenant.core.jobs_api import router as jobs_router
 from convenant.parties.api import router as parties_router
 from convenant.portfolios.api import router as portfolios_router
@@ -10,14 +12,17 @@ from convenant.portfolios.holdings_api import router as holdings_router
 from convenant.risk.api import router as risk_router
 from convenant.signals.api import router as signals_router
 
-api = NinjaAPI(
+api = ConvenantAPI(
     title="convenant API",
     version="1",
     description=(
         "The API of convenant. Authenticate with a personal API token "
         "(`Authorization: Bearer cvn_…`, created on your account page) or, from the browser, "
         "with your session. Every answer respects the same access policy as the pages: an "
-        "object you may not see answers 404, like one that does not exist."
+        "object you may not see answers 404, like one that does not exist. Operations "
+        "without a security requirement are public: anyone may call them, and a signed-in "
+        "caller may see more. Lists take `limit` (documented maximum) and `offset`. Every "
+        'error answers `{"detail": "…"}` in the documented shape.'
     ),
     urls_namespace="api",
     auth=AUTHENTICATED,
@@ -28,3 +33,5 @@ api.add_router("/", portfolios_router)
 api.add_router("/", holdings_router)
 api.add_router("/", risk_router)
 api.add_router("/", signals_router)
+api.add_exception_handler(ValidationError, partial(invalid_input, api=api))
+declare_error_answers(api)

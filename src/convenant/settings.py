@@ -58,7 +58,22 @@ if not _database_url.startswith(("postgres://", "postgresql://")):
     raise ImproperlyConfigured(
         "DATABASE_URL must point at PostgreSQL, the only supported database."
     )
-DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+# A pool of connections per process (psycopg_pool): a request borrows one and gives it back
+# when it ends, so however many requests or threads come at once (the demo's server starts
+# a thread per client), the process never holds more than DATABASE_POOL_MAX_SIZE connections
+# and recovers by itself after a burst. A request that waits DATABASE_POOL_TIMEOUT seconds
+# for one is answered 503. Keep workers × max size below PostgreSQL's max_connections.
+DATABASE_POOL = env_bool("DATABASE_POOL", True)
+# A connection that broke while idle (a database restart) is replaced, not handed out.
+DATABASES = {
+    "default": dj_database_url.parse(_database_url, conn_max_age=0, conn_health_checks=True)
+}
+if DATABASE_POOL:
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("DATABASE_POOL_MIN_SIZE", 1),
+        "max_size": env_int("DATABASE_POOL_MAX_SIZE", 10),
+        "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+    }
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -84,6 +99,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "convenant.core.middleware.PreferredLanguageMiddleware",
+    # Refuses NUL characters, broken Unicode and oversized bodies before CSRF reads a form.
+    "convenant.core.middleware.RequestGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -201,7 +218,14 @@ if not DEBUG:
 
 SILENCED_SYSTEM_CHECKS = ["security.W021"] if not env_bool("SECURE_HSTS_PRELOAD", False) else []
 
+# API paging: ?limit= is at most API_PAGE_SIZE_MAX (documented in the OpenAPI document),
+# 100 when not given; ?offset= at most convenant.core.api.MAX_OFFSET.
 NINJA_PAGINATION_PER_PAGE = 100
+API_PAGE_SIZE_MAX = env_int("API_PAGE_SIZE_MAX", 1000)
+NINJA_PAGINATION_CLASS = "convenant.core.api.Paging"
+# Request bodies other than file uploads (a form, a JSON document) larger than this are
+# refused with 413 before they are read (convenant.core.middleware.RequestGuardMiddleware).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("REQUEST_BODY_MAX_BYTES", 2 * 1024 * 1024)
 
 # Holdings files: limits that keep a mistaken or hostile upload from exhausting the server.
 HOLDINGS_MAX_BYTES = env_int("HOLDINGS_MAX_BYTES", 200 * 1024 * 1024)

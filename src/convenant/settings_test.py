@@ -7,6 +7,9 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("ALLOWED_HOSTS", "*")
 os.environ.setdefault("DATABASE_URL", "postgres://convenant@/convenant?host=/tmp")
+# The suite's live servers share the test's own connection, which a pool would not hand over;
+# the pool itself is tested against a real server (core/tests/test_server_recovery.py).
+os.environ.setdefault("DATABASE_POOL", "0")
 
 from convenant.settings import *  # noqa: F403
 

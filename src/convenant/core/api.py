@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
+from django.conf import settings
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
-from ninja import Schema
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, NinjaAPI, Schema
+from ninja.errors import ValidationError
+from ninja.pagination import LimitOffsetPagination
 from ninja.security import APIKeyCookie, HttpBearer
 
 from convenant.core.actions import authenticate_api_token
@@ -54,7 +57,102 @@ PUBLIC = [TokenAuth(), PublicOrAuthenticated()]
 
 
 class Error(Schema):
+    """Every error answer of the API: ``detail`` says what went wrong, for a person to read."""
+
     detail: str
+
+
+class Problem(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class InvalidInput(Error):
+    """422: a parameter or the body does not fit the documented schema (``errors`` names
+    each problem), or the request was understood but cannot be carried out as asked."""
+
+    errors: list[Problem] = []
+
+
+def invalid_input(request: HttpRequest, exc: ValidationError, api: NinjaAPI) -> HttpResponse:
+    """Ninja's validation errors in the documented ``InvalidInput`` shape: one readable
+    sentence, and the problems one by one."""
+    errors = [
+        {
+            "loc": [part for part in e.get("loc", ()) if isinstance(part, str | int)],
+            "msg": str(e.get("msg", "")),
+            "type": str(e.get("type", "")),
+        }
+        for e in exc.errors
+    ]
+    where = ", ".join(
+        ".".join(str(part) for part in e["loc"][1:] if part != "body") or "body" for e in errors[:5]
+    )
+    detail = f"Invalid input ({where}): {errors[0]['msg']}" if errors else "Invalid input."
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
+def declare_error_answers(api: NinjaAPI) -> None:
+    """Every operation declares the errors it can answer, in the shape it answers them
+    (so the OpenAPI document tells the truth, and a handler cannot answer an undeclared
+    shape): 400 for input refused at the edge (core.middleware), 401 where a log-in is
+    needed, 404 for an object in the path, 413 for an oversized body, 422 for invalid
+    parameters. Public operations declare no authentication (an anonymous caller sees
+    what is public; a signed-in one may see more). Call once the routers are added."""
+    for _prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            for operation in path_view.operations:
+                declared = operation.response_models
+                public = operation.auth_param is PUBLIC
+                errors: dict[int, type[Schema]] = {400: Error}
+                if not public:
+                    errors[401] = Error
+                if "{" in path:
+                    errors[404] = Error
+                if set(operation.methods) & {"POST", "PUT", "PATCH"}:
+                    errors[413] = Error
+                if operation.models:
+                    errors[422] = InvalidInput
+                for status, schema in errors.items():
+                    if status == 422 or status not in declared:
+                        declared[status] = operation._create_response_model(schema)
+
+
+class ConvenantAPI(NinjaAPI):
+    """The API, whose OpenAPI document leaves authentication out of public operations."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        public = PublicOrAuthenticated.__name__
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                if any(public in option for option in operation.get("security", [])):
+                    del operation["security"]
+        schema.get("components", {}).get("securitySchemes", {}).pop(public, None)
+        return schema
+
+
+# PostgreSQL's OFFSET is a bigint: a larger offset would fail in the database, not here.
+MAX_OFFSET = 1_000_000_000
+
+
+class Paging(LimitOffsetPagination):
+    """``?limit=&offset=`` on every list (``NINJA_PAGINATION_CLASS``), both bounded and the
+    bounds documented: a limit over API_PAGE_SIZE_MAX or an offset over MAX_OFFSET is
+    answered 422, like any other invalid parameter."""
+
+    class Input(Schema):
+        limit: int = Field(
+            settings.NINJA_PAGINATION_PER_PAGE,
+            ge=1,
+            le=settings.API_PAGE_SIZE_MAX,
+            description=f"How many items (at most {settings.API_PAGE_SIZE_MAX}).",
+        )
+        offset: int = Field(0, ge=0, le=MAX_OFFSET, description="How many items to skip.")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_limit=settings.API_PAGE_SIZE_MAX, **kwargs)
 
 
 class Converted(Generic[T, R]):

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from convenant.core import access, actions
 from convenant.core.api import Converted, Error
@@ -56,7 +56,7 @@ def job_out(job: Job) -> JobOut:
 
 
 @router.get("/jobs", response=list[JobOut])
-@paginate(LimitOffsetPagination)
+@paginate
 def list_jobs(request: HttpRequest, state: str | None = None) -> Any:
     """Your jobs (and, for the secretariat, the covenant's e-mails), newest first."""
     jobs = Job.objects.visible_to(request.user)

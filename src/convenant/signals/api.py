@@ -76,7 +76,7 @@ class SignalIn(Schema):
 
 class FieldError(Schema):
     detail: str
-    field: str
+    field: str = ""  # empty when the problem is not one field's (e.g. refused at the edge)
 
 
 class AlertOut(Schema):
