@@ -392,6 +392,12 @@ def can_administer_covenant(actor: Actor) -> bool:
     return actor.is_secretariat
 
 
+def can_read_audit_log(actor: Actor) -> bool:
+    """The secretariat reads the whole log; a party's administrators read the events about
+    their own party (AuditEvent.visible_to says which)."""
+    return actor.is_secretariat or bool(actor.party_ids_with(Role.ADMINISTRATOR))
+
+
 def can_manage_members(actor: Actor, party_id: int) -> bool:
     """Invite people to a party, change their roles, remove them."""
     return actor.is_secretariat or actor.has_role(party_id, Role.ADMINISTRATOR)

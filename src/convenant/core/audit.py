@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils.functional import Promise
 
+from convenant.core.access import Actor, Role
 from convenant.core.models import AuditEvent
 
 _verb_labels: dict[str, str | Promise] = {}
@@ -23,6 +24,29 @@ def register_verbs(labels: dict[str, str | Promise]) -> None:
 
 def verb_label(verb: str) -> str:
     return str(_verb_labels.get(verb, verb))
+
+
+# Verbs whose events carry a party's confidential data (DESIGN §5: a fund's positions, match
+# decisions, risk judgements). Core cannot know them; apps register theirs.
+_confidential_verbs: set[str] = set()
+
+
+def register_confidential_verbs(verbs: Iterable[str]) -> None:
+    """Apps name the verbs whose events are about a party's confidential data (called in
+    AppConfig.ready()). Such an event must name its party (``party_id``): only that party's
+    administrators read its content; anyone else who reads the log sees that it happened,
+    when and by whom, not what (before/after and the object are withheld)."""
+    _confidential_verbs.update(verbs)
+
+
+def is_confidential(verb: str) -> bool:
+    return verb in _confidential_verbs
+
+
+def content_withheld(event: AuditEvent, actor: Actor) -> bool:
+    """Whether this reader must not see the event's content. An event of a confidential verb
+    without a party is withheld from everyone: nobody is its owner."""
+    return is_confidential(event.verb) and not actor.has_role(event.party_id, Role.ADMINISTRATOR)
 
 
 def changes(event: AuditEvent) -> list[tuple[str, Any, Any]]:

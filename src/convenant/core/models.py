@@ -106,9 +106,14 @@ class User(AbstractBaseUser):
 
 class AuditEventQuerySet(access.RestrictedQuerySet["AuditEvent"]):
     def visible_to(self, user: Any) -> AuditEventQuerySet:
-        """The audit log is the secretariat's; it names people and confidential changes."""
+        """The audit log names people and what they changed. The secretariat reads all of it;
+        a party's administrators read the events about their party. Events about a party's
+        confidential data show their content only to that party's administrators
+        (``core.audit.content_withheld``): the secretariat sees that they happened."""
         actor = access.actor_for(user)
-        return self.all() if access.can_administer_covenant(actor) else self.none()
+        if access.can_administer_covenant(actor):
+            return self.all()
+        return self.filter(access.member_of_q(actor, "party_id", access.Role.ADMINISTRATOR))
 
 
 class AuditEvent(models.Model):

@@ -72,7 +72,7 @@ def register_core_items() -> None:
         }
     )
     register_nav_item(NavItem(_("Dashboard"), "dashboard", lambda a: a.is_authenticated, 10))
-    register_nav_item(NavItem(_("Audit log"), "audit_log", access.can_administer_covenant, 90))
+    register_nav_item(NavItem(_("Audit log"), "audit_log", access.can_read_audit_log, 90))
     register_nav_item(NavItem(_("Jobs"), "job_list", access.can_administer_covenant, 92))
     register_dashboard_panel("jobs", DashboardPanel("core/panels/jobs.html", _jobs_panel, 95))
 

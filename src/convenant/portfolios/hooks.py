@@ -3,18 +3,23 @@
 from django.utils.translation import gettext_lazy as _
 
 from convenant.core import access, navigation, search
-from convenant.core.audit import register_verbs
+from convenant.core.audit import register_confidential_verbs, register_verbs
 from convenant.core.demo import register_demo_loader
 from convenant.portfolios.models import Issuer
 
 
 def register() -> None:
+    from convenant.core.jobs import register_job_kind
+    from convenant.portfolios.actions.jobs import IMPORT_HOLDINGS, run_import
     from convenant.portfolios.demo import (
         load_demo_issuers,
         load_demo_refused_upload,
         load_demo_snapshots,
     )
 
+    # Three attempts: a worker killed in the middle is tried again (nothing of the killed
+    # run was kept, the import writes in one transaction).
+    register_job_kind(IMPORT_HOLDINGS, run_import, label=_("Holdings import"), max_attempts=3)
     register_demo_loader("portfolios", load_demo_issuers, 30)
     register_demo_loader("holdings", load_demo_snapshots, 31)
     register_demo_loader("refused upload", load_demo_refused_upload, 32)
@@ -52,5 +57,21 @@ def register() -> None:
             "portfolios.confirm_match": _("Match confirmed"),
             "portfolios.reject_match": _("Match rejected"),
             "portfolios.set_exchange_rates": _("Exchange rates saved"),
+            "portfolios.propose_issuers": _("New issuers proposed by a holdings import"),
+            "portfolios.set_sectors": _("Sectors of issuers set"),
+            "portfolios.set_parent": _("Parent of an issuer set"),
+        }
+    )
+    # A fund's holdings and match decisions (DESIGN §5): the content of these events is for
+    # the fund's administrators only.
+    register_confidential_verbs(
+        {
+            "portfolios.import_holdings",
+            "portfolios.queue_import",
+            "portfolios.name_columns",
+            "portfolios.import_valid_rows",
+            "portfolios.confirm_match",
+            "portfolios.reject_match",
+            "portfolios.propose_issuers",
         }
     )

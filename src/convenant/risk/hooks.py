@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from convenant.core import access, navigation
 from convenant.core.access import Actor
-from convenant.core.audit import register_verbs
+from convenant.core.audit import register_confidential_verbs, register_verbs
 from convenant.core.demo import register_demo_loader
 from convenant.portfolios import events
 from convenant.risk import jobs as risk_jobs
@@ -139,3 +139,5 @@ def register() -> None:
             "risk.withdraw_finding": _("Company finding withdrawn"),
         }
     )
+    # A fund's risk results and its judgements of them are its own (DESIGN §5).
+    register_confidential_verbs({"risk.score_snapshot", "risk.judge_risk"})

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from convenant.core import navigation, search
 from convenant.core.access import Actor
-from convenant.core.audit import register_verbs
+from convenant.core.audit import register_confidential_verbs, register_verbs
 from convenant.core.demo import register_demo_loader
 
 
@@ -92,3 +92,5 @@ def register() -> None:
             "signals.answer_with_receipt": _("Reporter answered with receipt code"),
         }
     )
+    # An alert is sent to a fund because it holds the company (DESIGN §5).
+    register_confidential_verbs({"signals.read_alert"})

@@ -44,7 +44,11 @@ ROWS = [
         method="post",
         args=lambda w: [w.token.pk],
     ),
-    Row("audit_log", members(FORBIDDEN, secretariat=OK)),
+    # The secretariat reads the whole log, a party's administrators their party's events.
+    Row(
+        "audit_log",
+        members(FORBIDDEN, secretariat=OK, fund_admin=OK, other_fund=OK, union=OK),
+    ),
     Row("job_list", members(OK)),
     Row("job_detail", FUND_JOB, args=lambda w: [w.extra["queued_job"].pk]),
     Row("job_detail", members(HIDDEN, secretariat=OK), args=lambda w: [w.extra["failed_email"].pk]),
