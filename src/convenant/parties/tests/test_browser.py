@@ -173,3 +173,46 @@ def test_secretariat_renews_an_expired_invitation(
     expect(newcomer.get_by_role("alert")).to_contain_text("niet geldig")
     newcomer.goto(link)
     expect(newcomer.get_by_label("Volledige naam")).to_have_value("Invitee")
+
+
+def test_someone_with_an_account_joins_a_second_party_after_the_last_person_logs_out(
+    newcomer: Page, live_server, live_world: World
+) -> None:
+    """A shared computer: a colleague is still logged in when the invited union officer, who
+    has an account already, opens the link."""
+    base = live_server.url
+    actions.invite_person(
+        by=live_world.users["fund_admin"],
+        party=live_world.fund,
+        email="union@example.org",
+        full_name="Union",
+        role="viewer",
+    )
+    log_in(newcomer, base, "fund_viewer@example.org")
+    newcomer.goto(mailed_link("union@example.org"))
+    expect(newcomer.get_by_text("U bent ingelogd als fund_viewer@example.org")).to_be_visible()
+    assert_accessible(newcomer, "invitation-other-person-logged-in-nl")
+    newcomer.get_by_role("button", name="Uitloggen en verdergaan").click()
+
+    # Logged out, the invitation is still open; the account exists, so: log in with it.
+    expect(newcomer).to_have_url(base + "/invite/")
+    expect(newcomer.get_by_text("Er is al een account voor union@example.org")).to_be_visible()
+    assert_accessible(newcomer, "invitation-existing-account-nl")
+    newcomer.get_by_role("main").get_by_role("link", name="Inloggen").click()
+    newcomer.get_by_label("E-mailadres").fill("union@example.org")
+    newcomer.get_by_label("Wachtwoord").fill("pw-test-12345")
+    newcomer.get_by_role("button", name="Inloggen").click()
+
+    # Back on the invitation, they confirm and see both their parties.
+    expect(newcomer).to_have_url(base + "/invite/")
+    assert_accessible(newcomer, "invitation-confirm-nl")
+    newcomer.get_by_role("button", name="Uitnodiging accepteren").click()
+    expect(newcomer).to_have_url(base + "/dashboard/")
+    your_parties = newcomer.locator(
+        "section", has=newcomer.get_by_role("heading", name="Uw partijen")
+    )
+    expect(your_parties.get_by_role("link", name="Pensioenfonds Alfa")).to_be_visible()
+    expect(your_parties.get_by_role("link", name="Vakbond Gamma")).to_be_visible()
+    assert not Membership.objects.filter(
+        user=live_world.users["fund_viewer"], party=live_world.union
+    ).exists()
