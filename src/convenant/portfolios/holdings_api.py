@@ -1,13 +1,14 @@
-"""API for holdings: a fund's snapshots and positions, and uploading a file from a script."""
+"""API for holdings: a fund's snapshots and positions, and uploading a file from a script
+(queued as a job; the answer says where to follow it)."""
 
 import datetime
 import json
-import secrets
 from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -16,9 +17,8 @@ from convenant.core import access
 from convenant.core.api import Error
 from convenant.core.errors import ActionError
 from convenant.parties.models import Party
-from convenant.portfolios.actions import import_holdings
-from convenant.portfolios.holdings.importer import ColumnsNeeded, RowsRejected
-from convenant.portfolios.models import Position, Snapshot
+from convenant.portfolios.actions import queue_import
+from convenant.portfolios.models import ImportJob, Position, Snapshot
 
 router = Router(tags=["holdings"])
 
@@ -62,29 +62,6 @@ class RowProblem(Schema):
     reason: str
 
 
-class ImportOut(Schema):
-    snapshot_id: int
-    rows_read: int
-    imported: int
-    matched: int
-    review: int
-    new: int
-    rejected: int
-    problems: list[RowProblem]
-
-
-class ColumnsError(Schema):
-    detail: str
-    headings: list[str]
-    recognised: dict[str, str]
-    missing: list[str]
-
-
-class RowsError(Schema):
-    detail: str
-    problems: list[RowProblem]
-
-
 def _problems(errors: list[tuple[int, str, str]]) -> list[RowProblem]:
     return [RowProblem(line=line, column=column, reason=reason) for line, column, reason in errors]
 
@@ -119,30 +96,114 @@ def list_positions(request: HttpRequest, snapshot_id: int, status: Position.Stat
     return positions.order_by("row")
 
 
+class ImportQueued(Schema):
+    """Where to follow an import the API has queued."""
+
+    import_id: int
+    job_id: int
+    job_url: str
+    import_url: str
+
+
+class ImportStatusOut(Schema):
+    """An import of a holdings file: its status (queued, running, columns, rejected, failed,
+    cancelled, done), its message and, once it has one, its outcome."""
+
+    id: int
+    fund: str
+    as_of: datetime.date
+    filename: str
+    status: str
+    message: str
+    job_id: int | None
+    job_url: str | None
+    snapshot_id: int | None
+    rows_read: int
+    imported: int
+    matched: int
+    review: int
+    new: int
+    rejected: int
+    problems: list[RowProblem]
+    headings: list[str]
+    recognised: dict[str, str]
+    missing: list[str]
+
+
+def _job_url(job_id: int) -> str:
+    return reverse("api:get_job", args=[job_id])
+
+
+def import_out(imp: ImportJob) -> ImportStatusOut:
+    report = imp.report or {}
+    done = imp.status == ImportJob.Status.DONE
+    return ImportStatusOut(
+        id=imp.pk,
+        fund=imp.fund.code,
+        as_of=imp.as_of,
+        filename=imp.filename,
+        status=imp.status,
+        message=imp.status_message,
+        job_id=imp.job_id,
+        job_url=_job_url(imp.job_id) if imp.job_id else None,
+        snapshot_id=imp.snapshot_id if done else None,
+        rows_read=report.get("rows_read", 0),
+        imported=report.get("imported", 0) if done else 0,
+        matched=report.get("matched", 0) if done else 0,
+        review=report.get("review", 0) if done else 0,
+        new=report.get("new", 0) if done else 0,
+        rejected=report.get("rejected", 0),
+        problems=_problems(report.get("errors", [])),
+        headings=report.get("headings", []) if imp.status == ImportJob.Status.COLUMNS else [],
+        recognised=report.get("mapping", {}) if imp.status == ImportJob.Status.COLUMNS else {},
+        missing=report.get("missing", []) if imp.status == ImportJob.Status.COLUMNS else [],
+    )
+
+
 @router.post(
     "/snapshots",
-    response={201: ImportOut, 400: ColumnsError, 404: Error, 422: RowsError, 409: Error},
-    summary="Import a holdings file",
+    response={202: ImportQueued, 404: Error, 409: Error},
+    summary="Upload a holdings file to import",
+    openapi_extra={
+        "responses": {
+            202: {
+                "headers": {
+                    "Location": {
+                        "description": "The job running the import: GET /api/v1/jobs/{id}.",
+                        "schema": {"type": "string"},
+                    }
+                }
+            }
+        }
+    },
 )
 def upload_snapshot(
     request: HttpRequest,
+    response: HttpResponse,
     file: File[UploadedFile],
     fund: Form[str],
     as_of: Form[datetime.date],
     import_valid_rows: Form[bool] = False,
     columns: Form[str] = "",
 ) -> Status[object]:
-    """Import a CSV, XLSX or ODS file as the fund's snapshot for ``as_of`` (replacing an
-    earlier import of that date). ``columns`` is an optional JSON object heading → field for
-    columns the import does not recognise. Answers 400 with the headings when columns must be
-    named, 422 with every problem (line, column, reason) when rows cannot be read and
-    ``import_valid_rows`` is false."""
+    """Store a CSV, XLSX or ODS file and queue its import as the fund's snapshot for
+    ``as_of`` (replacing an earlier import of that date). ``columns`` is an optional JSON
+    object heading → field for columns the import does not recognise. Answers 202 at once:
+    the ``Location`` header and ``job_url`` follow the run (``GET /api/v1/jobs/{id}``:
+    state, progress, message); ``import_url`` gives the outcome once the job has ended
+    (status ``done`` with the snapshot, ``columns`` with the headings to name, ``rejected``
+    with every problem: line, column, reason, unless ``import_valid_rows``). What can be
+    checked without reading the file (the fund, your role, the date, the size) answers at
+    once: 404 or 409."""
     party = Party.objects.filter(code=fund.strip().upper()).first()
     if party is None:
         return Status(404, Error(detail=f"No party with code {fund}."))
     try:
         chosen = json.loads(columns) if columns else None
-        if chosen is not None and not isinstance(chosen, dict):
+        if chosen is not None and not (
+            isinstance(chosen, dict)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in chosen.items())
+        ):
             raise ValueError
     except ValueError:
         return Status(409, Error(detail="columns must be a JSON object of heading → field."))
@@ -150,50 +211,41 @@ def upload_snapshot(
         return Status(
             409, Error(detail=f"The file is larger than {settings.HOLDINGS_MAX_BYTES} bytes.")
         )
-    folder = Path(settings.HOLDINGS_UPLOAD_DIR)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / (secrets.token_urlsafe(24) + Path(file.name or "").suffix.lower()[:8])
-    with path.open("wb") as out:
-        for chunk in file.chunks():
-            out.write(chunk)
     try:
-        report = import_holdings(
+        imp = queue_import(
             by=request.user,  # type: ignore[arg-type]  # the auth guarantees a person
             fund=party,
             as_of=as_of,
-            path=path,
+            chunks=file.chunks(),
             filename=Path(file.name or "upload").name,
-            columns=chosen,
             import_valid_rows=import_valid_rows,
-        )
-    except ColumnsNeeded as asked:
-        return Status(
-            400,
-            ColumnsError(
-                detail=asked.messages[0],
-                headings=asked.headings,
-                recognised=asked.mapping,
-                missing=asked.missing,
-            ),
-        )
-    except RowsRejected as rejected:
-        return Status(
-            422, RowsError(detail=rejected.messages[0], problems=_problems(rejected.report.errors))
+            columns=chosen,
         )
     except ActionError as error:
         return Status(409, Error(detail=error.messages[0]))
-    finally:
-        path.unlink(missing_ok=True)
+    assert imp.job_id is not None
+    response["Location"] = _job_url(imp.job_id)
     return Status(
-        201,
-        ImportOut(
-            snapshot_id=report.snapshot_id or 0,
-            rows_read=report.rows_read,
-            imported=report.imported,
-            matched=report.matched,
-            review=report.review,
-            new=report.new,
-            rejected=report.rejected,
-            problems=_problems(report.errors),
+        202,
+        ImportQueued(
+            import_id=imp.pk,
+            job_id=imp.job_id,
+            job_url=_job_url(imp.job_id),
+            import_url=reverse("api:get_holdings_import", args=[imp.pk]),
         ),
     )
+
+
+@router.get(
+    "/holdings-imports/{import_id}",
+    response={200: ImportStatusOut, 404: Error},
+    summary="Get a holdings import and its outcome",
+)
+def get_holdings_import(request: HttpRequest, import_id: int) -> ImportStatusOut:
+    """An import queued by ``POST /api/v1/snapshots`` (or the upload page): its status and,
+    once its job has ended, the snapshot, the columns to name or the rows refused. Only the
+    fund's own people see it."""
+    imp = access.get_visible_or_404(
+        ImportJob.objects.select_related("fund", "job"), request.user, pk=import_id
+    )
+    return import_out(imp)

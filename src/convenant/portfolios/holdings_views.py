@@ -25,11 +25,13 @@ from convenant.core.http import AuthenticatedHttpRequest
 from convenant.parties.models import Party
 from convenant.portfolios import events
 from convenant.portfolios.actions import (
+    cancel_import,
     confirm_match,
     import_valid_rows,
     name_columns,
     queue_import,
     reject_match,
+    retry_import,
 )
 from convenant.portfolios.actions.jobs import rejected_path, stored_path
 from convenant.portfolios.holdings.columns import FIELDS
@@ -45,7 +47,7 @@ def snapshot_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "portfolios/snapshot_list.html",
         {
             "snapshots": snapshots,
-            "jobs": ImportJob.objects.visible_to(request.user).select_related("fund")[:10],
+            "jobs": ImportJob.objects.visible_to(request.user).select_related("fund", "job")[:10],
             "can_import": bool(_import_funds(request)),
             "is_fund_member": bool(access.actor_for(request.user).fund_ids),
         },
@@ -201,10 +203,23 @@ def holdings_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "portfolios/holdings_import.html", {"form": form})
 
 
+# What each stage of a running import is called on its page (the import reports its stage
+# by these keys).
+IMPORT_STAGES = {
+    "read": gettext_lazy("Reading the file"),
+    "check": gettext_lazy("Checking the rows"),
+    "match": gettext_lazy("Matching the issuers"),
+    "write": gettext_lazy("Writing the positions"),
+    "done": gettext_lazy("Finishing"),
+}
+
+
 @login_required
 def import_job_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """How an import is doing; htmx polls the progress part until it has finished."""
-    job = access.get_visible_or_404(ImportJob.objects.select_related("fund"), request.user, pk=pk)
+    job = access.get_visible_or_404(
+        ImportJob.objects.select_related("fund", "job"), request.user, pk=pk
+    )
     headings = job.report.get("headings", [])
     form = None
     if job.status == ImportJob.Status.COLUMNS:
@@ -220,19 +235,37 @@ def import_job_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             except ActionError as error:
                 messages.error(request, error.messages[0])
             return redirect("import_job_detail", pk=job.pk)
-    if request.method == "POST" and "valid_rows" in request.POST:
-        try:
-            import_valid_rows(by=request.user, job=job)
-        except ActionError as error:
-            messages.error(request, error.messages[0])
-        return redirect("import_job_detail", pk=job.pk)
+    # The buttons of the page: import the valid rows of a refused file, cancel a run that
+    # has not started, retry a failed one (core's job actions, on the import's run).
+    for button, act in (
+        ("valid_rows", import_valid_rows),
+        ("cancel", cancel_import),
+        ("retry", retry_import),
+    ):
+        if request.method == "POST" and button in request.POST:
+            try:
+                act(by=request.user, job=job)
+            except ActionError as error:
+                messages.error(request, error.messages[0])
+            return redirect("import_job_detail", pk=job.pk)
+    actor = access.actor_for(request.user)
+    run = job.job
+    can_manage = run is not None and access.can_manage_job(
+        actor, created_by_id=run.created_by_id, party_id=run.party_id
+    )
+    file_kept = stored_path(job).exists()
     context = {
         "job": job,
         "form": form,
         "valid_rows": job.report.get("rows_read", 0) - job.report.get("rejected", 0),
         "can_import_valid_rows": job.status == ImportJob.Status.REJECTED
-        and access.actor_for(request.user).has_role(job.fund_id, Role.EDITOR)
-        and stored_path(job).exists(),
+        and actor.has_role(job.fund_id, Role.EDITOR)
+        and file_kept,
+        "run": run,
+        "stage": IMPORT_STAGES.get(run.stage, "") if run is not None else "",
+        "can_cancel": can_manage and run is not None and run.can_cancel,
+        "can_retry": can_manage and job.status == ImportJob.Status.FAILED,
+        "file_kept": file_kept,
         "has_rejected_file": rejected_path(job).exists(),
         "errors": job.report.get("errors", [])[:200],
     }

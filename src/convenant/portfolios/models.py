@@ -515,8 +515,11 @@ class ImportJobQuerySet(access.RestrictedQuerySet["ImportJob"]):
 
 
 class ImportJob(TimeStampedModel):
-    """One upload of a holdings file, run in the background. It records how far it got and,
-    at the end, its outcome: a snapshot, columns to name, or the rows that cannot be read."""
+    """One upload of a holdings file: what was uploaded (file, fund, date, columns) and, at
+    the end, the import's outcome: a snapshot, columns to name, or the rows that cannot be
+    read. Running it is a core Job (``job``, the latest run): its state, attempts, progress,
+    heartbeat and failure message are the one record of how far it got; ``status`` reads
+    both for the pages."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting to start")
@@ -524,6 +527,12 @@ class ImportJob(TimeStampedModel):
         COLUMNS = "columns", _("Columns to name")
         REJECTED = "rejected", _("Rows cannot be read")
         FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+        DONE = "done", _("Imported")
+
+    class Outcome(models.TextChoices):
+        COLUMNS = "columns", _("Columns to name")
+        REJECTED = "rejected", _("Rows cannot be read")
         DONE = "done", _("Imported")
 
     fund = models.ForeignKey("parties.Party", on_delete=models.CASCADE, related_name="+")
@@ -533,18 +542,18 @@ class ImportJob(TimeStampedModel):
     import_valid_rows = models.BooleanField(default=False)
     columns = models.JSONField(null=True, blank=True)
     created_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
-    # The language of the page it was queued from: the worker words the row reasons and
-    # messages in it, not in its own default.
-    language = models.CharField(max_length=8, blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
-    )
-    stage = models.CharField(_("stage"), max_length=20, blank=True)
-    progress = models.FloatField(default=0)
+    # Blank while the latest run has not reached an outcome (queued, running, failed or
+    # cancelled: the job says which).
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
+    # The outcome's own message (which columns are missing, how many rows were refused); a
+    # failure's message is the job's.
     message = models.TextField(blank=True)
     report = models.JSONField(default=dict, blank=True)
     snapshot = models.ForeignKey(
         Snapshot, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    job = models.ForeignKey(
+        "core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     objects = ImportJobQuerySet.as_manager()
@@ -556,6 +565,27 @@ class ImportJob(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.fund}, {self.as_of})"
+
+    @property
+    def status(self) -> str:
+        """The outcome once there is one; before that, the state of the latest run."""
+        if self.outcome:
+            return self.outcome
+        state = self.job.state if self.job is not None else "failed"
+        return {
+            "queued": self.Status.QUEUED,
+            "running": self.Status.RUNNING,
+            "cancelled": self.Status.CANCELLED,
+        }.get(state, self.Status.FAILED)
+
+    def get_status_display(self) -> str:
+        return str(self.Status(self.status).label)
+
+    @property
+    def status_message(self) -> str:
+        if self.outcome:
+            return self.message
+        return self.job.message if self.job is not None else ""
 
     @property
     def finished(self) -> bool:

@@ -4,15 +4,18 @@ review), import jobs, exchange rates."""
 from convenant.portfolios.actions.holdings import confirm_match, import_holdings, reject_match
 from convenant.portfolios.actions.issuers import create_issuer, merge_issuers
 from convenant.portfolios.actions.jobs import (
+    cancel_import,
     import_valid_rows,
     name_columns,
     purge_uploads,
     queue_import,
-    run_import_job,
+    retry_import,
+    run_import,
 )
 from convenant.portfolios.actions.rates import set_exchange_rates
 
 __all__ = [
+    "cancel_import",
     "confirm_match",
     "create_issuer",
     "import_holdings",
@@ -22,6 +25,7 @@ __all__ = [
     "purge_uploads",
     "queue_import",
     "reject_match",
-    "run_import_job",
+    "retry_import",
+    "run_import",
     "set_exchange_rates",
 ]

@@ -1,5 +1,6 @@
-"""Holdings imports as background jobs: queue an upload, run it (in a Celery worker, or
-eagerly in the demo and tests), and name its columns when asked."""
+"""Holdings imports as background jobs: queue an upload, name its columns, import the valid
+rows of a refused file, cancel or retry a run, and the job handler that runs the import (in a
+Celery worker, or eagerly in the demo and tests) through core's job mechanism."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import datetime
 import secrets
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -15,15 +17,19 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from convenant.core import access
+from convenant.core import actions as core_actions
 from convenant.core.access import Role
 from convenant.core.audit import record_event
 from convenant.core.errors import ActionError
-from convenant.core.models import User
+from convenant.core.jobs import JobContext, JobFailed, enqueue_job
+from convenant.core.models import Job, User
 from convenant.parties.models import Party
 from convenant.portfolios.actions.holdings import import_holdings
 from convenant.portfolios.holdings.columns import FIELDS
-from convenant.portfolios.holdings.importer import ColumnsNeeded, RowsRejected
+from convenant.portfolios.holdings.importer import ColumnsNeeded, RowsRejected, check_request
 from convenant.portfolios.models import ImportJob
+
+IMPORT_HOLDINGS = "portfolios.import_holdings"
 
 
 def upload_dir() -> Path:
@@ -33,7 +39,7 @@ def upload_dir() -> Path:
 
 
 def stored_path(job: ImportJob) -> Path:
-    """Where a job's uploaded file is kept until it has been imported (or purged)."""
+    """Where an import's uploaded file is kept until it has been imported (or purged)."""
     return upload_dir() / job.stored_name
 
 
@@ -41,10 +47,24 @@ def rejected_path(job: ImportJob) -> Path:
     return upload_dir() / f"rejected-{job.pk}-{job.stored_name}.csv"
 
 
-def _start(job: ImportJob) -> None:
-    from convenant.portfolios.tasks import run_import_job_task
+def _start(imp: ImportJob, by: User) -> None:
+    """Queue a run of the import inside the caller's transaction: a new core job becomes
+    the import's latest run, and the outcome of an earlier run is cleared."""
+    imp.job = enqueue_job(
+        IMPORT_HOLDINGS,
+        by=by,
+        subject=imp,
+        party_id=imp.fund_id,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+    imp.outcome, imp.message = "", ""
+    imp.save(update_fields=["job", "outcome", "message", "updated_at"])
 
-    transaction.on_commit(lambda: run_import_job_task.delay(job.pk))
+
+def _check_columns(columns: dict[str, str] | None) -> None:
+    unknown = {f for f in (columns or {}).values() if f and f not in FIELDS}
+    if unknown:
+        raise ActionError(_("Unknown field: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
 
 
 def queue_import(
@@ -55,11 +75,15 @@ def queue_import(
     chunks: Iterable[bytes],
     filename: str,
     import_valid_rows: bool = False,
+    columns: dict[str, str] | None = None,
 ) -> ImportJob:
     """Store an uploaded file and queue its import. The checks that need no reading of the
-    file happen now, so a person hears at once that they may not import for this fund."""
+    file happen now, so a person hears at once that they may not import for this fund or
+    that the date lies in the future."""
     actor = access.actor_for(by, fresh=True)
     access.require(actor.has_role(fund.pk, Role.EDITOR) and fund.pk in actor.fund_ids)
+    check_request(by, fund, as_of)
+    _check_columns(columns)
     suffix = Path(filename).suffix.lower()[:8]
     stored = secrets.token_urlsafe(24) + suffix
     size = 0
@@ -75,57 +99,63 @@ def queue_import(
                     field="file",
                 )
             out.write(chunk)
-    with transaction.atomic(durable=True):
-        job = ImportJob.objects.create(
-            fund=fund,
-            as_of=as_of,
-            filename=Path(filename).name[:255],
-            stored_name=stored,
-            import_valid_rows=import_valid_rows,
-            created_by=by,
-            language=translation.get_language() or "",
+    try:
+        with transaction.atomic(durable=True):
+            imp = ImportJob.objects.create(
+                fund=fund,
+                as_of=as_of,
+                filename=Path(filename).name[:255],
+                stored_name=stored,
+                import_valid_rows=import_valid_rows,
+                columns=columns or None,
+                created_by=by,
+            )
+            record_event(
+                actor=by,
+                verb="portfolios.queue_import",
+                obj=imp,
+                party_id=fund.pk,
+                after={"file": imp.filename, "as_of": as_of.isoformat()},
+            )
+            _start(imp, by)
+    except BaseException:
+        (upload_dir() / stored).unlink(missing_ok=True)
+        raise
+    return imp
+
+
+def _require_stored_file(imp: ImportJob) -> None:
+    if not stored_path(imp).exists():
+        raise ActionError(
+            _("The uploaded file is no longer kept; upload it again."), code="conflict"
         )
-        record_event(
-            actor=by,
-            verb="portfolios.queue_import",
-            obj=job,
-            party_id=fund.pk,
-            after={"file": job.filename, "as_of": as_of.isoformat()},
-        )
-        _start(job)
-    return job
 
 
 def name_columns(*, by: User, job: ImportJob, columns: dict[str, str]) -> ImportJob:
     """The person says which field each column holds; the import runs again with that."""
     actor = access.actor_for(by, fresh=True)
     access.require(actor.has_role(job.fund_id, Role.EDITOR))
-    unknown = {f for f in columns.values() if f and f not in FIELDS}
-    if unknown:
-        raise ActionError(_("Unknown field: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    _check_columns(columns)
     with transaction.atomic(durable=True):
-        job = ImportJob.objects.select_for_update().get(pk=job.pk)
-        if job.status != ImportJob.Status.COLUMNS:
+        imp = (
+            ImportJob.objects.unrestricted("name columns: the action decides access")
+            .select_for_update()
+            .get(pk=job.pk)
+        )
+        if imp.outcome != ImportJob.Outcome.COLUMNS:
             raise ActionError(_("This import is not waiting for its columns."), code="conflict")
-        _require_stored_file(job)
-        job.columns, job.status, job.progress, job.stage = columns, ImportJob.Status.QUEUED, 0, ""
-        job.save(update_fields=["columns", "status", "progress", "stage", "updated_at"])
+        _require_stored_file(imp)
+        imp.columns = columns
+        imp.save(update_fields=["columns", "updated_at"])
         record_event(
             actor=by,
             verb="portfolios.name_columns",
-            obj=job,
-            party_id=job.fund_id,
+            obj=imp,
+            party_id=imp.fund_id,
             after={"columns": columns},
         )
-        _start(job)
-    return job
-
-
-def _require_stored_file(job: ImportJob) -> None:
-    if not stored_path(job).exists():
-        raise ActionError(
-            _("The uploaded file is no longer kept; upload it again."), code="conflict"
-        )
+        _start(imp, by)
+    return imp
 
 
 def import_valid_rows(*, by: User, job: ImportJob) -> ImportJob:
@@ -134,104 +164,139 @@ def import_valid_rows(*, by: User, job: ImportJob) -> ImportJob:
     actor = access.actor_for(by, fresh=True)
     access.require(actor.has_role(job.fund_id, Role.EDITOR))
     with transaction.atomic(durable=True):
-        job = ImportJob.objects.select_for_update().get(pk=job.pk)
-        if job.status != ImportJob.Status.REJECTED:
+        imp = (
+            ImportJob.objects.unrestricted("import valid rows: the action decides access")
+            .select_for_update()
+            .get(pk=job.pk)
+        )
+        if imp.outcome != ImportJob.Outcome.REJECTED:
             raise ActionError(_("This import was not refused for its rows."), code="conflict")
-        _require_stored_file(job)
-        job.import_valid_rows, job.status, job.progress, job.stage = (
-            True,
-            ImportJob.Status.QUEUED,
-            0,
-            "",
-        )
-        job.language = translation.get_language() or job.language
-        job.save(
-            update_fields=[
-                "import_valid_rows",
-                "status",
-                "progress",
-                "stage",
-                "language",
-                "updated_at",
-            ]
-        )
+        _require_stored_file(imp)
+        imp.import_valid_rows = True
+        imp.save(update_fields=["import_valid_rows", "updated_at"])
         record_event(
             actor=by,
             verb="portfolios.import_valid_rows",
-            obj=job,
-            party_id=job.fund_id,
-            after={"file": job.filename, "as_of": job.as_of.isoformat()},
+            obj=imp,
+            party_id=imp.fund_id,
+            after={"file": imp.filename, "as_of": imp.as_of.isoformat()},
         )
-        _start(job)
-    return job
+        _start(imp, by)
+    return imp
+
+
+def _current_run(imp: ImportJob) -> Job:
+    run = (
+        Job.objects.unrestricted("current run: the action decides access")
+        .filter(pk=imp.job_id)
+        .first()
+        if imp.job_id is not None
+        else None
+    )
+    if run is None:
+        raise ActionError(_("This import has no run to act on."), code="conflict")
+    return run
+
+
+def cancel_import(*, by: User, job: ImportJob) -> Job:
+    """Stop an import that has not started yet (core's cancel, on the import's run)."""
+    return core_actions.cancel_job(by=by, job=_current_run(job))
+
+
+def retry_import(*, by: User, job: ImportJob) -> Job:
+    """Run a failed import again from the file already uploaded; once the file has been
+    purged that is impossible, and the person is told to upload it again."""
+    run = _current_run(job)
+    access.require(
+        access.can_manage_job(
+            access.actor_for(by, fresh=True), created_by_id=run.created_by_id, party_id=run.party_id
+        )
+    )
+    if run.state == Job.State.FAILED:
+        _require_stored_file(job)
+    return core_actions.retry_job(by=by, job=run)
 
 
 def purge_uploads(now: datetime.datetime | None = None) -> int:
     """Delete the files of imports uploaded longer ago than HOLDINGS_UPLOAD_RETENTION_DAYS:
-    files waiting for a person's choice and the rejected rows kept for download. A fund's
+    files waiting for a person's choice, files of failed and cancelled runs, and the
+    rejected rows kept for download. A file whose run is queued or running stays. A fund's
     holdings do not stay on disk beyond that. Returns the number of files deleted."""
     cutoff = (now or timezone.now()) - datetime.timedelta(
         days=settings.HOLDINGS_UPLOAD_RETENTION_DAYS
     )
     deleted = 0
-    old = ImportJob.objects.filter(created_at__lt=cutoff).exclude(
-        status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING]
+    old = (
+        ImportJob.objects.unrestricted("purge uploads: the action decides access")
+        .filter(created_at__lt=cutoff)
+        .exclude(job__state__in=[Job.State.QUEUED, Job.State.RUNNING])
     )
-    for job in old.iterator():
-        for path in (stored_path(job), rejected_path(job)):
+    for imp in old.iterator():
+        for path in (stored_path(imp), rejected_path(imp)):
             if path.exists():
                 path.unlink()
                 deleted += 1
     return deleted
 
 
-def _finish(job_id: int, **fields: object) -> None:
-    ImportJob.objects.filter(pk=job_id).update(**fields)
+# --- The job handler -------------------------------------------------------------------
 
 
-def run_import_job(job_id: int) -> str:
-    """Run one queued import to its outcome, wording its messages in the language it was
-    queued in. Progress is written as it goes (outside the import's own transaction, so
-    the page that polls sees it)."""
-    job = ImportJob.objects.select_related("fund", "created_by").get(pk=job_id)
-    if job.status != ImportJob.Status.QUEUED:
-        return job.status
-    with translation.override(job.language or settings.LANGUAGE_CODE):
-        return _run(job)
+def _record(imp: ImportJob, run: Job, **fields: Any) -> None:
+    """Write the run's outcome on the import, unless a later run has replaced it."""
+    ImportJob.objects.unrestricted("record: the action decides access").filter(
+        pk=imp.pk, job=run.pk
+    ).update(updated_at=timezone.now(), **fields)
 
 
-def _run(job: ImportJob) -> str:
-    job_id = job.pk
-    path = stored_path(job)
-    _finish(job_id, status=ImportJob.Status.RUNNING)
-
-    def progress(stage: str, share: float) -> None:
-        if not transaction.get_connection().in_atomic_block:
-            ImportJob.objects.filter(pk=job_id).update(stage=stage, progress=share)
-
+def run_import(run: Job, context: JobContext) -> dict[str, Any]:
+    """Core calls this in a worker (already in the asker's language): import the file and
+    record the outcome on the import. An outcome the person must act on (columns to name,
+    rows refused) is a success of the job; a reason no retry helps is a ``JobFailed``.
+    Safe to run again: the import writes in one transaction, and a run whose outcome was
+    already recorded is not repeated."""
+    imp = (
+        ImportJob.objects.unrestricted("run import: the action decides access")
+        .select_related("fund", "created_by")
+        .filter(pk=int(run.subject_id or 0))
+        .first()
+    )
+    if imp is None:
+        raise JobFailed(_("This import no longer exists."))
+    if imp.job_id != run.pk:
+        raise JobFailed(_("A later run of this import took its place."))
+    if imp.outcome:  # the worker stopped after recording it
+        return {"outcome": imp.outcome, "snapshot": imp.snapshot_id}
+    path = stored_path(imp)
+    if not path.exists():
+        raise JobFailed(_("The uploaded file is no longer kept; upload it again."))
     try:
         report = import_holdings(
-            by=job.created_by,
-            fund=job.fund,
-            as_of=job.as_of,
+            by=run.created_by or imp.created_by,
+            fund=imp.fund,
+            as_of=imp.as_of,
             path=path,
-            filename=job.filename,
-            columns=job.columns,
-            import_valid_rows=job.import_valid_rows,
-            progress=progress,
+            filename=imp.filename,
+            columns=imp.columns,
+            import_valid_rows=imp.import_valid_rows,
+            progress=context.progress,
         )
     except ColumnsNeeded as asked:
-        _finish(
-            job_id,
-            status=ImportJob.Status.COLUMNS,
+        _record(
+            imp,
+            run,
+            outcome=ImportJob.Outcome.COLUMNS,
             message=asked.messages[0],
             report={"headings": asked.headings, "mapping": asked.mapping, "missing": asked.missing},
         )
-        return ImportJob.Status.COLUMNS
+        return {"outcome": ImportJob.Outcome.COLUMNS}
     except RowsRejected as rejected:
-        _finish(
-            job_id,
-            status=ImportJob.Status.REJECTED,
+        # The file stays, so the person can choose to import its valid rows without
+        # uploading it again (``import_valid_rows``); ``purge_uploads`` removes it later.
+        _record(
+            imp,
+            run,
+            outcome=ImportJob.Outcome.REJECTED,
             message=rejected.messages[0],
             report={
                 "errors": rejected.report.errors,
@@ -239,26 +304,19 @@ def _run(job: ImportJob) -> str:
                 "rejected": rejected.report.rejected,
             },
         )
-        # The file stays, so the person can choose to import its valid rows without
-        # uploading it again (``import_valid_rows``); ``purge_uploads`` removes it later.
-        return ImportJob.Status.REJECTED
-    except (ActionError, PermissionDenied) as error:
-        message = (
-            error.messages[0]
-            if isinstance(error, ActionError)
-            else _("You may no longer import holdings for this fund.")
-        )
-        _finish(job_id, status=ImportJob.Status.FAILED, message=message)
-        path.unlink(missing_ok=True)
-        return ImportJob.Status.FAILED
-    path.unlink(missing_ok=True)
+        return {"outcome": ImportJob.Outcome.REJECTED, "rejected": rejected.report.rejected}
+    except PermissionDenied:
+        raise JobFailed(_("You may no longer import holdings for this fund.")) from None
+    except ActionError as error:
+        # An unreadable file, a date in the future, no row to import: the file stays until
+        # the purge, so the run can be retried once the cause is fixed.
+        raise JobFailed(error.messages[0]) from None
     if report.rejected_csv:
-        rejected_path(job).write_bytes(report.rejected_csv)
-    _finish(
-        job_id,
-        status=ImportJob.Status.DONE,
-        progress=1.0,
-        stage="done",
+        rejected_path(imp).write_bytes(report.rejected_csv)
+    _record(
+        imp,
+        run,
+        outcome=ImportJob.Outcome.DONE,
         snapshot_id=report.snapshot_id,
         report={
             "rows_read": report.rows_read,
@@ -270,4 +328,5 @@ def _run(job: ImportJob) -> str:
             "errors": report.errors[:200],
         },
     )
-    return ImportJob.Status.DONE
+    path.unlink(missing_ok=True)
+    return {"outcome": ImportJob.Outcome.DONE, "snapshot": report.snapshot_id}

@@ -4,7 +4,9 @@ import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from convenant.core.testing import CREATED, FORBIDDEN, HIDDEN, OK, REDIRECT, Row, World, members
+from convenant.core.testing import FORBIDDEN, HIDDEN, OK, REDIRECT, Row, World, members
+
+ACCEPTED = 202  # queued (API): the answer says where to follow the job
 
 
 def extend_world(world: World) -> None:
@@ -29,7 +31,7 @@ def extend_world(world: World) -> None:
         filename="test.csv",
         stored_name="matrix.csv",
         created_by=world.users["fund_editor"],
-        status=ImportJob.Status.DONE,
+        outcome=ImportJob.Outcome.DONE,
         report={"imported": 0, "rejected": 1},
     )
     rejected_path(job).write_text("line,error\n2,bad\n")
@@ -39,10 +41,29 @@ def extend_world(world: World) -> None:
         filename="refused.csv",
         stored_name="matrix-refused.csv",
         created_by=world.users["fund_editor"],
-        status=ImportJob.Status.REJECTED,
+        outcome=ImportJob.Outcome.REJECTED,
         report={"rows_read": 2, "rejected": 1, "errors": [[3, "Marktwaarde", "negative value"]]},
     )
     stored_path(refused).write_text("Naam;Land;Marktwaarde;Valuta\nX BV;NL;1;EUR\nY BV;NL;-1;EUR\n")
+    # Imports whose run waits for a worker (to cancel) and whose run failed (to retry).
+    from convenant.core.models import Job
+
+    for name, state in (("queued_job", Job.State.QUEUED), ("failed_job", Job.State.FAILED)):
+        world.extra[name] = run = ImportJob.objects.create(
+            fund=world.fund,
+            as_of=datetime.date(2024, 12, 31),
+            filename=f"{name}.csv",
+            stored_name=f"matrix-{name}.csv",
+            created_by=world.users["fund_editor"],
+        )
+        run.job = Job.objects.create(
+            kind="portfolios.import_holdings",
+            party_id=world.fund.pk,
+            created_by=world.users["fund_editor"],
+            state=state,
+        )
+        run.save(update_fields=["job"])
+        stored_path(run).write_text("Naam;Land;Marktwaarde;Valuta\nX BV;NL;1;EUR\n")
     world.extra["proposed_issuer"] = Issuer.objects.create(
         legal_name="Voorgesteld B.V.",
         country_of_incorporation="NL",
@@ -103,12 +124,26 @@ ROWS = [
         args=lambda w: [w.extra["refused_job"].pk],
         data=lambda w: {"valid_rows": "1"},
     ),
+    Row(
+        "import_job_detail",
+        {**FUND_A_ONLY, "fund_viewer": FORBIDDEN, "fund_editor": REDIRECT, "fund_admin": REDIRECT},
+        method="post",
+        args=lambda w: [w.extra["queued_job"].pk],
+        data=lambda w: {"cancel": "1"},
+    ),
+    Row(
+        "import_job_detail",
+        {**FUND_A_ONLY, "fund_viewer": FORBIDDEN, "fund_editor": REDIRECT, "fund_admin": REDIRECT},
+        method="post",
+        args=lambda w: [w.extra["failed_job"].pk],
+        data=lambda w: {"retry": "1"},
+    ),
     Row("api:list_snapshots", members(OK)),
     Row("api:get_snapshot", FUND_A_ONLY, args=lambda w: [w.extra["snapshot"].pk]),
     Row("api:list_positions", FUND_A_ONLY, args=lambda w: [w.extra["snapshot"].pk]),
     Row(
         "api:upload_snapshot",
-        members(FORBIDDEN, fund_editor=CREATED, fund_admin=CREATED),
+        members(FORBIDDEN, fund_editor=ACCEPTED, fund_admin=ACCEPTED),
         method="post",
         data=lambda w: {
             "fund": w.fund.code,
@@ -116,6 +151,7 @@ ROWS = [
             "file": SimpleUploadedFile("h.csv", b"Naam;Land;Marktwaarde;Valuta\nX BV;NL;1;EUR\n"),
         },
     ),
+    Row("api:get_holdings_import", FUND_A_ONLY, args=lambda w: [w.extra["job"].pk]),
     Row("api:list_issuers", members(OK)),
     Row("api:get_issuer", members(OK), args=lambda w: [w.extra["issuer"].pk]),
     Row("api:get_issuer", PROPOSED_BY_OTHER_FUND, args=lambda w: [w.extra["proposed_issuer"].pk]),

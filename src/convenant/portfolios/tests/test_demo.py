@@ -23,7 +23,7 @@ def test_the_demo_shows_a_refused_upload(db: None, django_capture_on_commit_call
     with django_capture_on_commit_callbacks(execute=True):
         load_demo_refused_upload()
     job = ImportJob.objects.get(filename=REFUSED_FILE)
-    assert job.status == ImportJob.Status.REJECTED and job.language == "nl"
+    assert job.status == ImportJob.Status.REJECTED and job.job.language == "nl"
     reasons = [reason for _line, _column, reason in job.report["errors"]]
     assert len(reasons) == 3 and "negatieve waarde" in reasons
     assert any(reason.startswith("het controlecijfer") for reason in reasons)

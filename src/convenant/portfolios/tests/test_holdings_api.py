@@ -1,8 +1,10 @@
-"""Uploading and reading holdings through the API, as a script with a personal token."""
+"""Uploading and reading holdings through the API, as a script with a personal token: the
+upload answers 202 with its job, the import's outcome is read where the answer says."""
 
 import datetime
 import json
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,7 +12,7 @@ from django.test import Client
 
 from convenant.core.actions import create_api_token
 from convenant.core.testing import World
-from convenant.portfolios.models import ExchangeRate, Snapshot
+from convenant.portfolios.models import ExchangeRate, ImportJob, Snapshot
 
 GOOD = (
     "ISIN;Naam;Land;Marktwaarde;Valuta\n"
@@ -37,33 +39,75 @@ def post(client: Client, content: str, **fields: str):
     return client.post("/api/v1/snapshots", data)
 
 
-def test_upload_then_read_snapshot_and_positions(world: World, script: Client) -> None:
-    response = post(script, GOOD)
-    assert response.status_code == 201, response.content
-    body = response.json()
+@pytest.fixture
+def run_jobs(django_capture_on_commit_callbacks: Any) -> Any:
+    """Jobs start on commit; the test's transaction never commits, so run them as queued."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def imported(client: Client, run_jobs: Any, content: str, **fields: str) -> dict[str, Any]:
+    """Upload, let the queued job run, and read the import's outcome where the 202 says."""
+    with run_jobs():
+        response = post(client, content, **fields)
+    assert response.status_code == 202, response.content
+    queued = response.json()
+    assert response["Location"] == queued["job_url"] == f"/api/v1/jobs/{queued['job_id']}"
+    assert queued["import_url"] == f"/api/v1/holdings-imports/{queued['import_id']}"
+    return client.get(queued["import_url"]).json()
+
+
+def test_upload_answers_202_with_the_job_then_the_outcome_is_read(
+    world: World, script: Client, run_jobs: Any
+) -> None:
+    body = imported(script, run_jobs, GOOD)
+    assert body["status"] == "done"
     assert (body["imported"], body["new"], body["rejected"]) == (2, 2, 0)
+    job = script.get(f"/api/v1/jobs/{body['job_id']}").json()
+    assert (job["state"], job["kind"], job["progress"]) == (
+        "succeeded",
+        "portfolios.import_holdings",
+        1.0,
+    )
     snapshot = script.get(f"/api/v1/snapshots/{body['snapshot_id']}").json()
     assert snapshot["fund"] == "FA" and Decimal(snapshot["total_value_eur"]) == Decimal("1004")
     positions = script.get(f"/api/v1/snapshots/{body['snapshot_id']}/positions?status=new").json()
     assert positions["count"] == 2
 
 
-def test_unknown_columns_answer_400_with_the_headings_then_map_them(
-    world: World, script: Client
+def test_the_request_only_queues_the_import(world: World, script: Client) -> None:
+    """Without a worker (the test's transaction never commits) the answer still comes at
+    once: the import waits for its job, nothing is imported in the request."""
+    response = post(script, GOOD)
+    assert response.status_code == 202
+    body = script.get(response.json()["import_url"]).json()
+    assert (body["status"], body["snapshot_id"]) == ("queued", None)
+    assert script.get(response["Location"]).json()["state"] == "queued"
+    assert not Snapshot.objects.exists()
+
+
+def test_unknown_columns_give_the_headings_then_map_them(
+    world: World, script: Client, run_jobs: Any
 ) -> None:
     content = "Omschr;Bedrag;Valuta\nVoorbeeld Staal BV;1;EUR\n"
-    asked = post(script, content)
-    assert asked.status_code == 400
-    assert asked.json()["headings"] == ["Omschr", "Bedrag", "Valuta"]
-    done = post(script, content, columns=json.dumps({"Omschr": "name", "Bedrag": "market_value"}))
-    assert done.status_code == 201
+    asked = imported(script, run_jobs, content)
+    assert asked["status"] == "columns" and asked["snapshot_id"] is None
+    assert asked["headings"] == ["Omschr", "Bedrag", "Valuta"]
+    assert asked["missing"] == ["name"] and "kolom" in asked["message"]  # in Dutch, as asked
+    done = imported(
+        script,
+        run_jobs,
+        content,
+        columns=json.dumps({"Omschr": "name", "Bedrag": "market_value"}),
+    )
+    assert done["status"] == "done" and done["imported"] == 1
 
 
-def test_bad_rows_answer_422_with_every_problem(world: World, script: Client) -> None:
-    response = post(script, "ISIN;Marktwaarde;Valuta\nUS0378331006;1;EUR\n;-3;EUR\n")
-    assert response.status_code == 422
-    problems = response.json()["problems"]
-    assert [(p["line"], p["column"]) for p in problems] == [
+def test_bad_rows_give_every_problem_and_import_nothing(
+    world: World, script: Client, run_jobs: Any
+) -> None:
+    body = imported(script, run_jobs, "ISIN;Marktwaarde;Valuta\nUS0378331006;1;EUR\n;-3;EUR\n")
+    assert body["status"] == "rejected" and body["rejected"] == 2
+    assert [(p["line"], p["column"]) for p in body["problems"]] == [
         (2, "ISIN"),
         (3, "ISIN"),
         (3, "Marktwaarde"),
@@ -71,24 +115,39 @@ def test_bad_rows_answer_422_with_every_problem(world: World, script: Client) ->
     assert not Snapshot.objects.exists()
 
 
+def test_an_unreadable_file_ends_as_a_failed_job_with_its_reason(
+    world: World, script: Client, run_jobs: Any
+) -> None:
+    body = imported(script, run_jobs, "ISIN;Marktwaarde;Valuta\n")
+    assert body["status"] == "failed" and "geen rijen" in body["message"]  # Dutch, as asked
+    job = script.get(body["job_url"]).json()
+    assert job["state"] == "failed" and job["message"] == body["message"]
+
+
 @pytest.mark.parametrize(
     ("fields", "status"),
     [
         ({"fund": "NOPE"}, 404),
         ({"columns": "[1, 2]"}, 409),
+        ({"columns": json.dumps({"Omschr": "price"})}, 409),
         ({"as_of": "2999-01-01"}, 409),
         ({"as_of": "gisteren"}, 422),
     ],
 )
-def test_bad_requests(world: World, script: Client, fields: dict[str, str], status: int) -> None:
+def test_bad_requests_are_answered_at_once(
+    world: World, script: Client, fields: dict[str, str], status: int
+) -> None:
     assert post(script, GOOD, **fields).status_code == status
-    assert not Snapshot.objects.exists()
+    assert not Snapshot.objects.exists() and not ImportJob.objects.exists()
 
 
-def test_another_fund_reads_nothing(world: World, script: Client) -> None:
-    snapshot_id = post(script, GOOD).json()["snapshot_id"]
+def test_another_fund_reads_nothing(world: World, script: Client, run_jobs: Any) -> None:
+    body = imported(script, run_jobs, GOOD)
+    snapshot_id = body["snapshot_id"]
     _token, plaintext = create_api_token(by=world.users["other_fund"], name="s")
     other = Client(headers={"Authorization": f"Bearer {plaintext}"})
+    assert other.get(f"/api/v1/holdings-imports/{body['id']}").status_code == 404
+    assert other.get(f"/api/v1/jobs/{body['job_id']}").status_code == 404
     assert other.get("/api/v1/snapshots").json()["count"] == 0
     assert other.get(f"/api/v1/snapshots/{snapshot_id}").status_code == 404
     assert other.get(f"/api/v1/snapshots/{snapshot_id}/positions").status_code == 404

@@ -152,7 +152,7 @@ def test_naming_columns_refuses_unknown_fields_and_jobs_not_waiting(
         name_columns(by=world.users["fund_editor"], job=job, columns={"Code": "price"})
     job.refresh_from_db()
     assert job.status == ImportJob.Status.COLUMNS and job.columns is None
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.DONE)
+    ImportJob.objects.filter(pk=job.pk).update(outcome=ImportJob.Outcome.DONE)
     job.refresh_from_db()
     with pytest.raises(ActionError, match="not waiting for its columns"):
         name_columns(by=world.users["fund_editor"], job=job, columns={"Code": "isin"})
@@ -220,3 +220,90 @@ def test_uploads_are_purged_after_their_retention(
         name_columns(by=world.users["fund_editor"], job=waiting, columns={"Code": "isin"})
     refused.refresh_from_db()
     assert refused.status == ImportJob.Status.REJECTED
+
+
+def test_a_queued_import_can_be_cancelled_from_its_page(world: World, editor: Client) -> None:
+    """Given an upload whose job has not started (the worker has not picked it up), when the
+    editor cancels it, then its run is cancelled and the page says so."""
+    response = editor.post(
+        "/holdings/import/",
+        {
+            "fund": world.fund.pk,
+            "as_of": AS_OF.isoformat(),
+            "file": SimpleUploadedFile("posities.csv", REJECTED_FILE.encode()),
+        },
+    )
+    page = job_page(editor, response)
+    job = page.context["job"]
+    assert job.status == ImportJob.Status.QUEUED and "Cancel this import" in page.content.decode()
+    viewer = Client()
+    viewer.force_login(world.users["fund_viewer"])
+    assert "Cancel this import" not in viewer.get(f"/holdings/jobs/{job.pk}/").content.decode()
+    assert viewer.post(f"/holdings/jobs/{job.pk}/", {"cancel": "1"}).status_code == 403
+    page = editor.post(f"/holdings/jobs/{job.pk}/", {"cancel": "1"}, follow=True)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.CANCELLED and job.job.state == "cancelled"
+    assert "Cancelled by" in page.content.decode()
+    again = editor.post(f"/holdings/jobs/{job.pk}/", {"cancel": "1"}, follow=True)
+    assert "Only a job that has not started yet can be cancelled" in again.content.decode()
+
+
+def test_a_failed_import_says_why_and_can_be_retried_while_its_file_is_kept(
+    world: World, editor: Client, upload: Any, run_jobs: Any
+) -> None:
+    """Given a file whose import fails (a header without rows), the page shows the reason
+    and a retry; once the file is corrected on disk the retry imports it; once the file is
+    gone, the page and the action say it must be uploaded again."""
+    from convenant.core.errors import ActionError
+    from convenant.portfolios.actions import purge_uploads, retry_import
+    from convenant.portfolios.actions.jobs import stored_path
+
+    page = job_page(editor, upload(editor, "ISIN;Naam;Marktwaarde;Valuta\n", fund=world.fund.pk))
+    job = page.context["job"]
+    assert job.status == ImportJob.Status.FAILED and job.job.state == "failed"
+    assert "header but no rows" in job.status_message
+    assert "header but no rows" in page.content.decode()
+    assert "Try this import again" in page.content.decode()
+    stored_path(job).write_text("ISIN;Naam;Marktwaarde;Valuta\nUS0378331005;Apple;104;USD\n")
+    with run_jobs():
+        editor.post(f"/holdings/jobs/{job.pk}/", {"retry": "1"})
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE and job.snapshot is not None
+    assert job.job.state == "succeeded" and job.job.attempts == 1
+
+    failed = job_page(
+        editor, upload(editor, "ISIN;Naam;Marktwaarde;Valuta\n", fund=world.fund.pk)
+    ).context["job"]
+    ImportJob.objects.filter(pk=failed.pk).update(
+        created_at=failed.created_at - datetime.timedelta(days=30)
+    )
+    assert purge_uploads() == 1 and not stored_path(failed).exists()
+    page = editor.get(f"/holdings/jobs/{failed.pk}/").content.decode()
+    assert "Try this import again" not in page and "no longer kept" in page
+    with pytest.raises(ActionError, match="no longer kept"):
+        retry_import(by=world.users["fund_editor"], job=failed)
+    assert ImportJob.objects.get(pk=failed.pk).status == ImportJob.Status.FAILED
+
+
+def test_the_purge_keeps_files_of_queued_runs_and_deletes_cancelled_ones(
+    world: World, editor: Client
+) -> None:
+    from convenant.portfolios.actions import cancel_import, purge_uploads
+    from convenant.portfolios.actions.jobs import stored_path
+
+    def queued() -> ImportJob:
+        response = editor.post(
+            "/holdings/import/",
+            {
+                "fund": world.fund.pk,
+                "as_of": AS_OF.isoformat(),
+                "file": SimpleUploadedFile("posities.csv", REJECTED_FILE.encode()),
+            },
+        )
+        return job_page(editor, response).context["job"]
+
+    waiting, cancelled = queued(), queued()
+    cancel_import(by=world.users["fund_editor"], job=cancelled)
+    ImportJob.objects.update(created_at=waiting.created_at - datetime.timedelta(days=30))
+    assert purge_uploads() == 1
+    assert stored_path(waiting).exists() and not stored_path(cancelled).exists()

@@ -10,7 +10,8 @@ from convenant.portfolios.actions.jobs import purge_uploads
 
 class Command(BaseCommand):
     help = (
-        "Delete uploaded holdings files and rejected-row files older than "
+        "Delete uploaded holdings files (waiting for a choice, or of a failed or cancelled "
+        "import; never of one queued or running) and rejected-row files older than "
         "HOLDINGS_UPLOAD_RETENTION_DAYS."
     )
 
