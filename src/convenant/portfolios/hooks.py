@@ -9,12 +9,17 @@ from convenant.portfolios.models import Issuer
 
 
 def register() -> None:
+    from convenant.core.jobs import register_job_kind
+    from convenant.portfolios.actions.jobs import IMPORT_HOLDINGS, run_import
     from convenant.portfolios.demo import (
         load_demo_issuers,
         load_demo_refused_upload,
         load_demo_snapshots,
     )
 
+    # Three attempts: a worker killed in the middle is tried again (nothing of the killed
+    # run was kept, the import writes in one transaction).
+    register_job_kind(IMPORT_HOLDINGS, run_import, label=_("Holdings import"), max_attempts=3)
     register_demo_loader("portfolios", load_demo_issuers, 30)
     register_demo_loader("holdings", load_demo_snapshots, 31)
     register_demo_loader("refused upload", load_demo_refused_upload, 32)
