@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar, cast
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
@@ -41,13 +41,17 @@ class Role(models.TextChoices):
 
 
 class Visibility(models.TextChoices):
-    """Confidentiality levels, from open to closed (DESIGN §5)."""
+    """The confidentiality levels, from open to closed (DESIGN §5): the one definition."""
 
     PUBLIC = "public", _("Public")
     COVENANT = "covenant", _("Covenant (all parties)")
     RESTRICTED = "restricted", _("Restricted (named parties and the secretariat)")
-    PARTY = "party", _("Own party (and the secretariat)")
     SECRETARIAT = "secretariat", _("Secretariat only")
+
+    @property
+    def rank(self) -> int:
+        """0 public … 3 secretariat only: a higher rank is more closed."""
+        return list(Visibility).index(self)
 
 
 @dataclass(frozen=True)
@@ -123,40 +127,10 @@ def nothing() -> Q:
     return Q(pk__in=[])
 
 
-def everything() -> Q:
-    return Q()
-
-
 def member_of_q(actor: Actor, party_field: str, minimum: Role = Role.VIEWER) -> Q:
     """Rows owned by one of the actor's (active) parties, where the actor has ``minimum``."""
     ids = actor.party_ids_with(minimum)
     return Q(**{f"{party_field}__in": ids}) if ids else nothing()
-
-
-def level_q(
-    actor: Actor,
-    *,
-    level_field: str = "visibility",
-    owner_field: str | None = None,
-    shared_with_field: str | None = None,
-) -> Q:
-    """Rows whose confidentiality level lets the actor read them.
-
-    public → everyone; covenant → members of any active party; restricted → the named parties
-    (``shared_with_field``), the owner and the secretariat; party → the owner and the
-    secretariat; secretariat → the secretariat only. The owner always sees its own rows.
-    """
-    if actor.is_secretariat:
-        return everything()
-    q = Q(**{level_field: Visibility.PUBLIC})
-    if not actor.is_covenant_member:
-        return q
-    q |= Q(**{level_field: Visibility.COVENANT})
-    if owner_field:
-        q |= member_of_q(actor, owner_field)
-    if shared_with_field:
-        q |= Q(**{level_field: Visibility.RESTRICTED}) & member_of_q(actor, shared_with_field)
-    return q
 
 
 # --- Enforcement: a restricted model's manager refuses to read without a scope -----------
@@ -172,7 +146,7 @@ def level_q(
 M = TypeVar("M", bound=models.Model)
 
 # Switched on once every call site reads through a scope.
-ENFORCE = False
+ENFORCE = __import__("os").environ.get("CONVENANT_ENFORCE_ACCESS") == "1"
 
 # The scoping methods: each narrows a chain to what one person may see (or less).
 SCOPING_METHODS = ("visible_to", "editable_by", "aggregatable_by", "handled_by")
@@ -196,14 +170,24 @@ def _is_test_code(filename: str) -> bool:
     return "tests" in parts or parts[-1] in {"conftest.py", "testing.py"}
 
 
-def _evaluated_by_test_code() -> bool:
-    """Tests read the database freely to set up and to assert; the code they exercise does
-    not. The first frame in convenant's own code (outside this module) decides."""
+# Django's own code that must find a row before anyone is known, or only learns whether one
+# exists: sign-in, sessions and password reset (a person by e-mail address, session or reset
+# link), and uniqueness checks while validating a form.
+_DJANGO_AUTH = str(Path(models.__file__).resolve().parent.parent.parent / "contrib" / "auth")
+_DJANGO_VALIDATION = {"_perform_unique_checks", "validate_unique", "validate_constraints"}
+
+
+def _trusted_caller() -> bool:
+    """Whether the code that evaluates an unscoped chain may: tests (which read the database
+    freely to set up and assert, while the code they exercise may not) and the Django code
+    above. The first frame in convenant's own code (outside this module) decides."""
     frame = sys._getframe(2)
     while frame is not None:
         filename = frame.f_code.co_filename
         if filename.startswith(_PACKAGE_ROOT) and filename != _THIS_FILE:
             return _is_test_code(filename)
+        if filename.startswith(_DJANGO_AUTH) or frame.f_code.co_name in _DJANGO_VALIDATION:
+            return True
         frame = frame.f_back  # type: ignore[assignment]
     return False
 
@@ -224,7 +208,7 @@ class RestrictedQuerySet(models.QuerySet[M]):
             if method is not None and not getattr(method, "_scopes_access", False):
                 setattr(cls, name, _scoping(method))
 
-    def unrestricted(self, reason: str) -> Any:
+    def unrestricted(self, reason: str) -> Self:
         """Every row, for code that decides access itself: actions (after checking the
         actor), jobs, tasks, commands and the demo. ``reason`` says why, in a few words."""
         if not isinstance(reason, str) or not reason.strip():
@@ -236,7 +220,7 @@ class RestrictedQuerySet(models.QuerySet[M]):
         return self._access_scope
 
     def _with_scope(self, scope: str) -> Any:
-        clone = self._chain()
+        clone = cast(Any, self)._chain()
         clone._access_scope = scope
         return clone
 
@@ -245,12 +229,12 @@ class RestrictedQuerySet(models.QuerySet[M]):
         on the default manager's class and hints the object it hangs from. Its rows follow
         that object, which was itself read in scope (``_base_manager``, used by forward
         foreign keys and the deletion collector, is Django's plain manager)."""
-        super()._add_hints(**hints)
+        cast(Any, super())._add_hints(**hints)
         if hints.get("instance") is not None and self._access_scope is None:
             self._access_scope = _RELATED
 
     def _clone(self) -> Any:
-        clone = super()._clone()
+        clone = cast(Any, super())._clone()
         clone._access_scope = self._access_scope
         return clone
 
@@ -270,12 +254,12 @@ class RestrictedQuerySet(models.QuerySet[M]):
         return combined
 
     def __xor__(self, other: Any) -> Any:
-        combined = super().__xor__(other)
+        combined = cast(Any, super()).__xor__(other)
         combined._access_scope = self._combined_scope(other)
         return combined
 
     def _combinator_query(self, combinator: str, *other_qs: Any, all: bool = False) -> Any:
-        clone = super()._combinator_query(combinator, *other_qs, all=all)
+        clone = cast(Any, super())._combinator_query(combinator, *other_qs, all=all)
         for other in other_qs:
             clone._access_scope = self._combined_scope(other) and clone._access_scope
         return clone
@@ -283,7 +267,7 @@ class RestrictedQuerySet(models.QuerySet[M]):
     # -- the ways a chain reaches the database --------------------------------------------
 
     def _check_access(self) -> None:
-        if self._access_scope is not None or not ENFORCE or _evaluated_by_test_code():
+        if self._access_scope is not None or not ENFORCE or _trusted_caller():
             return
         name = self.model.__name__
         raise AccessNotScoped(
@@ -328,10 +312,6 @@ class RestrictedQuerySet(models.QuerySet[M]):
     def update(self, **kwargs: Any) -> int:
         self._check_access()
         return super().update(**kwargs)
-
-    def _update(self, values: Any) -> Any:
-        self._check_access()
-        return super()._update(values)
 
     def delete(self) -> tuple[int, dict[str, int]]:
         self._check_access()

@@ -158,7 +158,9 @@ class JobContext:
                 self._dirty = False
         if connection.in_atomic_block:
             return  # inline mode inside the work's transaction: nobody could see it
-        Job.objects.filter(pk=self.job.pk, state=Job.State.RUNNING).update(**fields)
+        Job.objects.unrestricted("flush: a background job").filter(
+            pk=self.job.pk, state=Job.State.RUNNING
+        ).update(**fields)
 
 
 def _beats_inline() -> bool:
@@ -200,7 +202,9 @@ def _claim(job_id: int) -> bool:
         state=Job.State.RUNNING, heartbeat_at__lt=stale
     )
     return bool(
-        Job.objects.filter(claimable, pk=job_id).update(
+        Job.objects.unrestricted("claim: a background job")
+        .filter(claimable, pk=job_id)
+        .update(
             state=Job.State.RUNNING,
             attempts=models.F("attempts") + 1,
             started_at=now,
@@ -214,9 +218,14 @@ def run_job(job_id: int) -> str:
     """Run one job to its outcome. Idempotent: a job that is finished, cancelled or running
     elsewhere is left alone, so a redelivered message does no harm. Returns the state."""
     if not _claim(job_id):
-        state = Job.objects.filter(pk=job_id).values_list("state", flat=True).first()
+        state = (
+            Job.objects.unrestricted("run job: a background job")
+            .filter(pk=job_id)
+            .values_list("state", flat=True)
+            .first()
+        )
         return state or "missing"
-    job = Job.objects.get(pk=job_id)
+    job = Job.objects.unrestricted("run job: a background job").get(pk=job_id)
     kind = _kinds.get(job.kind)
     if kind is None:
         _end(job, Job.State.FAILED, message=_("This kind of job is no longer known."))
@@ -258,7 +267,7 @@ def _end(job: Job, state: str, *, message: str = "", result: Any = None, **field
         update["message"] = message
     if result is not None:
         update["result"] = result
-    Job.objects.filter(pk=job.pk).update(**update)
+    Job.objects.unrestricted("end: a background job").filter(pk=job.pk).update(**update)
 
 
 def _again(job: Job, message: str) -> str:
@@ -271,7 +280,9 @@ def _again(job: Job, message: str) -> str:
             % {"n": job.attempts, "reason": message},
         )
         return Job.State.FAILED
-    Job.objects.filter(pk=job.pk).update(state=Job.State.QUEUED, message=message)
+    Job.objects.unrestricted("again: a background job").filter(pk=job.pk).update(
+        state=Job.State.QUEUED, message=message
+    )
     dispatch(job.pk, countdown=settings.JOB_RETRY_SECONDS * job.attempts)
     return Job.State.QUEUED
 
@@ -283,7 +294,9 @@ def sweep_jobs(now: datetime.datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     stale = now - datetime.timedelta(seconds=settings.JOB_HEARTBEAT_TIMEOUT)
     counts = {"requeued": 0, "failed": 0, "resent": 0}
-    for job in Job.objects.filter(state=Job.State.RUNNING, heartbeat_at__lt=stale):
+    for job in Job.objects.unrestricted("sweep jobs: a background job").filter(
+        state=Job.State.RUNNING, heartbeat_at__lt=stale
+    ):
         out_of_attempts = job.attempts >= job.max_attempts
         with translation.override(job.language or settings.LANGUAGE_CODE):
             if out_of_attempts:
@@ -293,7 +306,9 @@ def sweep_jobs(now: datetime.datetime | None = None) -> dict[str, int]:
                 ) % {"n": job.attempts, "max": job.max_attempts}
             else:
                 message = _("The worker running this job stopped; it is tried again.")
-        still_stale = Job.objects.filter(pk=job.pk, state=Job.State.RUNNING, heartbeat_at__lt=stale)
+        still_stale = Job.objects.unrestricted("sweep jobs: a background job").filter(
+            pk=job.pk, state=Job.State.RUNNING, heartbeat_at__lt=stale
+        )
         if out_of_attempts:
             counts["failed"] += still_stale.update(
                 state=Job.State.FAILED, finished_at=now, message=message
@@ -302,10 +317,14 @@ def sweep_jobs(now: datetime.datetime | None = None) -> dict[str, int]:
             counts["requeued"] += 1
             dispatch(job.pk)
     lost = now - datetime.timedelta(seconds=settings.JOB_QUEUED_RESEND_SECONDS)
-    for job_id in Job.objects.filter(state=Job.State.QUEUED, updated_at__lt=lost).values_list(
-        "pk", flat=True
+    for job_id in (
+        Job.objects.unrestricted("sweep jobs: a background job")
+        .filter(state=Job.State.QUEUED, updated_at__lt=lost)
+        .values_list("pk", flat=True)
     ):
-        Job.objects.filter(pk=job_id).update(updated_at=now)
+        Job.objects.unrestricted("sweep jobs: a background job").filter(pk=job_id).update(
+            updated_at=now
+        )
         dispatch(job_id)
         counts["resent"] += 1
     return counts
@@ -314,7 +333,7 @@ def sweep_jobs(now: datetime.datetime | None = None) -> dict[str, int]:
 def latest_job_for(subject: models.Model, kind: str | None = None) -> Job | None:
     """The newest job about an object (for its page). The caller has read the object
     through the access policy already."""
-    jobs = Job.objects.filter(
+    jobs = Job.objects.unrestricted("latest job for: a background job").filter(
         subject_type=ContentType.objects.get_for_model(subject), subject_id=str(subject.pk)
     )
     if kind:

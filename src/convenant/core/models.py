@@ -43,7 +43,7 @@ class UserManager(BaseUserManager["User"]):
         # Through the hints a related manager (``party.members``) starts scoped, as with
         # every restricted model (core.access).
         queryset = UserQuerySet(self.model, using=self._db)
-        queryset._add_hints(**self._hints)
+        queryset._add_hints(**self._hints)  # type: ignore[attr-defined]
         return queryset
 
     def visible_to(self, user: Any) -> UserQuerySet:

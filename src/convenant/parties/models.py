@@ -97,7 +97,7 @@ class Constituency(LocalizedNameMixin, TimeStampedModel):
         ]
 
 
-class PartyQuerySet(access.RestrictedQuerySet["Party"]):
+class PartyQuerySet(models.QuerySet["Party"]):
     def visible_to(self, user: Any) -> PartyQuerySet:
         """Who signed the covenant is public: the directory shows every party, current and
         former. What a party holds or does lives in other models with their own rules."""

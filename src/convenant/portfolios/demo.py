@@ -58,11 +58,11 @@ SECTORS = {
 
 
 def load_demo_issuers() -> str:
-    if Issuer.objects.filter(source=Issuer.Source.DEMO).exists():  # loaded before: keep it
-        return (
-            f"Issuer register: {Issuer.objects.current().count():,} fictional issuers "
-            f"(already loaded)."
-        )
+    if (
+        Issuer.objects.unrestricted("loading the demo").filter(source=Issuer.Source.DEMO).exists()
+    ):  # loaded before: keep it
+        issuers = Issuer.objects.unrestricted("loading the demo").current().count()
+        return f"Issuer register: {issuers:,} fictional issuers (already loaded)."
     with tempfile.TemporaryDirectory() as folder:
         lei_file, isin_file = Path(folder) / "lei.csv", Path(folder) / "isin.csv"
         records = testing.write_golden_copy(lei_file, DEMO_ISSUERS, seed=2019)
@@ -78,22 +78,29 @@ def load_demo_issuers() -> str:
                 [code, sector, industry, f"% {word} %"],
             )
         group, subsidiary = (
-            Issuer.objects.filter(lei=records[0][0]).first(),
-            Issuer.objects.filter(lei=records[1][0]).first(),
+            Issuer.objects.unrestricted("loading the demo").filter(lei=records[0][0]).first(),
+            Issuer.objects.unrestricted("loading the demo").filter(lei=records[1][0]).first(),
         )
         if group and subsidiary and subsidiary.parent_id is None:
             subsidiary.parent = group
             subsidiary.save(update_fields=["parent", "updated_at"])
-        if group and not Issuer.objects.filter(merged_into=group).exists():
+        if (
+            group
+            and not Issuer.objects.unrestricted("loading the demo")
+            .filter(merged_into=group)
+            .exists()
+        ):
             Issuer.objects.create(
                 legal_name=f"{group.legal_name.rsplit(' ', 1)[0]} (old register entry)",
                 country_of_incorporation=group.country_of_incorporation,
                 source=Issuer.Source.DEMO,
                 merged_into=group,
             )
+    issuers = Issuer.objects.unrestricted("loading the demo").current().count()
+    isins = IssuerIdentifier.objects.unrestricted("loading the demo").count()
     return (
-        f"Issuer register: {Issuer.objects.current().count():,} fictional issuers with "
-        f"{IssuerIdentifier.objects.count():,} ISINs (loaded through the GLEIF loader)."
+        f"Issuer register: {issuers:,} fictional issuers with "
+        f"{isins:,} ISINs (loaded through the GLEIF loader)."
     )
 
 
@@ -113,14 +120,16 @@ POSITIONS_PER_FUND = (800, 2500)
 
 def _steward(fund: Party) -> User:
     """Each demo fund's fictional data steward, who 'uploads' its holdings."""
-    user, _ = User.objects.get_or_create(
+    user, _ = User.objects.unrestricted("loading the demo").get_or_create(
         email=f"beheer-{fund.code.lower()}@{DEMO_DOMAIN}",
         defaults={"full_name": f"Gegevensbeheer {fund.display_name}"},
     )
     if user.has_usable_password():
         user.set_unusable_password()
         user.save(update_fields=["password"])
-    Membership.objects.get_or_create(user=user, party=fund, defaults={"role": Role.EDITOR})
+    Membership.objects.unrestricted("loading the demo").get_or_create(
+        user=user, party=fund, defaults={"role": Role.EDITOR}
+    )
     return user
 
 
@@ -157,14 +166,18 @@ def load_demo_snapshots() -> str:
             )
     universe = [
         (isin, name, country, sector)
-        for isin, name, country, sector in IssuerIdentifier.objects.filter(
-            issuer__source=Issuer.Source.GLEIF
-        ).values_list(
+        for isin, name, country, sector in IssuerIdentifier.objects.unrestricted("loading the demo")
+        .filter(issuer__source=Issuer.Source.GLEIF)
+        .values_list(
             "value", "issuer__legal_name", "issuer__country_of_incorporation", "issuer__sector_name"
         )[:DEMO_ISSUERS]
     ]
     funds = Party.objects.funds().active(DEMO_AS_OF).order_by("code")  # not those that left
-    done = set(Snapshot.objects.filter(as_of=DEMO_AS_OF).values_list("fund_id", flat=True))
+    done = set(
+        Snapshot.objects.unrestricted("loading the demo")
+        .filter(as_of=DEMO_AS_OF)
+        .values_list("fund_id", flat=True)
+    )
     imported = 0
     with tempfile.TemporaryDirectory() as folder:
         for fund in funds:
@@ -184,9 +197,13 @@ def load_demo_snapshots() -> str:
                     filename=f"bewaarder-{fund.code}-{as_of}.csv",
                 )
                 imported += 1
-    positions = Snapshot.objects.aggregate(n=Sum("positions_count"))["n"] or 0
+    positions = (
+        Snapshot.objects.unrestricted("loading the demo").aggregate(n=Sum("positions_count"))["n"]
+        or 0
+    )
+    snapshots = Snapshot.objects.unrestricted("loading the demo").count()
     return (
-        f"Holdings: {Snapshot.objects.count()} fictional snapshots with {positions:,} "
+        f"Holdings: {snapshots} fictional snapshots with {positions:,} "
         f"positions ({imported} imported now)."
     )
 
@@ -200,10 +217,16 @@ def load_demo_refused_upload() -> str:
     few rows (a wrong check digit, a negative value, a currency without a rate that day),
     so the demo shows the row reasons and the choice to import the valid rows."""
     fund = Party.objects.filter(code="PF001").first()
-    if fund is None or ImportJob.objects.filter(fund=fund, filename=REFUSED_FILE).exists():
+    if (
+        fund is None
+        or ImportJob.objects.unrestricted("loading the demo")
+        .filter(fund=fund, filename=REFUSED_FILE)
+        .exists()
+    ):
         return "Holdings: the refused demo upload is there already."
     picks = list(
-        IssuerIdentifier.objects.filter(issuer__source=Issuer.Source.GLEIF)
+        IssuerIdentifier.objects.unrestricted("loading the demo")
+        .filter(issuer__source=Issuer.Source.GLEIF)
         .order_by("value")
         .values_list("value", "issuer__legal_name", "issuer__country_of_incorporation")[:40]
     )

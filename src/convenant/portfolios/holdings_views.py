@@ -59,7 +59,7 @@ def snapshot_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     snapshot = access.get_visible_or_404(
         Snapshot.objects.select_related("fund"), request.user, pk=pk
     )
-    positions = Position.objects.filter(snapshot=snapshot)
+    positions = Position.objects.visible_to(request.user).filter(snapshot=snapshot)
     by_country = (
         positions.values("country")
         .annotate(value=Sum("value_eur"), n=Count("row"))
@@ -126,7 +126,9 @@ def snapshot_positions(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     snapshot = access.get_visible_or_404(
         Snapshot.objects.select_related("fund"), request.user, pk=pk
     )
-    positions = Position.objects.filter(snapshot=snapshot).select_related("issuer")
+    positions = (
+        Position.objects.visible_to(request.user).filter(snapshot=snapshot).select_related("issuer")
+    )
     status = request.GET.get("status", "")
     if status in Position.Status.values:
         positions = positions.filter(status=status)
@@ -297,7 +299,8 @@ def snapshot_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
     can_edit = access.actor_for(request.user).has_role(snapshot.fund_id, Role.EDITOR)
     queue = (
-        Position.objects.filter(snapshot=snapshot, status=Position.Status.REVIEW)
+        Position.objects.visible_to(request.user)
+        .filter(snapshot=snapshot, status=Position.Status.REVIEW)
         .select_related("issuer")
         .order_by("-value_eur", "row")
     )

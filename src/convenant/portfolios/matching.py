@@ -94,10 +94,18 @@ class Matcher:
         self, issuers: IssuerQuerySet, aliases: models.QuerySet[IssuerAlias] | None = None
     ) -> None:
         self.issuers = issuers
-        self.aliases = aliases if aliases is not None else IssuerAlias.objects.all()
+        self.aliases = (
+            aliases
+            if aliases is not None
+            else IssuerAlias.objects.unrestricted(
+                "matching, in the import job and match actions"
+            ).all()
+        )
         self.auto, self.review = thresholds()
         self._merged: dict[int, int] = dict(
-            Issuer.objects.filter(merged_into__isnull=False).values_list("pk", "merged_into_id")
+            Issuer.objects.unrestricted("matching, in the import job and match actions")
+            .filter(merged_into__isnull=False)
+            .values_list("pk", "merged_into_id")
         )
         self._country_names: dict[str, tuple[list[int], list[str]]] = {}
         self._sorted: dict[str, tuple[list[str], list[int]]] = {}
@@ -139,9 +147,15 @@ class Matcher:
         wanted = {q.isin.upper(): q.key for q in rows if q.isin}
         if not wanted:
             return {}
-        found = IssuerIdentifier.objects.filter(
-            scheme=IssuerIdentifier.Scheme.ISIN, value__any_of=list(wanted), issuer__in=self.issuers
-        ).values_list("value", "issuer_id")
+        found = (
+            IssuerIdentifier.objects.unrestricted("matching, in the import job and match actions")
+            .filter(
+                scheme=IssuerIdentifier.Scheme.ISIN,
+                value__any_of=list(wanted),
+                issuer__in=self.issuers,
+            )
+            .values_list("value", "issuer_id")
+        )
         by_value = dict(found)
         return {key: by_value[isin] for isin, key in wanted.items() if isin in by_value}
 

@@ -27,6 +27,10 @@ def validate_country(value: str) -> None:
         )
 
 
+# An issuer in the register, seen by everyone signed in (not a fund's own proposal).
+IN_REGISTER = Q(proposed_by_party__isnull=True)
+
+
 class IssuerQuerySet(access.RestrictedQuerySet["Issuer"]):
     def visible_to(self, user: Any) -> IssuerQuerySet:
         """Reference issuers (from GLEIF or added by the secretariat) are visible to everyone
@@ -38,9 +42,12 @@ class IssuerQuerySet(access.RestrictedQuerySet["Issuer"]):
             return self.none()
         if actor.is_secretariat:
             return self.all()
-        return self.filter(
-            Q(proposed_by_party__isnull=True) | access.member_of_q(actor, "proposed_by_party")
-        )
+        return self.filter(IN_REGISTER | access.member_of_q(actor, "proposed_by_party"))
+
+    def in_register(self) -> IssuerQuerySet:
+        """The covenant's register: reference issuers (GLEIF, the secretariat), without those a
+        fund's import proposed, which would tell whose holdings they came from."""
+        return self.filter(IN_REGISTER)
 
     def current(self) -> IssuerQuerySet:
         """Issuers not merged into another one."""
@@ -398,8 +405,10 @@ class PositionQuerySet(access.RestrictedQuerySet["Position"]):
 
         if not access.can_see_joint_leverage(access.actor_for(user), fund_id):
             return {}
+        # Totals over every fund, never rows: the rule above is the policy's own.
         rows = (
-            self.in_latest_snapshots()
+            self.unrestricted("joint leverage, counts only")
+            .in_latest_snapshots()
             .filter(issuer_id__in=list(issuer_ids), status=Position.Status.MATCHED)
             .order_by()
             .values("issuer_id")

@@ -354,8 +354,14 @@ def score_snapshot(snapshot_id: int, *, by: Any = None) -> int:
 
     methodology = Methodology.load()
     with transaction.atomic(durable=True):
-        snapshot = Snapshot.objects.select_for_update().get(pk=snapshot_id)
-        RiskResult.objects.filter(snapshot=snapshot).delete()
+        snapshot = (
+            Snapshot.objects.unrestricted("score snapshot: the action decides access")
+            .select_for_update()
+            .get(pk=snapshot_id)
+        )
+        RiskResult.objects.unrestricted("score snapshot: the action decides access").filter(
+            snapshot=snapshot
+        ).delete()
         count = write_results(snapshot.pk, methodology)
         record_event(
             actor=by,
@@ -382,21 +388,30 @@ def rescore_issuers(issuer_ids: set[int], *, by: Any = None) -> int:
     with transaction.atomic():
         snapshot_ids = sorted(
             set(
-                Position.objects.filter(issuer_id__in=issuer_ids)
+                Position.objects.unrestricted("rescore issuers: the action decides access")
+                .filter(issuer_id__in=issuer_ids)
                 .order_by()
                 .values_list("snapshot_id", flat=True)
                 .distinct()
             )
             | set(
-                RiskResult.objects.filter(issuer_id__in=issuer_ids)
+                RiskResult.objects.unrestricted("rescore issuers: the action decides access")
+                .filter(issuer_id__in=issuer_ids)
                 .order_by()
                 .values_list("snapshot_id", flat=True)
                 .distinct()
             )
         )
         # Lock in id order, as score_snapshot does, so concurrent scoring cannot deadlock.
-        list(Snapshot.objects.select_for_update().filter(pk__in=snapshot_ids).order_by("pk"))
-        RiskResult.objects.filter(issuer_id__in=issuer_ids, snapshot_id__in=snapshot_ids).delete()
+        list(
+            Snapshot.objects.unrestricted("rescore issuers: the action decides access")
+            .select_for_update()
+            .filter(pk__in=snapshot_ids)
+            .order_by("pk")
+        )
+        RiskResult.objects.unrestricted("rescore issuers: the action decides access").filter(
+            issuer_id__in=issuer_ids, snapshot_id__in=snapshot_ids
+        ).delete()
         for snapshot_id in snapshot_ids:
             count += write_results(snapshot_id, methodology, issuer_ids)
         record_event(
@@ -446,12 +461,15 @@ def record_company_finding(
         raise ActionError(_("Unknown theme: %(theme)s.") % {"theme": theme}, field="theme")
     with transaction.atomic():
         existing = (
-            CompanyFinding.objects.select_for_update()
+            CompanyFinding.objects.unrestricted("record company finding: the action decides access")
+            .select_for_update()
             .filter(issuer=issuer, theme=theme, reference=reference)
             .first()
         )
         before = _finding_state(existing) if existing else None
-        finding, _created = CompanyFinding.objects.update_or_create(
+        finding, _created = CompanyFinding.objects.unrestricted(
+            "record company finding: the action decides access"
+        ).update_or_create(
             issuer=issuer,
             theme=theme,
             reference=reference,
@@ -482,9 +500,11 @@ def withdraw_company_findings(*, reference: str, by: Any = None) -> int:
     (kept, marked withdrawn) and the issuers they concerned are recomputed."""
     with transaction.atomic():
         findings = list(
-            CompanyFinding.objects.select_for_update().filter(
-                reference=reference, withdrawn_at__isnull=True
+            CompanyFinding.objects.unrestricted(
+                "withdraw company findings: the action decides access"
             )
+            .select_for_update()
+            .filter(reference=reference, withdrawn_at__isnull=True)
         )
         if not findings:
             return 0
@@ -498,7 +518,9 @@ def withdraw_company_findings(*, reference: str, by: Any = None) -> int:
                 before=_finding_state(finding),
                 after={"withdrawn": True},
             )
-        CompanyFinding.objects.bulk_update(findings, ["withdrawn_at"])
+        CompanyFinding.objects.unrestricted(
+            "withdraw company findings: the action decides access"
+        ).bulk_update(findings, ["withdrawn_at"])
         rescore_issuers({f.issuer_id for f in findings}, by=by)
     return len(findings)
 
@@ -553,11 +575,15 @@ def load_conduct_records(*, path: Path, source: str, by: Any) -> int:
     problems: list[str] = []
     rows = _conduct_rows(path, problems)
     wanted = {row["identifier"].strip().upper() for _line, row in rows}
-    by_lei = dict(Issuer.objects.filter(lei__in=wanted).values_list("lei", "pk"))
+    by_lei = dict(
+        Issuer.objects.unrestricted("load conduct records: the action decides access")
+        .filter(lei__in=wanted)
+        .values_list("lei", "pk")
+    )
     by_isin = dict(
-        IssuerIdentifier.objects.filter(scheme="isin", value__in=wanted).values_list(
-            "value", "issuer_id"
-        )
+        IssuerIdentifier.objects.unrestricted("load conduct records: the action decides access")
+        .filter(scheme="isin", value__in=wanted)
+        .values_list("value", "issuer_id")
     )
     records: dict[tuple[int, datetime.date], ConductRecord] = {}
     today = timezone.localdate()
@@ -606,7 +632,11 @@ def load_conduct_records(*, path: Path, source: str, by: Any) -> int:
         raise ActionError("; ".join(str(p) for p in problems[:MAX_REPORTED]))
     with transaction.atomic(durable=True):
         dates = {as_of for _issuer, as_of in records}
-        replaced, _deleted = ConductRecord.objects.filter(source=source, as_of__in=dates).delete()
+        replaced, _deleted = (
+            ConductRecord.objects.unrestricted("load conduct records: the action decides access")
+            .filter(source=source, as_of__in=dates)
+            .delete()
+        )
         ConductRecord.objects.bulk_create(records.values(), batch_size=5000)
         record_event(
             actor=by,
@@ -644,7 +674,8 @@ def judge_risk(
         priority = priority if decision == RiskJudgement.Decision.ADJUSTED else ""
     with transaction.atomic(durable=True):
         existing = (
-            RiskJudgement.objects.select_for_update()
+            RiskJudgement.objects.unrestricted("judge risk: the action decides access")
+            .select_for_update()
             .filter(fund_id=fund_id, issuer_id=result.issuer_id, theme=result.theme)
             .first()
         )
@@ -658,7 +689,9 @@ def judge_risk(
             if existing
             else None
         )
-        judgement, _created = RiskJudgement.objects.update_or_create(
+        judgement, _created = RiskJudgement.objects.unrestricted(
+            "judge risk: the action decides access"
+        ).update_or_create(
             fund_id=fund_id,
             issuer_id=result.issuer_id,
             theme=result.theme,

@@ -191,7 +191,7 @@ def judge_risk_result(
 )
 def snapshot_sfdr_indicators(request: HttpRequest, snapshot_id: int) -> dict[str, object]:
     snapshot = access.get_visible_or_404(Snapshot, request.user, pk=snapshot_id)
-    pai = principal_adverse_impacts(snapshot)
+    pai = principal_adverse_impacts(snapshot, request.user)
     return {
         "snapshot_id": snapshot.pk,
         "total_value_eur": pai.total,

@@ -19,7 +19,10 @@ def _load_demo_reference() -> str:
     from convenant.risk.actions import library_folders, load_reference_dataset, score_snapshot
 
     loaded = [load_reference_dataset(folder) for folder in library_folders()]
-    scored = sum(score_snapshot(pk) for pk in Snapshot.objects.values_list("pk", flat=True))
+    scored = sum(
+        score_snapshot(pk)
+        for pk in Snapshot.objects.unrestricted("loading the demo").values_list("pk", flat=True)
+    )
     conduct = _load_demo_conduct()
     return (
         "Reference data: "
@@ -43,13 +46,18 @@ def _load_demo_conduct() -> int:
     from convenant.portfolios.models import Position
     from convenant.risk.actions import load_conduct_records
 
-    secretariat = User.objects.filter(email="secretariaat@demo.convenant.example").first()
+    secretariat = (
+        User.objects.unrestricted("loading the demo")
+        .filter(email="secretariaat@demo.convenant.example")
+        .first()
+    )
     if secretariat is None:
         return 0
     chooser = random.Random(10_11)  # noqa: S311 - fictional demo data, not security
     lines = ["identifier,violation,monitoring,as_of,note"]
     held = (
-        Position.objects.filter(status=Position.Status.MATCHED, issuer__lei__isnull=False)
+        Position.objects.unrestricted("loading the demo")
+        .filter(status=Position.Status.MATCHED, issuer__lei__isnull=False)
         .values_list("issuer__lei", flat=True)
         .distinct()
         .order_by("issuer__lei")

@@ -94,7 +94,7 @@ def findings_by_issuer(
 ) -> dict[int, dict[str, tuple[SignalInput, ...]]]:
     """Active findings as methodology inputs: issuer → theme → findings."""
     found: dict[int, dict[str, list[SignalInput]]] = defaultdict(lambda: defaultdict(list))
-    rows = CompanyFinding.objects.active().order_by("reference")
+    rows = CompanyFinding.objects.unrestricted("scoring, a job").active().order_by("reference")
     if issuer_ids is not None:
         rows = rows.filter(issuer_id__in=list(issuer_ids))
     for f in rows:
@@ -208,7 +208,9 @@ def write_results(
     editions = latest_editions()
     if "sector-map" not in editions:
         return 0
-    positions = Position.objects.filter(snapshot_id=snapshot_id, status=Position.Status.MATCHED)
+    positions = Position.objects.unrestricted("scoring, a job").filter(
+        snapshot_id=snapshot_id, status=Position.Status.MATCHED
+    )
     if issuer_ids is not None:
         positions = positions.filter(issuer_id__in=list(issuer_ids))
     holdings = (

@@ -66,26 +66,24 @@ def _ratio(part: Decimal, whole: Decimal) -> Decimal:
     return (part / whole * 100).quantize(Decimal("0.1")) if whole else Decimal(0)
 
 
-def principal_adverse_impacts(snapshot: Snapshot) -> PrincipalAdverseImpacts:
-    """The two indicators for a snapshot the caller may see (it checked visible_to)."""
-    total = Decimal(
-        Position.objects.filter(snapshot=snapshot).aggregate(v=Sum("value_eur"))["v"] or 0
-    )
+def principal_adverse_impacts(snapshot: Snapshot, user: Any) -> PrincipalAdverseImpacts:
+    """The two indicators for a snapshot, read as ``user`` (who may see it)."""
+    positions = Position.objects.visible_to(user).filter(snapshot=snapshot)
+    total = Decimal(positions.aggregate(v=Sum("value_eur"))["v"] or 0)
     held = dict(
-        Position.objects.filter(snapshot=snapshot, status=Position.Status.MATCHED)
+        positions.filter(status=Position.Status.MATCHED)
         .values_list("issuer_id")
         .annotate(v=Sum("value_eur"))
     )
     names = dict(
-        Position.objects.filter(snapshot=snapshot, issuer_id__in=held)
+        positions.filter(issuer_id__in=held)
         .values_list("issuer_id", "issuer__legal_name")
         .distinct()
     )
     # The latest record per company and source, as of the snapshot's date.
     latest: dict[int, dict[str, ConductRecord]] = defaultdict(dict)
-    for record in ConductRecord.objects.filter(
-        issuer_id__in=held, as_of__lte=snapshot.as_of
-    ).order_by("as_of"):
+    conduct = ConductRecord.objects.visible_to(user)
+    for record in conduct.filter(issuer_id__in=held, as_of__lte=snapshot.as_of).order_by("as_of"):
         latest[record.issuer_id][record.source] = record
     violations: dict[int, list[str]] = defaultdict(list)
     monitoring_known: set[int] = set()
@@ -98,15 +96,19 @@ def principal_adverse_impacts(snapshot: Snapshot) -> PrincipalAdverseImpacts:
                 monitoring_known.add(issuer_id)
                 if record.monitoring is False:
                     without_monitoring[issuer_id].append(f"{source} ({record.as_of:%Y-%m-%d})")
-    for finding in CompanyFinding.objects.active().filter(issuer_id__in=held, actual=True):
+    for finding in (
+        CompanyFinding.objects.visible_to(user).active().filter(issuer_id__in=held, actual=True)
+    ):
         violations[finding.issuer_id].append(
             _("verified signal %(reference)s (%(source)s)")
             % {"reference": finding.reference, "source": finding.source}
         )
     themes = {t.key: str(t) for t in Theme.objects.filter(dataset__key="themes")}
-    for judgement in RiskJudgement.objects.filter(
-        fund=snapshot.fund_id, issuer_id__in=held, impact=RiskJudgement.Impact.ACTUAL
-    ).exclude(decision=RiskJudgement.Decision.DISMISSED):
+    for judgement in (
+        RiskJudgement.objects.visible_to(user)
+        .filter(fund=snapshot.fund_id, issuer_id__in=held, impact=RiskJudgement.Impact.ACTUAL)
+        .exclude(decision=RiskJudgement.Decision.DISMISSED)
+    ):
         violations[judgement.issuer_id].append(
             _("your judgement: an actual impact on %(theme)s")
             % {"theme": themes.get(judgement.theme, judgement.theme)}
@@ -120,7 +122,7 @@ def principal_adverse_impacts(snapshot: Snapshot) -> PrincipalAdverseImpacts:
     pai11 = _indicator(11, without_monitoring, monitoring_known, held, names, total)
     sources = [
         (row["source"], row["latest"], row["n"])
-        for row in ConductRecord.objects.filter(issuer_id__in=held, as_of__lte=snapshot.as_of)
+        for row in conduct.filter(issuer_id__in=held, as_of__lte=snapshot.as_of)
         .values("source")
         .annotate(latest=Max("as_of"), n=Count("issuer", distinct=True))
         .order_by("source")

@@ -299,5 +299,5 @@ def snapshot_sfdr(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "risk/snapshot_sfdr.html",
-        {"snapshot": snapshot, "pai": principal_adverse_impacts(snapshot)},
+        {"snapshot": snapshot, "pai": principal_adverse_impacts(snapshot, request.user)},
     )

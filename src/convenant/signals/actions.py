@@ -19,7 +19,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -85,7 +85,8 @@ def _next_reference() -> str:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('signals.reference'))")
     prefix = f"SIG-{year}-"
     last = (
-        Signal.objects.filter(reference__startswith=prefix)
+        Signal.objects.unrestricted("next reference: the action decides access")
+        .filter(reference__startswith=prefix)
         .order_by("-reference")
         .values_list("reference", flat=True)
         .first()
@@ -109,8 +110,8 @@ def _reference_matcher() -> Matcher:
     """Only reference issuers (GLEIF, secretariat): one a fund's import proposed would tell
     the reader that the fund holds it."""
     return Matcher(
-        Issuer.objects.filter(proposed_by_party__isnull=True),
-        IssuerAlias.objects.filter(learned_from_party__isnull=True),
+        Issuer.objects.unrestricted("matching a report against the register").in_register(),
+        IssuerAlias.objects.unrestricted("matching a report against the register").register(),
     )
 
 
@@ -296,7 +297,11 @@ def submit_anonymous_signal(
 
 def _locked(signal: Signal, by: Any) -> Signal:
     """The signal, locked, after checking that the person may handle it."""
-    locked = Signal.objects.select_for_update().get(pk=signal.pk)
+    locked = (
+        Signal.objects.unrestricted("locked: the action decides access")
+        .select_for_update()
+        .get(pk=signal.pk)
+    )
     access.require(locked.can_handle(access.actor_for(by, fresh=True)))
     return locked
 
@@ -346,6 +351,24 @@ def change_state(*, by: User, signal: Signal, to: str, reason: str) -> Signal:
     return signal
 
 
+def handler_choices(signal: Signal) -> QuerySet[User]:
+    """Who may be chosen to handle a signal: the active editors and administrators of its
+    handling party (of the reporting party while none handles it) and of the secretariat.
+    Offered to those who triage it, who need not otherwise see these people."""
+    party_ids = [p for p in (signal.handling_party_id or signal.reporting_party_id,) if p]
+    return (
+        User.objects.unrestricted("the people who may handle a signal")
+        .filter(
+            is_active=True,
+            memberships__role__in=[Role.EDITOR, Role.ADMINISTRATOR],
+            memberships__party__in=Party.objects.filter(pk__in=party_ids)
+            | Party.objects.filter(type=Party.Type.SECRETARIAT),
+        )
+        .distinct()
+        .order_by("full_name")
+    )
+
+
 def assign_handler(
     *, by: User, signal: Signal, handler: User | None, party: Party | None = None
 ) -> Signal:
@@ -363,10 +386,15 @@ def assign_handler(
             signal.handling_party = party
         if handler is not None:
             parties = [signal.handling_party_id or signal.reporting_party_id]
-            allowed = Membership.objects.filter(
-                user=handler, role__in=[Role.EDITOR, Role.ADMINISTRATOR], user__is_active=True
-            ).filter(
-                Q(party_id__in=[p for p in parties if p]) | Q(party__type=Party.Type.SECRETARIAT)
+            allowed = (
+                Membership.objects.unrestricted("assign handler: the action decides access")
+                .filter(
+                    user=handler, role__in=[Role.EDITOR, Role.ADMINISTRATOR], user__is_active=True
+                )
+                .filter(
+                    Q(party_id__in=[p for p in parties if p])
+                    | Q(party__type=Party.Type.SECRETARIAT)
+                )
             )
             if not allowed.exists():
                 raise ActionError(
@@ -440,7 +468,12 @@ def issuer_suggestions(signal: Signal) -> list[tuple[Issuer, float]]:
     )[0]
     if match.issuer_id is None:
         return []
-    issuer = Issuer.objects.filter(pk=match.issuer_id).select_related("parent").first()
+    issuer = (
+        Issuer.objects.unrestricted("issuer suggestions: the action decides access")
+        .filter(pk=match.issuer_id)
+        .select_related("parent")
+        .first()
+    )
     return [(issuer, match.confidence)] if issuer else []
 
 
@@ -455,7 +488,11 @@ def link_issuer(*, by: User, signal: Signal, issuer: Issuer, with_parent: bool =
         )
     targets = [issuer]
     if with_parent and issuer.parent_id:
-        parent = Issuer.objects.get(pk=issuer.parent_id).resolved()
+        parent = (
+            Issuer.objects.unrestricted("link issuer: the action decides access")
+            .get(pk=issuer.parent_id)
+            .resolved()
+        )
         if parent.proposed_by_party_id is None:
             targets.append(parent)
     with transaction.atomic(durable=True):
@@ -464,7 +501,9 @@ def link_issuer(*, by: User, signal: Signal, issuer: Issuer, with_parent: bool =
             raise ActionError(_("This signal is closed."), code="conflict")
         added = []
         for target in targets:
-            _link, created = SignalIssuer.objects.get_or_create(
+            _link, created = SignalIssuer.objects.unrestricted(
+                "link issuer: the action decides access"
+            ).get_or_create(
                 signal=signal,
                 issuer=target,
                 defaults={"method": "handler", "confidence": 100, "linked_by": by},
@@ -492,7 +531,11 @@ def link_issuer(*, by: User, signal: Signal, issuer: Issuer, with_parent: bool =
 def unlink_issuer(*, by: User, signal: Signal, issuer: Issuer) -> Signal:
     with transaction.atomic(durable=True):
         signal = _locked(signal, by)
-        deleted, _d = SignalIssuer.objects.filter(signal=signal, issuer=issuer).delete()
+        deleted, _d = (
+            SignalIssuer.objects.unrestricted("unlink issuer: the action decides access")
+            .filter(signal=signal, issuer=issuer)
+            .delete()
+        )
         if not deleted:
             raise ActionError(_("The signal is not linked to this issuer."), code="conflict")
         signal.needs_linking = not signal.issuer_links.exists()
@@ -513,7 +556,10 @@ def merge_signals(*, by: User, duplicate: Signal, into: Signal, reason: str) -> 
     with transaction.atomic(durable=True):
         first, second = sorted([duplicate.pk, into.pk])
         locked = {
-            s.pk: s for s in Signal.objects.select_for_update().filter(pk__in=[first, second])
+            s.pk: s
+            for s in Signal.objects.unrestricted("merge signals: the action decides access")
+            .select_for_update()
+            .filter(pk__in=[first, second])
         }
         duplicate, into = locked[duplicate.pk], locked[into.pk]
         actor = access.actor_for(by, fresh=True)
@@ -531,7 +577,9 @@ def merge_signals(*, by: User, duplicate: Signal, into: Signal, reason: str) -> 
         into.themes = sorted(set(into.themes) | set(duplicate.themes))
         into.save(update_fields=["themes", "updated_at"])
         for link in duplicate.issuer_links.all():
-            SignalIssuer.objects.get_or_create(
+            SignalIssuer.objects.unrestricted(
+                "merge signals: the action decides access"
+            ).get_or_create(
                 signal=into,
                 issuer_id=link.issuer_id,
                 defaults={"method": "merge", "confidence": link.confidence, "linked_by": by},
@@ -688,8 +736,10 @@ def _held_issuer_ids(signal: Signal) -> dict[int, int]:
             found.setdefault(issuer.pk, link.issuer_id)
             issuer = issuer.parent
             depth += 1
-    merged = Issuer.objects.filter(merged_into_id__in=list(found)).values_list(
-        "pk", "merged_into_id"
+    merged = (
+        Issuer.objects.unrestricted("held issuer ids: the action decides access")
+        .filter(merged_into_id__in=list(found))
+        .values_list("pk", "merged_into_id")
     )
     for pk, into in merged:
         found.setdefault(pk, found[into])
@@ -702,14 +752,19 @@ def alert_funds(signal_id: int, by: Any = None) -> int:
     tells no fund. Idempotent: a fund is told once per signal. Returns how many were told
     (shown to nobody but the secretariat: it reveals who holds the company)."""
     with transaction.atomic(durable=True):
-        signal = Signal.objects.select_for_update().get(pk=signal_id)
+        signal = (
+            Signal.objects.unrestricted("alert funds: the action decides access")
+            .select_for_update()
+            .get(pk=signal_id)
+        )
         if not signal.is_shared or signal.visibility == Visibility.SECRETARIAT:
             return 0
         held = _held_issuer_ids(signal)
         active_funds = set(Party.objects.active().funds().values_list("pk", flat=True))
         holders: dict[int, int] = {}
         for fund_id, issuer_id in (
-            Position.objects.in_latest_snapshots()
+            Position.objects.unrestricted("alert funds: the action decides access")
+            .in_latest_snapshots()
             .filter(issuer_id__in=list(held))
             .values_list("snapshot__fund_id", "issuer_id")
             .distinct()
@@ -718,7 +773,11 @@ def alert_funds(signal_id: int, by: Any = None) -> int:
                 holders.setdefault(fund_id, issuer_id)
         named = set(signal.shares.values_list("party_id", flat=True))
         team = {signal.reporting_party_id, signal.handling_party_id}
-        already = set(SignalAlert.objects.filter(signal=signal).values_list("fund_id", flat=True))
+        already = set(
+            SignalAlert.objects.unrestricted("alert funds: the action decides access")
+            .filter(signal=signal)
+            .values_list("fund_id", flat=True)
+        )
         new = [
             SignalAlert(
                 fund_id=fund_id,
@@ -747,11 +806,17 @@ def alert_funds(signal_id: int, by: Any = None) -> int:
 def _mail_alerts(signal_id: int, fund_ids: list[int]) -> None:
     """One e-mail per person of each fund told, in their language, with no content of the
     signal: the company, the reference and a link (or whom to ask)."""
-    alerts = SignalAlert.objects.filter(signal_id=signal_id, fund_id__in=fund_ids).select_related(
-        "signal", "issuer", "fund", "signal__handling_party"
+    alerts = (
+        SignalAlert.objects.unrestricted("mail alerts: the action decides access")
+        .filter(signal_id=signal_id, fund_id__in=fund_ids)
+        .select_related("signal", "issuer", "fund", "signal__handling_party")
     )
     for alert in alerts:
-        people = User.objects.filter(memberships__party_id=alert.fund_id, is_active=True).distinct()
+        people = (
+            User.objects.unrestricted("mail alerts: the action decides access")
+            .filter(memberships__party_id=alert.fund_id, is_active=True)
+            .distinct()
+        )
         for person in people:
             with translation.override(person.language or settings.LANGUAGE_CODE):
                 context = {
@@ -781,7 +846,9 @@ def contact_for(signal: Signal) -> str:
 
 def _after_share(signal_id: int, by: Any) -> None:
     alert_funds(signal_id, by)
-    _feed_risk(Signal.objects.get(pk=signal_id), by)
+    _feed_risk(
+        Signal.objects.unrestricted("after share: the action decides access").get(pk=signal_id), by
+    )
 
 
 def _feed_risk(signal: Signal, by: Any) -> None:
@@ -828,7 +895,11 @@ def mark_alert_read(*, by: User, alert: SignalAlert) -> SignalAlert:
     actor = access.actor_for(by, fresh=True)
     access.require(actor.has_role(alert.fund_id))
     with transaction.atomic(durable=True):
-        alert = SignalAlert.objects.select_for_update().get(pk=alert.pk)
+        alert = (
+            SignalAlert.objects.unrestricted("mark alert read: the action decides access")
+            .select_for_update()
+            .get(pk=alert.pk)
+        )
         if alert.read_at is None:
             alert.read_at = timezone.now()
             alert.save(update_fields=["read_at"])
@@ -844,7 +915,11 @@ def post_message(*, by: User, signal: Signal, text: str) -> SignalMessage:
     text = check_message(text)
     actor = access.actor_for(by, fresh=True)
     with transaction.atomic(durable=True):
-        signal = Signal.objects.select_for_update().get(pk=signal.pk)
+        signal = (
+            Signal.objects.unrestricted("post message: the action decides access")
+            .select_for_update()
+            .get(pk=signal.pk)
+        )
         if signal.can_handle(actor):
             author = SignalMessage.Author.HANDLER
         elif actor.has_role(signal.reporting_party_id):
@@ -864,7 +939,11 @@ def find_by_receipt(code: str) -> Signal | None:
     that the intake throttles."""
     if not code or len(code) > 64:
         return None
-    return Signal.objects.filter(receipt_hash=hash_receipt(code)).first()
+    return (
+        Signal.objects.unrestricted("find by receipt: the action decides access")
+        .filter(receipt_hash=hash_receipt(code))
+        .first()
+    )
 
 
 def answer_with_receipt(
@@ -880,7 +959,11 @@ def answer_with_receipt(
     stored: list[str] = []
     try:
         with transaction.atomic(durable=True):
-            signal = Signal.objects.select_for_update().get(pk=signal.pk)
+            signal = (
+                Signal.objects.unrestricted("answer with receipt: the action decides access")
+                .select_for_update()
+                .get(pk=signal.pk)
+            )
             if signal.state == State.CLOSED:
                 raise report_closed()
             message = SignalMessage.objects.create(

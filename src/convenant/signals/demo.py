@@ -46,15 +46,25 @@ def _report(title: str, company: Issuer | None, **kw: Any) -> Report:
 def _held_issuers(n: int) -> list[Issuer]:
     """Reference issuers held in the first demo fund's latest holdings."""
     ids = list(
-        Position.objects.in_latest_snapshots()
-        .filter(snapshot__fund__code="PF001", issuer__proposed_by_party__isnull=True)
+        Position.objects.unrestricted("loading the demo")
+        .in_latest_snapshots()
+        .filter(
+            snapshot__fund__code="PF001",
+            issuer__in=Issuer.objects.unrestricted("loading the demo").in_register(),
+        )
         .exclude(issuer=None)
         .order_by("-value_eur")
         .values_list("issuer_id", flat=True)[: n * 3]
     )
-    issuers = list(Issuer.objects.filter(pk__in=ids, merged_into=None))
+    issuers = list(
+        Issuer.objects.unrestricted("loading the demo").filter(pk__in=ids, merged_into=None)
+    )
     if len(issuers) < n:
-        issuers += list(Issuer.objects.filter(proposed_by_party=None, merged_into=None)[:n])
+        issuers += list(
+            Issuer.objects.unrestricted("loading the demo").filter(
+                proposed_by_party=None, merged_into=None
+            )[:n]
+        )
     return issuers[:n]
 
 
@@ -78,11 +88,20 @@ def _to_shared(signal: Signal, by: User, issuer: Issuer, level: str, **share: An
 
 
 def load_demo_signals() -> str:
-    if Signal.objects.filter(title__endswith=MARK).exists():
-        return f"Signals: {Signal.objects.count()} fictional signals (already loaded)."
-    union_person = User.objects.filter(email=demo_email("vakbond")).first()
-    ngo_person = User.objects.filter(email=demo_email("ngo")).first()
-    secretariat = User.objects.filter(email=demo_email("secretariaat")).first()
+    if Signal.objects.unrestricted("loading the demo").filter(title__endswith=MARK).exists():
+        signals = Signal.objects.unrestricted("loading the demo").count()
+        return f"Signals: {signals} fictional signals (already loaded)."
+    union_person = (
+        User.objects.unrestricted("loading the demo").filter(email=demo_email("vakbond")).first()
+    )
+    ngo_person = (
+        User.objects.unrestricted("loading the demo").filter(email=demo_email("ngo")).first()
+    )
+    secretariat = (
+        User.objects.unrestricted("loading the demo")
+        .filter(email=demo_email("secretariaat"))
+        .first()
+    )
     fnv = Party.objects.filter(code="FNV").first()
     oxfam = Party.objects.filter(code="OXN").first()
     if not (union_person and ngo_person and secretariat and fnv and oxfam):
@@ -178,7 +197,8 @@ def load_demo_signals() -> str:
         signal=received,
         text="Fictieve vraag: kunt u aangeven sinds wanneer dit speelt? (demo)",
     )
+    signals = Signal.objects.unrestricted("loading the demo").count()
     return (
-        f"Signals: {Signal.objects.count()} fictional signals in every state and at every "
+        f"Signals: {signals} fictional signals in every state and at every "
         f"level (as of {datetime.date.today():%Y-%m-%d})."
     )

@@ -21,19 +21,14 @@ from convenant.core import access
 from convenant.core.access import Actor, Role, Visibility
 from convenant.core.models import TimeStampedModel
 
-# The four confidentiality levels a signal can have, from open to closed (DESIGN §5).
-LEVELS = (
-    Visibility.PUBLIC,
-    Visibility.COVENANT,
-    Visibility.RESTRICTED,
-    Visibility.SECRETARIAT,
-)
-LEVEL_CHOICES = [(level.value, level.label) for level in LEVELS]
+# A signal's confidentiality levels are the policy's own (core.access.Visibility, DESIGN §5).
+LEVELS = tuple(Visibility)
+LEVEL_CHOICES = Visibility.choices
 
 
 def level_rank(level: str) -> int:
     """0 public … 3 secretariat only: a higher rank is more closed."""
-    return [lv.value for lv in LEVELS].index(level)
+    return Visibility(level).rank
 
 
 class State(models.TextChoices):

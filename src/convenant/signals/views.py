@@ -20,11 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from convenant.core import access
-from convenant.core.access import Role
 from convenant.core.errors import ActionError, show_on_form
 from convenant.core.exports import inert_cell
 from convenant.core.http import AuthenticatedHttpRequest
-from convenant.core.models import User
 from convenant.parties.models import Party
 from convenant.portfolios.models import Issuer
 from convenant.signals import actions
@@ -231,17 +229,7 @@ def signal_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _assign_form(signal: Signal, actor: access.Actor, data: Any = None) -> AssignForm:
-    party_ids = [p for p in (signal.handling_party_id or signal.reporting_party_id,) if p]
-    handlers = (
-        User.objects.filter(
-            is_active=True,
-            memberships__role__in=[Role.EDITOR, Role.ADMINISTRATOR],
-            memberships__party__in=Party.objects.filter(pk__in=party_ids)
-            | Party.objects.filter(type=Party.Type.SECRETARIAT),
-        )
-        .distinct()
-        .order_by("full_name")
-    )
+    handlers = actions.handler_choices(signal)
     parties = (
         Party.objects.active().exclude(type=Party.Type.PENSION_FUND).order_by("name")
         if actor.is_secretariat
@@ -300,7 +288,7 @@ def signal_assign(request: AuthenticatedHttpRequest, reference: str) -> HttpResp
         lambda: actions.assign_handler(
             by=request.user,
             signal=signal,
-            handler=User.objects.get(pk=handler_id) if handler_id else None,
+            handler=actions.handler_choices(signal).get(pk=handler_id) if handler_id else None,
             party=Party.objects.get(pk=party_id) if party_id else None,
         ),
         _("The handler was assigned."),
@@ -332,7 +320,7 @@ def _found_issuers(request: HttpRequest) -> list[Issuer]:
     return list(
         Issuer.objects.visible_to(request.user)
         .current()
-        .filter(proposed_by_party__isnull=True)
+        .in_register()
         .search(text)
         .select_related("parent")
         .order_by("legal_name", "pk")[:10]

@@ -71,14 +71,21 @@ def create_issuer(
             )
         cleaned_isins.append(isin)
     with transaction.atomic(durable=True):
-        if lei and Issuer.objects.filter(lei=lei).exists():
+        if (
+            lei
+            and Issuer.objects.unrestricted("create issuer: the action decides access")
+            .filter(lei=lei)
+            .exists()
+        ):
             raise ActionError(
                 _("An issuer with LEI %(lei)s already exists.") % {"lei": lei},
                 field="lei",
                 code="conflict",
             )
-        taken = IssuerIdentifier.objects.filter(value__in=cleaned_isins).values_list(
-            "value", flat=True
+        taken = (
+            IssuerIdentifier.objects.unrestricted("create issuer: the action decides access")
+            .filter(value__in=cleaned_isins)
+            .values_list("value", flat=True)
         )
         if taken:
             raise ActionError(
@@ -117,8 +124,17 @@ def merge_issuers(*, by: User, duplicate: Issuer, into: Issuer) -> Issuer:
     names become aliases of the survivor; its subsidiaries move to the survivor."""
     access.require(access.can_administer_covenant(access.actor_for(by, fresh=True)))
     with transaction.atomic(durable=True):
-        duplicate = Issuer.objects.select_for_update().get(pk=duplicate.pk)
-        survivor = Issuer.objects.select_for_update().get(pk=into.pk).resolved()
+        duplicate = (
+            Issuer.objects.unrestricted("merge issuers: the action decides access")
+            .select_for_update()
+            .get(pk=duplicate.pk)
+        )
+        survivor = (
+            Issuer.objects.unrestricted("merge issuers: the action decides access")
+            .select_for_update()
+            .get(pk=into.pk)
+            .resolved()
+        )
         if duplicate.pk == survivor.pk:
             raise ActionError(_("An issuer cannot be merged into itself."), code="conflict")
         if duplicate.merged_into_id is not None:
@@ -128,7 +144,7 @@ def merge_issuers(*, by: User, duplicate: Issuer, into: Issuer) -> Issuer:
         if survivor.parent_id == duplicate.pk:
             survivor.parent = duplicate.parent
             survivor.save(update_fields=["parent", "updated_at"])
-        IssuerAlias.objects.get_or_create(
+        IssuerAlias.objects.unrestricted("merge issuers: the action decides access").get_or_create(
             normalized_name=normalize_name(duplicate.legal_name),
             country=duplicate.country_of_incorporation,
             defaults={
@@ -137,9 +153,15 @@ def merge_issuers(*, by: User, duplicate: Issuer, into: Issuer) -> Issuer:
                 "source": IssuerAlias.Source.MERGE,
             },
         )
-        IssuerAlias.objects.filter(issuer=duplicate).update(issuer=survivor)
-        Issuer.objects.filter(parent=duplicate).update(parent=survivor)
-        Issuer.objects.filter(merged_into=duplicate).update(merged_into=survivor)
+        IssuerAlias.objects.unrestricted("merge issuers: the action decides access").filter(
+            issuer=duplicate
+        ).update(issuer=survivor)
+        Issuer.objects.unrestricted("merge issuers: the action decides access").filter(
+            parent=duplicate
+        ).update(parent=survivor)
+        Issuer.objects.unrestricted("merge issuers: the action decides access").filter(
+            merged_into=duplicate
+        ).update(merged_into=survivor)
         duplicate.merged_into = survivor
         duplicate.save(update_fields=["merged_into", "updated_at"])
         record_event(

@@ -133,7 +133,11 @@ def read_and_map(
     """Read the file and decide its columns: the fund's remembered headings, the usual
     names, then what the person chose (``overrides``: heading → field, "" to ignore)."""
     table = read_table(path, filename)
-    remembered = dict(ColumnMapping.objects.filter(fund=fund).values_list("heading", "field"))
+    remembered = dict(
+        ColumnMapping.objects.unrestricted("the holdings import job")
+        .filter(fund=fund)
+        .values_list("heading", "field")
+    )
     mapping = recognise(table.headings, remembered)
     for heading, chosen in (overrides or {}).items():
         if heading not in table.headings:

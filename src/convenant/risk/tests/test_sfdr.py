@@ -70,7 +70,7 @@ def test_indicators_worked_out_by_hand(two_companies: World, tmp_path: Path) -> 
         "724500VKKSH9QOLTFR81,,yes,2024-06-30,violation not assessed\n",
     )
     snapshot = two_companies.extra["miner"].positions.first().snapshot
-    pai = principal_adverse_impacts(snapshot)
+    pai = principal_adverse_impacts(snapshot, two_companies.users["fund_viewer"])
     assert pai.total == Decimal("20000000") and pai.matched == Decimal("10000000")
     # PAI 10: nobody reported in violation: 0 %; known for the miner only: 2.5 / 20 = 12.5 %.
     assert (pai.pai10.value, pai.coverage_10) == (Decimal("0.0"), Decimal("12.5"))
@@ -88,7 +88,7 @@ def test_indicators_worked_out_by_hand(two_companies: World, tmp_path: Path) -> 
         actual=True,
         source="Vakbond Voorbeeld",
     )
-    pai = principal_adverse_impacts(snapshot)
+    pai = principal_adverse_impacts(snapshot, two_companies.users["fund_viewer"])
     assert pai.pai10.value == Decimal("12.5")
     assert "SIG-2026-0009" in pai.pai10.companies[0].reasons[0]
 
@@ -101,7 +101,7 @@ def test_data_dated_after_the_snapshot_does_not_count(two_companies: World, tmp_
     )
     snapshot = two_companies.extra["miner"].positions.first().snapshot
     assert snapshot.as_of == datetime.date(2024, 12, 31)
-    pai = principal_adverse_impacts(snapshot)
+    pai = principal_adverse_impacts(snapshot, two_companies.users["fund_viewer"])
     assert pai.pai10.value == 0 and pai.coverage_10 == 0
 
 
