@@ -463,14 +463,17 @@ def _demo_invitations(secretary: User) -> None:
         ("nieuwe-collega", "Noor Hendriks", fund_code(0), 10),
         ("verlopen", "Omar Yilmaz", "CNV", -3),
     ]:
-        Invitation.objects.unrestricted("loading the demo").update_or_create(
-            token_hash=hash_token(f"demo-invitation-{key}"),
-            defaults={
-                "party": Party.objects.get(code=code),
-                "email": demo_email(key),
-                "full_name": name,
-                "role": Role.VIEWER,
-                "invited_by": secretary,
-                "expires_at": now + datetime.timedelta(days=days),
-            },
+        party = Party.objects.get(code=code)
+        token_hash = hash_token(f"demo-invitation-{key}")
+        invitations = Invitation.objects.unrestricted("loading the demo")
+        # By its token, or, once renewed (a new token), as the open invitation to the address:
+        # the demo then puts it back as it was.
+        invitation = (
+            invitations.filter(token_hash=token_hash).first()
+            or invitations.filter(party=party, email=demo_email(key)).open().first()
+            or Invitation(party=party, email=demo_email(key))
         )
+        invitation.token_hash = token_hash
+        invitation.full_name, invitation.role, invitation.invited_by = name, Role.VIEWER, secretary
+        invitation.expires_at = now + datetime.timedelta(days=days)
+        invitation.save()

@@ -17,7 +17,7 @@ from convenant.core.errors import ActionError
 from convenant.core.models import AuditEvent, hash_token
 from convenant.core.testing import World
 from convenant.parties import actions
-from convenant.parties.models import Invitation
+from convenant.parties.models import Invitation, Membership
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -207,3 +207,21 @@ def test_another_partys_administrator_cannot_renew(world: World) -> None:
     assert client.get(url).status_code == 404
     assert client.post(url, {"language": "en"}).status_code == 404
     assert state(invitation) == before
+
+
+def test_demo_loads_again_after_its_expired_invitation_was_renewed(
+    db: None, django_capture_on_commit_callbacks
+) -> None:
+    from convenant.parties import demo
+
+    demo.load_demo_covenant()
+    late = Invitation.objects.get(email=demo.demo_email("verlopen"))
+    secretary = Membership.objects.filter(party__code="SER").first()
+    assert late.status == Invitation.Status.EXPIRED and secretary is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.renew_invitation(by=secretary.user, invitation=late)
+    count = Invitation.objects.count()
+    demo.load_demo_covenant()  # the renewed invitation has a new token, and is found anyway
+    late.refresh_from_db()
+    assert Invitation.objects.count() == count and late.status == Invitation.Status.EXPIRED
+    assert actions.find_invitation("demo-invitation-verlopen") == late
