@@ -350,6 +350,8 @@ def invitation_link(request: HttpRequest, token: str) -> HttpResponse:
             status=404,
         )
     else:
+        # A new session key: one planted in the browser beforehand must not get to hold it.
+        request.session.cycle_key()
         request.session[INVITATION_SESSION_KEY] = token
         response = redirect("invitation_accept")
     response.headers["Referrer-Policy"] = "no-referrer"  # this address holds the token

@@ -261,3 +261,17 @@ def test_renewed_invitation_kills_the_link_open_in_a_session(
     # The new e-mail's link works
     open_link(client, link_path(mail.outbox[-1].body))
     assert post(client, form).status_code == 302
+
+
+def test_opening_the_link_gives_the_browser_a_new_session(
+    world: World, django_capture_on_commit_callbacks
+) -> None:
+    _invitation, path = invite(world, django_capture_on_commit_callbacks)
+    client = browser()
+    client.get(reverse("invitation_accept"))  # any earlier visit
+    planted = client.session
+    planted["seen"] = True
+    planted.save()
+    open_link(client, path)
+    assert client.session.session_key != planted.session_key
+    assert client.session["seen"] is True  # what the session held is kept
