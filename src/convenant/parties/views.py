@@ -306,6 +306,13 @@ def invitation_renew(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     problem = None
     if invitation.status != Invitation.Status.EXPIRED:
         problem = _("Only an expired invitation can be renewed.")
+    elif not invitation.party.is_active():
+        problem = _(
+            "%(party)s is not in the covenant (left on %(date)s); it cannot get new people."
+        ) % {
+            "party": invitation.party.name,
+            "date": invitation.party.left_on.isoformat() if invitation.party.left_on else "–",
+        }
     if request.method == "POST" and form.is_valid():
         try:
             invitation, _token = actions.renew_invitation(

@@ -225,3 +225,11 @@ def test_demo_loads_again_after_its_expired_invitation_was_renewed(
     late.refresh_from_db()
     assert Invitation.objects.count() == count and late.status == Invitation.Status.EXPIRED
     assert actions.find_invitation("demo-invitation-verlopen") == late
+
+
+def test_renewal_page_of_a_party_that_left_says_so_and_offers_no_form(world: World) -> None:
+    invitation, _old = expired(world, party=world.former_party)
+    page = client_for(world, "secretariat").get(reverse("invitation_renew", args=[invitation.pk]))
+    text = page.content.decode()
+    assert page.status_code == 200 and 'role="alert"' in text and 'id="id_language"' not in text
+    assert "Pensioenfonds Oud" in text and "2021-06-30" in text
