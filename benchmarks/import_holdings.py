@@ -39,7 +39,11 @@ from django.db import connection  # noqa: E402
 from convenant.core.access import Role  # noqa: E402
 from convenant.core.models import User  # noqa: E402
 from convenant.parties.models import Covenant, Membership, Party  # noqa: E402
-from convenant.portfolios import gleif, testing  # noqa: E402
+from convenant.portfolios import testing  # noqa: E402
+from convenant.portfolios.actions.register import (  # noqa: E402
+    load_isin_mapping,
+    load_lei_records,
+)
 from convenant.portfolios.holdings.importer import POSITION_COLUMNS  # noqa: E402
 from convenant.portfolios.models import ExchangeRate  # noqa: E402
 
@@ -54,8 +58,8 @@ CURRENCIES = {"EUR": 1, "USD": 1.04, "GBP": 0.83, "JPY": 163.1, "CHF": 0.94}
 def setup_register(folder: Path) -> list[tuple[str, str, str]]:
     records = testing.write_golden_copy(folder / "lei.csv", ISSUERS, seed=31)
     pairs = testing.write_isin_mapping(folder / "isin.csv", records, per_lei=1, seed=32)
-    gleif.load_lei_records(folder / "lei.csv")
-    gleif.load_isin_mapping(folder / "isin.csv")
+    load_lei_records(folder / "lei.csv")
+    load_isin_mapping(folder / "isin.csv")
     isin_of = dict(pairs)
     return [(isin_of[lei], name, country) for lei, name, country in records]
 

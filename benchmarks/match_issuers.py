@@ -17,7 +17,8 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "convenant.settings_test")
 django.setup()
 
-from convenant.portfolios import gleif, testing  # noqa: E402
+from convenant.portfolios import testing  # noqa: E402
+from convenant.portfolios.actions.register import load_lei_records  # noqa: E402
 from convenant.portfolios.matching import Decision, Matcher, Query  # noqa: E402
 from convenant.portfolios.models import Issuer  # noqa: E402
 
@@ -43,7 +44,7 @@ def main() -> None:
         path = Path(folder) / "golden-copy.csv"
         records = testing.write_golden_copy(path, ISSUERS, seed=11)
         start = time.perf_counter()
-        report = gleif.load_lei_records(path)
+        report = load_lei_records(path)
         load_s = time.perf_counter() - start
     print(f"gleif-load-{ISSUERS // 1000}k = {load_s:.1f} s")
     print(f"gleif-load-rate = {report.read / load_s:,.0f} rows/s")
@@ -55,7 +56,7 @@ def main() -> None:
         for i, (_lei, name, country) in enumerate(sample)
     ]
     start = time.perf_counter()
-    results = Matcher(Issuer.objects.all()).match(queries)
+    results = Matcher.for_register().match(queries)
     match_s = time.perf_counter() - start
     matched = sum(r.decision == Decision.MATCHED for r in results)
     ids = dict(

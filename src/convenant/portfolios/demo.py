@@ -10,7 +10,6 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
-from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import translation
 
@@ -18,8 +17,14 @@ from convenant.core.access import Role
 from convenant.core.models import User
 from convenant.parties.demo import DEMO_DOMAIN
 from convenant.parties.models import Membership, Party
-from convenant.portfolios import gleif, testing
-from convenant.portfolios.actions import import_holdings, queue_import
+from convenant.portfolios import testing
+from convenant.portfolios.actions import (
+    create_issuer,
+    import_holdings,
+    merge_issuers,
+    queue_import,
+    register,
+)
 from convenant.portfolios.models import (
     ExchangeRate,
     ImportJob,
@@ -57,49 +62,50 @@ SECTORS = {
 }
 
 
+def _demo_secretariat() -> User | None:
+    """The demo's secretariat (made by the parties demo), who keeps the register."""
+    return (
+        User.objects.unrestricted("loading the demo")
+        .filter(email=f"secretariaat@{DEMO_DOMAIN}")
+        .first()
+    )
+
+
 def load_demo_issuers() -> str:
-    if (
-        Issuer.objects.unrestricted("loading the demo").filter(source=Issuer.Source.DEMO).exists()
-    ):  # loaded before: keep it
-        issuers = Issuer.objects.unrestricted("loading the demo").current().count()
-        return f"Issuer register: {issuers:,} fictional issuers (already loaded)."
+    """Every write goes through the register's actions, audited as the demo's secretariat
+    (or as convenant itself when the demo has no secretariat)."""
+    issuers = Issuer.objects.unrestricted("loading the demo")
+    if issuers.filter(source=Issuer.Source.GLEIF).exists():  # loaded before: keep it
+        return f"Issuer register: {issuers.current().count():,} fictional issuers (already loaded)."
+    keeper = _demo_secretariat()
     with tempfile.TemporaryDirectory() as folder:
         lei_file, isin_file = Path(folder) / "lei.csv", Path(folder) / "isin.csv"
         records = testing.write_golden_copy(lei_file, DEMO_ISSUERS, seed=2019)
         testing.write_isin_mapping(isin_file, records, seed=2020)
-        gleif.load_lei_records(lei_file)
-        gleif.load_isin_mapping(isin_file)
-    with transaction.atomic(durable=True), connection.cursor() as cursor:
-        for word, (code, sector, industry) in SECTORS.items():
-            cursor.execute(
-                "UPDATE portfolios_issuer SET sector_scheme = 'GICS', sector_code = %s,"
-                " sector_name = %s, industry_name = %s"
-                " WHERE legal_name LIKE %s AND source = 'gleif'",
-                [code, sector, industry, f"% {word} %"],
-            )
-        group, subsidiary = (
-            Issuer.objects.unrestricted("loading the demo").filter(lei=records[0][0]).first(),
-            Issuer.objects.unrestricted("loading the demo").filter(lei=records[1][0]).first(),
+        register.load_lei_records(lei_file, by=keeper)
+        register.load_isin_mapping(isin_file, by=keeper)
+    sectors = []
+    for pk, name in issuers.filter(source=Issuer.Source.GLEIF).values_list("pk", "legal_name"):
+        words = [word for word in SECTORS if f" {word} " in f" {name} "]
+        if words:
+            code, sector, industry = SECTORS[words[-1]]
+            sectors.append((pk, "GICS", code, sector, industry))
+    register.set_sectors(by=keeper, rows=sectors)
+    group = issuers.filter(lei=records[0][0]).first()
+    subsidiary = issuers.filter(lei=records[1][0]).first()
+    if group and subsidiary:
+        register.set_parent(by=keeper, issuer=subsidiary, parent=group)
+    if group and keeper:
+        # A duplicate the secretariat once added by hand, merged into the group since.
+        duplicate = create_issuer(
+            by=keeper,
+            legal_name=f"{group.legal_name.rsplit(' ', 1)[0]} (old register entry)",
+            country_of_incorporation=group.country_of_incorporation,
         )
-        if group and subsidiary and subsidiary.parent_id is None:
-            subsidiary.parent = group
-            subsidiary.save(update_fields=["parent", "updated_at"])
-        if (
-            group
-            and not Issuer.objects.unrestricted("loading the demo")
-            .filter(merged_into=group)
-            .exists()
-        ):
-            Issuer.objects.create(
-                legal_name=f"{group.legal_name.rsplit(' ', 1)[0]} (old register entry)",
-                country_of_incorporation=group.country_of_incorporation,
-                source=Issuer.Source.DEMO,
-                merged_into=group,
-            )
-    issuers = Issuer.objects.unrestricted("loading the demo").current().count()
+        merge_issuers(by=keeper, duplicate=duplicate, into=group)
     isins = IssuerIdentifier.objects.unrestricted("loading the demo").count()
     return (
-        f"Issuer register: {issuers:,} fictional issuers with "
+        f"Issuer register: {issuers.current().count():,} fictional issuers with "
         f"{isins:,} ISINs (loaded through the GLEIF loader)."
     )
 

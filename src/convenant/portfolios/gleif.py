@@ -5,7 +5,11 @@ one row per LEI, columns such as ``LEI``, ``Entity.LegalName``,
 Both are streamed: rows are read one by one, validated, and sent to PostgreSQL in batches
 through COPY into a temporary table, then merged with one INSERT … ON CONFLICT per batch.
 Memory stays bounded by the batch size, so a full golden copy (millions of records) loads.
-The whole load is one transaction: a file that fails half-way leaves the register as it was.
+
+This module reads and writes in bulk; the actions ``load_lei_records`` and
+``load_isin_mapping`` (``portfolios.actions.register``) own the transaction and the audit
+event: the whole load is one transaction, so a file that fails half-way leaves the register
+as it was.
 """
 
 from __future__ import annotations
@@ -19,11 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from django.db import connection, transaction
+from django.db import connection
 
-from convenant.core.audit import record_event
 from convenant.core.errors import ActionError
-from convenant.core.models import User
 from convenant.portfolios.identifiers import country_code, isin_problem, lei_problem
 from convenant.portfolios.names import normalize_name
 
@@ -118,16 +120,18 @@ def _copy_rows(table: str, columns: list[str], rows: list[tuple[str, ...]]) -> N
             copy.write_row(row)
 
 
-def load_lei_records(
-    path: Path,
-    *,
-    by: User | None = None,
-    batch_size: int = 20_000,
-    progress: Progress | None = None,
-) -> LoadReport:
-    """Load or refresh issuers from a LEI-CDF golden-copy CSV (or its .zip)."""
-    report = LoadReport()
-    with transaction.atomic(durable=True), open_text(path) as text:
+def _in_action() -> None:
+    if not connection.in_atomic_block:
+        raise RuntimeError("GLEIF rows are written by the load actions, inside their transaction.")
+
+
+def write_lei_records(
+    path: Path, report: LoadReport, *, batch_size: int, progress: Progress | None
+) -> None:
+    """Add or refresh issuers (and their other names, as register aliases) from a LEI-CDF
+    golden-copy CSV (or its .zip), batch by batch."""
+    _in_action()
+    with open_text(path) as text:
         reader = _reader(text, [LEI_COLUMN, NAME_COLUMN, LEGAL_COUNTRY_COLUMN], path)
         with connection.cursor() as cursor:
             cursor.execute(
@@ -163,12 +167,6 @@ def load_lei_records(
         _flush_entities(entities, other_names, report)
         if progress:
             progress(report.read)
-        record_event(
-            actor=by,
-            verb="portfolios.load_lei_records",
-            after=report.audited(path),
-        )
-    return report
 
 
 def _flush_entities(
@@ -212,7 +210,8 @@ def _flush_entities(
                 SELECT DISTINCT ON (o.normalized_name, o.country) i.id, o.name, o.normalized_name,
                        o.country, 'gleif', now(), now()
                 FROM gleif_other_name o JOIN portfolios_issuer i ON i.lei = o.lei
-                ON CONFLICT (normalized_name, country) DO NOTHING
+                ON CONFLICT (normalized_name, country) WHERE learned_from_party_id IS NULL
+                DO NOTHING
                 """
             )
         cursor.execute("TRUNCATE gleif_entity")
@@ -220,18 +219,14 @@ def _flush_entities(
     other_names.clear()
 
 
-def load_isin_mapping(
-    path: Path,
-    *,
-    by: User | None = None,
-    batch_size: int = 50_000,
-    progress: Progress | None = None,
-) -> LoadReport:
+def write_isin_mapping(
+    path: Path, report: LoadReport, *, batch_size: int, progress: Progress | None
+) -> None:
     """Attach ISINs to issuers from GLEIF's ISIN-to-LEI relationship file (columns LEI, ISIN).
     An ISIN already known moves to the issuer the file names; an LEI not in the register is
     reported and skipped."""
-    report = LoadReport()
-    with transaction.atomic(durable=True), open_text(path) as text:
+    _in_action()
+    with open_text(path) as text:
         reader = _reader(text, [LEI_COLUMN, ISIN_COLUMN], path)
         with connection.cursor() as cursor:
             cursor.execute(
@@ -254,12 +249,6 @@ def load_isin_mapping(
                 if progress:
                     progress(report.read)
         _flush_isins(batch, report)
-        record_event(
-            actor=by,
-            verb="portfolios.load_isin_mapping",
-            after=report.audited(path),
-        )
-    return report
 
 
 def _flush_isins(batch: list[tuple[str, ...]], report: LoadReport) -> None:

@@ -1,8 +1,9 @@
 """Matching holdings rows to issuers, in a fixed order of trust:
 
-1. ISIN exact, 2. LEI exact, 3. a known alias (name, within the country where the alias has
-one), 4. normalised name plus country exact, 5. fuzzy name among the issuers of the same
-country (rapidfuzz), with a confidence from 0 to 100.
+1. ISIN exact, 2. LEI exact, 3. a known alias (the fund's own confirmations first, then the
+register's; by name, within the country where the alias has one), 4. normalised name plus
+country exact, 5. fuzzy name among the issuers of the same country (rapidfuzz), with a
+confidence from 0 to 100.
 
 A fuzzy match at or above ``MATCH_AUTO_THRESHOLD`` is accepted automatically; between
 ``MATCH_REVIEW_THRESHOLD`` and that, it goes to a person to review; below, no issuer is
@@ -26,7 +27,13 @@ from django.conf import settings
 from django.db import models
 from rapidfuzz import fuzz, process
 
-from convenant.portfolios.models import Issuer, IssuerAlias, IssuerIdentifier, IssuerQuerySet
+from convenant.portfolios.models import (
+    IN_REGISTER,
+    Issuer,
+    IssuerAlias,
+    IssuerIdentifier,
+    IssuerQuerySet,
+)
 from convenant.portfolios.names import normalize_name
 
 # Fuzzy candidates re-scored with the slower, more forgiving scorer.
@@ -82,28 +89,51 @@ def thresholds() -> tuple[float, float]:
 
 
 class Matcher:
-    """Matches against the issuers and aliases given. ``Matcher.for_user(user)`` uses those
-    the person may see, so a fund never matches to, and so learns of, an issuer another fund
-    proposed or a name another fund confirmed."""
+    """Matches against the issuers and aliases given. ``Matcher.for_fund(fund)`` is what one
+    fund's import uses: the register (issuers and aliases the secretariat keeps) and the
+    fund's own proposals and aliases, never another fund's. So a fund never matches to, and
+    so learns of, an issuer another fund proposed or a name another fund confirmed, and its
+    own confirmations go before the register's aliases."""
 
     @classmethod
-    def for_user(cls, user: Any) -> Matcher:
-        return cls(Issuer.objects.visible_to(user), IssuerAlias.objects.visible_to(user))
+    def for_fund(cls, fund: Any) -> Matcher:
+        fund_id = fund if isinstance(fund, int) else fund.pk
+        return cls(
+            Issuer.objects.unrestricted(
+                "a fund's import: the register and its own proposals"
+            ).filter(IN_REGISTER | models.Q(proposed_by_party_id=fund_id)),
+            IssuerAlias.objects.unrestricted(
+                "a fund's import: the register's and its own"
+            ).for_fund(fund_id),
+            fund_id=fund_id,
+        )
+
+    @classmethod
+    def for_register(cls) -> Matcher:
+        """The register alone (no fund's proposals or aliases): for matching that is not a
+        fund's, such as linking a signal to a company."""
+        return cls(
+            Issuer.objects.unrestricted("the register only").in_register(),
+            IssuerAlias.objects.unrestricted("the register only").register(),
+        )
 
     def __init__(
-        self, issuers: IssuerQuerySet, aliases: models.QuerySet[IssuerAlias] | None = None
+        self,
+        issuers: IssuerQuerySet,
+        aliases: models.QuerySet[IssuerAlias] | None = None,
+        *,
+        fund_id: int | None = None,
     ) -> None:
         self.issuers = issuers
         self.aliases = (
             aliases
             if aliases is not None
-            else IssuerAlias.objects.unrestricted(
-                "matching, in the import job and match actions"
-            ).all()
+            else IssuerAlias.objects.unrestricted("the register only").register()
         )
+        self.fund_id = fund_id
         self.auto, self.review = thresholds()
         self._merged: dict[int, int] = dict(
-            Issuer.objects.unrestricted("matching, in the import job and match actions")
+            Issuer.objects.unrestricted("where merged duplicates lead; ids only")
             .filter(merged_into__isnull=False)
             .values_list("pk", "merged_into_id")
         )
@@ -170,17 +200,28 @@ class Matcher:
         names = {normalized[q.key] for q in rows if q.key in normalized}
         if not names:
             return {}
-        aliases: dict[tuple[str, str], int] = {}
-        for alias_name, country, alias_issuer in self.aliases.filter(
+        # The fund's own alias for a name goes before the register's; within each, the one
+        # for the row's country before the one for any country.
+        own: dict[tuple[str, str], int] = {}
+        register: dict[tuple[str, str], int] = {}
+        for alias_name, country, alias_issuer, fund_id in self.aliases.filter(
             normalized_name__any_of=list(names), issuer__in=self.issuers
-        ).values_list("normalized_name", "country", "issuer_id"):
-            aliases[(alias_name, country)] = alias_issuer
+        ).values_list("normalized_name", "country", "issuer_id", "learned_from_party_id"):
+            if fund_id is None:
+                register[(alias_name, country)] = alias_issuer
+            elif fund_id == self.fund_id:
+                own[(alias_name, country)] = alias_issuer
         found = {}
         for q in rows:
             name = normalized.get(q.key)
             if name is None:
                 continue
-            issuer_id = aliases.get((name, q.country)) or aliases.get((name, ""))
+            issuer_id = (
+                own.get((name, q.country))
+                or own.get((name, ""))
+                or register.get((name, q.country))
+                or register.get((name, ""))
+            )
             if issuer_id:
                 found[q.key] = issuer_id
         return found

@@ -240,19 +240,32 @@ class IssuerIdentifier(TimeStampedModel):
 
 class AliasQuerySet(access.RestrictedQuerySet["IssuerAlias"]):
     def visible_to(self, user: Any) -> AliasQuerySet:
-        """An alias confirmed from one fund's holdings names what that fund holds: it is that
-        fund's (and the secretariat's) until adopted; other aliases follow their issuer."""
+        """A register alias (no ``learned_from_party``) follows its issuer. A fund's own
+        alias (a name it confirmed, or the name of its proposal merged into a register
+        issuer) records a match decision of that fund: its members see it, nobody else, not
+        even the secretariat (DESIGN §5)."""
         actor = access.actor_for(user)
-        if actor.is_secretariat:
-            return self.all()
         return self.filter(issuer__in=Issuer.objects.visible_to(user)).filter(
             Q(learned_from_party__isnull=True) | access.member_of_q(actor, "learned_from_party")
         )
 
+    def register(self) -> AliasQuerySet:
+        """Aliases every fund's import uses: only the secretariat makes them."""
+        return self.filter(learned_from_party__isnull=True)
+
+    def for_fund(self, fund_id: int) -> AliasQuerySet:
+        """What one fund's import matches by: the register's aliases and its own."""
+        return self.filter(Q(learned_from_party__isnull=True) | Q(learned_from_party_id=fund_id))
+
 
 class IssuerAlias(TimeStampedModel):
     """Another name an issuer is known by (a former or trade name, a name as a holdings list
-    writes it, or the name of a duplicate merged into it), optionally only within a country."""
+    writes it, or the name of a duplicate merged into it), optionally only within a country.
+
+    An alias with ``learned_from_party`` is that fund's own: it came from the fund's match
+    decisions, only the fund's imports use it and only its members see it. Each fund keeps
+    its own choice for a name, whatever another fund chose. Aliases without it belong to the
+    register and serve every fund; only the secretariat makes them."""
 
     class Source(models.TextChoices):
         GLEIF = "gleif", _("GLEIF other name")
@@ -276,8 +289,17 @@ class IssuerAlias(TimeStampedModel):
         verbose_name_plural = _("aliases")
         ordering = ["name"]
         constraints = [
+            # One register alias per name and country, and one per fund: two funds may name
+            # the same text differently without either knowing of the other.
             models.UniqueConstraint(
-                fields=["normalized_name", "country"], name="alias_unique_per_country"
+                fields=["normalized_name", "country"],
+                condition=Q(learned_from_party__isnull=True),
+                name="alias_unique_in_register",
+            ),
+            models.UniqueConstraint(
+                fields=["learned_from_party", "normalized_name", "country"],
+                condition=Q(learned_from_party__isnull=False),
+                name="alias_unique_per_fund",
             ),
         ]
         indexes = [models.Index(fields=["normalized_name"])]

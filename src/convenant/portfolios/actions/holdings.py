@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polars as pl
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from convenant.core import access
@@ -31,7 +31,14 @@ from convenant.portfolios.holdings.importer import (
     read_and_map,
     rejected_file,
 )
-from convenant.portfolios.models import ColumnMapping, Issuer, IssuerAlias, Position, Snapshot
+from convenant.portfolios.models import (
+    IN_REGISTER,
+    ColumnMapping,
+    Issuer,
+    IssuerAlias,
+    Position,
+    Snapshot,
+)
 from convenant.portfolios.names import normalize_name
 
 
@@ -166,7 +173,12 @@ def confirm_match(*, by: User, snapshot: Snapshot, row: int, issuer: Issuer) -> 
     with transaction.atomic(durable=True):
         snapshot = _editable_snapshot(by, snapshot)
         position = _position(snapshot, row)
-        if not Issuer.objects.visible_to(by).filter(pk=issuer.pk).exists():
+        # The register or this fund's own proposals: never another fund's, even for a person
+        # who belongs to both.
+        choosable = Issuer.objects.visible_to(by).filter(
+            IN_REGISTER | Q(proposed_by_party_id=snapshot.fund_id)
+        )
+        if not choosable.filter(pk=issuer.pk).exists():
             raise ActionError(_("There is no issuer with this number."), field="issuer")
         issuer = issuer.resolved()
         same = Position.objects.unrestricted("confirm match: the action decides access").filter(
@@ -180,16 +192,18 @@ def confirm_match(*, by: User, snapshot: Snapshot, row: int, issuer: Issuer) -> 
             match_confidence=100,
         )
         if position.name:
+            # The fund's own alias: its latest choice for the name, whatever another fund
+            # chose for it (which this fund never learns of).
             IssuerAlias.objects.unrestricted(
                 "confirm match: the action decides access"
-            ).get_or_create(
-                normalized_name=normalize_name(position.name),
+            ).update_or_create(
+                normalized_name=normalize_name(position.name[:300]),
                 country=position.country,
+                learned_from_party_id=snapshot.fund_id,
                 defaults={
                     "issuer": issuer,
                     "name": position.name[:300],
                     "source": IssuerAlias.Source.CONFIRMED_MATCH,
-                    "learned_from_party_id": snapshot.fund_id,
                 },
             )
         _refresh_totals(snapshot)

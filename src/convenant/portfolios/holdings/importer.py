@@ -27,7 +27,7 @@ from convenant.parties.models import Party
 from convenant.portfolios.holdings.columns import FIELDS, missing_fields, recognise
 from convenant.portfolios.holdings.read import RawTable, read_table
 from convenant.portfolios.matching import Decision, Matcher, Method, Query
-from convenant.portfolios.models import ColumnMapping, ExchangeRate, Issuer, Position
+from convenant.portfolios.models import ColumnMapping, ExchangeRate, Position
 from convenant.portfolios.names import normalize_name
 
 Progress = Callable[[str, float], None]  # (stage, share done 0..1)
@@ -185,31 +185,29 @@ def match_rows(rows: pl.DataFrame, by: User, fund: Party) -> pl.DataFrame:
         Query(key=i, isin=isin, lei=lei, name=name, country=country)
         for i, (isin, lei, name, country) in enumerate(distinct.iter_rows())
     ]
-    results = Matcher.for_user(by).match(queries)
-    proposals: dict[tuple[str, str], Issuer] = {}
-    for query, result in zip(queries, results, strict=True):
-        if result.decision == Decision.NEW and query.name:
-            key = (normalize_name(query.name), query.country)
-            proposals.setdefault(
-                key,
-                Issuer(
-                    legal_name=query.name[:300],
-                    country_of_incorporation=query.country,
-                    source=Issuer.Source.HOLDINGS,
-                    proposed_by_party=fund,
-                ),
-            )
-    for issuer in proposals.values():
-        issuer.normalized_name = normalize_name(issuer.legal_name)
-    Issuer.objects.bulk_create(proposals.values(), batch_size=5000)
+    results = Matcher.for_fund(fund).match(queries)
+    # Names found nowhere become the fund's proposals: a write, so an action's.
+    from convenant.portfolios.actions.issuers import propose_issuers
+
+    proposals = propose_issuers(
+        by=by,
+        fund=fund,
+        names=[
+            (query.name, query.country)
+            for query, result in zip(queries, results, strict=True)
+            if result.decision == Decision.NEW and query.name
+        ],
+    )
     issuer_ids, statuses, methods, confidences = [], [], [], []
     for query, result in zip(queries, results, strict=True):
         issuer_id, decision = result.issuer_id, result.decision
         if decision == Decision.NEW:
             proposal = (
-                proposals.get((normalize_name(query.name), query.country)) if query.name else None
+                proposals.get((normalize_name(query.name[:300]), query.country))
+                if query.name
+                else None
             )
-            issuer_id = proposal.pk if proposal else None
+            issuer_id = proposal
             decision = Decision.NEW if proposal else Decision.REVIEW
         issuer_ids.append(issuer_id)
         statuses.append(str(STATUS[decision]))

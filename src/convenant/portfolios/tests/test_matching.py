@@ -38,14 +38,14 @@ def register(world: World) -> dict[str, Issuer]:
     return made
 
 
-def match(user: object, *queries: Query) -> list:
-    return Matcher.for_user(user).match(list(queries))
+def match(fund: object, *queries: Query) -> list:
+    """What that fund's import would match."""
+    return Matcher.for_fund(fund).match(list(queries))
 
 
 def test_each_step_in_order(world: World, register: dict[str, Issuer]) -> None:
-    user = world.users["fund_admin"]
     results = match(
-        user,
+        world.fund,
         Query(1, name="Something Else", isin="us0378331005"),
         Query(2, lei="724500VKKSH9QOLTFR81"),
         Query(3, name="AHOLD", country="NL"),
@@ -68,18 +68,14 @@ def test_each_step_in_order(world: World, register: dict[str, Issuer]) -> None:
 
 
 def test_middling_similarity_goes_to_review(world: World, register: dict[str, Issuer]) -> None:
-    [result] = match(
-        world.users["fund_admin"], Query(1, name="Minera Andes Compania", country="PE")
-    )
+    [result] = match(world.fund, Query(1, name="Minera Andes Compania", country="PE"))
     assert result.decision == Decision.REVIEW
     assert 80 <= result.confidence < 92 and result.issuer_id == register["minera"].pk
 
 
 def test_thresholds_are_settings(world: World, register: dict[str, Issuer], settings) -> None:
     settings.MATCH_AUTO_THRESHOLD = 70
-    [result] = match(
-        world.users["fund_admin"], Query(1, name="Minera Andes Compania", country="PE")
-    )
+    [result] = match(world.fund, Query(1, name="Minera Andes Compania", country="PE"))
     assert result.decision == Decision.MATCHED
 
 
@@ -87,8 +83,8 @@ def test_another_funds_proposed_issuer_is_never_matched(
     world: World, register: dict[str, Issuer]
 ) -> None:
     query = Query(1, name="STILLE VENNOOT BV", country="NL")
-    [mine] = match(world.users["other_fund"], query)
-    [theirs] = match(world.users["fund_admin"], query)
+    [mine] = match(world.other_fund, query)
+    [theirs] = match(world.fund, query)
     assert mine.issuer_id == register["proposed"].pk
     assert theirs.issuer_id is None and theirs.decision == Decision.NEW
 
@@ -106,7 +102,7 @@ def test_merged_duplicate_redirects_identifiers_and_names(
         by=world.users["secretariat"], duplicate=duplicate, into=register["apple"]
     )
     results = match(
-        world.users["fund_admin"],
+        world.fund,
         Query(1, isin="US0378331013"),
         Query(2, name="APPLE COMPUTER INC", country="US"),
     )

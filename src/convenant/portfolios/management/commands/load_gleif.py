@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from convenant.core.errors import ActionError
-from convenant.portfolios import gleif
+from convenant.portfolios.actions.register import load_isin_mapping, load_lei_records
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
     ) -> None:
         if not lei and not isin:
             raise CommandError("Give --lei FILE, --isin FILE or both.")
-        for path, load in ((lei, gleif.load_lei_records), (isin, gleif.load_isin_mapping)):
+        for path, load in ((lei, load_lei_records), (isin, load_isin_mapping)):
             if path is None:
                 continue
             if not path.exists():
