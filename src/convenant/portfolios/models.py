@@ -278,6 +278,7 @@ class IssuerAlias(TimeStampedModel):
     normalized_name = models.CharField(max_length=300, editable=False)
     country = models.CharField(_("country"), max_length=2, blank=True)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    # The fund whose own alias this is; empty for the register's.
     learned_from_party = models.ForeignKey(
         "parties.Party", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
