@@ -318,9 +318,28 @@ def _reason(reason: str) -> str:
     return reason
 
 
+# Judgements a second person takes: not the one who filed the signal (four eyes).
+FOUR_EYES = frozenset({State.VERIFIED, State.UNSUBSTANTIATED})
+
+
+def four_eyes_error(signal: Signal) -> ActionError:
+    party = signal.handling_party or signal.reporting_party
+    return ActionError(
+        _(
+            "You filed this signal, so someone else verifies it or judges it unsubstantiated: "
+            "another handler of %(party)s or the secretariat."
+        )
+        % {"party": party.name if party else _("the handling party")},
+        field="state",
+        code="four_eyes",
+    )
+
+
 def change_state(*, by: User, signal: Signal, to: str, reason: str) -> Signal:
     """Move a signal along received → in review → verified / unsubstantiated → closed,
-    with the reason. Sharing and merging have their own actions."""
+    with the reason. Sharing and merging have their own actions. Whoever filed the signal
+    cannot verify it or judge it unsubstantiated: another handler or the secretariat does
+    (four eyes; the audit event names who)."""
     reason = _reason(reason)
     with transaction.atomic(durable=True):
         signal = _locked(signal, by)
@@ -334,6 +353,8 @@ def change_state(*, by: User, signal: Signal, to: str, reason: str) -> Signal:
                 field="state",
                 code="conflict",
             )
+        if to in FOUR_EYES and signal.is_filed_by(by):
+            raise four_eyes_error(signal)
         before = signal.state
         signal.state = to
         signal.save(update_fields=["state", "updated_at"])
@@ -343,7 +364,7 @@ def change_state(*, by: User, signal: Signal, to: str, reason: str) -> Signal:
             verb="signals.change_state",
             obj=signal,
             before={"state": before},
-            after={"state": to, "reason": reason},
+            after={"state": to, "reason": reason, "filed_by": signal.reported_by_id},
         )
         if to == State.UNSUBSTANTIATED:
             reference = signal.reference
@@ -621,10 +642,13 @@ def share_signal(
     shared_summary: str = "",
     title: str = "",
     reason: str,
+    with_holders: bool = False,
 ) -> Signal:
     """Share a verified signal at a level no more open than the reporter allowed, with the
     handler's redaction: which fields (reporter, exact location, names, …) are hidden from
-    whom. Funds holding a linked company (or its parent) are told after the commit."""
+    whom. Funds holding a linked company (or its parent) are told after the commit.
+    ``with_holders`` (restricted only): every such fund may read it too, without the handler
+    learning which funds they are."""
     reason = _reason(reason)
     shared_summary = (shared_summary or "").strip()
     title = (title or "").strip()
@@ -654,9 +678,14 @@ def share_signal(
         if not signal.issuer_links.exists():
             raise ActionError(_("Link the company to an issuer before sharing."), code="conflict")
         named = list(shared_with or [])
-        if visibility == Visibility.RESTRICTED and not named:
+        with_holders = bool(with_holders) and visibility == Visibility.RESTRICTED
+        if visibility == Visibility.RESTRICTED and not named and not with_holders:
             raise ActionError(
-                _("Name the parties that may read a restricted report."), field="shared_with"
+                _(
+                    "Name the parties that may read a restricted report, or choose every "
+                    "fund that holds the company."
+                ),
+                field="shared_with",
             )
         if signal.sharing == Sharing.REDACTED:
             exposed = [
@@ -681,6 +710,7 @@ def share_signal(
         signal.state = State.SHARED
         signal.visibility = visibility
         signal.redactions = dict(cleaned)
+        signal.share_with_holders = with_holders
         signal.shared_summary = shared_summary
         if title:
             signal.title = title[:200]
@@ -690,6 +720,7 @@ def share_signal(
                 "state",
                 "visibility",
                 "redactions",
+                "share_with_holders",
                 "shared_summary",
                 "title",
                 "shared_at",
@@ -716,6 +747,7 @@ def share_signal(
                 "state": State.SHARED,
                 "visibility": visibility,
                 "shared_with": sorted(p.pk for p in named),
+                "with_holders": with_holders,
                 "redactions": signal.redactions,
                 "reason": reason,
             },
@@ -784,6 +816,7 @@ def alert_funds(signal_id: int, by: Any = None) -> int:
                 signal=signal,
                 issuer_id=issuer_id,
                 full=signal.visibility in {Visibility.PUBLIC, Visibility.COVENANT}
+                or signal.share_with_holders
                 or fund_id in named
                 or fund_id in team,
             )

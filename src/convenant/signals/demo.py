@@ -68,13 +68,17 @@ def _held_issuers(n: int) -> list[Issuer]:
     return issuers[:n]
 
 
-def _to_shared(signal: Signal, by: User, issuer: Issuer, level: str, **share: Any) -> Signal:
+def _to_shared(
+    signal: Signal, by: User, issuer: Issuer, level: str, verifier: User, **share: Any
+) -> Signal:
+    """Through triage to shared; ``verifier`` is the second person who verifies it (the
+    one who filed it may not)."""
     actions.assign_handler(by=by, signal=signal, handler=by)
     actions.change_state(by=by, signal=signal, to=State.IN_REVIEW, reason="Demo: in behandeling.")
     actions.assess_signal(by=by, signal=signal, scale=3, scope=3, irremediability=2, likelihood=4)
     actions.link_issuer(by=by, signal=signal, issuer=issuer)
     actions.change_state(
-        by=by, signal=signal, to=State.VERIFIED, reason="Demo: bevestigd door twee bronnen."
+        by=verifier, signal=signal, to=State.VERIFIED, reason="Demo: bevestigd door twee bronnen."
     )
     return actions.share_signal(
         by=by,
@@ -114,7 +118,7 @@ def load_demo_signals() -> str:
     covenant = actions.submit_signal(
         by=union_person, party=fnv, report=_report("Onbetaalde overuren in kledingfabriek", a)
     )
-    _to_shared(covenant, union_person, a, "covenant")
+    _to_shared(covenant, union_person, a, "covenant", secretariat)
     restricted = actions.submit_signal(
         by=ngo_person,
         party=oxfam,
@@ -128,7 +132,7 @@ def load_demo_signals() -> str:
             shared_with=[fnv.pk],
         ),
     )
-    _to_shared(restricted, ngo_person, b, "restricted", shared_with=[fnv])
+    _to_shared(restricted, ngo_person, b, "restricted", secretariat, shared_with=[fnv])
     public = actions.submit_signal(
         by=ngo_person,
         party=oxfam,
@@ -141,7 +145,7 @@ def load_demo_signals() -> str:
             affected_groups=["communities"],
         ),
     )
-    _to_shared(public, ngo_person, c, "public")
+    _to_shared(public, ngo_person, c, "public", secretariat)
     actions.change_state(
         by=ngo_person, signal=public, to=State.CLOSED, reason="Demo: bedrijf heeft hersteld."
     )
@@ -161,14 +165,14 @@ def load_demo_signals() -> str:
     actions.change_state(by=union_person, signal=verified, to=State.IN_REVIEW, reason="Demo.")
     actions.link_issuer(by=union_person, signal=verified, issuer=d)
     actions.change_state(
-        by=union_person, signal=verified, to=State.VERIFIED, reason="Demo: bevestigd."
+        by=secretariat, signal=verified, to=State.VERIFIED, reason="Demo: bevestigd."
     )
     unfounded = actions.submit_signal(
         by=union_person, party=fnv, report=_report("Ontslag van stakers", d)
     )
     actions.change_state(by=union_person, signal=unfounded, to=State.IN_REVIEW, reason="Demo.")
     actions.change_state(
-        by=union_person,
+        by=secretariat,
         signal=unfounded,
         to=State.UNSUBSTANTIATED,
         reason="Demo: geen bevestiging gevonden.",

@@ -7,12 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from convenant.core.access import Visibility
 from convenant.portfolios.identifiers import country_name
 from convenant.signals.attachments import max_bytes, max_files
-from convenant.signals.validation import Report
+from convenant.signals.readable import fold
+from convenant.signals.validation import MAX_MESSAGE, MAX_TEXT, Report
 
 # Theme names for the intake, in all four languages (the taxonomy itself has Dutch and
 # English only); a test checks they cover the taxonomy's keys.
@@ -74,11 +76,33 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-def country_choices() -> list[tuple[str, str]]:
+# Where pycountry's catalogue leaves a name in English although the language has its own.
+COUNTRY_NAMES = {"es": {"DZ": "Argelia"}}
+
+
+def country_choices(language: str | None = None) -> list[tuple[str, Any]]:
+    """Every country, named and sorted in the reader's language: accents and case do not
+    move a name out of its place ("Égypte" among the E's)."""
     import pycountry
 
-    codes = [str(c.alpha_2) for c in pycountry.countries]
-    return [("", "—"), *sorted(((c, country_name(c)) for c in codes), key=lambda p: p[1])]
+    language = (language or translation.get_language() or "en").split("-")[0]
+    fixes = COUNTRY_NAMES.get(language, {})
+    names = [
+        (code, fixes.get(code) or country_name(code, language))
+        for code in (str(c.alpha_2) for c in pycountry.countries)
+    ]
+    return [("", _("choose…")), *sorted(names, key=lambda pair: (fold(pair[1]), pair[1]))]
+
+
+def mark_required(form: forms.Form) -> None:
+    """Required fields say so to assistive technology as well (the page marks them with a
+    visible asterisk); choice lists are marked on their group in the template."""
+    for field in form.fields.values():
+        widget = field.widget
+        if field.required and not isinstance(
+            widget, forms.RadioSelect | forms.CheckboxSelectMultiple
+        ):
+            widget.attrs["aria-required"] = "true"
 
 
 class DateInput(forms.DateInput):
@@ -102,7 +126,20 @@ def read_evidence(files: list[Any]) -> list[tuple[str, bytes]]:
 
 
 class ReportForm(forms.Form):
-    """What any reporter tells."""
+    """What any reporter tells, in the order a local partner knows it: what happened, where
+    and at which company, to whom; the company's identifiers are an optional extra."""
+
+    SECTIONS: tuple[tuple[Any, tuple[str, ...]], ...] = (
+        (
+            _("What happened"),
+            ("description", "impact", "themes", "occurred_on", "occurred_period", "title"),
+        ),
+        (_("Where, and at which company"), ("company_name", "country", "site")),
+        (_("Who is affected"), ("affected_groups", "affected_count", "people")),
+        (_("Sources and evidence"), ("sources", "evidence")),
+        (_("Who may read it"), ("visibility", "sharing", "shared_with", "addressed_to")),
+    )
+    IDENTIFIERS = ("company_isin", "company_lei")
 
     title = forms.CharField(
         label=_("Short title"),
@@ -127,7 +164,7 @@ class ReportForm(forms.Form):
         label=_("What is it about?"), widget=forms.CheckboxSelectMultiple
     )
     description = forms.CharField(
-        label=_("What happened?"), widget=forms.Textarea(attrs={"rows": 8})
+        label=_("What happened?"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 8})
     )
     occurred_on = forms.DateField(label=_("When (date)"), required=False, widget=DateInput)
     occurred_period = forms.CharField(
@@ -148,6 +185,7 @@ class ReportForm(forms.Form):
     people = forms.CharField(
         label=_("Names of people involved (optional)"),
         required=False,
+        max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Hidden from everyone outside those handling the report, unless you allow it."),
     )
@@ -159,6 +197,7 @@ class ReportForm(forms.Form):
     sources = forms.CharField(
         label=_("Sources"),
         required=False,
+        max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Reports, articles, witnesses: what the account rests on."),
     )
@@ -186,6 +225,7 @@ class ReportForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = country_choices()  # type: ignore[attr-defined]
+        mark_required(self)
         self.fields["themes"].choices = list(THEME_LABELS.items())  # type: ignore[attr-defined]
         self.fields["evidence"].help_text = (
             str(self.fields["evidence"].help_text)
@@ -195,6 +235,26 @@ class ReportForm(forms.Form):
                 % {"n": max_files(), "mb": max_bytes() // (1024 * 1024)}
             )
         )
+
+    def sections(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        """The fields by section, for the page; a field no section names comes first."""
+        placed = {name for _legend, names in self.SECTIONS for name in names}
+        placed |= set(self.IDENTIFIERS)
+        first = [self[name] for name in self.fields if name not in placed]
+        out = [
+            (legend, [self[n] for n in names if n in self.fields])
+            for legend, names in self.SECTIONS
+        ]
+        if first:
+            out[0] = (out[0][0], first + out[0][1])
+        return out
+
+    def identifiers(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.IDENTIFIERS]
+
+    def identifiers_open(self) -> bool:
+        """The optional part starts open when it holds a value or an error."""
+        return any(self[n].value() or self[n].errors for n in self.IDENTIFIERS)
 
     def clean_evidence(self) -> list[tuple[str, bytes]]:
         return read_evidence(self.cleaned_data.get("evidence") or [])
@@ -248,9 +308,15 @@ class ReceiptForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        mark_required(self)
+
 
 class AnswerForm(ReceiptForm):
-    text = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 6}))
+    text = forms.CharField(
+        label=_("Your answer"), max_length=MAX_MESSAGE, widget=forms.Textarea(attrs={"rows": 6})
+    )
     evidence = MultipleFileField(label=_("Evidence files (optional)"), required=False)
 
     def clean_evidence(self) -> list[tuple[str, bytes]]:

@@ -24,10 +24,13 @@ def _signals_panel(request: HttpRequest, actor: Actor) -> dict[str, Any] | None:
         return None
     visible = Signal.objects.visible_to(request.user)
     by_state = dict(visible.values_list("state").annotate(n=Count("pk")))
+    from convenant.signals.views import WAITING_STATES
+
+    # The same rows as the list behind the link (?waiting=1).
     waiting = (
         Signal.objects.visible_to(request.user)
         .handled_by(request.user)
-        .filter(state__in=[State.RECEIVED, State.IN_REVIEW])
+        .filter(state__in=WAITING_STATES)
         .count()
     )
     unread = SignalAlert.objects.visible_to(request.user).filter(read_at__isnull=True).count()

@@ -157,8 +157,14 @@ def signal_visibility_q(actor: Actor, prefix: str = "") -> Q:
     if actor.is_covenant_member:
         level |= Q(**{f"{prefix}visibility": Visibility.COVENANT})
         named = SignalShare.objects.filter(party_id__in=actor.party_ids).values("signal_id")
-        level |= Q(**{f"{prefix}visibility": Visibility.RESTRICTED}) & Q(
-            **{f"{prefix}pk__in": named}
+        # Funds the handler shared with as "every fund that holds the company": their alert
+        # is a full one, and the handler never learns which funds they are.
+        holders = SignalAlert.objects.filter(fund_id__in=actor.party_ids, full=True).values(
+            "signal_id"
+        )
+        level |= Q(**{f"{prefix}visibility": Visibility.RESTRICTED}) & (
+            Q(**{f"{prefix}pk__in": named})
+            | Q(**{f"{prefix}share_with_holders": True, f"{prefix}pk__in": holders})
         )
     if not actor.is_authenticated:
         return shared & level
@@ -219,6 +225,14 @@ class Signal(TimeStampedModel):
     sharing = models.CharField(_("sharing"), max_length=12, choices=Sharing.choices)
     shared_with: models.ManyToManyField[Any, Any] = models.ManyToManyField(
         "parties.Party", through="SignalShare", related_name="+", blank=True
+    )
+    share_with_holders = models.BooleanField(
+        _("every fund that holds the company"),
+        default=False,
+        help_text=_(
+            "A restricted signal is also read by every fund whose latest holdings contain a "
+            "linked company or its parent; who they are stays hidden from the handler."
+        ),
     )
     redactions = models.JSONField(default=dict, blank=True)
     shared_summary = models.TextField(_("shared account"), blank=True)
@@ -310,6 +324,11 @@ class Signal(TimeStampedModel):
             actor.has_role(pid) for pid in (self.reporting_party_id, self.handling_party_id)
         )
 
+    def is_filed_by(self, user: Any) -> bool:
+        """Whether this person filed the signal: they may not also verify it or judge it
+        unsubstantiated (four eyes)."""
+        return self.reported_by_id is not None and self.reported_by_id == getattr(user, "pk", None)
+
     def can_handle(self, actor: Actor) -> bool:
         """Triage it: the secretariat, or an editor of the handling party (of the reporting
         party while no party handles it)."""
@@ -324,6 +343,13 @@ class Signal(TimeStampedModel):
             return Tier.TEAM
         # .all() uses the list's prefetch of the shares, so a page asks once, not per field.
         if actor.party_ids & {share.party_id for share in self.shares.all()}:
+            return Tier.NAMED
+        # Shared with every holder: a holding fund (told by a full alert) counts as named.
+        if (
+            self.share_with_holders
+            and actor.fund_ids
+            and self.alerts.filter(fund_id__in=actor.fund_ids, full=True).exists()
+        ):
             return Tier.NAMED
         if actor.is_covenant_member:
             return Tier.MEMBERS

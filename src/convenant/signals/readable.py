@@ -3,6 +3,7 @@ pages, the export and the API show the same thing to the same person."""
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -44,3 +45,10 @@ def readable(signal: Signal, actor: Actor) -> dict[str, Any]:
         "attachments": list(signal.attachments.all()) if shows["attachments"] else None,
         "shows": shows,
     }
+
+
+def fold(text: str) -> str:
+    """Text for comparing and sorting whatever the accents and case: "Émile" sorts and
+    matches as "emile" (no locale needed: NFKD, then the combining marks dropped)."""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()

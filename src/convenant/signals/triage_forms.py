@@ -7,14 +7,19 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from convenant.signals.forms import mark_required
 from convenant.signals.models import LEVEL_CHOICES, REDACTABLE, Tier
+from convenant.signals.validation import MAX_MESSAGE, MAX_TEXT
 
-SCALE = [(i, str(i)) for i in range(1, 5)]
+# Nothing chosen until the handler chooses: a default of 1 would pass for a judgement.
+SCALE = [("", _("choose…")), *((i, str(i)) for i in range(1, 5))]
 
 
 class TransitionForm(forms.Form):
     state = forms.ChoiceField(label=_("New state"))
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=MAX_MESSAGE, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: Any, states: list[tuple[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -22,12 +27,21 @@ class TransitionForm(forms.Form):
 
 
 class AssessForm(forms.Form):
-    scale = forms.TypedChoiceField(label=_("Scale (how grave)"), choices=SCALE, coerce=int)
-    scope = forms.TypedChoiceField(label=_("Scope (how many)"), choices=SCALE, coerce=int)
-    irremediability = forms.TypedChoiceField(
-        label=_("Irremediable character (can it be undone)"), choices=SCALE, coerce=int
+    scale = forms.TypedChoiceField(
+        label=_("Scale (how grave)"), choices=SCALE, coerce=int, empty_value=None
     )
-    likelihood = forms.TypedChoiceField(label=_("Likelihood"), choices=SCALE, coerce=int)
+    scope = forms.TypedChoiceField(
+        label=_("Scope (how many)"), choices=SCALE, coerce=int, empty_value=None
+    )
+    irremediability = forms.TypedChoiceField(
+        label=_("Irremediable character (can it be undone)"),
+        choices=SCALE,
+        coerce=int,
+        empty_value=None,
+    )
+    likelihood = forms.TypedChoiceField(
+        label=_("Likelihood"), choices=SCALE, coerce=int, empty_value=None
+    )
 
 
 class AssignForm(forms.Form):
@@ -54,11 +68,15 @@ class LinkForm(forms.Form):
 
 class MergeForm(forms.Form):
     into = forms.CharField(label=_("Merge into (reference)"), max_length=20)
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=MAX_MESSAGE, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class MessageForm(forms.Form):
-    text = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("Message"), max_length=MAX_MESSAGE, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ShareForm(forms.Form):
@@ -68,14 +86,25 @@ class ShareForm(forms.Form):
     shared_with = forms.MultipleChoiceField(
         label=_("Named parties (restricted)"), required=False, widget=forms.CheckboxSelectMultiple
     )
+    with_holders = forms.BooleanField(
+        label=_("Every fund that holds the company or its parent"),
+        required=False,
+        help_text=_(
+            "Decided by convenant from the funds' latest holdings when the signal is shared; "
+            "you are not told which funds they are."
+        ),
+    )
     title = forms.CharField(label=_("Title as shared"), max_length=200)
     shared_summary = forms.CharField(
         label=_("Shared account"),
         required=False,
+        max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What readers see instead of the full account, without what must stay hidden."),
     )
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=MAX_MESSAGE, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: Any, parties: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -87,6 +116,8 @@ class ShareForm(forms.Form):
                 coerce=int,
                 initial=Tier.TEAM.value,
             )
+
+        mark_required(self)
 
     def redactions(self) -> dict[str, int]:
         return {f: int(self.cleaned_data[f"redact_{f}"]) for f in REDACTABLE}

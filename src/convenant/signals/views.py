@@ -39,7 +39,7 @@ from convenant.signals.models import (
     SignalMessage,
     State,
 )
-from convenant.signals.readable import readable
+from convenant.signals.readable import fold, readable
 from convenant.signals.themes import theme_names
 from convenant.signals.triage_forms import (
     AssessForm,
@@ -51,6 +51,9 @@ from convenant.signals.triage_forms import (
     TransitionForm,
 )
 from convenant.signals.uploads import evidence_in_memory
+
+# What "waiting for triage by you" counts on the dashboard and filters in the list.
+WAITING_STATES = (State.RECEIVED, State.IN_REVIEW)
 
 
 def _signals(request: HttpRequest) -> Any:
@@ -67,6 +70,8 @@ def _signals(request: HttpRequest) -> Any:
         qs = qs.filter(visibility=level)
     if request.GET.get("linking") == "1":
         qs = qs.filter(needs_linking=True)
+    if request.GET.get("waiting") == "1":
+        qs = qs.handled_by(request.user).filter(state__in=WAITING_STATES)
     return qs
 
 
@@ -88,6 +93,7 @@ def signal_list(request: HttpRequest) -> HttpResponse:
             "state": request.GET.get("state", ""),
             "level": request.GET.get("level", ""),
             "levels": LEVEL_CHOICES,
+            "waiting": request.GET.get("waiting") == "1",
             "can_file": actor.is_covenant_member,
         },
     )
@@ -185,7 +191,7 @@ def signal_detail(request: HttpRequest, reference: str) -> HttpResponse:
     context: dict[str, Any] = {
         "signal": signal,
         "r": readable(signal, actor),
-        "links": signal.issuer_links.select_related("issuer", "issuer__parent"),
+        "links": list(signal.issuer_links.select_related("issuer", "issuer__parent")),
         "can_handle": can_handle,
         "is_team": signal.is_team(actor),
         "contact": actions.contact_for(signal),
@@ -203,11 +209,18 @@ def signal_detail(request: HttpRequest, reference: str) -> HttpResponse:
         context["merged_from"] = Signal.objects.visible_to(request.user).filter(merged_into=signal)
         context["message_form"] = MessageForm()
     if can_handle:
-        # In the order of the workflow, and nothing chosen: closing must be a choice.
-        allowed = TRANSITIONS.get(signal.state, ())
-        states = [("", _("— choose —"))] + [(s.value, s.label) for s in State if s in allowed]
+        # In the order of the workflow, and nothing chosen: closing must be a choice. The
+        # person who filed it is not offered the judgements that need a second person.
+        allowed = set(TRANSITIONS.get(signal.state, ()))
+        four_eyes = signal.is_filed_by(request.user) and bool(allowed & actions.FOUR_EYES)
+        if four_eyes:
+            allowed -= actions.FOUR_EYES
+        choices = [(s.value, s.label) for s in State if s in allowed]
+        states = [("", _("— choose —")), *choices] if choices else []
+        linked = {link.issuer_id for link in context["links"]}
         context.update(
             transition_form=TransitionForm(states=states) if states else None,
+            four_eyes=actions.four_eyes_error(signal).messages[0] if four_eyes else "",
             assess_form=AssessForm(
                 initial={
                     "scale": signal.scale,
@@ -216,10 +229,22 @@ def signal_detail(request: HttpRequest, reference: str) -> HttpResponse:
                     "likelihood": signal.likelihood,
                 }
             ),
-            assign_form=_assign_form(signal, actor),
+            assign_form=_assign_form(
+                signal,
+                actor,
+                initial={
+                    "handler": signal.handler_id or "",
+                    "party": signal.handling_party_id or "",
+                },
+            ),
             link_form=LinkForm(),
             merge_form=MergeForm(),
-            suggestions=actions.issuer_suggestions(signal),
+            # An issuer already linked is no longer a suggestion.
+            suggestions=[
+                (issuer, confidence)
+                for issuer, confidence in actions.issuer_suggestions(signal)
+                if issuer.pk not in linked
+            ],
             issuer_q=request.GET.get("issuer_q", "").strip()[:200],
             found_issuers=_found_issuers(request),
             duplicates=possible_duplicates(signal, request.user),
@@ -228,14 +253,16 @@ def signal_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "signals/signal_detail.html", context)
 
 
-def _assign_form(signal: Signal, actor: access.Actor, data: Any = None) -> AssignForm:
+def _assign_form(
+    signal: Signal, actor: access.Actor, data: Any = None, initial: Any = None
+) -> AssignForm:
     handlers = actions.handler_choices(signal)
     parties = (
         Party.objects.active().exclude(type=Party.Type.PENSION_FUND).order_by("name")
         if actor.is_secretariat
         else None
     )
-    return AssignForm(data, handlers=handlers, parties=parties)
+    return AssignForm(data, initial=initial, handlers=handlers, parties=parties)
 
 
 def _back(signal: Signal) -> HttpResponse:
@@ -412,20 +439,60 @@ def signal_message(request: AuthenticatedHttpRequest, reference: str) -> HttpRes
     )
 
 
+def _party_groups(parties: Any, query: str, chosen: set[str]) -> list[dict[str, Any]]:
+    """The parties of the share form by constituency (the covenant's own bodies last). A
+    search shows only the parties whose name matches, plus those already chosen; the others
+    stay in the form, hidden, so a search without JavaScript keeps nothing out."""
+    needle = fold(query)
+    groups: dict[Any, dict[str, Any]] = {}
+    for party in parties:
+        key = party.constituency_id
+        group = groups.setdefault(
+            key,
+            {
+                "name": str(party.constituency) if party.constituency else _("Covenant bodies"),
+                "order": (party.constituency.order, 0) if party.constituency else (0, 1),
+                "parties": [],
+                "shown": 0,
+            },
+        )
+        shown = not needle or needle in fold(f"{party.name} {party.short_name} {party.code}")
+        shown = shown or str(party.pk) in chosen
+        group["parties"].append(
+            {"party": party, "shown": shown, "checked": str(party.pk) in chosen}
+        )
+        group["shown"] += int(shown)
+    return sorted(groups.values(), key=lambda g: (g["order"], fold(g["name"])))
+
+
+def _share_initial(data: Any) -> dict[str, Any]:
+    initial = {name: data.get(name, "") for name in data if name != "csrfmiddlewaretoken"}
+    initial["shared_with"] = data.getlist("shared_with")
+    initial["with_holders"] = bool(data.get("with_holders"))
+    return initial
+
+
 @login_required
 def signal_share(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     signal = _get(request, reference)
     access.require(signal.can_handle(access.actor_for(request.user)))
-    parties = Party.objects.active().order_by("name")
+    parties = Party.objects.active().select_related("constituency").order_by("name")
     form = ShareForm(
         initial={
             "visibility": signal.visibility,
             "title": signal.title,
             "shared_with": [str(p) for p in signal.shares.values_list("party_id", flat=True)],
+            "with_holders": signal.share_with_holders,
         },
         parties=parties,
     )
-    if request.method == "POST":
+    query = request.GET.get("party_q", "").strip()[:100]
+    if request.method == "POST" and "party_search" in request.POST:
+        # The party search without JavaScript: the same page, filtered, with everything
+        # typed and ticked so far kept (nothing is shared).
+        query = request.POST.get("party_q", "").strip()[:100]
+        form = ShareForm(initial=_share_initial(request.POST), parties=parties)
+    elif request.method == "POST":
         form = ShareForm(request.POST, parties=parties)
         if form.is_valid():
             try:
@@ -440,6 +507,7 @@ def signal_share(request: AuthenticatedHttpRequest, reference: str) -> HttpRespo
                     shared_summary=form.cleaned_data["shared_summary"],
                     title=form.cleaned_data["title"],
                     reason=form.cleaned_data["reason"],
+                    with_holders=form.cleaned_data["with_holders"],
                 )
             except ActionError as error:
                 show_on_form(form, error)
@@ -448,10 +516,19 @@ def signal_share(request: AuthenticatedHttpRequest, reference: str) -> HttpRespo
                     request, _("The signal was shared; the funds that hold the company are told.")
                 )
                 return _back(signal)
+    chosen = {str(v) for v in (form["shared_with"].value() or [])}
+    groups = _party_groups(parties, query, chosen)
     return render(
         request,
         "signals/signal_share.html",
-        {"signal": signal, "form": form, "redactable": REDACTABLE},
+        {
+            "signal": signal,
+            "form": form,
+            "redactable": REDACTABLE,
+            "groups": groups,
+            "matches": any(group["shown"] for group in groups),
+            "party_q": query,
+        },
     )
 
 

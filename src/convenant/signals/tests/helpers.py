@@ -102,6 +102,7 @@ def shared_signal(
     level: str = "covenant",
     named: list[Any] | None = None,
     redactions: dict[str, int] | None = None,
+    with_holders: bool = False,
     **kw: Any,
 ) -> Signal:
     """A signal of the union, verified, linked to the subsidiary and shared at a level."""
@@ -118,7 +119,10 @@ def shared_signal(
     )
     if not signal.issuer_links.exists():
         actions.link_issuer(by=union, signal=signal, issuer=child)
-    actions.change_state(by=union, signal=signal, to=State.VERIFIED, reason="Twee bronnen")
+    # Four eyes: the union filed it, so the secretariat verifies it.
+    actions.change_state(
+        by=world.users["secretariat"], signal=signal, to=State.VERIFIED, reason="Twee bronnen"
+    )
     return actions.share_signal(
         by=union,
         signal=signal,
@@ -127,4 +131,5 @@ def shared_signal(
         redactions=redactions if redactions is not None else {"description": 0, "site": 3},
         shared_summary="Samenvatting",
         reason="Delen",
+        with_holders=with_holders,
     )

@@ -279,3 +279,51 @@ def test_the_reporter_adds_evidence_to_an_answer_stripped_and_checked(world: Wor
     with actions.storage().open(attachment.stored_name) as handle:
         assert not Image.open(io.BytesIO(handle.read())).getexif()
     assert signal.messages.filter(author="reporter", text="Here it is.").exists()
+
+
+@pytest.mark.parametrize("lang", ["nl", "en", "fr", "es"])
+def test_countries_are_named_and_sorted_in_the_readers_language(db: None, lang: str) -> None:
+    from convenant.signals.forms import IntakeForm
+    from convenant.signals.readable import fold
+
+    page = reporter().get(f"/report/{lang}/")
+    form = page.context["form"]
+    assert isinstance(form, IntakeForm)
+    choices = form.fields["country"].choices  # type: ignore[attr-defined]
+    names = [name for code, name in choices if code]
+    assert names == sorted(names, key=lambda n: (fold(n), n))  # accents do not move a name
+    countries = dict(choices)
+    expected = {"nl": "Algerije", "en": "Algeria", "fr": "Algérie", "es": "Argelia"}
+    assert countries["DZ"] == expected[lang]
+    if lang == "fr":  # "Égypte" among the E's, not after "Zimbabwe"
+        assert names.index("Djibouti") < names.index("Égypte") < names.index("Espagne")
+    if lang == "es":
+        assert countries["DE"] == "Alemania" and countries["NL"] == "Países Bajos"
+
+
+def test_report_form_leads_with_what_a_local_partner_knows(db: None) -> None:
+    html = reporter().get("/report/en/").content.decode()
+    # What happened comes first; where and to whom follow; identifiers are an optional part.
+    order = [
+        html.index(text)
+        for text in (
+            "What happened",
+            "Where, and at which company",
+            "Who is affected",
+            "Sources and evidence",
+        )
+    ]
+    assert order == sorted(order)
+    assert html.index('name="description"') < html.index('name="company_name"')
+    optional = html[html.index('<details class="optional-part"') :]
+    optional = optional[: optional.index("</details>")]
+    assert 'name="company_isin"' in optional and 'name="company_lei"' in optional
+    assert "(optional)" in optional and "required" not in optional
+    # Required fields say so, visibly and to assistive technology.
+    for name in ("title", "company_name", "description"):
+        tag = html[html.index(f'name="{name}"') :]
+        tag = tag[: tag.index(">")]
+        assert "required" in tag and 'aria-required="true"' in tag, tag
+    assert 'role="radiogroup" aria-required="true"' in html  # impact, visibility, sharing
+    assert 'class="required-mark" aria-hidden="true">*<' in html
+    assert "Fields marked with an asterisk are required" in html

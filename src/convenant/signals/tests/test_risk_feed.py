@@ -39,7 +39,8 @@ def test_a_shared_signal_changes_the_funds_risk_result(
     actions.assess_signal(
         by=union, signal=signal, scale=4, scope=3, irremediability=4, likelihood=4
     )
-    actions.change_state(by=union, signal=signal, to=State.VERIFIED, reason="Bevestigd")
+    secretariat = world.users["secretariat"]  # four eyes: not the one who filed it
+    actions.change_state(by=secretariat, signal=signal, to=State.VERIFIED, reason="Bevestigd")
     with django_capture_on_commit_callbacks(execute=True):
         actions.share_signal(
             by=union,
@@ -60,7 +61,10 @@ def test_a_shared_signal_changes_the_funds_risk_result(
     # Found unsubstantiated after all: the finding stops counting, the result goes back.
     with django_capture_on_commit_callbacks(execute=True):
         actions.change_state(
-            by=union, signal=signal, to=State.UNSUBSTANTIATED, reason="Bron trok verklaring in"
+            by=secretariat,
+            signal=signal,
+            to=State.UNSUBSTANTIATED,
+            reason="Bron trok verklaring in",
         )
     assert land_rights().priority == "high"
     assert CompanyFinding.objects.get(reference=signal.reference).withdrawn_at is not None

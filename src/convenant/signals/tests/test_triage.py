@@ -2,6 +2,7 @@
 (parent included), duplicates and merging, sharing rules and the alerts to funds."""
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -141,7 +142,7 @@ def test_sharing_respects_what_the_reporter_allowed(world: World) -> None:
         )
         actions.change_state(by=union, signal=s, to="in_review", reason="x")
         actions.assess_signal(by=union, signal=s, scale=2, scope=2, irremediability=2, likelihood=2)
-        actions.change_state(by=union, signal=s, to="verified", reason="x")
+        actions.change_state(by=world.users["secretariat"], signal=s, to="verified", reason="x")
         return s
 
     closed = verified(visibility="restricted", shared_with=[world.other_fund.pk])
@@ -248,3 +249,260 @@ def test_the_handler_finds_an_issuer_in_the_register_and_links_it(world: World) 
     outsider = Client()
     outsider.force_login(world.users["fund_admin"])
     assert outsider.get(url, {"issuer_q": "dochter"}).status_code == 404
+
+
+def _second_union_handler(world: World) -> Any:
+    from convenant.core.access import Role
+    from convenant.core.models import User
+    from convenant.parties.models import Membership
+
+    colleague = User.objects.create_user("colleague@example.org", "Tweede Behandelaar", "pw-x-1")
+    Membership.objects.create(user=colleague, party=world.union, role=Role.EDITOR)
+    return colleague
+
+
+@pytest.mark.parametrize("judgement", ["verified", "unsubstantiated"])
+def test_four_eyes_the_filer_cannot_verify_or_dismiss_their_own_signal(
+    world: World, judgement: str
+) -> None:
+    # Given a signal the union's person filed and put in review
+    union = world.users["union"]
+    signal = actions.submit_signal(by=union, party=world.union, report=report())
+    actions.change_state(by=union, signal=signal, to="in_review", reason="Nagaan")
+    audited = AuditEvent.objects.count()
+    # When the filer judges it themselves, then it is refused and nothing changed
+    with pytest.raises(ActionError, match="You filed this signal") as refused:
+        actions.change_state(by=union, signal=signal, to=judgement, reason="Zelf bevestigd")
+    assert refused.value.field == "state"
+    signal.refresh_from_db()
+    assert signal.state == "in_review"
+    assert not SignalEvent.objects.filter(signal=signal, to_state=judgement).exists()
+    assert AuditEvent.objects.count() == audited
+    # When another handler of the union judges it, then it is taken and audited with both names
+    colleague = _second_union_handler(world)
+    actions.change_state(by=colleague, signal=signal, to=judgement, reason="Tweede blik")
+    signal.refresh_from_db()
+    assert signal.state == judgement
+    event = AuditEvent.objects.filter(verb="signals.change_state").latest("pk")
+    assert event.actor == colleague and event.after["filed_by"] == union.pk
+
+
+def test_four_eyes_the_secretariat_verifies_and_the_filer_then_shares(world: World) -> None:
+    # Given a signal the union filed, assessed and linked
+    _parent, child = issuers(world)
+    union = world.users["union"]
+    signal = actions.submit_signal(by=union, party=world.union, report=report())
+    actions.change_state(by=union, signal=signal, to="in_review", reason="Nagaan")
+    actions.assess_signal(
+        by=union, signal=signal, scale=2, scope=2, irremediability=2, likelihood=2
+    )
+    actions.link_issuer(by=union, signal=signal, issuer=child)
+    # When the secretariat verifies it, then the filer may share it (two people took part)
+    actions.change_state(by=world.users["secretariat"], signal=signal, to="verified", reason="Ok")
+    shared = actions.share_signal(
+        by=union,
+        signal=signal,
+        visibility="covenant",
+        redactions={"description": 0},
+        reason="Delen",
+    )
+    assert shared.state == "shared"
+    # Judging the shared signal unsubstantiated is again for someone else.
+    with pytest.raises(ActionError, match="You filed this signal"):
+        actions.change_state(by=union, signal=signal, to="unsubstantiated", reason="Toch niet")
+    actions.change_state(
+        by=world.users["secretariat"], signal=signal, to="unsubstantiated", reason="Toch niet"
+    )
+
+
+def test_four_eyes_on_the_page_the_filer_is_not_offered_the_judgement(world: World) -> None:
+    from django.test import Client
+
+    # Given a signal in review that the union filed
+    union = world.users["union"]
+    signal = actions.submit_signal(by=union, party=world.union, report=report())
+    actions.change_state(by=union, signal=signal, to="in_review", reason="Nagaan")
+    url = signal.get_absolute_url()
+    filer = Client()
+    filer.force_login(union)
+    # The filer's page offers no verification and says who takes it.
+    page = filer.get(url)
+    assert page.context["transition_form"] is None
+    assert "U hebt dit signaal ingediend" in page.context["four_eyes"]
+    assert 'id="four-eyes"' in page.content.decode()
+    # A forged post is refused with the message and changes nothing.
+    answer = filer.post(f"{url}state/", {"state": "verified", "reason": "Zelf"}, follow=True)
+    assert "U hebt dit signaal ingediend" in answer.content.decode()
+    signal.refresh_from_db()
+    assert signal.state == "in_review"
+    # Another handler of the union is offered it and takes it.
+    colleague = Client()
+    colleague.force_login(_second_union_handler(world))
+    states = colleague.get(url).context["transition_form"].fields["state"].choices
+    assert "verified" in [value for value, _label in states]
+    colleague.post(f"{url}state/", {"state": "verified", "reason": "Tweede blik"})
+    signal.refresh_from_db()
+    assert signal.state == "verified"
+
+
+def test_triage_page_shows_what_was_done(world: World) -> None:
+    from django.test import Client
+
+    # Given a signal the union filed, on a company the matcher does not know
+    _parent, child = issuers(world)
+    union = world.users["union"]
+    signal = actions.submit_signal(
+        by=union, party=world.union, report=report(company_name="Nergens Bekend Ltd")
+    )
+    client = Client()
+    client.force_login(union)
+    url = signal.get_absolute_url()
+    page = client.get(url)
+    # The assessment asks: nothing is chosen, and an empty choice is refused.
+    assess = page.context["assess_form"]
+    assert all(assess[name].value() in (None, "") for name in assess.fields)
+    assert 'value="" selected' in str(assess["scale"])
+    client.post(f"{url}assess/", {"scale": "", "scope": "2", "irremediability": "2"})
+    signal.refresh_from_db()
+    assert signal.scale is None
+    assert "vond geen uitgevende instelling" in page.content.decode()
+    # When a handler is assigned and an issuer linked
+    client.post(f"{url}assign/", {"handler": str(union.pk)})
+    client.post(f"{url}link/", {"issuer": child.pk})
+    client.post(f"{url}state/", {"state": "in_review", "reason": "Nagaan"})
+    page = client.get(url)
+    html = page.content.decode()
+    # Then the handler field shows the handler, the "no issuer" note is gone, and the
+    # history shows the real states
+    assert page.context["assign_form"]["handler"].value() == union.pk
+    assert f'<option value="{union.pk}" selected>' in html
+    assert "vond geen uitgevende instelling" not in html
+    assert "Received → Received" not in html and "Ontvangen → Ontvangen" not in html
+    assert "Ontvangen → In onderzoek" in html
+
+
+def test_dashboard_waiting_count_links_to_the_filtered_list(world: World) -> None:
+    from django.test import Client
+
+    union = world.users["union"]
+    waiting = actions.submit_signal(by=union, party=world.union, report=report())
+    other = actions.submit_signal(by=union, party=world.union, report=report(title="Dicht"))
+    actions.change_state(by=union, signal=other, to="closed", reason="Buiten het convenant")
+    client = Client()
+    client.force_login(union)
+    home = client.get("/dashboard/").content.decode()
+    assert 'href="/signals/?waiting=1">1</a>' in home
+    listed = client.get("/signals/?waiting=1").content.decode()
+    assert waiting.reference in listed and other.reference not in listed
+
+
+def _verified(world: World, **kw: Any) -> Signal:
+    """A signal of the union, assessed, linked to the subsidiary and verified by the
+    secretariat: ready to be shared."""
+    _parent, child = issuers(world)
+    union = world.users["union"]
+    signal = actions.submit_signal(by=union, party=world.union, report=report(**kw))
+    actions.change_state(by=union, signal=signal, to="in_review", reason="Nagaan")
+    actions.assess_signal(
+        by=union, signal=signal, scale=2, scope=2, irremediability=2, likelihood=2
+    )
+    if not signal.issuer_links.exists():
+        actions.link_issuer(by=union, signal=signal, issuer=child)
+    actions.change_state(by=world.users["secretariat"], signal=signal, to="verified", reason="Ok")
+    return signal
+
+
+def test_share_with_every_fund_holding_the_company_without_naming_them(
+    world: World, tmp_path: Path, django_capture_on_commit_callbacks
+) -> None:
+    from django.test import Client
+
+    # Given a verified signal on a company that only the first fund holds
+    signal = _verified(world)
+    fund_holds(world, "fund_admin", CHILD_ISIN, tmp_path)
+    union = Client()
+    union.force_login(world.users["union"])
+    share_url = f"{signal.get_absolute_url()}share/"
+    # When the handler shares it, restricted, with "every fund that holds the company"
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = union.post(
+            share_url,
+            {
+                "visibility": "restricted",
+                "with_holders": "on",
+                "title": signal.title,
+                "shared_summary": "Samenvatting",
+                "reason": "Aan wie het bedrijf houdt",
+                **{f"redact_{f}": "3" for f in ("reporter", "site", "people", "sources")},
+                "redact_description": "2",
+                "redact_attachments": "3",
+            },
+        )
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    signal.refresh_from_db()
+    # Then the holding fund reads it (as a named party would), another fund does not,
+    assert signal.share_with_holders and not signal.shares.exists()
+    assert SignalAlert.objects.get(signal=signal).fund == world.fund
+    holder, outsider = Client(), Client()
+    holder.force_login(world.users["fund_viewer"])
+    outsider.force_login(world.users["other_fund"])
+    assert holder.get(signal.get_absolute_url()).status_code == 200
+    assert "onbetaalde overuren" in holder.get(signal.get_absolute_url()).content.decode()
+    assert outsider.get(signal.get_absolute_url()).status_code == 404
+    assert signal.reference not in outsider.get("/signals/").content.decode()
+    # and nothing on the handler's pages says which fund that is.
+    for url in (signal.get_absolute_url(), share_url):
+        html = union.get(url).content.decode()
+        assert f'value="{world.fund.pk}" checked' not in html
+    assert "Pensioenfonds Alfa" not in union.get(signal.get_absolute_url()).content.decode()
+
+
+def test_restricted_share_needs_named_parties_or_every_holder(world: World) -> None:
+    signal = _verified(world)
+    with pytest.raises(ActionError, match="or choose every fund"):
+        actions.share_signal(
+            by=world.users["union"],
+            signal=signal,
+            visibility="restricted",
+            redactions={},
+            shared_summary="s",
+            reason="r",
+        )
+    signal.refresh_from_db()
+    assert signal.state == "verified" and not signal.share_with_holders
+
+
+def test_share_page_groups_parties_by_constituency_and_searches_without_javascript(
+    world: World,
+) -> None:
+    from django.test import Client
+
+    signal = _verified(world)
+    union = Client()
+    union.force_login(world.users["union"])
+    url = f"{signal.get_absolute_url()}share/"
+    page = union.get(url)
+    groups = {g["name"]: [i["party"].name for i in g["parties"]] for g in page.context["groups"]}
+    assert groups["Fondsen"] == ["Pensioenfonds Alfa", "Pensioenfonds Beta"]
+    assert groups["Vakbonden"] == ["Vakbond Gamma"]
+    assert "Secretariaat" in groups["Bestuursorganen van het convenant"]
+    html = page.content.decode()
+    assert 'src="/static/signals/share.js"' in html and "<script>" not in html
+    # The search box without JavaScript: the same form comes back filtered, with what was
+    # typed and ticked kept, and nothing shared.
+    answer = union.post(
+        url,
+        {
+            "party_search": "1",
+            "party_q": "beta",
+            "shared_with": [str(world.union.pk)],
+            "reason": "Halverwege getypt",
+            "visibility": "restricted",
+        },
+    )
+    shown = {i["party"].name for g in answer.context["groups"] for i in g["parties"] if i["shown"]}
+    assert shown == {"Pensioenfonds Beta", "Vakbond Gamma"}  # the match and the ticked one
+    html = answer.content.decode()
+    assert "Halverwege getypt" in html and f'value="{world.union.pk}" checked' in html
+    signal.refresh_from_db()
+    assert signal.state == "verified"

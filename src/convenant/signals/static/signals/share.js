@@ -1,0 +1,38 @@
+// The share form's party search: filters the parties as one types, keeping the chosen ones
+// in view. Without this file, the search box submits and the server filters the same way.
+(function () {
+  "use strict";
+  function fold(text) {
+    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+  function filter(input) {
+    var needle = fold(input.value.trim());
+    var groups = document.querySelectorAll(".party-groups details[data-group]");
+    groups.forEach(function (group) {
+      var shown = 0;
+      group.querySelectorAll("li[data-name]").forEach(function (item) {
+        var box = item.querySelector("input[type=checkbox]");
+        var match = !needle || fold(item.dataset.name).indexOf(needle) !== -1 || (box && box.checked);
+        item.hidden = !match;
+        if (match) { shown += 1; }
+      });
+      group.hidden = shown === 0;
+      if (needle && shown) { group.open = true; }
+      var count = group.querySelector("[data-count]");
+      if (count) { count.textContent = String(shown); }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var input = document.getElementById("party_q");
+    if (!input) { return; }
+    input.addEventListener("input", function () { filter(input); });
+    // Enter filters in place instead of reloading the page (and losing what was typed).
+    var search = document.getElementById("party-search");
+    if (search) {
+      search.addEventListener("submit", function (event) { event.preventDefault(); filter(input); });
+    }
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); filter(input); }
+    });
+  });
+})();
