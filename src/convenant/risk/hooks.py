@@ -147,5 +147,7 @@ def register() -> None:
             "risk.withdraw_finding": _("Company finding withdrawn"),
         }
     )
-    # A fund's risk results and its judgements of them are its own (DESIGN §5).
-    register_confidential_verbs({"risk.score_snapshot", "risk.judge_risk"})
+    # A fund's risk results and its judgements of them are its own (DESIGN §5). Recomputing
+    # issuers follows a fund's match decisions too: the issuers it names would tell which
+    # companies a fund just confirmed. It names no party, so nobody reads its content.
+    register_confidential_verbs({"risk.score_snapshot", "risk.judge_risk", "risk.rescore_issuers"})

@@ -88,6 +88,7 @@ def test_only_the_secretariat_and_party_administrators_open_the_log(judged: Worl
         "portfolios.propose_issuers",
         "risk.score_snapshot",
         "risk.judge_risk",
+        "risk.rescore_issuers",
         "signals.read_alert",
     ],
 )
