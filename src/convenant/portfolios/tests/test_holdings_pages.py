@@ -307,3 +307,37 @@ def test_the_purge_keeps_files_of_queued_runs_and_deletes_cancelled_ones(
     ImportJob.objects.update(created_at=waiting.created_at - datetime.timedelta(days=30))
     assert purge_uploads() == 1
     assert stored_path(waiting).exists() and not stored_path(cancelled).exists()
+
+
+def test_an_import_whose_worker_died_out_of_attempts_ends_failed_and_can_be_retried(
+    world: World, editor: Client, run_jobs: Any
+) -> None:
+    """Given an import whose run was claimed by a worker that then died on its last
+    attempt, when the sweep finds its heartbeat silent, then the import is failed with a
+    message (never left running), and the editor can try it again from its page."""
+    from convenant.core.jobs import sweep_jobs
+    from convenant.core.models import Job
+
+    response = editor.post(
+        "/holdings/import/",
+        {
+            "fund": world.fund.pk,
+            "as_of": AS_OF.isoformat(),
+            "file": SimpleUploadedFile("posities.csv", b"ISIN;Naam;Marktwaarde;Valuta\n"),
+        },
+    )
+    job = job_page(editor, response).context["job"]
+    long_ago = job.created_at - datetime.timedelta(hours=1)
+    Job.objects.filter(pk=job.job_id).update(state="running", attempts=3, heartbeat_at=long_ago)
+    assert ImportJob.objects.get(pk=job.pk).status == ImportJob.Status.RUNNING
+    assert sweep_jobs()["failed"] == 1
+    page = editor.get(f"/holdings/jobs/{job.pk}/")
+    job = page.context["job"]
+    assert job.status == ImportJob.Status.FAILED and "stopped" in job.status_message
+    assert "Try this import again" in page.content.decode()
+    stored = job.job
+    with run_jobs():
+        editor.post(f"/holdings/jobs/{job.pk}/", {"retry": "1"})
+    stored.refresh_from_db()
+    # The file has a header but no rows: the retry runs and fails for that, with its reason.
+    assert (stored.state, stored.attempts) == ("failed", 1) and "no rows" in stored.message
