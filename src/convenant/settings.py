@@ -128,6 +128,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "convenant.core.context_processors.navigation",
+                "convenant.core.context_processors.limits",
             ],
         },
     }

@@ -37,6 +37,13 @@ class SessionAuth(APIKeyCookie):
 
     param_name = "sessionid"
 
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # Without a session there is nothing for CSRF to protect: the caller is anonymous
+        # and is answered 401, not 403 "CSRF check Failed".
+        if self.param_name not in request.COOKIES:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_active:
@@ -97,7 +104,8 @@ def declare_error_answers(api: NinjaAPI) -> None:
     """Every operation declares the errors it can answer, in the shape it answers them
     (so the OpenAPI document tells the truth, and a handler cannot answer an undeclared
     shape): 400 for input refused at the edge (core.middleware), 401 where a log-in is
-    needed, 404 for an object in the path, 413 for an oversized body, 422 for invalid
+    needed, 403 for a change sent with the session but no CSRF token, 404 for an object in
+    the path, 413 for an oversized body, 422 for invalid
     parameters. Public operations declare no authentication (an anonymous caller sees
     what is public; a signed-in one may see more). Call once the routers are added."""
     for _prefix, router in api._routers:
@@ -112,6 +120,8 @@ def declare_error_answers(api: NinjaAPI) -> None:
                     errors[404] = Error
                 if set(operation.methods) & {"POST", "PUT", "PATCH"}:
                     errors[413] = Error
+                    if not public:  # with the session cookie: no CSRF token (or no right)
+                        errors[403] = Error
                 if operation.models:
                     errors[422] = InvalidInput
                 for status, schema in errors.items():

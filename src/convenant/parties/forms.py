@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from convenant.core import limits
 from convenant.core.access import Role
 from convenant.parties.models import Constituency, Covenant, Party, Track
 
@@ -49,9 +50,14 @@ class PartyForm(forms.Form):
     invested_assets_as_of = forms.DateField(
         label=_("Invested assets as of"), required=False, widget=DateInput
     )
-    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    website = forms.URLField(
+        label=_("Website"), required=False, assume_scheme="https", max_length=200
+    )
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        **limits.text_field(limits.TEXT),
     )
 
     def __init__(self, *args: Any, covenant: Covenant, **kwargs: Any) -> None:
@@ -72,7 +78,9 @@ class DepartureForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Kept with the decision in the audit log."),
+        **limits.text_field(
+            limits.MESSAGE, help_text=_("Kept with the decision in the audit log.")
+        ),
     )
 
 

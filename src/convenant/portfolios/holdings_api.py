@@ -5,6 +5,7 @@ import datetime
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Annotated
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +14,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from convenant.core import access
+from convenant.core import access, limits
 from convenant.core.api import Error
 from convenant.core.errors import ActionError
 from convenant.parties.models import Party
@@ -181,10 +182,10 @@ def upload_snapshot(
     request: HttpRequest,
     response: HttpResponse,
     file: File[UploadedFile],
-    fund: Form[str],
+    fund: Annotated[str, Form(min_length=1, max_length=40)],  # the fund's code
     as_of: Form[datetime.date],
     import_valid_rows: Form[bool] = False,
-    columns: Form[str] = "",
+    columns: Annotated[str, Form(max_length=limits.TEXT)] = "",
 ) -> Status[object]:
     """Store a CSV, XLSX or ODS file and queue its import as the fund's snapshot for
     ``as_of`` (replacing an earlier import of that date). ``columns`` is an optional JSON

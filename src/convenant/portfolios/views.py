@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from convenant.core import access
+from convenant.core import access, limits
 from convenant.core.errors import ActionError
 from convenant.core.http import AuthenticatedHttpRequest
 from convenant.portfolios import actions
@@ -132,9 +132,12 @@ class RatesForm(forms.Form):
     rates = forms.CharField(
         label=gettext_lazy("Rates"),
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
-        help_text=gettext_lazy(
-            "One rate per line: date, currency, units of that currency per euro "
-            "(e.g. 2024-12-31,USD,1.0389), as the ECB publishes them."
+        **limits.text_field(
+            limits.PASTE,
+            help_text=gettext_lazy(
+                "One rate per line: date, currency, units of that currency per euro "
+                "(e.g. 2024-12-31,USD,1.0389), as the ECB publishes them."
+            ),
         ),
     )
 

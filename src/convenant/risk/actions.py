@@ -14,8 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from convenant.core import limits
 from convenant.core.audit import record_event
 from convenant.core.errors import ActionError
+from convenant.core.limits import check_length
 from convenant.portfolios.identifiers import country_code
 from convenant.portfolios.models import IssuerIdentifier
 from convenant.risk.methodology import Methodology
@@ -662,7 +664,7 @@ def judge_risk(
         raise ActionError(_("Choose confirm, adjust or dismiss."), field="decision")
     if impact not in RiskJudgement.Impact.values:
         raise ActionError(_("Say whether the impact is actual or potential."), field="impact")
-    reason = reason.strip()
+    reason = check_length(reason.strip(), limits.MESSAGE, field="reason")
     if decision == RiskJudgement.Decision.ADJUSTED:
         if priority not in RiskResult.Priority.values:
             raise ActionError(_("Choose the adjusted priority."), field="priority")

@@ -2,12 +2,14 @@
 the same rules and the same action as the pages."""
 
 from decimal import Decimal
+from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import ConfigDict
 
-from convenant.core import access
+from convenant.core import access, limits
 from convenant.core.api import Converted, Error
 from convenant.core.errors import ActionError
 from convenant.portfolios.models import Snapshot
@@ -98,11 +100,39 @@ class RiskOut(Schema):
         return getattr(obj, "judgement", None)
 
 
+# What the action requires beyond each field's own type, written into the document: an
+# adjustment names the new priority and gives a reason, a dismissal gives a reason.
+_REASON_GIVEN = {"type": "string", "pattern": r"\S"}
+_JUDGEMENT_RULES: dict[str, Any] = {
+    "allOf": [
+        {
+            "if": {"properties": {"decision": {"const": "adjusted"}}},
+            "then": {
+                "required": ["priority", "reason"],
+                "properties": {
+                    "priority": {"enum": list(RiskResult.Priority.values)},
+                    "reason": _REASON_GIVEN,
+                },
+            },
+        },
+        {
+            "if": {"properties": {"decision": {"const": "dismissed"}}},
+            "then": {"required": ["reason"], "properties": {"reason": _REASON_GIVEN}},
+        },
+    ]
+}
+
+
 class JudgementIn(Schema):
+    """``adjusted`` needs ``priority`` and a ``reason``; ``dismissed`` needs a ``reason``;
+    ``priority`` is ignored unless the decision is ``adjusted``."""
+
+    model_config = ConfigDict(json_schema_extra=_JUDGEMENT_RULES)
+
     decision: RiskJudgement.Decision
     impact: RiskJudgement.Impact
-    priority: str = ""
-    reason: str = ""
+    priority: RiskResult.Priority | Literal[""] = ""
+    reason: str = Field("", max_length=limits.MESSAGE)
 
 
 class IndicatorOut(Schema):

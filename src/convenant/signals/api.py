@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from convenant.core import access
@@ -16,9 +17,14 @@ from convenant.parties.models import Party
 from convenant.signals import actions
 from convenant.signals.models import Signal, SignalAlert, State
 from convenant.signals.readable import readable
-from convenant.signals.validation import Report
+from convenant.signals.validation import MAX_LINE, MAX_TEXT, Report
 
 router = Router(tags=["signals"])
+
+# The same limits as the page's form (signals.validation), written into the document.
+Code = Annotated[str, Field(max_length=40)]
+Line = Annotated[str, Field(max_length=MAX_LINE)]
+Account = Annotated[str, Field(max_length=MAX_TEXT)]
 
 
 class IssuerRef(Schema):
@@ -53,25 +59,25 @@ class SignalIn(Schema):
     """A signal filed by a member of a party, as on the page (evidence files are added on
     the page; the API takes the report itself)."""
 
-    party: str  # the code of your party that files it
-    title: str
-    company_name: str
-    description: str
-    themes: list[str]
-    impact: str  # actual or potential
-    visibility: str  # public, covenant, restricted or secretariat
-    sharing: str  # as_reported, redacted or handlers_only
-    company_isin: str = ""
-    company_lei: str = ""
-    country: str = ""
-    site: str = ""
+    party: Code  # the code of your party that files it
+    title: Annotated[str, Field(max_length=200)]
+    company_name: Line
+    description: Account
+    themes: list[Code]
+    impact: Code  # actual or potential
+    visibility: Code  # public, covenant, restricted or secretariat
+    sharing: Code  # as_reported, redacted or handlers_only
+    company_isin: Code = ""
+    company_lei: Code = ""
+    country: Line = ""
+    site: Line = ""
     occurred_on: datetime.date | None = None
-    occurred_period: str = ""
-    affected_count: int | None = None
-    affected_groups: list[str] = []
-    people: str = ""
-    sources: str = ""
-    shared_with: list[str] = []  # codes of the named parties (restricted)
+    occurred_period: Annotated[str, Field(max_length=100)] = ""
+    affected_count: int | None = Field(None, ge=0, le=2_147_483_647)
+    affected_groups: list[Code] = []
+    people: Account = ""
+    sources: Account = ""
+    shared_with: list[Code] = []  # codes of the named parties (restricted)
 
 
 class FieldError(Schema):

@@ -10,6 +10,7 @@ from django import forms
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from convenant.core import limits
 from convenant.core.access import Visibility
 from convenant.portfolios.identifiers import country_name
 from convenant.signals.attachments import max_bytes, max_files
@@ -164,7 +165,10 @@ class ReportForm(forms.Form):
         label=_("What is it about?"), widget=forms.CheckboxSelectMultiple
     )
     description = forms.CharField(
-        label=_("What happened?"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 8})
+        label=_("What happened?"),
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=limits.hint(MAX_TEXT),
     )
     occurred_on = forms.DateField(label=_("When (date)"), required=False, widget=DateInput)
     occurred_period = forms.CharField(
@@ -187,7 +191,10 @@ class ReportForm(forms.Form):
         required=False,
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Hidden from everyone outside those handling the report, unless you allow it."),
+        help_text=limits.hint(
+            MAX_TEXT,
+            _("Hidden from everyone outside those handling the report, unless you allow it."),
+        ),
     )
     impact = forms.ChoiceField(
         label=_("Has it happened, or may it happen?"),
@@ -199,7 +206,9 @@ class ReportForm(forms.Form):
         required=False,
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Reports, articles, witnesses: what the account rests on."),
+        help_text=limits.hint(
+            MAX_TEXT, _("Reports, articles, witnesses: what the account rests on.")
+        ),
     )
     evidence = MultipleFileField(
         label=_("Evidence files (optional)"),
@@ -315,7 +324,10 @@ class ReceiptForm(forms.Form):
 
 class AnswerForm(ReceiptForm):
     text = forms.CharField(
-        label=_("Your answer"), max_length=MAX_MESSAGE, widget=forms.Textarea(attrs={"rows": 6})
+        label=_("Your answer"),
+        max_length=MAX_MESSAGE,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=limits.hint(MAX_MESSAGE),
     )
     evidence = MultipleFileField(label=_("Evidence files (optional)"), required=False)
 

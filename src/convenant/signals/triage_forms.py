@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from convenant.core import limits
 from convenant.signals.forms import mark_required
 from convenant.signals.models import LEVEL_CHOICES, REDACTABLE, Tier
 from convenant.signals.validation import MAX_MESSAGE, MAX_TEXT
@@ -18,7 +19,10 @@ SCALE = [("", _("choose…")), *((i, str(i)) for i in range(1, 5))]
 class TransitionForm(forms.Form):
     state = forms.ChoiceField(label=_("New state"))
     reason = forms.CharField(
-        label=_("Reason"), max_length=MAX_MESSAGE, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"),
+        max_length=MAX_MESSAGE,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=limits.hint(MAX_MESSAGE),
     )
 
     def __init__(self, *args: Any, states: list[tuple[str, Any]], **kwargs: Any) -> None:
@@ -69,13 +73,19 @@ class LinkForm(forms.Form):
 class MergeForm(forms.Form):
     into = forms.CharField(label=_("Merge into (reference)"), max_length=20)
     reason = forms.CharField(
-        label=_("Reason"), max_length=MAX_MESSAGE, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"),
+        max_length=MAX_MESSAGE,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=limits.hint(MAX_MESSAGE),
     )
 
 
 class MessageForm(forms.Form):
     text = forms.CharField(
-        label=_("Message"), max_length=MAX_MESSAGE, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Message"),
+        max_length=MAX_MESSAGE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=limits.hint(MAX_MESSAGE),
     )
 
 
@@ -100,10 +110,16 @@ class ShareForm(forms.Form):
         required=False,
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("What readers see instead of the full account, without what must stay hidden."),
+        help_text=limits.hint(
+            MAX_TEXT,
+            _("What readers see instead of the full account, without what must stay hidden."),
+        ),
     )
     reason = forms.CharField(
-        label=_("Reason"), max_length=MAX_MESSAGE, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"),
+        max_length=MAX_MESSAGE,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=limits.hint(MAX_MESSAGE),
     )
 
     def __init__(self, *args: Any, parties: Any, **kwargs: Any) -> None:

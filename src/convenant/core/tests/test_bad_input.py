@@ -7,9 +7,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from django import forms
 from django.test import Client
+from django.urls import get_resolver
+from django.utils.formats import number_format
 
 from convenant.core import actions
+from convenant.core.management.commands.export_openapi import DEFAULT_PATH
 from convenant.core.models import ApiToken
 from convenant.core.testing import World
 
@@ -199,3 +203,76 @@ def test_page_numbers_out_of_range_show_a_page(world: World, url: str) -> None:
     client = Client(raise_request_exception=False)
     client.force_login(world.users["secretariat"])
     assert client.get(url).status_code == 200
+
+
+# --- Free text has a limit, and the forms show it ----------------------------------------------
+
+
+def _project_forms() -> list[type[forms.BaseForm]]:
+    get_resolver().url_patterns  # noqa: B018 - imports every view, and so every form
+    found, todo = [], list(forms.BaseForm.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if cls.__module__.startswith("convenant."):
+            found.append(cls)
+    return found
+
+
+def test_every_text_field_of_every_form_has_a_limit_and_shows_it() -> None:
+    unlimited, unshown = [], []
+    for form in _project_forms():
+        try:  # some forms set limits when made (the log-in form: the user model's)
+            fields = form().fields
+        except TypeError:
+            fields = form.base_fields  # type: ignore[attr-defined]
+        for name, field in fields.items():
+            # A password is hashed, never stored or shown: its length is the hasher's concern.
+            if not isinstance(field, forms.CharField) or isinstance(
+                field.widget, forms.PasswordInput
+            ):
+                continue
+            where = f"{form.__module__}.{form.__name__}.{name}"
+            if field.max_length is None:
+                unlimited.append(where)
+            elif isinstance(field.widget, forms.Textarea):
+                shown = number_format(field.max_length, force_grouping=True)
+                if shown not in str(field.help_text) or "maxlength" not in str(
+                    field.widget.render(name, "")
+                ):
+                    unshown.append(where)
+    assert not unlimited, f"Text fields without max_length: {unlimited}"
+    assert not unshown, f"Text areas without a visible limit: {unshown}"
+
+
+def test_every_text_in_an_api_body_has_a_documented_limit() -> None:
+    document = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
+    components = document["components"]["schemas"]
+
+    def unlimited(schema: dict, where: str) -> list[str]:
+        if "$ref" in schema:
+            return unlimited(components[schema["$ref"].split("/")[-1]], where)
+        found = [
+            w
+            for key in ("anyOf", "oneOf")
+            for s in schema.get(key, [])
+            for w in unlimited(s, where)
+        ]
+        if schema.get("type") == "string" and not {"maxLength", "enum", "const", "format"} & set(
+            schema
+        ):
+            found.append(where)
+        for name, prop in schema.get("properties", {}).items():
+            found += unlimited(prop, f"{where}.{name}")
+        if "items" in schema:
+            found += unlimited(schema["items"], f"{where}[]")
+        return found
+
+    missing = [
+        w
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        for media in operation.get("requestBody", {}).get("content", {}).values()
+        for w in unlimited(media["schema"], f"{method.upper()} {path} body")
+    ]
+    assert not missing, f"Body text without maxLength: {missing}"
