@@ -201,6 +201,23 @@ class RequestGuardMiddleware:
             return reject(request, refused.message, refused.status)
         return self.get_response(request)
 
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        """CSRF reads an upload's fields before the view does, unless the view is exempt
+        (and then sets its own upload handlers): read them here first, so that refused
+        fields get this answer rather than an error raised inside CSRF."""
+        if (
+            request.method == "POST"
+            and request.content_type == MULTIPART
+            and not getattr(view, "csrf_exempt", False)
+        ):
+            try:
+                request.POST  # noqa: B018 - parses and checks the fields
+            except RejectedInput as refused:
+                return reject(request, refused.message, refused.status)
+        return None
+
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         """An upload's fields are checked when the view parses them."""
         if isinstance(exception, RejectedInput):

@@ -102,6 +102,17 @@ def test_nul_in_an_uploaded_forms_fields_is_refused(world: World) -> None:
     assert response.status_code == 400 and "NUL" in response.content.decode()
 
 
+def test_nul_in_an_upload_is_answered_before_the_csrf_check_reads_it(world: World) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client.force_login(world.users["fund_editor"])
+    upload = SimpleUploadedFile("a.csv", b"x\n", content_type="text/csv")
+    response = client.post("/account/", {"name": "a\x00", "create_token": "", "file": upload})
+    assert response.status_code == 400 and "NUL" in response.content.decode()
+    assert "Verzoek niet aanvaard" in response.content.decode()  # the 400 page, not a trace
+
+
 def test_nul_in_a_cookie_is_refused_and_the_cookie_removed(world: World) -> None:
     client = anonymous()
     client.cookies["sessionid"] = "abcdefgh\x00ijkl"
@@ -276,3 +287,16 @@ def test_every_text_in_an_api_body_has_a_documented_limit() -> None:
         for w in unlimited(media["schema"], f"{method.upper()} {path} body")
     ]
     assert not missing, f"Body text without maxLength: {missing}"
+
+
+def test_nul_in_the_public_intakes_upload_is_refused(world: World) -> None:
+    """The intake parses its own uploads (its own upload handlers, CSRF checked inside)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    upload = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n", content_type="application/pdf")
+    client.get("/report/en/")
+    token = client.cookies["csrftoken"].value
+    form = {"csrfmiddlewaretoken": token, "title": "a\x00b", "evidence": upload}
+    response = client.post("/report/en/", form)
+    assert response.status_code == 400 and "NUL" in response.content.decode()
