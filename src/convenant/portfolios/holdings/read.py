@@ -603,6 +603,8 @@ def _scan_ods(archive: zipfile.ZipFile, limits: Limits) -> None:
         raise damaged(
             "ODS", _("Its content breaks off at line %(line)s.") % {"line": error.lineno}
         ) from None
+    except (LookupError, ValueError):  # an encoding expat does not know
+        raise damaged("ODS") from None
 
 
 def _locate(rows: Iterator[list[str]], file_format: str, limits: Limits) -> RawTable:

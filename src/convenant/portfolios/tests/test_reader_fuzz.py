@@ -1,0 +1,195 @@
+"""Fuzzing the holdings readers: whatever the bytes of a CSV, XLSX, ODS or JSON upload,
+reading (and checking the rows, when the columns are recognised) ends in a table or in the
+product's own ActionError, never in another exception. Random bytes and mutations of valid
+files; a bounded budget keeps the file well under a minute."""
+
+import datetime
+import io
+import tempfile
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook
+
+from convenant.core.errors import ActionError
+from convenant.portfolios import testing
+from convenant.portfolios.holdings.clean import clean_rows
+from convenant.portfolios.holdings.columns import missing_fields, recognise
+from convenant.portfolios.holdings.read import Limits, read_table
+
+LIMITS = Limits(max_bytes=1_000_000, max_rows=200, max_cells=2_000, max_zip_ratio=100)
+RATES = {"EUR": Decimal(1), "USD": Decimal("1.04")}
+FUZZ = settings(
+    max_examples=120,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+ROWS: list[list[object]] = [
+    ["Portefeuille"],
+    [],
+    ["ISIN", "Naam", "Land", "Marktwaarde", "Valuta", "Aantal"],
+    ["NL0010273215", "ASML", "NL", 1234.5, "EUR", 10],
+    ["US0378331005", "Apple", "US", 104, "USD", 3],
+    ["", "=HYPERLINK(1)", "Atlantis", "(1.234,5)", "", "x"],
+]
+CSV = (
+    b"Portefeuille;;\n\nISIN;Naam;Land;Marktwaarde;Valuta\n"
+    b'NL0010273215;"ASML; Holding";NL;1.234,50;EUR\nUS0378331005;Apple;US;104;USD\n'
+    b'"";"=1";XX;-3;\n\nNoot: fictief\n'
+)
+
+
+def valid_xlsx() -> bytes:
+    book = Workbook()
+    for row in ROWS:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def valid_ods() -> bytes:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "x.ods"
+        testing.write_ods(path, ROWS)
+        return path.read_bytes()
+
+
+XLSX, ODS = valid_xlsx(), valid_ods()
+
+
+def read_and_check(data: bytes, name: str) -> None:
+    """The readers' whole path for one upload; only ActionError may leave it."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        try:
+            table = read_table(path, name, LIMITS)
+            mapping = recognise(table.headings)
+            if not missing_fields(mapping):
+                clean_rows(
+                    table,
+                    mapping,
+                    rates=RATES,
+                    as_of=datetime.date(2024, 12, 31),
+                    decimal_comma_default=table.decimal_comma_default,
+                )
+        except ActionError:
+            pass
+
+
+@st.composite
+def mutated(draw: st.DrawFn, data: bytes) -> bytes:
+    """A valid file with a few bytes changed, cut, inserted or repeated."""
+    out = bytearray(data)
+    for _ in range(draw(st.integers(1, 4))):
+        at = draw(st.integers(0, max(len(out) - 1, 0)))
+        kind = draw(st.sampled_from(["flip", "cut", "insert", "repeat", "truncate"]))
+        if kind == "flip" and out:
+            out[at] = draw(st.integers(0, 255))
+        elif kind == "cut":
+            del out[at : at + draw(st.integers(1, 64))]
+        elif kind == "insert":
+            out[at:at] = draw(st.binary(min_size=1, max_size=16))
+        elif kind == "repeat":
+            out[at:at] = out[at : at + draw(st.integers(1, 200))] * draw(st.integers(1, 5))
+        else:
+            del out[at:]
+    return bytes(out)
+
+
+def rezipped(data: bytes, part: str, mutate: bytes) -> bytes:
+    """The archive with one part's XML replaced, so the XML itself is what is damaged."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            archive.writestr(info.filename, mutate if info.filename == part else source.read(info))
+    return out.getvalue()
+
+
+def part_of(data: bytes, part: str) -> bytes:
+    return zipfile.ZipFile(io.BytesIO(data)).read(part)
+
+
+NAMES = st.sampled_from(["h.csv", "h.txt", "h.xlsx", "h.ods", "h.json"])
+
+
+@FUZZ
+@given(data=st.binary(max_size=3000), name=NAMES)
+def test_random_bytes(data: bytes, name: str) -> None:
+    read_and_check(data, name)
+
+
+@FUZZ
+@given(data=mutated(CSV))
+def test_mutated_csv(data: bytes) -> None:
+    read_and_check(data, "h.csv")
+
+
+CELL = st.text(
+    alphabet=st.sampled_from(list('ab1,;"\t \n\r.-=€é')) | st.characters(codec="utf-8"),
+    max_size=12,
+)
+
+
+@FUZZ
+@given(
+    rows=st.lists(st.lists(CELL, min_size=1, max_size=6), min_size=1, max_size=8),
+    delimiter=st.sampled_from([",", ";", "\t", ", ", "; "]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "latin-1"]),
+)
+def test_generated_csv(rows: list[list[str]], delimiter: str, encoding: str) -> None:
+    text = "ISIN;Naam;Marktwaarde\n" + "\n".join(delimiter.join(row) for row in rows)
+    read_and_check(text.encode(encoding, errors="replace"), "h.csv")
+
+
+@FUZZ
+@given(data=mutated(XLSX))
+def test_mutated_xlsx_archive(data: bytes) -> None:
+    read_and_check(data, "h.xlsx")
+
+
+@FUZZ
+@given(sheet=mutated(part_of(XLSX, "xl/worksheets/sheet1.xml")))
+def test_mutated_xlsx_sheet(sheet: bytes) -> None:
+    read_and_check(rezipped(XLSX, "xl/worksheets/sheet1.xml", sheet), "h.xlsx")
+
+
+@FUZZ
+@given(data=mutated(ODS))
+def test_mutated_ods_archive(data: bytes) -> None:
+    read_and_check(data, "h.ods")
+
+
+@FUZZ
+@given(content=mutated(part_of(ODS, "content.xml")))
+def test_mutated_ods_content(content: bytes) -> None:
+    read_and_check(rezipped(ODS, "content.xml", content), "h.ods")
+
+
+@FUZZ
+@given(
+    value=st.recursive(
+        st.none() | st.booleans() | st.floats() | st.text(max_size=20),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner),
+        max_leaves=10,
+    )
+)
+def test_json_is_always_refused_clearly(value: object) -> None:
+    import json
+
+    data = json.dumps(value).encode()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "h.json"
+        path.write_bytes(data)
+        try:
+            read_table(path, "h.json", LIMITS)
+        except ActionError as error:
+            assert error.code in {"format", "empty"}
+        else:
+            raise AssertionError("a JSON file was read")
