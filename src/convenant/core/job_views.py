@@ -13,14 +13,14 @@ from django.views.decorators.http import require_POST
 from convenant.core import access, actions
 from convenant.core.errors import ActionError
 from convenant.core.http import AuthenticatedHttpRequest
-from convenant.core.jobs import kind_label, registered_kinds
+from convenant.core.jobs import kind_label, registered_kinds, subject_url
 from convenant.core.mail import SEND_EMAIL, purpose_label
 from convenant.core.models import Job
 
 
 def describe(job: Job) -> dict[str, str]:
     """What a page shows of a job: never an e-mail's subject or text."""
-    details = {"kind": kind_label(job.kind)}
+    details = {"kind": kind_label(job.kind), "subject_url": subject_url(job) or ""}
     if job.kind == SEND_EMAIL:
         details["recipient"] = job.params.get("to", "")
         details["purpose"] = purpose_label(job.params.get("purpose", ""))

@@ -55,6 +55,8 @@ class JobKind:
     max_attempts: int = 3
     # Exceptions worth another attempt besides JobRetry (the database going away).
     retry_on: tuple[type[BaseException], ...] = ()
+    # The page of what the job worked on (an import's page), for the job's page to link to.
+    subject_url: Callable[[Job], str | None] | None = None
 
 
 _kinds: dict[str, JobKind] = {}
@@ -67,11 +69,18 @@ def register_job_kind(
     label: str | Promise,
     max_attempts: int = 3,
     retry_on: tuple[type[BaseException], ...] = (),
+    subject_url: Callable[[Job], str | None] | None = None,
 ) -> None:
     """Called by an app in ``AppConfig.ready()``. ``run(job, context)`` does the work and
     returns a JSON-safe result (or None); it must be safe to run again after a failed
-    attempt (its writes in one transaction, or idempotent)."""
-    _kinds[kind] = JobKind(run, label, max_attempts, retry_on)
+    attempt (its writes in one transaction, or idempotent). ``subject_url(job)`` names the
+    page of what it worked on, for the job's page to link to."""
+    _kinds[kind] = JobKind(run, label, max_attempts, retry_on, subject_url)
+
+
+def subject_url(job: Job) -> str | None:
+    found = _kinds.get(job.kind)
+    return found.subject_url(job) if found and found.subject_url else None
 
 
 def kind_label(kind: str) -> str:
@@ -198,8 +207,9 @@ def _claim(job_id: int) -> bool:
     message came back): exactly one worker wins."""
     now = timezone.now()
     stale = now - datetime.timedelta(seconds=settings.JOB_HEARTBEAT_TIMEOUT)
+    # A dead run is taken over only while attempts remain; past them the sweep fails it.
     claimable = models.Q(state=Job.State.QUEUED) | models.Q(
-        state=Job.State.RUNNING, heartbeat_at__lt=stale
+        state=Job.State.RUNNING, heartbeat_at__lt=stale, attempts__lt=models.F("max_attempts")
     )
     return bool(
         Job.objects.unrestricted("claim: a background job")

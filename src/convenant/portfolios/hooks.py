@@ -1,5 +1,6 @@
 """What the portfolios app plugs into core: navigation, search and audit verb names."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from convenant.core import access, navigation, search
@@ -19,7 +20,13 @@ def register() -> None:
 
     # Three attempts: a worker killed in the middle is tried again (nothing of the killed
     # run was kept, the import writes in one transaction).
-    register_job_kind(IMPORT_HOLDINGS, run_import, label=_("Holdings import"), max_attempts=3)
+    register_job_kind(
+        IMPORT_HOLDINGS,
+        run_import,
+        label=_("Holdings import"),
+        max_attempts=3,
+        subject_url=lambda job: reverse("import_job_detail", args=[job.subject_id]),
+    )
     register_demo_loader("portfolios", load_demo_issuers, 30)
     register_demo_loader("holdings", load_demo_snapshots, 31)
     register_demo_loader("refused upload", load_demo_refused_upload, 32)

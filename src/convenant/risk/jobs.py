@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from convenant.core.jobs import JobContext, enqueue_job, register_job_kind
@@ -48,5 +49,10 @@ def _rescore(job: Job, context: JobContext) -> dict[str, Any]:
 
 
 def register() -> None:
-    register_job_kind(SCORE_SNAPSHOT, _score, label=_("Risk scoring of a snapshot"))
+    register_job_kind(
+        SCORE_SNAPSHOT,
+        _score,
+        label=_("Risk scoring of a snapshot"),
+        subject_url=lambda job: reverse("snapshot_risks", args=[job.subject_id]),
+    )
     register_job_kind(RESCORE_ISSUERS, _rescore, label=_("Risks of changed issuers recomputed"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from convenant.core.jobs import JobContext, enqueue_job, register_job_kind
@@ -50,6 +51,23 @@ def _withdraw(job: Job, context: JobContext) -> dict[str, Any]:
     return {"withdrawn": withdrawn}
 
 
+def _signal_url(job: Job) -> str | None:
+    from convenant.signals.models import Signal
+
+    reference = (
+        Signal.objects.unrestricted("the job page links to the signal it followed up")
+        .filter(pk=job.subject_id)
+        .values_list("reference", flat=True)
+        .first()
+    )
+    return reverse("signal_detail", args=[reference]) if reference else None
+
+
 def register() -> None:
-    register_job_kind(AFTER_SHARE, _after_share, label=_("Funds told of a shared signal"))
+    register_job_kind(
+        AFTER_SHARE,
+        _after_share,
+        label=_("Funds told of a shared signal"),
+        subject_url=_signal_url,
+    )
     register_job_kind(WITHDRAW_FINDINGS, _withdraw, label=_("Findings of a signal withdrawn"))

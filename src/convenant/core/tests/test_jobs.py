@@ -300,3 +300,43 @@ def test_the_jobs_page_shows_a_failed_email_without_its_text(world, client):
     body = client.get("/jobs/?state=failed").content.decode()
     assert "gone@example.org" in body and "refused the address" in body
     assert "Plugh" not in body
+
+
+register_job_kind(
+    "test.linked",
+    _work,
+    label="Linked work",
+    subject_url=lambda job: f"/somewhere/{job.subject_id}/",
+)
+
+
+def test_the_job_page_links_to_what_the_job_worked_on_and_offers_a_retry(world, client):
+    job = Job.objects.create(
+        kind="test.linked",
+        subject_id="7",
+        state=Job.State.FAILED,
+        message="The file has no rows.",
+        created_by=world.users["fund_editor"],
+        party_id=world.fund.pk,
+    )
+    client.force_login(world.users["fund_editor"])
+    body = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert 'href="/somewhere/7/"' in body
+    assert "The file has no rows." in body and f"/jobs/{job.pk}/retry/" in body
+    client.force_login(world.users["fund_viewer"])  # may follow it, not act on it
+    body = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert "The file has no rows." in body and f"/jobs/{job.pk}/retry/" not in body
+
+
+def test_a_dead_run_out_of_attempts_is_not_taken_over_but_failed_by_the_sweep(db):
+    spent = Job.objects.create(
+        kind="test.work",
+        state=Job.State.RUNNING,
+        attempts=3,
+        max_attempts=3,
+        heartbeat_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+    assert run_job(spent.pk) == Job.State.RUNNING and runs == []
+    sweep_jobs()
+    spent.refresh_from_db()
+    assert spent.state == Job.State.FAILED and runs == []
