@@ -132,13 +132,13 @@ class ReportForm(forms.Form):
 
     SECTIONS: tuple[tuple[Any, tuple[str, ...]], ...] = (
         (
-            _("What happened"),
+            _("The abuse"),
             ("description", "impact", "themes", "occurred_on", "occurred_period", "title"),
         ),
         (_("Where, and at which company"), ("company_name", "country", "site")),
-        (_("Who is affected"), ("affected_groups", "affected_count", "people")),
+        (_("The people affected"), ("affected_groups", "affected_count", "people")),
         (_("Sources and evidence"), ("sources", "evidence")),
-        (_("Who may read it"), ("visibility", "sharing", "shared_with", "addressed_to")),
+        (_("Confidentiality"), ("visibility", "sharing", "shared_with", "addressed_to")),
     )
     IDENTIFIERS = ("company_isin", "company_lei")
 

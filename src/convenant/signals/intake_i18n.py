@@ -19,6 +19,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1]
 INTAKE_SOURCES = (
+    "core/limits.py",  # the length hints under the intake's text fields
     "signals/forms.py",
     "signals/validation.py",
     "signals/attachments.py",

@@ -65,7 +65,10 @@ def evidence_in_memory(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
     @csrf_exempt
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        request.upload_handlers = [EvidenceUploadHandler(request)]
+        # A plain form (no files: the receipt code) may already have been read at the edge,
+        # which checks its fields; only a file upload needs the handler, and is read here.
+        if request.content_type == "multipart/form-data" or not hasattr(request, "_files"):
+            request.upload_handlers = [EvidenceUploadHandler(request)]
         return protected(request, *args, **kwargs)
 
     return wrapper

@@ -451,7 +451,8 @@ def _party_groups(parties: Any, query: str, chosen: set[str]) -> list[dict[str, 
             key,
             {
                 "name": str(party.constituency) if party.constituency else _("Covenant bodies"),
-                "order": (party.constituency.order, 0) if party.constituency else (0, 1),
+                # The covenant's own bodies (no constituency) after the constituencies.
+                "order": (0, party.constituency.order) if party.constituency else (1, 0),
                 "parties": [],
                 "shown": 0,
             },
@@ -462,6 +463,11 @@ def _party_groups(parties: Any, query: str, chosen: set[str]) -> list[dict[str, 
             {"party": party, "shown": shown, "checked": str(party.pk) in chosen}
         )
         group["shown"] += int(shown)
+    # A long list starts folded, except where something is chosen or found.
+    folded = len(parties) > 20 and not needle
+    for group in groups.values():
+        checked = any(item["checked"] for item in group["parties"])
+        group["open"] = not folded or checked
     return sorted(groups.values(), key=lambda g: (g["order"], fold(g["name"])))
 
 

@@ -304,15 +304,8 @@ def test_countries_are_named_and_sorted_in_the_readers_language(db: None, lang: 
 def test_report_form_leads_with_what_a_local_partner_knows(db: None) -> None:
     html = reporter().get("/report/en/").content.decode()
     # What happened comes first; where and to whom follow; identifiers are an optional part.
-    order = [
-        html.index(text)
-        for text in (
-            "What happened",
-            "Where, and at which company",
-            "Who is affected",
-            "Sources and evidence",
-        )
-    ]
+    legends = ("The abuse", "Where, and at which company", "The people affected")
+    order = [html.index(f"<legend>{text}</legend>") for text in legends]
     assert order == sorted(order)
     assert html.index('name="description"') < html.index('name="company_name"')
     optional = html[html.index('<details class="optional-part"') :]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.core.cache import cache
@@ -36,15 +37,17 @@ text = st.one_of(
     st.lists(st.one_of(st.characters(), awkward), max_size=40).map("".join),
     st.builds(lambda ch, n: ch * n, st.one_of(st.characters(), awkward), st.integers(1, 60_000)),
 )
+# Text the edge lets through (no control characters), to reach the forms and the actions.
+printable = st.text(st.characters(exclude_categories=("Cc", "Cs")), min_size=1, max_size=300)
 REPORT_FIELDS = {
-    "title": text,
-    "company_name": text,
+    "title": st.one_of(text, printable),
+    "company_name": st.one_of(text, printable),
     "company_isin": st.one_of(text, st.just("US0378331005")),
     "company_lei": text,
     "country": st.one_of(st.sampled_from(["BD", "DZ", "", "XX", "bd"]), text),
     "site": text,
     "themes": st.lists(st.one_of(st.sampled_from(["forced-labour", "climate"]), text), max_size=3),
-    "description": text,
+    "description": st.one_of(text, printable),
     "occurred_on": st.one_of(st.sampled_from(["2025-03-01", "2025-02-30", "0000-00-00"]), text),
     "occurred_period": text,
     "affected_count": st.one_of(st.integers(-(10**20), 10**20).map(str), text),
@@ -94,8 +97,12 @@ def _stored() -> tuple[int, int, int, int]:
     )
 
 
-def _post(url: str, data: dict[str, Any]) -> Any:
+def _post(url: str, data: dict[str, Any], plain: bool = False) -> Any:
+    """POST as a browser does: multipart with files, or (``plain``) a urlencoded form."""
     cache.clear()  # the throttles count per client; here every example is a new one
+    if plain and not data.get("evidence"):
+        body = urlencode(data, doseq=True)
+        return Client().post(url, body, content_type="application/x-www-form-urlencoded")
     return Client().post(url, data)
 
 
@@ -105,15 +112,16 @@ def _post(url: str, data: dict[str, Any]) -> Any:
     overrides=st.fixed_dictionaries({}, optional=REPORT_FIELDS),
     files=st.lists(upload, max_size=3),
     lang=st.sampled_from(["nl", "en", "fr", "es"]),
+    plain=st.booleans(),
 )
 def test_report_form_takes_any_input_without_error(
-    overrides: dict[str, Any], files: list[Any], lang: str
+    overrides: dict[str, Any], files: list[Any], lang: str, plain: bool
 ) -> None:
     before = _stored()
     data = form_data(**overrides)
     if files:
         data["evidence"] = files
-    response = _post(f"/report/{lang}/", data)
+    response = _post(f"/report/{lang}/", data, plain)
     assert response.status_code < 500
     html = response.content.decode()
     received = 'id="receipt-code"' in html
@@ -138,12 +146,13 @@ def receipt(db: None) -> str:
 @BUDGET
 @given(
     code=st.one_of(text, st.just("VALID")),
-    answer=st.one_of(st.none(), text),
+    answer=st.one_of(st.none(), text, printable),
     files=st.lists(upload, max_size=2),
     lang=st.sampled_from(["nl", "en", "fr", "es"]),
+    plain=st.booleans(),
 )
 def test_receipt_and_answer_forms_take_any_input_without_error(
-    receipt: str, code: str, answer: str | None, files: list[Any], lang: str
+    receipt: str, code: str, answer: str | None, files: list[Any], lang: str, plain: bool
 ) -> None:
     before = _stored()
     data: dict[str, Any] = {"code": receipt if code == "VALID" else code}
@@ -151,7 +160,7 @@ def test_receipt_and_answer_forms_take_any_input_without_error(
         data["text"] = answer
         if files:
             data["evidence"] = files
-    response = _post(f"/report/{lang}/follow-up/", data)
+    response = _post(f"/report/{lang}/follow-up/", data, plain)
     assert response.status_code < 500
     html = response.content.decode()
     if code != "VALID" and actions.find_by_receipt(data["code"]) is None:
