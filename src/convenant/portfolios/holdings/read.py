@@ -453,24 +453,27 @@ def _small_part(archive: zipfile.ZipFile, name: str) -> bytes:
 
 
 def _first_sheet(archive: zipfile.ZipFile) -> list[str]:
-    """The part that holds the workbook's first sheet (the one we read), or, when the
-    workbook does not say, every worksheet part, to be safe."""
+    """The part that holds the workbook's first sheet (the one we read), or, when that
+    cannot be told, every XML part but the shared strings, to be safe."""
     names = set(archive.namelist())
-    sheets = sorted(n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+    sheets = sorted(n for n in names if n.endswith(".xml") and n != "xl/sharedStrings.xml")
     try:
         workbook = _small_part(archive, "xl/workbook.xml")
         rels = _small_part(archive, "xl/_rels/workbook.xml.rels")
     except KeyError:
         return sheets
-    first = re.search(rb"<(?:[\w.-]+:)?sheet\b[^>]*?\s[\w.-]+:id=\"([^\"]*)\"", workbook)
+    first = re.search(rb"<(?:[\w.-]+:)?sheet\b[^>]*?\s[\w.-]+:id\s*=\s*[\"']([^\"']*)", workbook)
     if first is None:
         return sheets
     for tag in re.findall(rb"<(?:[\w.-]+:)?Relationship\b[^>]*>", rels):
-        rel_id = re.search(rb'\sId="([^"]*)"', tag)
-        target = re.search(rb'\sTarget="([^"]*)"', tag)
+        rel_id = re.search(rb"\sId\s*=\s*[\"']([^\"']*)", tag)
+        target = re.search(rb"\sTarget\s*=\s*[\"']([^\"']*)", tag)
         if rel_id and target and rel_id.group(1) == first.group(1):
             text = target.group(1).decode("utf-8", errors="replace")
-            name = text.lstrip("/") if text.startswith("/") else posixpath.join("xl", text)
+            # Resolved as calamine does: absolute, already under xl/, or relative to xl/.
+            name = text.lstrip("/")
+            if not text.startswith(("/", "xl/")):
+                name = posixpath.join("xl", text)
             name = posixpath.normpath(name)
             return [name] if name in names else sheets
     return sheets

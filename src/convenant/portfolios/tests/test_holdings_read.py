@@ -258,3 +258,21 @@ def test_the_rejected_rows_file_makes_headings_and_cells_inert(tmp_path: Path) -
     rows = list(csv.reader(io.StringIO(written.decode("utf-8-sig"))))
     assert rows[0][:2] == ["line", "'=cmd|/C calc!A0"] or rows[0][1].startswith("'=")
     assert rows[1][1:4] == ["'@SUM(1)", "'\t=1", "'-5"]
+
+
+def test_a_sheet_stored_under_another_name_is_counted_too(tmp_path: Path) -> None:
+    # Given a long sheet moved out of xl/worksheets/, named in single-quoted relationships
+    plain = tmp_path / "plain.xlsx"
+    write_xlsx(plain, holdings_rows(5000))
+    moved = tmp_path / "moved.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(moved, "w") as archive:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b'Target="worksheets/sheet1.xml"', b"Target='/data/s.xml'")
+                data = data.replace(b'Id="rId1"', b"Id='rId1'")
+            name = "data/s.xml" if info.filename.endswith("sheet1.xml") else info.filename
+            archive.writestr(name, data, zipfile.ZIP_DEFLATED)
+    # Then it is still refused for its length, before it is loaded
+    with pytest.raises(ActionError, match="more than 1000 rows"):
+        read_table(moved, "moved.xlsx", LIMITS)
