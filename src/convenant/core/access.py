@@ -145,8 +145,8 @@ def member_of_q(actor: Actor, party_field: str, minimum: Role = Role.VIEWER) -> 
 
 M = TypeVar("M", bound=models.Model)
 
-# Switched on once every call site reads through a scope.
-ENFORCE = __import__("os").environ.get("CONVENANT_ENFORCE_ACCESS") == "1"
+# Always on; a test may switch it off to show what it guards against.
+ENFORCE = True
 
 # The scoping methods: each narrows a chain to what one person may see (or less).
 SCOPING_METHODS = ("visible_to", "editable_by", "aggregatable_by", "handled_by")

@@ -49,7 +49,8 @@ def issuer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     issuer = access.get_visible_or_404(Issuer.objects.select_related("parent"), request.user, pk=pk)
     if issuer.merged_into_id is not None:  # a merged duplicate redirects to the survivor
         return redirect("issuer_detail", pk=issuer.resolved().pk)
-    group = [issuer.pk, *Issuer.objects.filter(parent=issuer).values_list("pk", flat=True)]
+    subsidiaries = Issuer.objects.visible_to(request.user).filter(parent=issuer)
+    group = [issuer.pk, *subsidiaries.values_list("pk", flat=True)]
     actor = access.actor_for(request.user)
     my_positions = (
         Position.objects.visible_to(request.user)

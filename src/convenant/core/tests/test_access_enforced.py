@@ -35,9 +35,17 @@ PLAIN = {
 }
 
 
+# As the product runs: read before any test could switch it.
+ENFORCED_BY_DEFAULT = access.ENFORCE
+
+
 @pytest.fixture(autouse=True)
 def enforced(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(access, "ENFORCE", True)
+
+
+def test_enforcement_is_on() -> None:
+    assert ENFORCED_BY_DEFAULT is True
 
 
 def in_a_view(source: str, **names: Any) -> Any:
