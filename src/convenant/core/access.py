@@ -267,7 +267,9 @@ class RestrictedQuerySet(models.QuerySet[M]):
     # -- the ways a chain reaches the database --------------------------------------------
 
     def _check_access(self) -> None:
-        if self._access_scope is not None or not ENFORCE or _trusted_caller():
+        if self._access_scope is not None or not ENFORCE:
+            return
+        if self.query.is_empty() or _trusted_caller():  # none() reads no row
             return
         name = self.model.__name__
         raise AccessNotScoped(

@@ -159,6 +159,11 @@ def test_a_union_with_an_unscoped_chain_raises(world: World) -> None:
         )
 
 
+@pytest.mark.django_db
+def test_an_empty_chain_reads_nothing_and_may_be_evaluated() -> None:
+    assert in_a_view("result = list(AuditEvent.objects.none())", AuditEvent=AuditEvent) == []
+
+
 def test_unrestricted_needs_a_reason() -> None:
     for reason in ("", "   "):
         with pytest.raises(ValueError, match="reason"):
