@@ -245,18 +245,18 @@ class ReportForm(forms.Form):
             )
         )
 
-    def sections(self) -> list[tuple[Any, list[forms.BoundField]]]:
-        """The fields by section, for the page; a field no section names comes first."""
+    def leading(self) -> list[forms.BoundField]:
+        """Fields no section names (for whom a member files it): shown before the sections."""
         placed = {name for _legend, names in self.SECTIONS for name in names}
         placed |= set(self.IDENTIFIERS)
-        first = [self[name] for name in self.fields if name not in placed]
-        out = [
+        return [self[name] for name in self.fields if name not in placed]
+
+    def sections(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        """The fields by section, for the page."""
+        return [
             (legend, [self[n] for n in names if n in self.fields])
             for legend, names in self.SECTIONS
         ]
-        if first:
-            out[0] = (out[0][0], first + out[0][1])
-        return out
 
     def identifiers(self) -> list[forms.BoundField]:
         return [self[name] for name in self.IDENTIFIERS]

@@ -52,8 +52,9 @@ from convenant.signals.triage_forms import (
 )
 from convenant.signals.uploads import evidence_in_memory
 
-# What "waiting for triage by you" counts on the dashboard and filters in the list.
-WAITING_STATES = (State.RECEIVED, State.IN_REVIEW)
+# What "waiting for triage by you" counts on the dashboard and filters in the list: new, in
+# review, and verified (to be shared or closed).
+WAITING_STATES = (State.RECEIVED, State.IN_REVIEW, State.VERIFIED)
 
 
 def _signals(request: HttpRequest) -> Any:
