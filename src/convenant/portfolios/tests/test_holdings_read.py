@@ -12,9 +12,15 @@ from django.utils import translation
 from openpyxl import Workbook
 
 from convenant.core.errors import ActionError
+from convenant.core.testing import World
 from convenant.portfolios import testing
 from convenant.portfolios.holdings.importer import rejected_file
 from convenant.portfolios.holdings.read import Limits, RawTable, read_table
+from convenant.portfolios.tests.test_holdings_import import (  # noqa: F401 (setup: a fixture)
+    run,
+    setup,
+    state,
+)
 
 LIMITS = Limits(max_bytes=50_000_000, max_rows=1000, max_cells=20_000, max_zip_ratio=100)
 HEADER = "ISIN,Naam,Marktwaarde,Valuta\n"
@@ -276,3 +282,35 @@ def test_a_sheet_stored_under_another_name_is_counted_too(tmp_path: Path) -> Non
     # Then it is still refused for its length, before it is loaded
     with pytest.raises(ActionError, match="more than 1000 rows"):
         read_table(moved, "moved.xlsx", LIMITS)
+
+
+# --- Through the import --------------------------------------------------------------------
+
+
+@pytest.fixture
+def importing(world: World, request: pytest.FixtureRequest) -> World:
+    """The import tests' world: issuers with ISINs and the day's exchange rates."""
+    world: World = request.getfixturevalue("setup")
+    return world
+
+
+def test_a_broken_csv_is_a_refused_import_and_changes_nothing(
+    importing: World, tmp_path: Path
+) -> None:
+    path = tmp_path / "open.csv"
+    path.write_text('ISIN;Naam;Marktwaarde;Valuta\nNL0010273215;"ASML;100;EUR\n')
+    before = state()
+    with pytest.raises(ActionError, match="Line 2"):
+        run(importing, path)
+    assert state() == before
+
+
+def test_a_csv_with_blanks_after_its_delimiters_is_imported(
+    importing: World, tmp_path: Path
+) -> None:
+    path = tmp_path / "spaced.csv"
+    path.write_text(
+        '"ISIN", "Naam", "Marktwaarde", "Valuta"\n"NL0010273215", "ASML, NV", "1234.5", "EUR"\n'
+    )
+    report = run(importing, path)
+    assert (report.imported, report.rejected, report.matched) == (1, 0, 1)
