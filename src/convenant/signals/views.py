@@ -172,7 +172,13 @@ def signal_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                     _("Signal %(reference)s was filed.") % {"reference": signal.reference},
                 )
                 return redirect(signal)
-    return render(request, "signals/signal_form.html", {"form": form})
+    chosen = {str(v) for v in (form["shared_with"].value() or [])}
+    groups = _party_groups(covenant_parties.select_related("constituency"), "", chosen)
+    return render(
+        request,
+        "signals/signal_form.html",
+        {"form": form, "groups": groups, "matches": bool(groups)},
+    )
 
 
 def _get(request: HttpRequest, reference: str) -> Signal:

@@ -506,3 +506,26 @@ def test_share_page_groups_parties_by_constituency_and_searches_without_javascri
     assert "Halverwege getypt" in html and f'value="{world.union.pk}" checked' in html
     signal.refresh_from_db()
     assert signal.state == "verified"
+
+
+def test_member_form_groups_the_named_parties_by_constituency(world: World) -> None:
+    from django.test import Client
+
+    from convenant.signals.tests.helpers import form_data
+
+    client = Client()
+    client.force_login(world.users["union"])
+    page = client.get("/signals/new/")
+    groups = {g["name"]: [i["party"].name for i in g["parties"]] for g in page.context["groups"]}
+    assert groups["Fondsen"] == ["Pensioenfonds Alfa", "Pensioenfonds Beta"]
+    html = page.content.decode()
+    assert "data-js-only" in html and 'name="party_search"' not in html  # no stray submit
+    answer = client.post(
+        "/signals/new/",
+        form_data(
+            party=str(world.union.pk), visibility="restricted", shared_with=[world.other_fund.pk]
+        ),
+    )
+    assert answer.status_code == 302
+    signal = Signal.objects.unrestricted("test: the signal just filed").get()
+    assert list(signal.shares.values_list("party_id", flat=True)) == [world.other_fund.pk]

@@ -25,6 +25,8 @@
   document.addEventListener("DOMContentLoaded", function () {
     var input = document.getElementById("party_q");
     if (!input) { return; }
+    // A search box that only works with this script is shown only with it.
+    document.querySelectorAll("[data-js-only]").forEach(function (el) { el.hidden = false; });
     input.addEventListener("input", function () { filter(input); });
     // Enter filters in place instead of reloading the page (and losing what was typed).
     var search = document.getElementById("party-search");
