@@ -290,8 +290,9 @@ def test_a_sheet_stored_under_another_name_is_counted_too(tmp_path: Path) -> Non
 @pytest.fixture
 def importing(world: World, request: pytest.FixtureRequest) -> World:
     """The import tests' world: issuers with ISINs and the day's exchange rates."""
-    world: World = request.getfixturevalue("setup")
-    return world
+    prepared: World = request.getfixturevalue("setup")  # the same world, with more in it
+    assert prepared is world
+    return prepared
 
 
 def test_a_broken_csv_is_a_refused_import_and_changes_nothing(
