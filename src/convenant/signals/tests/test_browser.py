@@ -218,6 +218,9 @@ def test_four_eyes_and_the_grouped_share_form(
     # The filer shares it with one fund, found through the search box.
     handler.goto(signal_url)
     handler.get_by_role("link", name="Signaal delen").click()
+    # The named parties show once "restricted" is chosen, grouped by constituency.
+    expect(handler.get_by_label("Zoek een partij")).to_be_hidden()
+    handler.locator("input[name=visibility][value=restricted]").check()
     expect(handler.locator("details[data-group] summary").first).to_contain_text("Fondsen")
     handler.get_by_label("Zoek een partij").fill("beta")
     expect(handler.get_by_label("Pensioenfonds Beta")).to_be_visible()
@@ -226,7 +229,6 @@ def test_four_eyes_and_the_grouped_share_form(
     handler.get_by_label("Pensioenfonds Beta").check()
     handler.get_by_label("Zoek een partij").fill("")
     expect(handler.get_by_label("Pensioenfonds Alfa")).to_be_visible()
-    handler.locator("input[name=visibility][value=restricted]").check()
     handler.get_by_label("Gedeeld verslag").fill("Onbetaalde overuren bij een toeleverancier.")
     handler.get_by_label("Reden").fill("Geverifieerd; het genoemde fonds kan handelen")
     assert_accessible(handler, "signal-share-grouped-nl")

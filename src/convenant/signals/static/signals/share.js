@@ -22,7 +22,17 @@
       if (count) { count.textContent = String(shown); }
     });
   }
+  // The named parties matter only for a restricted signal: shown only when it is chosen.
+  function followLevel() {
+    var section = document.querySelector("[data-restricted-only]");
+    var chosen = document.querySelector("input[name=visibility]:checked");
+    if (section && chosen) { section.hidden = chosen.value !== "restricted"; }
+  }
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("input[name=visibility]").forEach(function (radio) {
+      radio.addEventListener("change", followLevel);
+    });
+    followLevel();
     var input = document.getElementById("party_q");
     if (!input) { return; }
     // A search box that only works with this script is shown only with it.
