@@ -165,7 +165,8 @@ def reject(
         request.user = AnonymousUser()
     elif not hasattr(request, "user"):
         request.user = SimpleLazyObject(lambda: get_user(request))  # type: ignore[assignment]
-    return render(request, "400.html", {"message": message}, status=status)
+    context = {"message": message, "status": status}
+    return render(request, "400.html", context, status=status)
 
 
 class RequestGuardMiddleware:

@@ -300,3 +300,32 @@ def test_nul_in_the_public_intakes_upload_is_refused(world: World) -> None:
     form = {"csrfmiddlewaretoken": token, "title": "a\x00b", "evidence": upload}
     response = client.post("/report/en/", form)
     assert response.status_code == 400 and "NUL" in response.content.decode()
+
+
+# --- A burst of requests --------------------------------------------------------------------
+
+
+def test_a_request_that_waited_too_long_for_a_connection_gets_503() -> None:
+    """When every pooled connection stayed busy (see test_server_recovery for the real
+    burst), the answer is 503 with Retry-After, not a server error."""
+    from django.db import OperationalError
+    from django.test import RequestFactory
+    from psycopg_pool import PoolTimeout
+
+    from convenant.core.middleware import RequestGuardMiddleware
+
+    guard = RequestGuardMiddleware(lambda request: None)  # type: ignore[return-value]
+    try:
+        try:
+            raise PoolTimeout("couldn't get a connection after 10.00 sec")
+        except PoolTimeout as timeout:
+            raise OperationalError(str(timeout)) from timeout
+    except OperationalError as error:
+        busy = error
+    for path, kind in (("/api/v1/parties", "application/json"), ("/parties/", "text/html")):
+        response = guard.process_exception(RequestFactory().get(path), busy)
+        assert response is not None and response.status_code == 503
+        assert response["Retry-After"] and response["Content-Type"].startswith(kind)
+    assert "Very busy" in response.content.decode()  # the page's title
+    other = OperationalError("server closed the connection unexpectedly")
+    assert guard.process_exception(RequestFactory().get("/"), other) is None
