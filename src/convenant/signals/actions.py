@@ -17,7 +17,6 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
@@ -29,11 +28,13 @@ from convenant.core import access
 from convenant.core.access import Role, Visibility
 from convenant.core.audit import record_event
 from convenant.core.errors import ActionError
+from convenant.core.mail import send_email_later
 from convenant.core.models import User
 from convenant.parties.models import Membership, Party
 from convenant.portfolios.matching import Matcher, Query
 from convenant.portfolios.models import Issuer, IssuerAlias, Position
 from convenant.risk import actions as risk_actions
+from convenant.signals import jobs as signal_jobs
 from convenant.signals.attachments import CleanFile, clean_uploads
 from convenant.signals.models import (
     LEVELS,
@@ -367,8 +368,7 @@ def change_state(*, by: User, signal: Signal, to: str, reason: str) -> Signal:
             after={"state": to, "reason": reason, "filed_by": signal.reported_by_id},
         )
         if to == State.UNSUBSTANTIATED:
-            reference = signal.reference
-            transaction.on_commit(lambda: _withdraw_risk(reference, by))
+            signal_jobs.queue_withdraw_findings(signal.reference, by)
     return signal
 
 
@@ -544,8 +544,7 @@ def link_issuer(*, by: User, signal: Signal, issuer: Issuer, with_parent: bool =
             after={"issuers": [t.pk for t in added]},
         )
         if signal.is_shared:
-            pk = signal.pk
-            transaction.on_commit(lambda: _after_share(pk, by))
+            signal_jobs.queue_after_share(signal, by)
     return signal
 
 
@@ -624,8 +623,7 @@ def merge_signals(*, by: User, duplicate: Signal, into: Signal, reason: str) -> 
             before={"state": before},
             after={"merged_into": into.reference, "reason": reason},
         )
-        reference = duplicate.reference
-        transaction.on_commit(lambda: _withdraw_risk(reference, by))
+        signal_jobs.queue_withdraw_findings(duplicate.reference, by)
     return into
 
 
@@ -752,8 +750,7 @@ def share_signal(
                 "reason": reason,
             },
         )
-        pk = signal.pk
-        transaction.on_commit(lambda: _after_share(pk, by))
+        signal_jobs.queue_after_share(signal, by)
     return signal
 
 
@@ -831,14 +828,14 @@ def alert_funds(signal_id: int, by: Any = None) -> int:
                 obj=signal,
                 after={"funds": len(new)},
             )
-        ids = [a.fund_id for a in new]
-        transaction.on_commit(lambda: _mail_alerts(signal.pk, ids))
+        _mail_alerts(signal.pk, [a.fund_id for a in new])
     return len(new)
 
 
 def _mail_alerts(signal_id: int, fund_ids: list[int]) -> None:
-    """One e-mail per person of each fund told, in their language, with no content of the
-    signal: the company, the reference and a link (or whom to ask)."""
+    """One e-mail job per person of each fund told, in their language, with no content of
+    the signal: the company, the reference and a link (or whom to ask). Queued inside the
+    alerts' transaction: one bad address does not stop the others."""
     alerts = (
         SignalAlert.objects.unrestricted("mail alerts: the action decides access")
         .filter(signal_id=signal_id, fund_id__in=fund_ids)
@@ -857,12 +854,13 @@ def _mail_alerts(signal_id: int, fund_ids: list[int]) -> None:
                     "url": settings.BASE_URL + reverse("signal_inbox"),
                     "contact": _contact(alert.signal),
                 }
-                send_mail(
+                send_email_later(
+                    to=person.email,
                     subject=_("Signal on %(company)s, which your fund holds")
                     % {"company": alert.issuer.legal_name},
-                    message=render_to_string("signals/email/alert.txt", context),
-                    from_email=None,
-                    recipient_list=[person.email],
+                    body=render_to_string("signals/email/alert.txt", context),
+                    purpose="signals.alert",
+                    language=person.language or settings.LANGUAGE_CODE,
                 )
 
 
@@ -877,19 +875,13 @@ def contact_for(signal: Signal) -> str:
     return _contact(signal)
 
 
-def _after_share(signal_id: int, by: Any) -> None:
-    alert_funds(signal_id, by)
-    _feed_risk(
-        Signal.objects.unrestricted("after share: the action decides access").get(pk=signal_id), by
-    )
-
-
-def _feed_risk(signal: Signal, by: Any) -> None:
+def feed_risk(signal_id: int, by: Any) -> None:
     """A shared, verified signal becomes a company finding in the risk results of the funds
     that hold the company (one per linked issuer and theme); a secretariat-only signal stays
     with the secretariat and changes no fund's results. The source names the handling party
     (never the reporter). A theme the loaded taxonomy lacks is logged and skipped: the share
-    itself has been committed."""
+    itself has been committed. Run by the job queued when the signal was shared."""
+    signal = Signal.objects.unrestricted("feed risk: the action decides access").get(pk=signal_id)
     inputs = signal.severity_inputs
     if not signal.is_shared or signal.visibility == Visibility.SECRETARIAT or inputs is None:
         return
@@ -918,10 +910,6 @@ def _feed_risk(signal: Signal, by: Any) -> None:
                     theme,
                     error.messages[0],
                 )
-
-
-def _withdraw_risk(reference: str, by: Any) -> None:
-    risk_actions.withdraw_company_findings(reference=reference, by=by)
 
 
 def mark_alert_read(*, by: User, alert: SignalAlert) -> SignalAlert:

@@ -50,9 +50,13 @@ def _describe(signal: Any) -> str:
 
 
 def register() -> None:
+    from convenant.core.mail import register_email_purpose
+    from convenant.signals import jobs as signal_jobs
     from convenant.signals.demo import load_demo_signals
     from convenant.signals.models import Signal
 
+    signal_jobs.register()
+    register_email_purpose("signals.alert", _("Signal alert to a fund holding the company"))
     register_demo_loader("signals", load_demo_signals, 50)
     navigation.register_nav_item(
         navigation.NavItem(_("Signals"), "signal_list", lambda a: a.is_authenticated, 50)

@@ -201,6 +201,15 @@ def test_sharing_alerts_funds_holding_the_company_or_its_parent(
     assert "hoort niet bij de partijen" in bodies["fund_admin@example.org"]  # Dutch
     for body in bodies.values():  # no content of the signal leaves by e-mail
         assert "onbetaalde" not in body and "Rahima" not in body and "Gazipur" not in body
+    # The work after the share ran as jobs: one for the share, one e-mail per person.
+    from convenant.core.models import Job
+
+    after = Job.objects.get(kind="signals.after_share")
+    assert after.state == Job.State.SUCCEEDED and after.subject_id == str(signal.pk)
+    assert after.result == {}  # no count of funds told: it would say who holds the company
+    mails = Job.objects.filter(kind="core.send_email")
+    assert {j.params["to"] for j in mails} >= set(bodies)
+    assert {j.state for j in mails} == {Job.State.SUCCEEDED}
     # Told once per fund, however often it is shared on.
     assert actions.alert_funds(signal.pk) == 0
 
