@@ -166,6 +166,12 @@ def import_out(imp: ImportJob) -> ImportStatusOut:
     response={202: ImportQueued, 404: Error, 409: Error},
     summary="Upload a holdings file to import",
     openapi_extra={
+        # An empty file part is no file at all (Django drops it): say so in the document.
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {"schema": {"properties": {"file": {"minLength": 1}}}}
+            }
+        },
         "responses": {
             202: {
                 "headers": {
@@ -175,7 +181,7 @@ def import_out(imp: ImportJob) -> ImportStatusOut:
                     }
                 }
             }
-        }
+        },
     },
 )
 def upload_snapshot(
