@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import polars as pl
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from convenant.core.errors import ActionError
 from convenant.portfolios.holdings.columns import implied_currency
 from convenant.portfolios.holdings.read import RawTable
 from convenant.portfolios.identifiers import country_code, isin_problem, lei_problem
@@ -17,6 +19,10 @@ from convenant.portfolios.identifiers import country_code, isin_problem, lei_pro
 NUMBER_FIELDS = ("market_value", "quantity", "ownership_pct", "voting_pct")
 TEXT_FIELDS = ("isin", "lei", "name", "country", "sector", "currency")
 MAX_REPORTED = 1000
+# Far above any real holding (the largest funds hold about 10^12 euro in all), and low
+# enough that a snapshot's total stays within the database's 18 digits before the point.
+MAX_AMOUNT = 10.0**15
+MAX_TOTAL = 10.0**17
 
 
 @dataclass
@@ -26,6 +32,10 @@ class Cleaned:
     rows: pl.DataFrame
     errors: list[tuple[int, str, str]] = field(default_factory=list)
     rejected_lines: set[int] = field(default_factory=set)
+
+
+def _grouped(number: float) -> str:
+    return number_format(number, 0, force_grouping=True)
 
 
 def _text(frame: pl.DataFrame, column: str | None) -> pl.Expr:
@@ -143,7 +153,18 @@ def clean_rows(
         raw, value = pl.col(f"{name}_raw"), pl.col(name)
         if name == "market_value":
             flag(raw == "", heading[name], _("no market value"))
-        flag((raw != "") & value.is_null(), heading[name], _("not a number"))
+        flag(
+            (raw != "") & (value.is_null() | value.is_nan() | value.is_infinite()),
+            heading[name],
+            _("not a number"),
+        )
+        if not name.endswith("_pct"):
+            flag(
+                value.is_finite() & (value.abs() >= MAX_AMOUNT),
+                heading[name],
+                _("a value of %(limit)s or more")
+                % {"limit": number_format(MAX_AMOUNT, 0, force_grouping=True)},
+            )
         flag(value < 0, heading[name], _("negative value"))
         if name.endswith("_pct"):
             flag(value > 100, heading[name], _("a percentage above 100"))
@@ -170,4 +191,11 @@ def clean_rows(
         pl.col("market_value").round(2),
     )
     errors.sort()
+    total = valid["value_eur"].abs().sum() if valid.height else 0.0
+    if total >= MAX_TOTAL:
+        raise ActionError(
+            _("The values add up to more than %(limit)s euro. Check their unit.")
+            % {"limit": _grouped(MAX_TOTAL)},
+            code="rows",
+        )
     return Cleaned(rows=valid, errors=errors, rejected_lines=bad)

@@ -33,6 +33,7 @@ from convenant.core.errors import ActionError
 from convenant.portfolios.holdings.columns import looks_like_header
 
 HEADER_SEARCH_ROWS = 30
+MAX_HEADING = 200  # a fund's remembered column headings are kept up to this length
 CHUNK_BYTES = 1 << 20
 FRAME_CHUNK_ROWS = 100_000
 # Errors the zip and XML layers raise on damaged or hostile bytes.
@@ -251,6 +252,13 @@ def _csv_error(line: int, error: csv.Error) -> ActionError:
 
 def _read_csv(path: Path, limits: Limits) -> RawTable:
     data = _utf8(path.read_bytes())
+    nul = data.find(b"\x00")
+    if nul >= 0:  # no text holds one, and the database refuses it
+        raise ActionError(
+            _("Line %(line)s of the CSV file cannot be read: %(reason)s.")
+            % {"line": data.count(b"\n", 0, nul) + 1, "reason": _("the line contains a NUL byte")},
+            code="format",
+        )
     sample = data[:65536].decode("utf-8", errors="ignore")
     dialect = _dialect(sample)
     head_rows = _sample_rows(sample, dialect, HEADER_SEARCH_ROWS)
@@ -259,7 +267,7 @@ def _read_csv(path: Path, limits: Limits) -> RawTable:
         header_index = next(
             (i for i, row in enumerate(head_rows) if sum(bool(c) for c in row) >= 2), 0
         )
-    headings = [h.strip() for h in head_rows[header_index]] if head_rows else []
+    headings = [h.strip()[:MAX_HEADING] for h in head_rows[header_index]] if head_rows else []
     while headings and not headings[-1]:
         headings.pop()
     if not headings:
@@ -423,7 +431,7 @@ def _cell_text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
-    return str(value).strip()
+    return str(value).replace("\x00", "").strip()  # the database refuses NUL in text
 
 
 class _Counter:
@@ -616,7 +624,7 @@ def _locate(rows: Iterator[list[str]], file_format: str, limits: Limits) -> RawT
     header_index = next((i for i, row in enumerate(head) if looks_like_header(row)), None)
     if header_index is None:
         header_index = next((i for i, row in enumerate(head) if sum(bool(c) for c in row) >= 2), 0)
-    headings = [h.strip() for h in head[header_index]] if head else []
+    headings = [h.strip()[:MAX_HEADING] for h in head[header_index]] if head else []
     while headings and not headings[-1]:
         headings.pop()
     width = len(headings)

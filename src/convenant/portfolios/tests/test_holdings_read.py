@@ -2,9 +2,11 @@
 person's language), never in a crash; files over the limits are refused while they stream."""
 
 import csv
+import datetime
 import io
 import zipfile
 from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,8 @@ from openpyxl import Workbook
 from convenant.core.errors import ActionError
 from convenant.core.testing import World
 from convenant.portfolios import testing
+from convenant.portfolios.holdings.clean import Cleaned, clean_rows
+from convenant.portfolios.holdings.columns import recognise
 from convenant.portfolios.holdings.importer import rejected_file
 from convenant.portfolios.holdings.read import Limits, RawTable, read_table
 from convenant.portfolios.tests.test_holdings_import import (  # noqa: F401 (setup: a fixture)
@@ -315,3 +319,43 @@ def test_a_csv_with_blanks_after_its_delimiters_is_imported(
     )
     report = run(importing, path)
     assert (report.imported, report.rejected, report.matched) == (1, 0, 1)
+
+
+# --- Numbers the database could not hold -----------------------------------------------------
+
+
+def clean(table: RawTable) -> Cleaned:
+    return clean_rows(
+        table,
+        recognise(table.headings),
+        rates={"EUR": Decimal(1)},
+        as_of=datetime.date(2024, 12, 31),
+        decimal_comma_default=False,
+    )
+
+
+def test_infinite_and_implausibly_large_values_are_rejected_rows(tmp_path: Path) -> None:
+    values = ["inf", "nan", "1e25", "1" * 30, "100"]
+    table = read(
+        tmp_path, "n.csv", HEADER + "".join(f",A{i},{v},EUR\n" for i, v in enumerate(values))
+    )
+    cleaned = clean(table)
+    reasons = {line: why for line, _column, why in cleaned.errors}
+    assert reasons == {
+        2: "not a number",
+        3: "not a number",
+        4: "a value of 1,000,000,000,000,000 or more",
+        5: "a value of 1,000,000,000,000,000 or more",
+    }
+    assert cleaned.rows["market_value"].to_list() == [100.0]
+
+
+def test_values_adding_up_beyond_what_a_snapshot_holds_are_refused(tmp_path: Path) -> None:
+    rows = "".join(f",A{i},900000000000000,EUR\n" for i in range(200))
+    with pytest.raises(ActionError, match="add up to more than"):
+        clean(read(tmp_path, "sum.csv", HEADER + rows))
+
+
+def test_a_nul_byte_is_refused_with_its_line(tmp_path: Path) -> None:
+    text = HEADER.encode() + b"x" * 5000 + b"\nNL0010273215,AS\x00ML,1,EUR\n"
+    assert "Line 3" in refused(tmp_path, "nul.csv", text)

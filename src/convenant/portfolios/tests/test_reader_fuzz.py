@@ -10,15 +10,20 @@ import zipfile
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from convenant.core.errors import ActionError
+from convenant.core.testing import World
 from convenant.portfolios import testing
+from convenant.portfolios.actions import import_holdings
 from convenant.portfolios.holdings.clean import clean_rows
 from convenant.portfolios.holdings.columns import missing_fields, recognise
 from convenant.portfolios.holdings.read import Limits, read_table
+from convenant.portfolios.tests.test_holdings_import import AS_OF
+from convenant.portfolios.tests.test_holdings_import import setup as setup  # a fixture
 
 LIMITS = Limits(max_bytes=1_000_000, max_rows=200, max_cells=2_000, max_zip_ratio=100)
 RATES = {"EUR": Decimal(1), "USD": Decimal("1.04")}
@@ -193,3 +198,75 @@ def test_json_is_always_refused_clearly(value: object) -> None:
             assert error.code in {"format", "empty"}
         else:
             raise AssertionError("a JSON file was read")
+
+
+# --- Through the whole import, into the database ---------------------------------------------
+
+
+@pytest.fixture
+def importing_world(world: World, request: pytest.FixtureRequest) -> World:
+    """The import tests' world: issuers with ISINs and the day's exchange rates."""
+    prepared: World = request.getfixturevalue("setup")
+    return prepared
+
+
+# Mostly plausible numbers, so that most rows reach the database; some hostile ones.
+PLAUSIBLE = st.one_of(
+    st.integers(0, 10**9).map(str),
+    st.floats(0, 99).map(lambda f: f"{f:.2f}"),
+    st.integers(0, 10**6).map(lambda n: f"{n:,}".replace(",", ".") + ",50"),
+)
+NUMBER = st.one_of(
+    PLAUSIBLE,
+    PLAUSIBLE,
+    PLAUSIBLE,
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.sampled_from(["1.234,56", "(12)", "1e400", "-0", "€ 5", "1 000", "", "nan", "12%"]),
+    st.text(st.characters(codec="utf-8", exclude_characters='\x00;\n\r"'), max_size=8),
+)
+TEXT = st.text(st.characters(codec="utf-8", exclude_characters='\x00;\n\r"'), max_size=400)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["NL0010273215", "US0378331005", "", "", "XX", "nl0010273215"]),
+            TEXT,
+            st.sampled_from(["NL", "US", "", "NL", "Atlantis", "nederland"]),
+            NUMBER,
+            st.sampled_from(["EUR", "USD", "EUR", "", "JPY"]),
+            NUMBER,
+            NUMBER,
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_imports_end_in_a_snapshot_or_a_file_error(
+    importing_world: World, rows: list[tuple[str, ...]]
+) -> None:
+    text = "ISIN;Naam;Land;Marktwaarde;Valuta;Aantal;Belang %\n" + "".join(
+        ";".join(row) + "\n" for row in rows
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "h.csv"
+        path.write_text(text, encoding="utf-8")
+        try:
+            report = import_holdings(
+                by=importing_world.users["fund_editor"],
+                fund=importing_world.fund,
+                as_of=AS_OF,
+                path=path,
+                filename="h.csv",
+                import_valid_rows=True,
+            )
+        except ActionError:
+            return
+    assert report.imported + report.rejected == report.rows_read and report.snapshot_id
