@@ -36,12 +36,16 @@ def send_email_later(
     body: str,
     purpose: str,
     language: str | None = None,
+    party_id: int | None = None,
 ) -> Job:
-    """Queue one e-mail; it is sent after the surrounding transaction commits. Nobody but
-    the secretariat follows it: naming who asked could tell them who was written to (the
-    people of the funds holding a company)."""
+    """Queue one e-mail; it is sent after the surrounding transaction commits. It names no
+    asker: that could tell the asker who was written to. The secretariat follows it —
+    unless ``party_id`` says that whom it went to is that party's confidential business
+    (a signal alert to a fund's people says the fund holds the company): then that
+    party's people follow it, nobody else."""
     return enqueue_job(
         SEND_EMAIL,
+        party_id=party_id,
         params={"to": to, "subject": subject, "body": body, "purpose": purpose},
         language=language,
     )

@@ -861,6 +861,8 @@ def _mail_alerts(signal_id: int, fund_ids: list[int]) -> None:
                     body=render_to_string("signals/email/alert.txt", context),
                     purpose="signals.alert",
                     language=person.language or settings.LANGUAGE_CODE,
+                    # Whom it went to says the fund holds the company: the fund's own.
+                    party_id=alert.fund_id,
                 )
 
 

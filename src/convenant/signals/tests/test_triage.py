@@ -210,6 +210,10 @@ def test_sharing_alerts_funds_holding_the_company_or_its_parent(
     mails = Job.objects.filter(kind="core.send_email")
     assert {j.params["to"] for j in mails} >= set(bodies)
     assert {j.state for j in mails} == {Job.State.SUCCEEDED}
+    # Whom an alert went to says which funds hold the company: only the fund follows it.
+    assert not Job.objects.visible_to(world.users["secretariat"]).filter(kind="core.send_email")
+    own = Job.objects.visible_to(world.users["fund_viewer"]).filter(kind="core.send_email")
+    assert {j.party_id for j in own} == {world.fund.pk}
     # Told once per fund, however often it is shared on.
     assert actions.alert_funds(signal.pk) == 0
 
