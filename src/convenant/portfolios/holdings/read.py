@@ -568,9 +568,25 @@ def _repeat(attributes: dict[str, str], name: str) -> int:
         raise damaged("ODS") from None
 
 
+ODS_ROW_TAGS = tuple(b"table-row" + end for end in (b" ", b">", b"/", b"\t", b"\n", b"\r"))
+
+
+def _count_ods_rows(archive: zipfile.ZipFile, limits: Limits) -> None:
+    """A quick first pass for the file that is plainly too long: every row element names
+    itself once or twice (its start and end tags), so half the names is a floor on the
+    rows. Counting bytes is far quicker than parsing, so such a file is refused at once."""
+    names = 0
+    with archive.open("content.xml") as part:
+        for chunk in _tag_chunks(part):
+            names += sum(chunk.count(tag) for tag in ODS_ROW_TAGS)
+            if names // 2 > limits.row_cap:
+                raise too_many_rows(limits)
+
+
 def _scan_ods(archive: zipfile.ZipFile, limits: Limits) -> None:
     """Count the first table's rows and cells as content.xml streams past, repeats included
     (one short row element may stand for a million rows)."""
+    _count_ods_rows(archive, limits)
     counter = _Counter(limits)
     state = {"tables": 0, "row_repeat": 1, "column": 0, "filled_to": 0, "cell_repeat": 1}
 
