@@ -126,3 +126,26 @@ def test_the_api_keeps_to_its_document_as_a_fund_editor(
 def test_the_api_keeps_to_its_document_anonymously(world: World, app: Any) -> None:
     problems = _problems(app, {})
     assert not problems, "\n\n".join(problems)
+
+
+def test_public_operations_declare_no_authentication() -> None:
+    document = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
+    operations = {
+        f"{method.upper()} {path}": operation
+        for path, methods in document["paths"].items()
+        for method, operation in methods.items()
+    }
+    public = {op for op, details in operations.items() if "security" not in details}
+    assert public == {"GET /api/v1/parties", "GET /api/v1/parties/{slug}"}
+    for name, operation in operations.items():
+        assert ("401" in operation["responses"]) == (name not in public), name
+        assert "400" in operation["responses"], name  # input refused at the edge
+    schemes = document["components"]["securitySchemes"]
+    assert set(schemes) == {"TokenAuth", "SessionAuth"}
+
+
+def test_an_anonymous_change_is_told_to_log_in(world: World) -> None:
+    """Not "CSRF check failed": there is no session to protect."""
+    client = Client(enforce_csrf_checks=True)
+    answer = client.post("/api/v1/signals", "{}", content_type="application/json")
+    assert answer.status_code == 401 and answer.json() == {"detail": "Unauthorized"}
