@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.messages import constants as message_constants
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -23,6 +24,7 @@ REDIRECT = 302  # done, sent elsewhere
 CREATED = 201  # done (API)
 FORBIDDEN = 403  # may see the object, may not do this
 HIDDEN = 404  # may not know it exists: same answer as for a missing object
+FORM_ERROR = "form error"  # a write refused on its form: the page comes back with the errors
 
 ACTORS = (
     "anonymous",
@@ -54,6 +56,13 @@ class World:
     invitation: Any = None
     token: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # Files the world's objects point at (path, text): the matrix writes them again before
+    # each cell, since a cell's rollback does not bring back a file it removed.
+    files: list[tuple[Any, str]] = field(default_factory=list)
+
+    def keep_file(self, path: Any, text: str) -> None:
+        path.write_text(text)
+        self.files.append((path, text))
 
 
 def build_world() -> World:
@@ -172,13 +181,47 @@ def build_world() -> World:
     )
 
 
+def party_of(world: World, actor: str) -> Any:
+    """The party an actor works for (anonymous: fund A, for forms that need one)."""
+    return {
+        "other_fund": world.other_fund,
+        "union": world.union,
+        "former": world.former_party,
+        "secretariat": world.secretariat,
+        "monitoring": world.monitoring,
+    }.get(actor, world.fund)
+
+
+# A word found only in the other fund's (FB's) confidential data of the matrix world: its
+# issuer proposal, snapshot, positions, import, risks, judgement, alert, filed signal and
+# person. Lists, searches, exports and counts must never show it to anyone outside FB.
+OTHER_FUND_MARKER = "Zilverreiger"
+
+
+def other_funds_data(world: World) -> list[str]:
+    return [OTHER_FUND_MARKER]
+
+
 # --- The matrix -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Row:
-    """One URL and what each actor gets there. ``args`` builds the URL arguments from the
-    world. ``expect`` maps actor → outcome; ``default`` covers the actors not named."""
+    """One URL, one HTTP method and what each actor gets there. ``args`` builds the URL
+    arguments from the world. ``expect`` maps actor → outcome; ``default`` covers the actors
+    not named.
+
+    Content, for lists, searches, exports and counts: ``absent`` names marker strings (of
+    another fund's data) that must not appear in the body of a successful answer to the
+    actors in ``absent_for`` (every actor but ``other_fund`` when not given); ``present``
+    names strings that must appear for ``present_for`` (default: the actors who get OK), so
+    that a page which lists nothing cannot pass for one that lists only what it should.
+
+    Reach: a row with ``args`` points at an object that exists unless it says
+    ``missing=True`` (a test asks for an actor who gets through). A write (any method but
+    GET) that succeeds must record an audit event, the trace of every action, unless the
+    row says ``writes=False`` (log-in, language, a form that only sends mail). A write
+    refused on its form (200 with the form's errors) is the outcome ``FORM_ERROR``, never OK."""
 
     url_name: str
     expect: dict[str, Any]
@@ -188,6 +231,14 @@ class Row:
     data: Callable[[World], dict[str, Any]] = lambda w: {}
     query: str = ""
     as_json: bool = False  # send ``data`` as a JSON body (API endpoints that take one)
+    absent: Callable[[World], list[str]] | None = None
+    absent_for: tuple[str, ...] | None = None
+    present: Callable[[World], list[str]] | None = None
+    present_for: tuple[str, ...] | None = None
+    missing: bool = False  # the row is about an object that does not exist
+    writes: bool = True
+    # ``data`` for one actor, when what each may send differs (e.g. their own party).
+    data_for: Callable[[World, str], dict[str, Any]] | None = None
 
     def outcome_for(self, actor: str) -> Any:
         if actor in self.expect:
@@ -195,6 +246,14 @@ class Row:
         if self.default is None:
             raise KeyError(f"row {self.url_name} says nothing about {actor}")
         return self.default
+
+    def reaches(self) -> bool:
+        """Some actor gets through to the object (an answer other than 404/403/log-in)."""
+        return any(_succeeded(self.outcome_for(actor)) for actor in ACTORS)
+
+
+def _succeeded(outcome: Any) -> bool:
+    return isinstance(outcome, int) and 200 <= outcome < 400
 
 
 def everyone(outcome: Any, **overrides: Any) -> dict[str, Any]:
@@ -218,21 +277,115 @@ def check_row(row: Row, actor: str, world: World) -> str | None:
     expected = row.outcome_for(actor)
     url = reverse(row.url_name, args=row.args(world)) + (f"?{row.query}" if row.query else "")
     client = client_for(actor, world)
+    cell = f"{row.method.upper()} {url} as {actor}"
+    events_before = last_event_id()
+    data = row.data_for(world, actor) if row.data_for else row.data(world)
     if row.as_json:
-        response = getattr(client, row.method)(
-            url, data=row.data(world), content_type="application/json"
-        )
+        response = getattr(client, row.method)(url, data=data, content_type="application/json")
     else:
-        response = getattr(client, row.method)(url, data=row.data(world))
+        response = getattr(client, row.method)(url, data=data)
     got: Any = response.status_code
     is_api = url.startswith("/api/")
     if got == 302 and "/login/" in response.get("Location", ""):
         got = LOGIN
     if is_api and got == 401:
         got = LOGIN
-    if got == expected:
-        return _title_problem(response, url, actor) if got == 200 else None
-    return f"{row.method.upper()} {url} as {actor}: expected {expected}, got {got}"
+    if got == 200 and row.method != "get" and (errors := _form_errors(response)):
+        got = FORM_ERROR
+        if expected != FORM_ERROR:
+            return f"{cell}: expected {expected}, got the form back with {errors}"
+    if got != expected:
+        return f"{cell}: expected {expected}, got {got}"
+    if not _succeeded(got):
+        return None
+    return (
+        (_title_problem(response, url, actor) if got == 200 else None)
+        or _content_problem(row, actor, world, response, cell)
+        or _write_problem(row, response, cell, events_before)
+    )
+
+
+def last_event_id() -> int:
+    """The newest audit event (read in SQL: the check must not depend on who may read it)."""
+    from django.db import connection
+
+    from convenant.core.models import AuditEvent
+
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{AuditEvent._meta.db_table}"')  # noqa: S608
+        return int(cursor.fetchone()[0])
+
+
+def body_text(response: Any) -> str:
+    """What a person reads in an answer: a page, JSON, or an export decoded (CSV as text,
+    XLSX cell by cell)."""
+    if getattr(response, "streaming", False):
+        content = b"".join(response.streaming_content)
+    else:
+        content = response.content
+    kind = response.get("Content-Type", "")
+    if "spreadsheetml" in kind:
+        import io
+
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(content), read_only=True)
+        return "\n".join(
+            "\t".join("" if v is None else str(v) for v in row)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+        )
+    return content.decode("utf-8-sig", errors="replace")
+
+
+def _content_problem(row: Row, actor: str, world: World, response: Any, cell: str) -> str | None:
+    if row.absent is None and row.present is None:
+        return None
+    text = body_text(response)
+    if row.absent is not None:
+        absent_for = row.absent_for if row.absent_for is not None else ACTORS_BUT_OTHER_FUND
+        if actor in absent_for:
+            leaked = [m for m in row.absent(world) if m in text]
+            if leaked:
+                return f"{cell}: shows what it must not: {leaked}"
+    if row.present is not None:
+        present_for = row.present_for
+        if present_for is None:
+            present_for = tuple(a for a in ACTORS if row.outcome_for(a) == OK)
+        if actor in present_for:
+            lacking = [m for m in row.present(world) if m not in text]
+            if lacking:
+                return f"{cell}: does not show {lacking}"
+    return None
+
+
+ACTORS_BUT_OTHER_FUND = tuple(a for a in ACTORS if a != "other_fund")
+
+
+def _form_errors(response: Any) -> list[str]:
+    """The errors of a form that came back (Django's ``errorlist``), as text."""
+    import re
+
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return []
+    page = response.content.decode(errors="replace")
+    lists = re.findall(r'<ul class="errorlist[^>]*>(.*?)</ul>', page, flags=re.DOTALL)
+    return [re.sub(r"<[^>]+>", " ", item).strip() for item in lists]
+
+
+def _write_problem(row: Row, response: Any, cell: str, events_before: int) -> str | None:
+    """A permitted write must have done something: no form re-rendered with its errors, no
+    error message on the way back, and an audit event, which every action records."""
+    if row.method == "get":
+        return None
+    storage = getattr(response.wsgi_request, "_messages", None)
+    queued = getattr(storage, "_queued_messages", [])
+    refused = [str(m) for m in queued if m.level >= message_constants.ERROR]
+    if refused:
+        return f"{cell}: refused with {refused}"
+    if row.writes and last_event_id() == events_before:
+        return f"{cell}: answered {response.status_code} but recorded no audit event"
+    return None
 
 
 def _title_problem(response: Any, url: str, actor: str) -> str | None:
@@ -256,3 +409,55 @@ def url_names(resolver: URLResolver | None = None, prefix: str = "") -> Iterable
             yield from url_names(pattern, ns)
         elif isinstance(pattern, URLPattern) and pattern.name:
             yield f"{prefix}{pattern.name}"
+
+
+# --- Which methods each URL accepts --------------------------------------------------------
+
+
+def api_operations() -> set[tuple[str, str]]:
+    """(URL name, method) of every API operation: ninja's operations know their methods."""
+    from convenant.api import api
+
+    api.urls  # noqa: B018  (binds the routers; ninja lists them after that)
+    found: set[tuple[str, str]] = set()
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                name = getattr(operation, "url_name", "") or api.get_operation_url_name(
+                    operation, router=router
+                )
+                found.update((f"api:{name}", m.upper()) for m in operation.methods)
+    return found
+
+
+def accepted_methods(url: str, client: Client) -> set[str]:
+    """The methods a Django view accepts, found by asking it once with each, as someone who
+    gets through (``client``): an answer other than 405 means accepted.
+
+    Probing, rather than reading decorators, is what holds for every kind of view (function
+    views with ``require_POST``/``require_http_methods``, class-based views, a view that
+    checks ``request.method`` itself). One refinement: a function view that never looks at
+    the method (no ``require_*``, no ``request.method``/``request.POST`` in its code) answers
+    POST, PUT and DELETE exactly like GET, a read its GET row already covers; asking for a
+    row for each would be noise. So only GET and POST are probed for views, and POST counts
+    when the view is restricted to it or its code handles it."""
+    import inspect
+
+    from django.urls import resolve
+
+    accepted = set()
+    if client.get(url).status_code != 405:
+        accepted.add("GET")
+    if client.post(url).status_code != 405:
+        view = resolve(url.split("?")[0]).func
+        if hasattr(view, "view_class"):  # class-based views answer 405 themselves
+            accepted.add("POST")
+        else:
+            view = inspect.unwrap(view)
+            try:
+                source = inspect.getsource(getattr(view, "func", view))  # functools.partial
+            except (OSError, TypeError):
+                source = "POST"  # no code to read: count the POST as accepted
+            if "GET" not in accepted or "POST" in source or "request.method" in source:
+                accepted.add("POST")
+    return accepted

@@ -2,7 +2,21 @@
 
 import datetime
 
-from convenant.core.testing import FORBIDDEN, HIDDEN, OK, REDIRECT, Row, World, everyone, members
+from convenant.core.testing import (
+    FORBIDDEN,
+    HIDDEN,
+    OK,
+    OTHER_FUND_MARKER,
+    REDIRECT,
+    Row,
+    World,
+    everyone,
+    members,
+    other_funds_data,
+)
+
+# A fund's risks: its own people only, like its holdings.
+FUND_A_ONLY = members(HIDDEN, fund_viewer=OK, fund_editor=OK, fund_admin=OK)
 
 
 def extend_world(world: World) -> None:
@@ -32,6 +46,28 @@ def extend_world(world: World) -> None:
         rank=4,
         value_eur=100,
     )
+    # The other fund's risk on a company it holds, and its judgement with a reason: its own
+    # confidential data, which no list, export or count outside it may show.
+    if "other_snapshot" in world.extra:
+        other = RiskResult.objects.create(
+            snapshot=world.extra["other_snapshot"],
+            issuer=world.extra["proposed_issuer"],
+            assessment=assessment,
+            theme="forced-labour",
+            priority="very-high",
+            rank=1,
+            value_eur=1_000_000,
+        )
+        from convenant.risk.actions import judge_risk
+
+        judge_risk(
+            by=world.users["other_fund"],
+            result=other,
+            decision="adjusted",
+            impact="actual",
+            reason=f"{OTHER_FUND_MARKER}: de leverancier is vervangen",
+            priority="high",
+        )
 
 
 ROWS = [
@@ -43,13 +79,21 @@ ROWS = [
         args=lambda w: [w.extra["dataset"].pk],
         query="country=Nederland",
     ),
-    Row("dataset_detail", everyone(HIDDEN), args=lambda w: [999999]),
+    Row("dataset_detail", everyone(HIDDEN), args=lambda w: [999999], missing=True),
     # A fund's risks: its own people only, like its holdings.
     Row(
         "snapshot_risks",
-        members(HIDDEN, fund_viewer=OK, fund_editor=OK, fund_admin=OK),
+        FUND_A_ONLY,
         args=lambda w: [w.extra["snapshot"].pk],
         query="priority=high",
+        absent=other_funds_data,
+    ),
+    Row(
+        "snapshot_risks",
+        FUND_A_ONLY,
+        args=lambda w: [w.extra["snapshot"].pk],
+        absent=other_funds_data,
+        present=lambda w: ["Mijn Risico N.V."],
     ),
     Row(
         "judge_risk",
@@ -58,11 +102,14 @@ ROWS = [
         args=lambda w: [w.extra["snapshot"].pk, w.extra["risk_result"].pk],
         data=lambda w: {"decision": "confirmed", "impact": "actual"},
     ),
-    Row("covenant_risks", members(FORBIDDEN, secretariat=OK)),
+    # Across the covenant, for the secretariat: counts and themes, no fund's companies.
+    Row("covenant_risks", members(FORBIDDEN, secretariat=OK), absent=other_funds_data),
     Row(
         "api:list_risks",
-        members(HIDDEN, fund_viewer=OK, fund_editor=OK, fund_admin=OK),
+        FUND_A_ONLY,
         args=lambda w: [w.extra["snapshot"].pk],
+        absent=other_funds_data,
+        present=lambda w: ["Mijn Risico N.V."],
     ),
     Row(
         "api:judge_risk_result",
@@ -74,23 +121,30 @@ ROWS = [
     ),
     Row(
         "api:snapshot_sfdr_indicators",
-        members(HIDDEN, fund_viewer=OK, fund_editor=OK, fund_admin=OK),
+        FUND_A_ONLY,
         args=lambda w: [w.extra["snapshot"].pk],
+        absent=other_funds_data,
     ),
     Row(
         "snapshot_sfdr",
-        members(HIDDEN, fund_viewer=OK, fund_editor=OK, fund_admin=OK),
+        FUND_A_ONLY,
         args=lambda w: [w.extra["snapshot"].pk],
+        absent=other_funds_data,
     ),
+    # Exports, decoded: the fund's own rows, never another fund's.
     Row(
         "export_risks",
-        members(HIDDEN, fund_viewer=OK, fund_editor=OK, fund_admin=OK),
+        FUND_A_ONLY,
         args=lambda w: [w.extra["snapshot"].pk, "csv"],
+        absent=other_funds_data,
+        present=lambda w: ["Mijn Risico N.V."],
     ),
     Row(
         "export_risks",
-        members(HIDDEN, fund_viewer=OK, fund_editor=OK, fund_admin=OK),
+        FUND_A_ONLY,
         args=lambda w: [w.extra["snapshot"].pk, "xlsx"],
         query="priority=very-high",
+        absent=other_funds_data,
+        present=lambda w: ["Mijn Risico N.V."],
     ),
 ]

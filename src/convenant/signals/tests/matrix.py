@@ -15,6 +15,8 @@ from convenant.core.testing import (
     World,
     everyone,
     members,
+    other_funds_data,
+    party_of,
 )
 
 # Who reads a signal shared at each level (the union reported and handles them all).
@@ -75,10 +77,57 @@ def extend_world(world: World) -> None:
     world.extra["alert"] = SignalAlert.objects.create(
         fund=world.fund, signal=world.extra["sig_restricted"], issuer=child, full=False
     )
+    # Verified, not yet shared: what the share form acts on (four eyes: the secretariat
+    # verifies what the union filed).
+    verified = actions.submit_signal(by=world.users["union"], party=world.union, report=report())
+    actions.change_state(by=world.users["union"], signal=verified, to="in_review", reason="Nagaan")
+    actions.assess_signal(
+        by=world.users["union"], signal=verified, scale=3, scope=2, irremediability=3, likelihood=4
+    )
+    actions.link_issuer(by=world.users["union"], signal=verified, issuer=child)
+    actions.change_state(
+        by=world.users["secretariat"], signal=verified, to="verified", reason="Twee bronnen"
+    )
+    world.extra["sig_verified"] = verified
+    # The other fund's: an alert about a company it holds (its holdings are its own), and a
+    # signal it filed that is still in triage (its handlers see it, nobody else yet).
+    from convenant.core.testing import OTHER_FUND_MARKER
+    from convenant.portfolios.models import Issuer
+
+    held = Issuer.objects.filter(legal_name__startswith=OTHER_FUND_MARKER).first() or child
+    SignalAlert.objects.create(
+        fund=world.other_fund, signal=world.extra["sig_covenant"], issuer=held, full=True
+    )
+    actions.submit_signal(
+        by=world.users["other_fund"],
+        party=world.other_fund,
+        report=report(title=f"{FILED_MARKER} in de haven", company_name=f"{FILED_MARKER} B.V."),
+    )
 
 
 def ref(key: str) -> Any:
     return lambda w: [w.extra[key].reference]
+
+
+# A signal the other fund filed, still in triage: only it and the handlers may list it.
+FILED_MARKER = "Kraanvogel"
+TRIAGE_OUTSIDERS = ("anonymous", "fund_viewer", "fund_editor", "fund_admin", "former", "monitoring")
+
+
+def filed_in_triage(world: World) -> list[str]:
+    return [FILED_MARKER]
+
+
+def share_form(world: World) -> dict[str, Any]:
+    from convenant.signals.models import REDACTABLE, Tier
+
+    return {
+        "visibility": "covenant",
+        "title": "Gedeeld na verificatie",
+        "shared_summary": "Samenvatting",
+        "reason": "Geverifieerd door twee bronnen",
+        **{f"redact_{field}": Tier.TEAM.value for field in REDACTABLE},
+    }
 
 
 INTAKE_POST = {
@@ -92,15 +141,41 @@ INTAKE_POST = {
 }
 
 ROWS = [
-    Row("signal_list", everyone(OK)),
-    Row("signal_list", everyone(OK), query="state=shared&level=restricted"),
-    Row("signal_export", everyone(OK)),
+    Row(
+        "signal_list",
+        everyone(OK),
+        absent=filed_in_triage,
+        absent_for=TRIAGE_OUTSIDERS,
+        present=lambda w: [w.extra["sig_public"].reference],
+    ),
+    Row(
+        "signal_list",
+        everyone(OK),
+        query="state=shared&level=restricted",
+        absent=filed_in_triage,
+        absent_for=TRIAGE_OUTSIDERS,
+    ),
+    Row("signal_export", everyone(OK), absent=filed_in_triage, absent_for=TRIAGE_OUTSIDERS),
     Row("signal_create", members(OK, former=FORBIDDEN)),
+    # Filing for one's own party.
+    Row(
+        "signal_create",
+        members(REDIRECT, former=FORBIDDEN),
+        method="post",
+        data_for=lambda w, actor: {
+            **INTAKE_POST,
+            "party": party_of(w, actor).pk,
+            "visibility": "covenant",
+            "sharing": "as_reported",
+        },
+    ),
+    # A fund's inbox: alerts about what it holds, never another fund's.
     Row(
         "signal_inbox",
         members(
             FORBIDDEN, fund_viewer=OK, fund_editor=OK, fund_admin=OK, other_fund=OK, secretariat=OK
         ),
+        absent=other_funds_data,
     ),
     Row(
         "signal_alert_read",
@@ -114,7 +189,7 @@ ROWS = [
     Row("signal_detail", RESTRICTED, args=ref("sig_restricted")),
     Row("signal_detail", SECRETARIAT, args=ref("sig_secretariat")),
     Row("signal_detail", IN_TRIAGE, args=ref("sig_triage")),
-    Row("signal_detail", everyone(HIDDEN), args=lambda w: ["SIG-1999-9999"]),
+    Row("signal_detail", everyone(HIDDEN), args=lambda w: ["SIG-1999-9999"], missing=True),
     # Evidence files: readers of the signal whom the redaction admits.
     Row(
         "signal_attachment",
@@ -130,6 +205,7 @@ ROWS = [
         "signal_attachment",
         everyone(HIDDEN),  # a file of another signal, through this one
         args=lambda w: [w.extra["sig_public"].reference, w.extra["file_team"].pk],
+        missing=True,  # no such file on this signal
     ),
     # Triage: handlers only; readers who may not handle get 403, the rest 404.
     Row(
@@ -193,14 +269,26 @@ ROWS = [
         members(FORBIDDEN, former=HIDDEN, union=OK, secretariat=OK),
         args=ref("sig_covenant"),
     ),
+    Row(
+        "signal_share",
+        HANDLERS_POST,
+        method="post",
+        args=ref("sig_verified"),
+        data=share_form,
+    ),
     # The API answers exactly like the pages.
-    Row("api:list_signals", members(OK, **API)),
+    Row(
+        "api:list_signals",
+        members(OK, **API),
+        absent=filed_in_triage,
+        absent_for=TRIAGE_OUTSIDERS,
+    ),
     Row("api:get_signal", members(OK, **API), args=ref("sig_public")),
     Row("api:get_signal", {**COVENANT, **API}, args=ref("sig_covenant")),
     Row("api:get_signal", {**RESTRICTED, **API}, args=ref("sig_restricted")),
     Row("api:get_signal", {**SECRETARIAT, **API}, args=ref("sig_secretariat")),
     Row("api:get_signal", {**IN_TRIAGE, **API}, args=ref("sig_triage")),
-    Row("api:list_alerts", members(OK, **API)),
+    Row("api:list_alerts", members(OK, **API), absent=other_funds_data),
     # Filing through the API: only for a party one belongs to (here the union).
     Row(
         "api:submit_signal",
@@ -223,7 +311,7 @@ ROWS = [
     Row("signal_intake", everyone(OK), args=lambda w: ["nl"]),
     Row("signal_intake", everyone(OK), args=lambda w: ["fr"]),
     Row("signal_intake", everyone(OK), args=lambda w: ["es"]),
-    Row("signal_intake", everyone(HIDDEN), args=lambda w: ["de"]),
+    Row("signal_intake", everyone(HIDDEN), args=lambda w: ["de"], missing=True),
     Row(
         "signal_intake",
         everyone(OK),
@@ -238,6 +326,7 @@ ROWS = [
         method="post",
         args=lambda w: ["es"],
         data=lambda w: {"code": "NOT-A-REAL-CODE"},
+        missing=True,  # no such receipt code
     ),
 ]
 
