@@ -9,7 +9,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import BadRequest, RequestDataTooBig
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -65,6 +70,10 @@ def _too_big_message() -> str:
     return gettext(
         "The request is too large: at most %(limit)s bytes are accepted outside file uploads."
     ) % {"limit": number_format(settings.DATA_UPLOAD_MAX_MEMORY_SIZE, force_grouping=True)}
+
+
+def _too_many_message() -> str:
+    return gettext("The request has more fields or files than convenant accepts.")
 
 
 def _busy_message() -> str:
@@ -200,6 +209,8 @@ class RequestGuardMiddleware:
                 _check_body(request)
         except RejectedInput as refused:
             return reject(request, refused.message, refused.status)
+        except (TooManyFieldsSent, TooManyFilesSent):
+            return reject(request, _too_many_message())
         return self.get_response(request)
 
     def process_view(
@@ -225,6 +236,8 @@ class RequestGuardMiddleware:
             return reject(request, exception.message, exception.status)
         if isinstance(exception, RequestDataTooBig):
             return reject(request, _too_big_message(), 413)
+        if isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
+            return reject(request, _too_many_message())
         if isinstance(exception, OperationalError) and isinstance(exception.__cause__, PoolTimeout):
             # Every pooled connection stayed busy for DATABASE_POOL_TIMEOUT: a burst, not a
             # fault. The pool is intact, so the next request is served again.

@@ -113,6 +113,16 @@ def test_nul_in_an_upload_is_answered_before_the_csrf_check_reads_it(world: Worl
     assert "Verzoek niet aanvaard" in response.content.decode()  # the 400 page, not a trace
 
 
+def test_too_many_fields_get_a_clear_400(world: World) -> None:
+    query = "&".join(f"f{i}=1" for i in range(1100))
+    page = as_editor(world).get(f"/issuers/?{query}")
+    assert page.status_code == 400 and "Verzoek niet aanvaard" in page.content.decode()
+    api = anonymous().get(f"/api/v1/parties?{query}")
+    assert api.status_code == 400 and "velden" in api.json()["detail"]  # Dutch by default
+    form = {f"f{i}": "1" for i in range(1100)} | {"create_token": ""}
+    assert as_editor(world).post("/account/", form).status_code == 400
+
+
 def test_nul_in_a_cookie_is_refused_and_the_cookie_removed(world: World) -> None:
     client = anonymous()
     client.cookies["sessionid"] = "abcdefgh\x00ijkl"
