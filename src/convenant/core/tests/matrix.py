@@ -80,8 +80,16 @@ ROWS = [
         "audit_log",
         members(FORBIDDEN, secretariat=OK, fund_admin=OK, other_fund=OK, union=OK),
         absent=other_funds_data,
+        present=other_funds_data,
+        present_for=("other_fund",),  # its own events, with their content
     ),
-    Row("job_list", members(OK), absent=other_funds_data),
+    Row(
+        "job_list",
+        members(OK),
+        absent=other_funds_data,
+        present=other_funds_data,
+        present_for=("other_fund",),
+    ),
     Row("job_detail", FUND_JOB, args=lambda w: [w.extra["queued_job"].pk]),
     Row("job_detail", members(HIDDEN, secretariat=OK), args=lambda w: [w.extra["failed_email"].pk]),
     Row("job_cancel", FUND_JOB_ACT, method="post", args=lambda w: [w.extra["queued_job"].pk]),
@@ -92,7 +100,13 @@ ROWS = [
         method="post",
         args=lambda w: [w.extra["failed_email"].pk],
     ),
-    Row("api:list_jobs", members(OK), absent=other_funds_data),
+    Row(
+        "api:list_jobs",
+        members(OK),
+        absent=other_funds_data,
+        present=other_funds_data,
+        present_for=("other_fund",),
+    ),
     Row("api:get_job", FUND_JOB, args=lambda w: [w.extra["queued_job"].pk]),
     Row(
         "api:cancel_job",

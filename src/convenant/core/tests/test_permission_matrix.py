@@ -27,7 +27,9 @@ from convenant.core.testing import (
     build_world,
     check_row,
     client_for,
+    everyone,
     members,
+    other_funds_data,
     url_names,
 )
 
@@ -171,9 +173,24 @@ def guarded_person(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponse(access.get_visible_or_404(User, request.user, pk=pk).email)
 
 
+def leaky_people(request: HttpRequest) -> HttpResponse:
+    """A careless list: everyone's name, whoever asks."""
+    from convenant.core.models import User
+
+    people = User.objects.unrestricted("the careless example").order_by("pk")
+    return HttpResponse(", ".join(p.full_name for p in people))
+
+
+def pretend_save(request: HttpRequest) -> HttpResponse:
+    """A form that says it saved and did nothing."""
+    return HttpResponse(status=302, headers={"Location": "/"})
+
+
 urlpatterns = [
     path("leaky/<int:pk>/", leaky_person, name="leaky_person"),
     path("guarded/<int:pk>/", guarded_person, name="guarded_person"),
+    path("leaky-people/", leaky_people, name="leaky_people"),
+    path("pretend-save/", pretend_save, name="pretend_save"),
     path("", include("convenant.urls")),
 ]
 
@@ -192,3 +209,18 @@ def test_harness_catches_a_view_that_bypasses_the_policy(matrix_world: World) ->
     assert any("as union: expected 404, got 200" in f for f in leaks), leaks
     guarded_failures = [check_row(guarded, actor, world) for actor in ACTORS]
     assert guarded_failures == [None] * len(ACTORS), guarded_failures
+
+
+@pytest.mark.urls(__name__)
+def test_harness_catches_a_list_that_shows_another_funds_data(matrix_world: World) -> None:
+    row = Row("leaky_people", everyone(OK), absent=other_funds_data)
+    assert "as fund_viewer: shows what it must not: ['Zilverreiger']" in str(
+        check_row(row, "fund_viewer", matrix_world)
+    )
+    assert check_row(row, "other_fund", matrix_world) is None  # its own people
+
+
+@pytest.mark.urls(__name__)
+def test_harness_catches_a_write_that_did_nothing(matrix_world: World) -> None:
+    row = Row("pretend_save", everyone(REDIRECT), method="post")
+    assert "recorded no audit event" in str(check_row(row, "fund_editor", matrix_world))

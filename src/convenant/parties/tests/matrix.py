@@ -163,6 +163,8 @@ ROWS = [
         members(FORBIDDEN, fund_admin=OK, other_fund=OK, union=OK, secretariat=OK),
         absent=other_funds_data,
         absent_for=NOT_ITS_PEOPLE,
+        present=other_funds_data,
+        present_for=("other_fund", "secretariat"),
     ),
     Row(
         "invitation_revoke",

@@ -161,6 +161,14 @@ def positions(snapshot: Any, *rows: tuple[int, Any, str, str]) -> None:
         )
 
 
+def other_funds_snapshot(world: World) -> list[str]:
+    return [world.other_fund.name]
+
+
+def other_funds_snapshot_json(world: World) -> list[str]:
+    return [f'"{world.other_fund.code}"']
+
+
 PROPOSED_BY_OTHER_FUND = members(HIDDEN, other_fund=OK, secretariat=OK)
 # Who must not learn of the other fund's proposed issuer (the secretariat keeps the register).
 NOT_PROPOSER = tuple(a for a in PROPOSED_BY_OTHER_FUND if PROPOSED_BY_OTHER_FUND[a] != OK)
@@ -193,7 +201,14 @@ ROWS = [
         method="post",
         data=lambda w: {"rates": "2024-12-31,USD,1.04"},
     ),
-    Row("snapshot_list", members(OK), absent=other_funds_data),
+    # Lists show a snapshot by its fund and date: the other fund's name must not appear.
+    Row(
+        "snapshot_list",
+        members(OK),
+        absent=other_funds_snapshot,
+        present=other_funds_snapshot,
+        present_for=("other_fund",),
+    ),
     Row("snapshot_detail", FUND_A_ONLY, args=lambda w: [w.extra["snapshot"].pk]),
     Row(
         "snapshot_positions",
@@ -268,7 +283,13 @@ ROWS = [
         args=lambda w: [w.extra["failed_import"].pk],
         data=lambda w: {"retry": "1"},
     ),
-    Row("api:list_snapshots", members(OK), absent=other_funds_data),
+    Row(
+        "api:list_snapshots",
+        members(OK),
+        absent=other_funds_snapshot_json,
+        present=other_funds_snapshot_json,
+        present_for=("other_fund",),
+    ),
     Row("api:get_snapshot", FUND_A_ONLY, args=lambda w: [w.extra["snapshot"].pk]),
     Row(
         "api:list_positions",
@@ -288,7 +309,14 @@ ROWS = [
         },
     ),
     Row("api:get_holdings_import", FUND_A_ONLY, args=lambda w: [w.extra["job"].pk]),
-    Row("api:list_issuers", members(OK), absent=other_funds_data, absent_for=NOT_PROPOSER),
+    Row(
+        "api:list_issuers",
+        members(OK),
+        absent=other_funds_data,
+        absent_for=NOT_PROPOSER,
+        present=other_funds_data,
+        present_for=("other_fund", "secretariat"),
+    ),
     Row("api:get_issuer", members(OK), args=lambda w: [w.extra["issuer"].pk]),
     Row("api:get_issuer", PROPOSED_BY_OTHER_FUND, args=lambda w: [w.extra["proposed_issuer"].pk]),
 ]

@@ -176,6 +176,8 @@ ROWS = [
             FORBIDDEN, fund_viewer=OK, fund_editor=OK, fund_admin=OK, other_fund=OK, secretariat=OK
         ),
         absent=other_funds_data,
+        present=other_funds_data,
+        present_for=("other_fund",),
     ),
     Row(
         "signal_alert_read",
@@ -282,13 +284,21 @@ ROWS = [
         members(OK, **API),
         absent=filed_in_triage,
         absent_for=TRIAGE_OUTSIDERS,
+        present=filed_in_triage,
+        present_for=("other_fund", "secretariat"),  # who filed it, and who handles it
     ),
     Row("api:get_signal", members(OK, **API), args=ref("sig_public")),
     Row("api:get_signal", {**COVENANT, **API}, args=ref("sig_covenant")),
     Row("api:get_signal", {**RESTRICTED, **API}, args=ref("sig_restricted")),
     Row("api:get_signal", {**SECRETARIAT, **API}, args=ref("sig_secretariat")),
     Row("api:get_signal", {**IN_TRIAGE, **API}, args=ref("sig_triage")),
-    Row("api:list_alerts", members(OK, **API), absent=other_funds_data),
+    Row(
+        "api:list_alerts",
+        members(OK, **API),
+        absent=other_funds_data,
+        present=other_funds_data,
+        present_for=("other_fund",),
+    ),
     # Filing through the API: only for a party one belongs to (here the union).
     Row(
         "api:submit_signal",
