@@ -221,7 +221,8 @@ class Row:
     ``missing=True`` (a test asks for an actor who gets through). A write (any method but
     GET) that succeeds must record an audit event, the trace of every action, unless the
     row says ``writes=False`` (log-in, language, a form that only sends mail). A write
-    refused on its form (200 with the form's errors) is the outcome ``FORM_ERROR``, never OK."""
+    refused on its form (200 with the form's errors) is the outcome ``FORM_ERROR``, never OK;
+    a refused write (403, 404, log-in, form errors) must have recorded no event."""
 
     url_name: str
     expect: dict[str, Any]
@@ -297,6 +298,9 @@ def check_row(row: Row, actor: str, world: World) -> str | None:
     if got != expected:
         return f"{cell}: expected {expected}, got {got}"
     if not _succeeded(got):
+        # Refused (log-in, 403, 404, the form's errors): then nothing may have been done.
+        if row.method != "get" and last_event_id() != events_before:
+            return f"{cell}: refused with {got}, yet an audit event was recorded"
         return None
     return (
         (_title_problem(response, url, actor) if got == 200 else None)
