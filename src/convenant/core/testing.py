@@ -345,11 +345,16 @@ def body_text(response: Any) -> str:
 def _content_problem(row: Row, actor: str, world: World, response: Any, cell: str) -> str | None:
     if row.absent is None and row.present is None:
         return None
-    text = body_text(response)
+    import re
+
+    # The answer as sent and, for pages, as read (tags dropped, blanks collapsed), so that a
+    # figure and its label ("Positions waiting for review 1") can be asked for too.
+    raw = body_text(response)
+    texts = (raw, re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", raw)))
     if row.absent is not None:
         absent_for = row.absent_for if row.absent_for is not None else ACTORS_BUT_OTHER_FUND
         if actor in absent_for:
-            leaked = [m for m in row.absent(world) if m in text]
+            leaked = [m for m in row.absent(world) if any(m in t for t in texts)]
             if leaked:
                 return f"{cell}: shows what it must not: {leaked}"
     if row.present is not None:
@@ -357,7 +362,7 @@ def _content_problem(row: Row, actor: str, world: World, response: Any, cell: st
         if present_for is None:
             present_for = tuple(a for a in ACTORS if row.outcome_for(a) == OK)
         if actor in present_for:
-            lacking = [m for m in row.present(world) if m not in text]
+            lacking = [m for m in row.present(world) if not any(m in t for t in texts)]
             if lacking:
                 return f"{cell}: does not show {lacking}"
     return None

@@ -30,6 +30,18 @@ def extend_world(world: World) -> None:
     )
 
 
+def fund_a_counts(world: World) -> list[str]:
+    """Fund A's figures on the dashboard (in Dutch, the language the page answers in)."""
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    with translation.override("nl"):
+        return [  # "1 " and not "1": not the start of "12"
+            f"{gettext('Positions waiting for review')} 1 ",
+            f"{gettext('Unread alerts for your fund')} 1 ",
+        ]
+
+
 # A fund's job: its people follow it, its editors (and who asked) act on it.
 FUND_JOB = members(HIDDEN, fund_viewer=OK, fund_editor=OK, fund_admin=OK)
 FUND_JOB_ACT = members(HIDDEN, fund_viewer=FORBIDDEN, fund_editor=REDIRECT, fund_admin=REDIRECT)
@@ -39,7 +51,13 @@ ROWS = [
     Row("home", everyone(REDIRECT, anonymous=OK)),
     # Counts and lists of the dashboard, search: never the other fund's confidential data
     # (the marker is in its proposed issuer, holdings, import, risks, alert and people).
-    Row("dashboard", members(OK), absent=other_funds_data),
+    Row(
+        "dashboard",
+        members(OK),
+        absent=other_funds_data,
+        present=fund_a_counts,  # the other fund's position in review and alert not counted
+        present_for=("fund_viewer", "fund_editor", "fund_admin"),
+    ),
     Row("search", everyone(OK), query="q=Alfa"),
     Row(
         "search",

@@ -110,7 +110,9 @@ def extend_world(world: World) -> None:
     )
     world.extra["other_snapshot"] = other
     positions(
-        other, (1, world.extra["proposed_issuer"], f"{OTHER_FUND_MARKER} Beta Holding", "new")
+        other,
+        (1, world.extra["proposed_issuer"], f"{OTHER_FUND_MARKER} Beta Holding", "new"),
+        (2, None, f"{OTHER_FUND_MARKER} Twijfel N.V.", "review"),  # counted for it alone
     )
     world.extra["other_import"] = other_import = ImportJob.objects.create(
         fund=world.other_fund,
