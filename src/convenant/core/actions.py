@@ -176,3 +176,21 @@ def retry_job(*, by: User, job: Job) -> Job:
         job_id = job.pk
         transaction.on_commit(lambda: dispatch(job_id))
     return job
+
+
+def set_password(*, person: User, password: str, verb: str) -> User:
+    """A person changes their password (knowing the old one) or sets a new one through an
+    e-mailed reset link. The event says that it happened, never anything of the password."""
+    if verb not in {"core.change_password", "core.reset_password"}:
+        raise ValueError(f"Not a password verb: {verb}")
+    with transaction.atomic(durable=True):
+        user = (
+            User.objects.unrestricted("a person sets their own password")
+            .select_for_update()
+            .get(pk=person.pk)
+        )
+        user.set_password(password)
+        user.save(update_fields=["password", "updated_at"])
+        record_event(actor=user, verb=verb, obj=user)
+    person.password = user.password
+    return person

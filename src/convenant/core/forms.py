@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.db import transaction
 from django.template import loader
 
@@ -31,3 +31,29 @@ class QueuedPasswordResetForm(PasswordResetForm):
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
         send_email_later(to=to_email, subject=subject, body=body, purpose="core.password_reset")
+
+
+class AuditedPasswordChangeForm(PasswordChangeForm):
+    """Django's change form, saving through the action that records the change."""
+
+    def save(self, commit: bool = True) -> Any:
+        from convenant.core.actions import set_password
+
+        return set_password(
+            person=self.user,
+            password=self.cleaned_data["new_password1"],
+            verb="core.change_password",
+        )
+
+
+class AuditedSetPasswordForm(SetPasswordForm):
+    """Django's form behind the e-mailed reset link, saving through the same action."""
+
+    def save(self, commit: bool = True) -> Any:
+        from convenant.core.actions import set_password
+
+        return set_password(
+            person=self.user,
+            password=self.cleaned_data["new_password1"],
+            verb="core.reset_password",
+        )

@@ -67,6 +67,8 @@ def register_core_items() -> None:
             "core.create_api_token": _("API token created"),
             "core.revoke_api_token": _("API token revoked"),
             "core.create_person": _("Account created"),
+            "core.change_password": _("Password changed"),
+            "core.reset_password": _("Password set through a reset link"),
             "core.cancel_job": _("Background job cancelled"),
             "core.retry_job": _("Background job tried again"),
         }

@@ -3,7 +3,11 @@ from django.urls import path
 from django.views.i18n import set_language
 
 from convenant.core import job_views, views
-from convenant.core.forms import QueuedPasswordResetForm
+from convenant.core.forms import (
+    AuditedPasswordChangeForm,
+    AuditedSetPasswordForm,
+    QueuedPasswordResetForm,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -25,7 +29,11 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password/change/",
+        auth_views.PasswordChangeView.as_view(form_class=AuditedPasswordChangeForm),
+        name="password_change",
+    ),
     path(
         "password/change/done/",
         auth_views.PasswordChangeDoneView.as_view(),
@@ -45,7 +53,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        auth_views.PasswordResetConfirmView.as_view(form_class=AuditedSetPasswordForm),
         name="password_reset_confirm",
     ),
     path(

@@ -5,7 +5,7 @@ import re
 from django.core import mail
 from django.test import Client
 
-from convenant.core.models import Job
+from convenant.core.models import AuditEvent, Job
 from convenant.core.testing import World
 
 
@@ -49,6 +49,9 @@ def test_password_reset_by_email_works_once(
     assert done.status_code == 302
     world.users["fund_viewer"].refresh_from_db()
     assert world.users["fund_viewer"].check_password("a-brand-new-passphrase")
+    # Audited, with nothing of the password in the event.
+    event = AuditEvent.objects.get(verb="core.reset_password")
+    assert event.actor == world.users["fund_viewer"] and not event.before and not event.after
     again = Client().get(link.group(0), follow=True)
     assert not again.context["validlink"]
 
