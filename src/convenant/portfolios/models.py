@@ -318,7 +318,7 @@ class IssuerAlias(TimeStampedModel):
 # --- Holdings ------------------------------------------------------------------------------
 
 
-class ExchangeRateQuerySet(access.RestrictedQuerySet["ExchangeRate"]):
+class ExchangeRateQuerySet(models.QuerySet["ExchangeRate"]):
     def visible_to(self, user: Any) -> ExchangeRateQuerySet:
         """Exchange rates are reference data for everyone signed in."""
         return self.all() if access.actor_for(user).is_authenticated else self.none()
