@@ -235,6 +235,30 @@ def _send_invitation(invitation: Invitation, token: str, language: str) -> None:
         )
 
 
+def _check_party_takes(party: Party, email: str, *, field: str | None = None) -> None:
+    """A party that left the covenant gets no new people, and a person who already works
+    for it needs no invitation (inviting and renewing alike)."""
+    if not party.is_active():
+        raise ActionError(
+            _("%(party)s is not in the covenant (left on %(date)s); it cannot get new people.")
+            % {
+                "party": party.name,
+                "date": party.left_on.isoformat() if party.left_on else "–",
+            },
+            code="conflict",
+        )
+    if (
+        Membership.objects.unrestricted("inviting: the action decides access")
+        .filter(party=party, user__email__iexact=email)
+        .exists()
+    ):
+        raise ActionError(
+            _("%(email)s already works for %(party)s.") % {"email": email, "party": party.name},
+            field=field,
+            code="conflict",
+        )
+
+
 def invite_person(
     *, by: User, party: Party, email: str, full_name: str, role: str, language: str = "nl"
 ) -> tuple[Invitation, str]:
@@ -257,25 +281,7 @@ def invite_person(
     token = secrets.token_urlsafe(32)
     with transaction.atomic(durable=True):
         party = Party.objects.select_for_update().get(pk=party.pk)
-        if not party.is_active():
-            raise ActionError(
-                _("%(party)s is not in the covenant (left on %(date)s); it cannot get new people.")
-                % {
-                    "party": party.name,
-                    "date": party.left_on.isoformat() if party.left_on else "–",
-                },
-                code="conflict",
-            )
-        if (
-            Membership.objects.unrestricted("invite person: the action decides access")
-            .filter(party=party, user__email__iexact=email)
-            .exists()
-        ):
-            raise ActionError(
-                _("%(email)s already works for %(party)s.") % {"email": email, "party": party.name},
-                field="email",
-                code="conflict",
-            )
+        _check_party_takes(party, email, field="email")
         open_invitations = (
             Invitation.objects.unrestricted("invite person: the action decides access")
             .filter(party=party, email__iexact=email)
@@ -523,25 +529,7 @@ def renew_invitation(
                 % {"email": invitation.email},
                 code="conflict",
             )
-        if not party.is_active():
-            raise ActionError(
-                _("%(party)s is not in the covenant (left on %(date)s); it cannot get new people.")
-                % {
-                    "party": party.name,
-                    "date": party.left_on.isoformat() if party.left_on else "–",
-                },
-                code="conflict",
-            )
-        if (
-            Membership.objects.unrestricted("renew invitation: the action decides access")
-            .filter(party=party, user__email__iexact=invitation.email)
-            .exists()
-        ):
-            raise ActionError(
-                _("%(email)s already works for %(party)s.")
-                % {"email": invitation.email, "party": party.name},
-                code="conflict",
-            )
+        _check_party_takes(party, invitation.email)
         before = snapshot(invitation, ["expires_at", "invited_by"])
         invitation.token_hash = hash_token(token)
         invitation.expires_at = timezone.now() + datetime.timedelta(
