@@ -3,6 +3,8 @@ covenant's e-mails), sees why one failed, cancels a queued one and retries a fai
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -66,23 +68,22 @@ def job_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, template, context)
 
 
-@login_required
-@require_POST
-def job_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def _act(request: AuthenticatedHttpRequest, pk: int, action: Any) -> HttpResponse:
     job = access.get_visible_or_404(Job, request.user, pk=pk)
     try:
-        actions.cancel_job(by=request.user, job=job)
+        action(by=request.user, job=job)
     except ActionError as error:
         messages.error(request, error.messages[0])
     return redirect("job_detail", pk=job.pk)
+
+
+@login_required
+@require_POST
+def job_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, actions.cancel_job)
 
 
 @login_required
 @require_POST
 def job_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    job = access.get_visible_or_404(Job, request.user, pk=pk)
-    try:
-        actions.retry_job(by=request.user, job=job)
-    except ActionError as error:
-        messages.error(request, error.messages[0])
-    return redirect("job_detail", pk=job.pk)
+    return _act(request, pk, actions.retry_job)
