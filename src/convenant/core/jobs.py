@@ -338,14 +338,3 @@ def sweep_jobs(now: datetime.datetime | None = None) -> dict[str, int]:
         dispatch(job_id)
         counts["resent"] += 1
     return counts
-
-
-def latest_job_for(subject: models.Model, kind: str | None = None) -> Job | None:
-    """The newest job about an object (for its page). The caller has read the object
-    through the access policy already."""
-    jobs = Job.objects.unrestricted("latest job for: a background job").filter(
-        subject_type=ContentType.objects.get_for_model(subject), subject_id=str(subject.pk)
-    )
-    if kind:
-        jobs = jobs.filter(kind=kind)
-    return jobs.order_by("-created_at", "-id").first()
