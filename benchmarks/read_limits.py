@@ -12,6 +12,7 @@ HOLDINGS_MAX_BYTES). Before the counting, the XLSX took the server to 1.9 GB. Ru
 `make bench`; no database.
 """
 
+import itertools
 import os
 import resource
 import subprocess
@@ -21,54 +22,25 @@ import time
 import zipfile
 from pathlib import Path
 
+from convenant.portfolios.testing import write_raw_xlsx
+
 ROWS = int(os.environ.get("BENCH_OVER_LIMIT_ROWS", 3_000_000))
 BATCH = 10_000
 
 
 def write_xlsx(path: Path, rows: int) -> None:
-    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-    package = "http://schemas.openxmlformats.org/package/2006/relationships"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(
-            "[Content_Types].xml",
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
-            'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/'
-            'sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-            'spreadsheetml.worksheet+xml"/></Types>',
+    header = (
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c>'
+        '<c r="B1" t="inlineStr"><is><t>Market value</t></is></c></row>'
+    )
+    batches = (
+        "".join(
+            f'<row r="{n}"><c r="A{n}"><v>{n}</v></c><c r="B{n}"><v>{n}</v></c></row>'
+            for n in range(start, min(start + BATCH, rows + 2))
         )
-        archive.writestr(
-            "_rels/.rels",
-            f'<Relationships xmlns="{package}"><Relationship Id="rId1" '
-            f'Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
-        )
-        archive.writestr(
-            "xl/workbook.xml",
-            f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
-            '<sheet name="Holdings" sheetId="1" r:id="rId1"/></sheets></workbook>',
-        )
-        archive.writestr(
-            "xl/_rels/workbook.xml.rels",
-            f'<Relationships xmlns="{package}"><Relationship Id="rId1" '
-            f'Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
-        )
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            sheet.write(f'<worksheet xmlns="{main}"><sheetData>'.encode())
-            sheet.write(
-                b'<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c>'
-                b'<c r="B1" t="inlineStr"><is><t>Market value</t></is></c></row>'
-            )
-            for start in range(2, rows + 2, BATCH):
-                sheet.write(
-                    "".join(
-                        f'<row r="{n}"><c r="A{n}"><v>{n}</v></c><c r="B{n}"><v>{n}</v></c></row>'
-                        for n in range(start, min(start + BATCH, rows + 2))
-                    ).encode()
-                )
-            sheet.write(b"</sheetData></worksheet>")
+        for start in range(2, rows + 2, BATCH)
+    )
+    write_raw_xlsx(path, itertools.chain([header], batches))
 
 
 def write_ods(path: Path, rows: int) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import random
+import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from convenant.portfolios.identifiers import isin_check_digit, lei_check_digits
@@ -206,3 +208,46 @@ def write_ods(path: Path, rows: list[list[object]]) -> None:
         )
         archive.writestr("META-INF/manifest.xml", manifest)
         archive.writestr("content.xml", content)
+
+
+def write_raw_xlsx(path: Path, rows: Iterable[str], prefix: str = "") -> None:
+    """An XLSX whose sheet XML is written as given (each string one or more <row>s), as a
+    generator of hostile files would: for the readers' tests and their benchmark. With
+    ``prefix`` the SpreadsheetML elements carry that namespace prefix."""
+    p = f"{prefix}:" if prefix else ""
+    ns = f"xmlns{':' + prefix if prefix else ''}"
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/'
+            'sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            'spreadsheetml.worksheet+xml"/></Types>',
+        )
+        archive.writestr(
+            "_rels/.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
+            "</Relationships>",
+        )
+        archive.writestr(
+            "xl/workbook.xml",
+            f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+            '<sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+            "</Relationships>",
+        )
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write(f'<{p}worksheet {ns}="{main}"><{p}sheetData>'.encode())
+            for row in rows:
+                sheet.write(row.replace("<", f"<{p}").replace(f"<{p}/", f"</{p}").encode())
+            sheet.write(f"</{p}sheetData></{p}worksheet>".encode())

@@ -20,6 +20,7 @@ from convenant.portfolios.holdings.clean import Cleaned, clean_rows
 from convenant.portfolios.holdings.columns import recognise
 from convenant.portfolios.holdings.importer import rejected_file
 from convenant.portfolios.holdings.read import Limits, RawTable, read_table
+from convenant.portfolios.testing import write_raw_xlsx as write_xlsx
 from convenant.portfolios.tests.test_holdings_import import (  # noqa: F401 (setup: a fixture)
     run,
     setup,
@@ -40,48 +41,6 @@ def refused(tmp_path: Path, name: str, data: bytes | str, limits: Limits = LIMIT
     with pytest.raises(ActionError) as error:
         read(tmp_path, name, data, limits)
     return error.value.messages[0]
-
-
-def write_xlsx(path: Path, rows: Iterable[str], prefix: str = "") -> None:
-    """An XLSX whose sheet XML is written as given (one string per <row>), as a generator
-    of hostile files would."""
-    p = f"{prefix}:" if prefix else ""
-    ns = f"xmlns{':' + prefix if prefix else ''}"
-    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(
-            "[Content_Types].xml",
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
-            'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/'
-            'sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-            'spreadsheetml.worksheet+xml"/></Types>',
-        )
-        archive.writestr(
-            "_rels/.rels",
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
-            "</Relationships>",
-        )
-        archive.writestr(
-            "xl/workbook.xml",
-            f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
-            '<sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>',
-        )
-        archive.writestr(
-            "xl/_rels/workbook.xml.rels",
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
-            "</Relationships>",
-        )
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            sheet.write(f'<{p}worksheet {ns}="{main}"><{p}sheetData>'.encode())
-            for row in rows:
-                sheet.write(row.replace("<", f"<{p}").replace(f"<{p}/", f"</{p}").encode())
-            sheet.write(f"</{p}sheetData></{p}worksheet>".encode())
 
 
 def text_row(number: int, *values: str) -> str:
