@@ -108,18 +108,27 @@ def authenticate_api_token(plaintext: str) -> User | None:
     return token.user
 
 
-def cancel_job(*, by: User, job: Job) -> Job:
-    """A person stops a job that has not started yet."""
+def _require_job_manager(by: User, job: Job) -> None:
     actor = access.actor_for(by, fresh=True)
     access.require(
         access.can_manage_job(actor, created_by_id=job.created_by_id, party_id=job.party_id)
     )
+
+
+def _locked_job(job: Job) -> Job:
+    """The job's row as it is now, locked until the action's transaction ends."""
+    return (
+        Job.objects.unrestricted("a person acts on a job they may manage")
+        .select_for_update()
+        .get(pk=job.pk)
+    )
+
+
+def cancel_job(*, by: User, job: Job) -> Job:
+    """A person stops a job that has not started yet."""
+    _require_job_manager(by, job)
     with transaction.atomic(durable=True):
-        job = (
-            Job.objects.unrestricted("cancel job: the action decides access")
-            .select_for_update()
-            .get(pk=job.pk)
-        )
+        job = _locked_job(job)
         if not job.can_cancel:
             raise ActionError(
                 _("Only a job that has not started yet can be cancelled."), code="conflict"
@@ -141,16 +150,9 @@ def retry_job(*, by: User, job: Job) -> Job:
     """A person sends a failed job to run again, with a fresh count of attempts."""
     from convenant.core.jobs import dispatch
 
-    actor = access.actor_for(by, fresh=True)
-    access.require(
-        access.can_manage_job(actor, created_by_id=job.created_by_id, party_id=job.party_id)
-    )
+    _require_job_manager(by, job)
     with transaction.atomic(durable=True):
-        job = (
-            Job.objects.unrestricted("retry job: the action decides access")
-            .select_for_update()
-            .get(pk=job.pk)
-        )
+        job = _locked_job(job)
         if not job.can_retry:
             raise ActionError(_("Only a failed job can be tried again."), code="conflict")
         job.state, job.attempts, job.progress, job.stage = Job.State.QUEUED, 0, 0, ""
