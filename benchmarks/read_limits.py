@@ -101,7 +101,7 @@ def child(path: Path) -> None:
     from django.utils import translation
 
     from convenant.core.errors import ActionError
-    from convenant.portfolios.holdings.read import read_table
+    from convenant.portfolios.importing.read import read_table
 
     translation.activate("en")
     try:

@@ -7,8 +7,8 @@ from ninja.errors import ValidationError
 from convenant.core.api import AUTHENTICATED, ConvenantAPI, declare_error_answers, invalid_input
 from convenant.core.jobs_api import router as jobs_router
 from convenant.parties.api import router as parties_router
-from convenant.portfolios.api import router as portfolios_router
-from convenant.portfolios.holdings_api import router as holdings_router
+from convenant.portfolios.api.holdings import router as holdings_router
+from convenant.portfolios.api.issuers import router as portfolios_router
 from convenant.risk.api import router as risk_router
 from convenant.signals.api import router as signals_router
 

@@ -11,7 +11,7 @@ from convenant.portfolios.models import Issuer
 
 def register() -> None:
     from convenant.core.jobs import register_job_kind
-    from convenant.portfolios.actions.jobs import IMPORT_HOLDINGS, run_import
+    from convenant.portfolios.actions.imports import IMPORT_HOLDINGS, run_import
     from convenant.portfolios.demo import (
         load_demo_issuers,
         load_demo_refused_upload,

@@ -272,6 +272,8 @@ class IssuerAlias(TimeStampedModel):
         MERGE = "merge", _("Merged duplicate")
         CONFIRMED_MATCH = "confirmed", _("Confirmed match")
         MANUAL = "manual", _("Added by hand")
+        # GLEIF's Latin transliteration of a name written in another script.
+        TRANSLITERATED = "transliterated", _("GLEIF transliterated name")
 
     issuer = models.ForeignKey(Issuer, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(_("name"), max_length=300)
@@ -358,8 +360,11 @@ class SnapshotQuerySet(access.RestrictedQuerySet["Snapshot"]):
         return self.filter(access.member_of_q(access.actor_for(user), "fund", access.Role.EDITOR))
 
     def latest_per_fund(self) -> SnapshotQuerySet:
-        """The most recent snapshot of each fund."""
-        newest = Snapshot.objects.filter(fund=models.OuterRef("fund")).order_by("-as_of")
+        """The most recent complete snapshot of each fund: a partial one never becomes the
+        fund's current holdings on dashboards, risks or reports."""
+        newest = Snapshot.objects.filter(fund=models.OuterRef("fund"), partial=False).order_by(
+            "-as_of"
+        )
         return self.filter(pk=models.Subquery(newest.values("pk")[:1]))
 
 
@@ -380,6 +385,17 @@ class Snapshot(TimeStampedModel):
     matched_value_eur = models.DecimalField(
         _("value with a confirmed issuer (EUR)"), max_digits=20, decimal_places=2, default=0
     )
+    # Lines that are not companies (cash, FX forwards, futures, funds): kept apart, never
+    # matched to an issuer; their value is part of the total.
+    other_value_eur = models.DecimalField(
+        _("value not in companies (EUR)"), max_digits=20, decimal_places=2, default=0
+    )
+    # A file much smaller than the fund's previous snapshot that the person said is only
+    # part of the holdings: kept, but never the fund's current snapshot.
+    partial = models.BooleanField(_("partial"), default=False)
+    # The day whose exchange rates converted the values (the last business day on or before
+    # the as-of date); empty when every value was in euro.
+    rate_date = models.DateField(_("exchange rates of"), null=True, blank=True)
 
     objects = SnapshotQuerySet.as_manager()
 
@@ -465,6 +481,16 @@ class Position(models.Model):
         MATCHED = "matched", _("Matched")
         REVIEW = "review", _("Needs review")
         NEW = "new", _("New issuer proposed")
+        NOT_A_COMPANY = "other", _("Not a company")
+
+    class Kind(models.TextChoices):
+        """What a line holds. Only companies are matched to issuers."""
+
+        COMPANY = "company", _("Company")
+        CASH = "cash", _("Cash and deposits")
+        FX = "fx", _("Currency forward")
+        DERIVATIVE = "derivative", _("Future, swap or option")
+        FUND = "fund", _("Fund")
 
     # The partition key; the primary key (snapshot, row) indexes it.
     snapshot = models.ForeignKey(
@@ -492,6 +518,7 @@ class Position(models.Model):
         _("voting %"), max_digits=9, decimal_places=6, null=True, blank=True
     )
     status = models.CharField(_("match"), max_length=10, choices=Status.choices)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.COMPANY)
     match_method = models.CharField(_("matched by"), max_length=20)
     match_confidence = models.DecimalField(_("confidence"), max_digits=4, decimal_places=1)
 
@@ -557,14 +584,18 @@ class ImportJob(TimeStampedModel):
         QUEUED = "queued", _("Waiting to start")
         RUNNING = "running", _("Running")
         COLUMNS = "columns", _("Columns to name")
-        REJECTED = "rejected", _("Rows cannot be read")
+        REJECTED = "rejected", _("Rows refused")
+        SMALLER = "smaller", _("Smaller than the previous snapshot")
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
         DONE = "done", _("Imported")
 
     class Outcome(models.TextChoices):
         COLUMNS = "columns", _("Columns to name")
-        REJECTED = "rejected", _("Rows cannot be read")
+        REJECTED = "rejected", _("Rows refused")
+        # Much smaller than the fund's previous snapshot: the person confirms it is complete
+        # or imports it as partial.
+        SMALLER = "smaller", _("Smaller than the previous snapshot")
         DONE = "done", _("Imported")
 
     fund = models.ForeignKey("parties.Party", on_delete=models.CASCADE, related_name="+")
@@ -573,6 +604,12 @@ class ImportJob(TimeStampedModel):
     stored_name = models.CharField(max_length=80, editable=False)
     import_valid_rows = models.BooleanField(default=False)
     columns = models.JSONField(null=True, blank=True)
+    # The currency of every value in the file, when neither a heading nor a column says it.
+    currency = models.CharField(_("currency of the file"), max_length=3, blank=True)
+    # The person's answer to "much smaller than the previous snapshot": it is complete
+    # (size_confirmed), or it is only part of the holdings (partial).
+    size_confirmed = models.BooleanField(default=False)
+    partial = models.BooleanField(_("partial"), default=False)
     created_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
     # Blank while the latest run has not reached an outcome (queued, running, failed or
     # cancelled: the job says which).

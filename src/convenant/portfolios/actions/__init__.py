@@ -1,9 +1,8 @@
 """Writes of the portfolios app, one module per sub-domain: issuers, holdings (import and
-review), import jobs, exchange rates."""
+review), holdings imports as jobs (imports), exchange rates."""
 
 from convenant.portfolios.actions.holdings import confirm_match, import_holdings, reject_match
-from convenant.portfolios.actions.issuers import create_issuer, merge_issuers
-from convenant.portfolios.actions.jobs import (
+from convenant.portfolios.actions.imports import (
     cancel_import,
     import_valid_rows,
     name_columns,
@@ -12,6 +11,7 @@ from convenant.portfolios.actions.jobs import (
     retry_import,
     run_import,
 )
+from convenant.portfolios.actions.issuers import create_issuer, merge_issuers
 from convenant.portfolios.actions.rates import set_exchange_rates
 
 __all__ = [

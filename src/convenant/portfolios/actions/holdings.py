@@ -18,8 +18,8 @@ from convenant.core.errors import ActionError
 from convenant.core.models import User
 from convenant.parties.models import Party
 from convenant.portfolios import events
-from convenant.portfolios.holdings.clean import clean_rows
-from convenant.portfolios.holdings.importer import (
+from convenant.portfolios.importing.clean import clean_rows
+from convenant.portfolios.importing.importer import (
     ImportReport,
     Progress,
     RowsRejected,
@@ -51,6 +51,9 @@ def import_holdings(
     filename: str,
     columns: dict[str, str] | None = None,
     import_valid_rows: bool = False,
+    currency: str = "",
+    size_confirmed: bool = False,
+    partial: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import a fund's holdings for a date. With errors in some rows nothing is imported
@@ -67,6 +70,7 @@ def import_holdings(
         rates=rates_on(as_of),
         as_of=as_of,
         decimal_comma_default=table.decimal_comma_default,
+        file_currency=currency,
     )
     report = ImportReport(
         rows_read=table.frame.height,

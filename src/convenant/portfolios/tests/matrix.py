@@ -34,7 +34,7 @@ def extend_world(world: World) -> None:
     world.extra["snapshot"] = Snapshot.objects.create(
         fund=world.fund, as_of=datetime.date(2024, 12, 31), source_name="test.csv"
     )
-    from convenant.portfolios.actions.jobs import rejected_path, stored_path
+    from convenant.portfolios.actions.imports import rejected_path, stored_path
     from convenant.portfolios.models import ImportJob
 
     world.extra["job"] = job = ImportJob.objects.create(
@@ -139,7 +139,7 @@ def positions(snapshot: Any, *rows: tuple[int, Any, str, str]) -> None:
     """Positions of a snapshot, in a partition of its own as an import makes it."""
     from django.db import connection
 
-    from convenant.portfolios.holdings.importer import partition_name
+    from convenant.portfolios.importing.importer import partition_name
     from convenant.portfolios.models import Position
 
     with connection.cursor() as cursor:

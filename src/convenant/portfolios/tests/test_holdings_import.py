@@ -18,8 +18,8 @@ from convenant.core.models import AuditEvent
 from convenant.core.testing import World
 from convenant.portfolios import testing
 from convenant.portfolios.actions import import_holdings
-from convenant.portfolios.holdings import importer
-from convenant.portfolios.holdings.importer import ColumnsNeeded, ImportReport, RowsRejected
+from convenant.portfolios.importing import importer
+from convenant.portfolios.importing.importer import ColumnsNeeded, ImportReport, RowsRejected
 from convenant.portfolios.models import (
     ColumnMapping,
     ExchangeRate,

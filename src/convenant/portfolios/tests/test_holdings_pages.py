@@ -193,7 +193,7 @@ def test_uploads_are_purged_after_their_retention(
 
     from convenant.core.errors import ActionError
     from convenant.portfolios.actions import import_valid_rows, name_columns, purge_uploads
-    from convenant.portfolios.actions.jobs import rejected_path, stored_path
+    from convenant.portfolios.actions.imports import rejected_path, stored_path
 
     settings.HOLDINGS_UPLOAD_RETENTION_DAYS = 7
     refused = job_page(editor, upload(editor, REJECTED_FILE, fund=world.fund.pk)).context["job"]
@@ -256,7 +256,7 @@ def test_a_failed_import_says_why_and_can_be_retried_while_its_file_is_kept(
     gone, the page and the action say it must be uploaded again."""
     from convenant.core.errors import ActionError
     from convenant.portfolios.actions import purge_uploads, retry_import
-    from convenant.portfolios.actions.jobs import stored_path
+    from convenant.portfolios.actions.imports import stored_path
 
     page = job_page(editor, upload(editor, "ISIN;Naam;Marktwaarde;Valuta\n", fund=world.fund.pk))
     job = page.context["job"]
@@ -289,7 +289,7 @@ def test_the_purge_keeps_files_of_queued_runs_and_deletes_cancelled_ones(
     world: World, editor: Client
 ) -> None:
     from convenant.portfolios.actions import cancel_import, purge_uploads
-    from convenant.portfolios.actions.jobs import stored_path
+    from convenant.portfolios.actions.imports import stored_path
 
     def queued() -> ImportJob:
         response = editor.post(

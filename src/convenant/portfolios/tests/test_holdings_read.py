@@ -16,10 +16,10 @@ from openpyxl import Workbook
 from convenant.core.errors import ActionError
 from convenant.core.testing import World
 from convenant.portfolios import testing
-from convenant.portfolios.holdings.clean import Cleaned, clean_rows
-from convenant.portfolios.holdings.columns import recognise
-from convenant.portfolios.holdings.importer import rejected_file
-from convenant.portfolios.holdings.read import Limits, RawTable, read_table
+from convenant.portfolios.importing.clean import Cleaned, clean_rows
+from convenant.portfolios.importing.columns import recognise
+from convenant.portfolios.importing.importer import rejected_file
+from convenant.portfolios.importing.read import Limits, RawTable, read_table
 from convenant.portfolios.testing import write_raw_xlsx as write_xlsx
 from convenant.portfolios.tests.test_holdings_import import (  # noqa: F401 (setup: a fixture)
     run,

@@ -19,9 +19,9 @@ from convenant.core.errors import ActionError
 from convenant.core.testing import World
 from convenant.portfolios import testing
 from convenant.portfolios.actions import import_holdings
-from convenant.portfolios.holdings.clean import clean_rows
-from convenant.portfolios.holdings.columns import missing_fields, recognise
-from convenant.portfolios.holdings.read import Limits, read_table
+from convenant.portfolios.importing.clean import clean_rows
+from convenant.portfolios.importing.columns import missing_fields, recognise
+from convenant.portfolios.importing.read import Limits, read_table
 from convenant.portfolios.tests.test_holdings_import import AS_OF
 from convenant.portfolios.tests.test_holdings_import import setup as setup  # a fixture
 

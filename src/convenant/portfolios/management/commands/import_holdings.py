@@ -14,7 +14,7 @@ from convenant.core.errors import ActionError
 from convenant.core.models import User
 from convenant.parties.models import Membership, Party
 from convenant.portfolios.actions import import_holdings
-from convenant.portfolios.holdings.importer import ColumnsNeeded, RowsRejected
+from convenant.portfolios.importing.importer import ColumnsNeeded, RowsRejected
 
 
 class Command(BaseCommand):

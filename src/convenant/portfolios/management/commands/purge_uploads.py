@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from convenant.portfolios.actions.jobs import purge_uploads
+from convenant.portfolios.actions.imports import purge_uploads
 
 
 class Command(BaseCommand):

@@ -12,9 +12,9 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from convenant.core.errors import ActionError
-from convenant.portfolios.holdings.columns import implied_currency
-from convenant.portfolios.holdings.read import RawTable
 from convenant.portfolios.identifiers import country_code, isin_problem, lei_problem
+from convenant.portfolios.importing.columns import implied_currency
+from convenant.portfolios.importing.read import RawTable
 
 NUMBER_FIELDS = ("market_value", "quantity", "ownership_pct", "voting_pct")
 TEXT_FIELDS = ("isin", "lei", "name", "country", "sector", "currency")
@@ -75,14 +75,20 @@ def clean_rows(
     rates: dict[str, Decimal],
     as_of: datetime.date,
     decimal_comma_default: bool,
+    file_currency: str = "",
 ) -> Cleaned:
     """Type and check every row. ``mapping`` is heading → field; ``rates`` gives units per
-    euro for the as-of date (EUR itself is 1)."""
+    euro for the as-of date (EUR itself is 1); ``file_currency`` is the currency the person
+    gave for the whole file, used where neither a heading nor a column says it."""
     by_field = {f: f"c{table.headings.index(h)}" for h, f in mapping.items()}
     heading = {f: h for h, f in mapping.items()}
     frame = table.frame.with_row_index("index")
     value_heading = heading["market_value"]
-    default_currency = implied_currency(value_heading) if "currency" not in by_field else None
+    default_currency = (
+        implied_currency(value_heading) or file_currency.upper() or None
+        if "currency" not in by_field
+        else None
+    )
 
     columns = {name: _text(frame, by_field.get(name)).alias(name) for name in TEXT_FIELDS}
     columns["isin"] = columns["isin"].str.to_uppercase()

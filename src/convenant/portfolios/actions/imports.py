@@ -25,8 +25,8 @@ from convenant.core.jobs import JobContext, JobFailed, enqueue_job
 from convenant.core.models import Job, User
 from convenant.parties.models import Party
 from convenant.portfolios.actions.holdings import import_holdings
-from convenant.portfolios.holdings.columns import FIELDS
-from convenant.portfolios.holdings.importer import ColumnsNeeded, RowsRejected, check_request
+from convenant.portfolios.importing.columns import FIELDS
+from convenant.portfolios.importing.importer import ColumnsNeeded, RowsRejected, check_request
 from convenant.portfolios.models import ImportJob
 
 IMPORT_HOLDINGS = "portfolios.import_holdings"
@@ -76,6 +76,7 @@ def queue_import(
     filename: str,
     import_valid_rows: bool = False,
     columns: dict[str, str] | None = None,
+    currency: str = "",
 ) -> ImportJob:
     """Store an uploaded file and queue its import. The checks that need no reading of the
     file happen now, so a person hears at once that they may not import for this fund or
@@ -108,6 +109,7 @@ def queue_import(
                 stored_name=stored,
                 import_valid_rows=import_valid_rows,
                 columns=columns or None,
+                currency=currency.upper(),
                 created_by=by,
             )
             record_event(
@@ -279,6 +281,9 @@ def run_import(run: Job, context: JobContext) -> dict[str, Any]:
             filename=imp.filename,
             columns=imp.columns,
             import_valid_rows=imp.import_valid_rows,
+            currency=imp.currency,
+            size_confirmed=imp.size_confirmed,
+            partial=imp.partial,
             progress=context.progress,
         )
     except ColumnsNeeded as asked:

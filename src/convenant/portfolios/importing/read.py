@@ -30,7 +30,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from convenant.core.errors import ActionError
-from convenant.portfolios.holdings.columns import looks_like_header
+from convenant.portfolios.importing.columns import looks_like_header
 
 HEADER_SEARCH_ROWS = 30
 MAX_HEADING = 200  # a fund's remembered column headings are kept up to this length

@@ -33,9 +33,9 @@ from convenant.portfolios.actions import (
     reject_match,
     retry_import,
 )
-from convenant.portfolios.actions.jobs import rejected_path, stored_path
-from convenant.portfolios.holdings.columns import FIELDS
+from convenant.portfolios.actions.imports import rejected_path, stored_path
 from convenant.portfolios.identifiers import country_name
+from convenant.portfolios.importing.columns import FIELDS
 from convenant.portfolios.models import ImportJob, Issuer, Position, Snapshot
 
 

@@ -24,8 +24,8 @@ from convenant.core.errors import ActionError
 from convenant.core.exports import inert_cell
 from convenant.core.models import User
 from convenant.parties.models import Party
-from convenant.portfolios.holdings.columns import FIELDS, missing_fields, recognise
-from convenant.portfolios.holdings.read import RawTable, read_table
+from convenant.portfolios.importing.columns import FIELDS, missing_fields, recognise
+from convenant.portfolios.importing.read import RawTable, read_table
 from convenant.portfolios.matching import Decision, Matcher, Method, Query
 from convenant.portfolios.models import ColumnMapping, ExchangeRate, Position
 from convenant.portfolios.names import normalize_name
@@ -48,6 +48,7 @@ POSITION_COLUMNS = [
     "ownership_pct",
     "voting_pct",
     "status",
+    "kind",
     "match_method",
     "match_confidence",
 ]
@@ -244,6 +245,7 @@ def copy_positions(snapshot_id: int, rows: pl.DataFrame) -> None:
         pl.col("ownership_pct"),
         pl.col("voting_pct"),
         pl.col("status"),
+        (pl.col("kind") if "kind" in rows.columns else pl.lit("company")).alias("kind"),
         pl.col("match_method"),
         pl.col("match_confidence"),
     )

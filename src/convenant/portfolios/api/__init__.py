@@ -1,0 +1,2 @@
+"""API of the portfolios app, one module per sub-domain: the issuer register (issuers) and
+the funds' holdings (holdings)."""

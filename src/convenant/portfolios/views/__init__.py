@@ -1,0 +1,2 @@
+"""Pages of the portfolios app, one module per sub-domain: the issuer register (issuers) and
+the funds' holdings (holdings)."""
