@@ -44,7 +44,7 @@ from convenant.portfolios.actions.register import (  # noqa: E402
     load_isin_mapping,
     load_lei_records,
 )
-from convenant.portfolios.importing.importer import POSITION_COLUMNS  # noqa: E402
+from convenant.portfolios.importing.write import POSITION_COLUMNS  # noqa: E402
 from convenant.portfolios.models import ExchangeRate  # noqa: E402
 
 ROWS = int(os.environ.get("BENCH_HOLDINGS_ROWS", 1_000_000))

@@ -19,18 +19,10 @@ from convenant.core.models import User
 from convenant.parties.models import Party
 from convenant.portfolios import events
 from convenant.portfolios.importing.clean import clean_rows
-from convenant.portfolios.importing.importer import (
-    ImportReport,
-    Progress,
-    RowsRejected,
-    check_request,
-    copy_positions,
-    drop_positions,
-    match_rows,
-    rates_on,
-    read_and_map,
-    rejected_file,
-)
+from convenant.portfolios.importing.mapping import read_and_map
+from convenant.portfolios.importing.report import ImportReport, RowsRejected, rejected_file
+from convenant.portfolios.importing.request import Progress, check_request, rates_on
+from convenant.portfolios.importing.write import copy_positions, drop_positions, match_rows
 from convenant.portfolios.models import (
     IN_REGISTER,
     ColumnMapping,

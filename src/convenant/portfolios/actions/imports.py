@@ -26,7 +26,9 @@ from convenant.core.models import Job, User
 from convenant.parties.models import Party
 from convenant.portfolios.actions.holdings import import_holdings
 from convenant.portfolios.importing.columns import FIELDS
-from convenant.portfolios.importing.importer import ColumnsNeeded, RowsRejected, check_request
+from convenant.portfolios.importing.mapping import ColumnsNeeded
+from convenant.portfolios.importing.report import RowsRejected
+from convenant.portfolios.importing.request import check_request
 from convenant.portfolios.models import ImportJob
 
 IMPORT_HOLDINGS = "portfolios.import_holdings"

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 # Positions are partitioned by snapshot: an import COPYs into a fresh table and attaches it as
-# a partition; replacing a snapshot drops its partition (see portfolios/holdings/importer.py).
+# a partition; replacing a snapshot drops its partition (see portfolios/importing/write.py).
 POSITION_DDL = """
 CREATE TABLE "portfolios_position" (
     "row" integer NOT NULL CHECK ("row" >= 0),

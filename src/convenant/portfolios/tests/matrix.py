@@ -139,7 +139,7 @@ def positions(snapshot: Any, *rows: tuple[int, Any, str, str]) -> None:
     """Positions of a snapshot, in a partition of its own as an import makes it."""
     from django.db import connection
 
-    from convenant.portfolios.importing.importer import partition_name
+    from convenant.portfolios.importing.write import partition_name
     from convenant.portfolios.models import Position
 
     with connection.cursor() as cursor:

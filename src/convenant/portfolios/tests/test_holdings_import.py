@@ -18,8 +18,9 @@ from convenant.core.models import AuditEvent
 from convenant.core.testing import World
 from convenant.portfolios import testing
 from convenant.portfolios.actions import import_holdings
-from convenant.portfolios.importing import importer
-from convenant.portfolios.importing.importer import ColumnsNeeded, ImportReport, RowsRejected
+from convenant.portfolios.importing import write as positions_write
+from convenant.portfolios.importing.mapping import ColumnsNeeded
+from convenant.portfolios.importing.report import ImportReport, RowsRejected
 from convenant.portfolios.models import (
     ColumnMapping,
     ExchangeRate,
@@ -295,7 +296,7 @@ def test_rejected_rows_file_defuses_formulas(setup: World, tmp_path: Path) -> No
 def test_rows_sent_in_several_chunks_all_arrive_with_the_partitions_indexes_and_keys(
     setup: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importer, "COPY_CHUNK_ROWS", 2)  # 3 data rows: chunks of 2 and 1
+    monkeypatch.setattr(positions_write, "COPY_CHUNK_ROWS", 2)  # 3 data rows: chunks of 2 and 1
     report = run(setup, write(tmp_path, "posities.csv", CSV_NL))
     rows = list(
         Position.objects.filter(snapshot_id=report.snapshot_id).values_list("row", "market_value")
@@ -305,12 +306,12 @@ def test_rows_sent_in_several_chunks_all_arrive_with_the_partitions_indexes_and_
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT indexdef FROM pg_indexes WHERE tablename = %s ORDER BY indexdef",
-            [importer.partition_name(report.snapshot_id)],
+            [positions_write.partition_name(report.snapshot_id)],
         )
         indexes = [definition for (definition,) in cursor.fetchall()]
         cursor.execute(
             "SELECT count(*) FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f'",
-            [importer.partition_name(report.snapshot_id)],
+            [positions_write.partition_name(report.snapshot_id)],
         )
         (foreign_keys,) = cursor.fetchone()
     assert any("UNIQUE" in d and '(snapshot_id, "row")' in d for d in indexes)

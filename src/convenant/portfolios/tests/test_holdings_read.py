@@ -18,8 +18,8 @@ from convenant.core.testing import World
 from convenant.portfolios import testing
 from convenant.portfolios.importing.clean import Cleaned, clean_rows
 from convenant.portfolios.importing.columns import recognise
-from convenant.portfolios.importing.importer import rejected_file
 from convenant.portfolios.importing.read import Limits, RawTable, read_table
+from convenant.portfolios.importing.report import rejected_file
 from convenant.portfolios.testing import write_raw_xlsx as write_xlsx
 from convenant.portfolios.tests.test_holdings_import import (  # noqa: F401 (setup: a fixture)
     run,

@@ -59,7 +59,7 @@ def test_a_fund_sees_the_covenants_stake_beside_its_risk_only_with_enough_other_
 ) -> None:
     from django.db import connection
 
-    from convenant.portfolios.importing.importer import partition_name
+    from convenant.portfolios.importing.write import partition_name
     from convenant.portfolios.models import Position
 
     funds = [world.fund, world.other_fund] + [

@@ -14,7 +14,8 @@ from convenant.core.errors import ActionError
 from convenant.core.models import User
 from convenant.parties.models import Membership, Party
 from convenant.portfolios.actions import import_holdings
-from convenant.portfolios.importing.importer import ColumnsNeeded, RowsRejected
+from convenant.portfolios.importing.mapping import ColumnsNeeded
+from convenant.portfolios.importing.report import RowsRejected
 
 
 class Command(BaseCommand):

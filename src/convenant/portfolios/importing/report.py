@@ -1,0 +1,75 @@
+"""What an import tells the person: its counts, the rows it refused and why, and the
+refused rows as a file to correct."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+import polars as pl
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from convenant.core.errors import ActionError
+from convenant.core.exports import inert_cell
+from convenant.portfolios.importing.read import RawTable
+
+
+class RowsRejected(ActionError):
+    """Some rows cannot be read and the person did not choose to import only the valid ones."""
+
+    def __init__(self, report: ImportReport) -> None:
+        counts = {
+            "bad": report.rejected,
+            "total": report.rows_read,
+            "good": report.rows_read - report.rejected,
+        }
+        if counts["good"]:
+            message = _(
+                "%(bad)s of %(total)s rows cannot be read, so nothing was imported. Correct the "
+                "file, or choose to import the %(good)s valid rows."
+            )
+        else:
+            message = ngettext(
+                "The one row cannot be read, so nothing was imported.",
+                "None of the %(total)s rows can be read, so nothing was imported.",
+                counts["total"],
+            )
+        super().__init__(message % counts, code="rows")
+        self.report = report
+
+
+@dataclass
+class ImportReport:
+    rows_read: int = 0
+    imported: int = 0
+    matched: int = 0
+    review: int = 0
+    new: int = 0
+    rejected: int = 0
+    errors: list[tuple[int, str, str]] = field(default_factory=list)
+    snapshot_id: int | None = None
+    rejected_csv: bytes = b""
+    mapping: dict[str, str] = field(default_factory=dict)
+
+
+def rejected_file(
+    table: RawTable, cleaned_errors: list[tuple[int, str, str]], rejected_lines: set[int]
+) -> bytes:
+    """The rejected rows as they were read, with the reasons in an extra column. Every cell,
+    the headings included (they come from the file too), is made inert."""
+    reasons: dict[int, list[str]] = {}
+    for line, column, reason in cleaned_errors:
+        reasons.setdefault(line, []).append(f"{column}: {reason}" if column else reason)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["line", *(inert_cell(h) for h in table.headings), "error"])
+    rows = table.frame.with_row_index("i").filter(
+        (pl.col("i") + table.first_line).is_in(sorted(rejected_lines))
+    )
+    for row in rows.iter_rows():
+        line = row[0] + table.first_line
+        cells = [inert_cell(c or "") for c in row[1:]]
+        writer.writerow([line, *cells, inert_cell("; ".join(reasons.get(line, [])))])
+    return out.getvalue().encode("utf-8-sig")
