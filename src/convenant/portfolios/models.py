@@ -98,6 +98,14 @@ class Issuer(TimeStampedModel):
     ticker = models.CharField(_("ticker"), max_length=20, blank=True)
     # An entity has at most one LEI (ISO 17442); ISINs, one per security, are identifiers.
     lei = models.CharField(_("LEI"), max_length=20, unique=True, null=True, blank=True)
+    # As GLEIF publishes them: the LEI's registration (ISSUED, LAPSED, RETIRED, ANNULLED,
+    # MERGED, …) and the entity (ACTIVE, INACTIVE). Empty for issuers not from GLEIF.
+    registration_status = models.CharField(
+        _("LEI registration status"), max_length=20, blank=True, default="", db_default=""
+    )
+    entity_status = models.CharField(
+        _("entity status"), max_length=20, blank=True, default="", db_default=""
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent"),
