@@ -73,6 +73,16 @@ class Query:
 
 
 @dataclass(frozen=True)
+class Candidate:
+    """An issuer a person may choose for a row, best first: ``country`` is the issuer's
+    country of incorporation, so the page can show where it differs from the file's."""
+
+    issuer_id: int
+    score: float
+    country: str = ""
+
+
+@dataclass(frozen=True)
 class Match:
     key: int
     issuer_id: int | None
@@ -170,6 +180,25 @@ class Matcher:
             results.get(q.key) or Match(q.key, None, Method.NONE, 0.0, Decision.NEW)
             for q in queries
         ]
+
+    def candidates(self, queries: Sequence[Query], limit: int = 5) -> dict[int, list[Candidate]]:
+        """Up to ``limit`` issuers per query for a person to choose from, best first (the
+        review page); a query without any plausible issuer gets an empty list."""
+        found: dict[int, list[Candidate]] = {q.key: [] for q in queries}
+        for match in self.match(queries):
+            if match.issuer_id is not None:
+                found[match.key].append(Candidate(match.issuer_id, match.confidence))
+        countries = dict(
+            Issuer.objects.unrestricted("candidates' countries; ids only")
+            .filter(pk__in=[c.issuer_id for cs in found.values() for c in cs])
+            .values_list("pk", "country_of_incorporation")
+        )
+        return {
+            key: [Candidate(c.issuer_id, c.score, countries.get(c.issuer_id, "")) for c in cs][
+                :limit
+            ]
+            for key, cs in found.items()
+        }
 
     # --- exact steps: one query each for the whole batch ---------------------------------
 
