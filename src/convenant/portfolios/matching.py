@@ -63,13 +63,16 @@ class Decision(models.TextChoices):
 
 @dataclass(frozen=True)
 class Query:
-    """One row to match. ``country`` is an ISO alpha-2 code or empty."""
+    """One row to match. ``country`` (of incorporation or domicile, as the file says) and
+    ``listing_country`` (where the security is listed) are ISO alpha-2 codes or empty: both
+    are evidence for the issuer's country of incorporation, neither a wall."""
 
     key: int
     name: str = ""
     country: str = ""
     isin: str = ""
     lei: str = ""
+    listing_country: str = ""
 
 
 @dataclass(frozen=True)
