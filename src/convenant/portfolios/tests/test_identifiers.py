@@ -52,6 +52,24 @@ def test_bad_isins_say_what_is_wrong(value: str, problem: str) -> None:
     assert problem in (isin_problem(value) or "")
 
 
+def test_isin_prefix_rule_follows_iso_6166_as_stdnum_checks_it() -> None:
+    # Given ISINs whose check digit is right: issuer-country and agency prefixes are ISINs,
+    # two letters that are neither are not (stdnum's rule, adopted: a typo in the country
+    # part is caught before matching).
+    for prefix in ("XS", "EU", "NL", "KY"):
+        body = f"{prefix}000000001"
+        assert is_valid_isin(body + str(isin_check_digit(body))), prefix
+    made_up = "AA000000001"
+    made_up += str(isin_check_digit(made_up))
+    assert not is_valid_isin(made_up)
+    assert "“AA” does not begin an ISIN" in (isin_problem(made_up) or "")
+
+
+def test_identifiers_are_read_in_any_case_and_with_spaces_around() -> None:
+    assert is_valid_isin(" us0378331005 ") and isin_problem(" us0378331005 ") is None
+    assert is_valid_lei(" 506700ge1g29325qx363") and lei_problem("506700ge1g29325qx363 ") is None
+
+
 @pytest.mark.parametrize(
     ("value", "problem"),
     [
