@@ -19,5 +19,10 @@ urlpatterns = [
     path("holdings/<int:pk>/review/", holdings.snapshot_review, name="snapshot_review"),
     path("holdings/<int:pk>/compare/", holdings.snapshot_compare, name="snapshot_compare"),
     path("holdings/<int:pk>/review/<int:row>/", holdings.review_decide, name="review_decide"),
+    path(
+        "holdings/<int:pk>/review/<int:row>/search/",
+        holdings.review_search,
+        name="review_search",
+    ),
     path("holdings/<int:pk>/positions/", holdings.snapshot_positions, name="snapshot_positions"),
 ]

@@ -1,15 +1,18 @@
 """Holdings imports as background jobs: queue an upload, name its columns, import the valid
-rows of a refused file, cancel or retry a run, and the job handler that runs the import (in a
-Celery worker, or eagerly in the demo and tests) through core's job mechanism."""
+rows of a refused file, say whether a much smaller file is complete or partial, cancel or
+retry a run, and the job handler that runs the import (in a Celery worker, or eagerly in the
+demo and tests) through core's job mechanism."""
 
 from __future__ import annotations
 
 import datetime
+import re
 import secrets
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import pycountry
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -25,11 +28,20 @@ from convenant.core.jobs import JobContext, JobFailed, enqueue_job
 from convenant.core.models import Job, User
 from convenant.parties.models import Party
 from convenant.portfolios.actions.holdings import import_holdings
-from convenant.portfolios.importing.columns import FIELDS
-from convenant.portfolios.importing.mapping import ColumnsNeeded
+from convenant.portfolios.importing.mapping import ColumnsNeeded, check_columns
 from convenant.portfolios.importing.report import RowsRejected
 from convenant.portfolios.importing.request import check_request
-from convenant.portfolios.models import ImportJob
+from convenant.portfolios.models import ExchangeRate, ImportJob
+
+try:
+    from convenant.portfolios.importing.write import SmallerThanBefore
+except ImportError:  # TEMPORARY until the write step raises it
+
+    class SmallerThanBefore(ActionError):  # type: ignore[no-redef]
+        previous_as_of: datetime.date
+        previous_count = count = 0
+        previous_value = value = 0
+
 
 IMPORT_HOLDINGS = "portfolios.import_holdings"
 
@@ -63,10 +75,32 @@ def _start(imp: ImportJob, by: User) -> None:
     imp.save(update_fields=["job", "outcome", "message", "updated_at"])
 
 
-def _check_columns(columns: dict[str, str] | None) -> None:
-    unknown = {f for f in (columns or {}).values() if f and f not in FIELDS}
-    if unknown:
-        raise ActionError(_("Unknown field: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+def check_currency(text: str) -> str:
+    """The currency a person gives for a whole file: empty, or an ISO 4217 code (one that
+    has exchange rates counts too, such as a currency that no longer exists)."""
+    code = (text or "").strip().upper()
+    if not code:
+        return ""
+    known = re.fullmatch(r"[A-Z]{3}", code) and (
+        pycountry.currencies.get(alpha_3=code) is not None
+        or ExchangeRate.objects.filter(currency=code).exists()
+    )
+    if not known:
+        raise ActionError(
+            _(
+                "“%(value)s” is not a currency code: give three letters as in ISO 4217, "
+                "such as EUR or USD."
+            )
+            % {"value": text.strip()[:20]},
+            field="currency",
+        )
+    return code
+
+
+def currency_choices() -> list[str]:
+    """EUR and every currency that has exchange rates: what a file's currency can be."""
+    codes = ExchangeRate.objects.order_by().values_list("currency", flat=True).distinct()
+    return ["EUR", *sorted(set(codes) - {"EUR"})]
 
 
 def queue_import(
@@ -86,7 +120,8 @@ def queue_import(
     actor = access.actor_for(by, fresh=True)
     access.require(actor.has_role(fund.pk, Role.EDITOR) and fund.pk in actor.fund_ids)
     check_request(by, fund, as_of)
-    _check_columns(columns)
+    columns = check_columns(columns)
+    currency = check_currency(currency)
     suffix = Path(filename).suffix.lower()[:8]
     stored = secrets.token_urlsafe(24) + suffix
     size = 0
@@ -111,7 +146,7 @@ def queue_import(
                 stored_name=stored,
                 import_valid_rows=import_valid_rows,
                 columns=columns or None,
-                currency=currency.upper(),
+                currency=currency,
                 created_by=by,
             )
             record_event(
@@ -119,7 +154,11 @@ def queue_import(
                 verb="portfolios.queue_import",
                 obj=imp,
                 party_id=fund.pk,
-                after={"file": imp.filename, "as_of": as_of.isoformat()},
+                after={
+                    "file": imp.filename,
+                    "as_of": as_of.isoformat(),
+                    **({"currency": currency} if currency else {}),
+                },
             )
             _start(imp, by)
     except BaseException:
@@ -139,7 +178,7 @@ def name_columns(*, by: User, job: ImportJob, columns: dict[str, str]) -> Import
     """The person says which field each column holds; the import runs again with that."""
     actor = access.actor_for(by, fresh=True)
     access.require(actor.has_role(job.fund_id, Role.EDITOR))
-    _check_columns(columns)
+    columns = check_columns(columns) or {}
     with transaction.atomic(durable=True):
         imp = (
             ImportJob.objects.unrestricted("name columns: the action decides access")
@@ -187,6 +226,51 @@ def import_valid_rows(*, by: User, job: ImportJob) -> ImportJob:
         )
         _start(imp, by)
     return imp
+
+
+def confirm_import_size(*, by: User, job: ImportJob, partial: bool) -> ImportJob:
+    """The file was much smaller than the fund's previous snapshot; the person says it is
+    complete after all (``partial=False``), or only part of the holdings (``partial=True``:
+    the snapshot is kept but never becomes the fund's current one). The import runs again."""
+    actor = access.actor_for(by, fresh=True)
+    access.require(actor.has_role(job.fund_id, Role.EDITOR))
+    with transaction.atomic(durable=True):
+        imp = (
+            ImportJob.objects.unrestricted("confirm import size: the action decides access")
+            .select_for_update()
+            .get(pk=job.pk)
+        )
+        if imp.outcome != ImportJob.Outcome.SMALLER:
+            raise ActionError(
+                _("This import is not waiting for a decision on its size."), code="conflict"
+            )
+        _require_stored_file(imp)
+        imp.partial, imp.size_confirmed = partial, not partial
+        imp.save(update_fields=["partial", "size_confirmed", "updated_at"])
+        record_event(
+            actor=by,
+            verb="portfolios.confirm_import_size",
+            obj=imp,
+            party_id=imp.fund_id,
+            after={"partial": partial, "file": imp.filename, "as_of": imp.as_of.isoformat()},
+        )
+        _start(imp, by)
+    return imp
+
+
+def smaller_report(smaller: SmallerThanBefore) -> dict[str, Any]:
+    """The comparison a person answers "complete or partial?" by, kept on the import."""
+    return {
+        "previous_as_of": smaller.previous_as_of.isoformat(),
+        "previous_count": smaller.previous_count,
+        "previous_value": str(smaller.previous_value),
+        "count": smaller.count,
+        "value": str(smaller.value),
+    }
+
+
+def smaller_message(smaller: SmallerThanBefore) -> str:
+    return str(smaller.messages[0])
 
 
 def _current_run(imp: ImportJob) -> Job:
@@ -294,9 +378,25 @@ def run_import(run: Job, context: JobContext) -> dict[str, Any]:
             run,
             outcome=ImportJob.Outcome.COLUMNS,
             message=asked.messages[0],
-            report={"headings": asked.headings, "mapping": asked.mapping, "missing": asked.missing},
+            report={
+                "headings": asked.headings,
+                "mapping": asked.mapping,
+                "missing": asked.missing,
+                "likely": asked.likely,
+            },
         )
         return {"outcome": ImportJob.Outcome.COLUMNS}
+    except SmallerThanBefore as smaller:
+        # The file stays, so the person can say it is complete or partial without uploading
+        # it again (``confirm_import_size``).
+        _record(
+            imp,
+            run,
+            outcome=ImportJob.Outcome.SMALLER,
+            message=smaller.messages[0],
+            report=smaller_report(smaller),
+        )
+        return {"outcome": ImportJob.Outcome.SMALLER}
     except RowsRejected as rejected:
         # The file stays, so the person can choose to import its valid rows without
         # uploading it again (``import_valid_rows``); ``purge_uploads`` removes it later.

@@ -1,5 +1,6 @@
-"""API for holdings: a fund's snapshots and positions, and uploading a file from a script
-(queued as a job; the answer says where to follow it)."""
+"""API for holdings: a fund's snapshots and positions, uploading a file from a script
+(queued as a job; the answer says where to follow it), and answering an import that asks
+whether a much smaller file is complete or partial."""
 
 import datetime
 import json
@@ -19,6 +20,7 @@ from convenant.core.api import Error
 from convenant.core.errors import ActionError
 from convenant.parties.models import Party
 from convenant.portfolios.actions import queue_import
+from convenant.portfolios.actions.imports import confirm_import_size
 from convenant.portfolios.models import ImportJob, Position, Snapshot
 
 router = Router(tags=["holdings"])
@@ -32,7 +34,10 @@ class SnapshotOut(Schema):
     positions_count: int
     total_value_eur: Decimal
     matched_value_eur: Decimal
+    other_value_eur: Decimal  # cash, FX forwards, futures, funds: never matched to issuers
     coverage: float
+    partial: bool  # part of the holdings only: never the fund's current snapshot
+    rate_date: datetime.date | None  # the day whose exchange rates converted the values
 
     @staticmethod
     def resolve_fund(obj: Snapshot) -> str:
@@ -53,6 +58,7 @@ class PositionOut(Schema):
     ownership_pct: Decimal | None
     voting_pct: Decimal | None
     status: Position.Status
+    kind: Position.Kind
     match_method: str
     match_confidence: Decimal
 
@@ -89,11 +95,18 @@ def get_snapshot(request: HttpRequest, snapshot_id: int) -> Snapshot:
     summary="List a snapshot's positions",
 )
 @paginate
-def list_positions(request: HttpRequest, snapshot_id: int, status: Position.Status | None = None):
+def list_positions(
+    request: HttpRequest,
+    snapshot_id: int,
+    status: Position.Status | None = None,
+    kind: Position.Kind | None = None,
+):
     snapshot = access.get_visible_or_404(Snapshot, request.user, pk=snapshot_id)
     positions = Position.objects.visible_to(request.user).filter(snapshot=snapshot)
     if status:
         positions = positions.filter(status=status)
+    if kind:
+        positions = positions.filter(kind=kind)
     return positions.order_by("row")
 
 
@@ -106,9 +119,19 @@ class ImportQueued(Schema):
     import_url: str
 
 
+class SmallerOut(Schema):
+    """A file much smaller than the fund's previous complete snapshot, side by side."""
+
+    previous_as_of: datetime.date
+    previous_count: int
+    previous_value: Decimal
+    count: int
+    value: Decimal
+
+
 class ImportStatusOut(Schema):
-    """An import of a holdings file: its status (queued, running, columns, rejected, failed,
-    cancelled, done), its message and, once it has one, its outcome."""
+    """An import of a holdings file: its status (queued, running, columns, rejected,
+    smaller, failed, cancelled, done), its message and, once it has one, its outcome."""
 
     id: int
     fund: str
@@ -129,6 +152,11 @@ class ImportStatusOut(Schema):
     headings: list[str]
     recognised: dict[str, str]
     missing: list[str]
+    # For each missing field, the file's headings that probably hold it, best first.
+    likely: dict[str, list[str]]
+    currency: str  # the currency given for the whole file, if any
+    partial: bool
+    smaller: SmallerOut | None  # status smaller: answer with POST …/size
 
 
 def _job_url(job_id: int) -> str:
@@ -158,6 +186,10 @@ def import_out(imp: ImportJob) -> ImportStatusOut:
         headings=report.get("headings", []) if imp.status == ImportJob.Status.COLUMNS else [],
         recognised=report.get("mapping", {}) if imp.status == ImportJob.Status.COLUMNS else {},
         missing=report.get("missing", []) if imp.status == ImportJob.Status.COLUMNS else [],
+        likely=report.get("likely", {}) if imp.status == ImportJob.Status.COLUMNS else {},
+        currency=imp.currency,
+        partial=imp.partial,
+        smaller=SmallerOut(**report) if imp.status == ImportJob.Status.SMALLER else None,
     )
 
 
@@ -192,14 +224,20 @@ def upload_snapshot(
     as_of: Form[datetime.date],
     import_valid_rows: Form[bool] = False,
     columns: Annotated[str, Form(max_length=limits.TEXT)] = "",
+    currency: Annotated[str, Form(pattern=r"^([A-Za-z]{3})?$")] = "",
 ) -> Status[object]:
     """Store a CSV, XLSX or ODS file and queue its import as the fund's snapshot for
     ``as_of`` (replacing an earlier import of that date). ``columns`` is an optional JSON
-    object heading → field for columns the import does not recognise. Answers 202 at once:
+    object heading → field for columns the import does not recognise (the field by its key,
+    such as ``market_value``, or its name as people see it, such as ``Marktwaarde``).
+    ``currency`` (ISO 4217) is the currency of the file's values, used only when neither a
+    value heading nor a currency column says it. Answers 202 at once:
     the ``Location`` header and ``job_url`` follow the run (``GET /api/v1/jobs/{id}``:
     state, progress, message); ``import_url`` gives the outcome once the job has ended
-    (status ``done`` with the snapshot, ``columns`` with the headings to name, ``rejected``
-    with every problem: line, column, reason, unless ``import_valid_rows``). What can be
+    (status ``done`` with the snapshot, ``columns`` with the headings to name and the likely
+    candidates, ``rejected`` with every problem: line, column, reason, unless
+    ``import_valid_rows``; ``smaller`` when the file is much smaller than the fund's
+    previous snapshot: answer with ``POST /api/v1/holdings-imports/{id}/size``). What can be
     checked without reading the file (the fund, your role, the date, the size) answers at
     once: 404 or 409."""
     party = Party.objects.filter(code=fund.strip().upper()).first()
@@ -227,20 +265,11 @@ def upload_snapshot(
             filename=Path(file.name or "upload").name,
             import_valid_rows=import_valid_rows,
             columns=chosen,
+            currency=currency,
         )
     except ActionError as error:
         return Status(409, Error(detail=error.messages[0]))
-    assert imp.job_id is not None
-    response["Location"] = _job_url(imp.job_id)
-    return Status(
-        202,
-        ImportQueued(
-            import_id=imp.pk,
-            job_id=imp.job_id,
-            job_url=_job_url(imp.job_id),
-            import_url=reverse("api:get_holdings_import", args=[imp.pk]),
-        ),
-    )
+    return _queued(response, imp)
 
 
 @router.get(
@@ -256,3 +285,46 @@ def get_holdings_import(request: HttpRequest, import_id: int) -> ImportStatusOut
         ImportJob.objects.select_related("fund", "job"), request.user, pk=import_id
     )
     return import_out(imp)
+
+
+class SizeIn(Schema):
+    """The answer to "this file is much smaller than the fund's previous snapshot"."""
+
+    partial: bool  # true: only part of the holdings (kept, never current); false: complete
+
+
+def _queued(response: HttpResponse, imp: ImportJob) -> Status[object]:
+    assert imp.job_id is not None
+    response["Location"] = _job_url(imp.job_id)
+    return Status(
+        202,
+        ImportQueued(
+            import_id=imp.pk,
+            job_id=imp.job_id,
+            job_url=_job_url(imp.job_id),
+            import_url=reverse("api:get_holdings_import", args=[imp.pk]),
+        ),
+    )
+
+
+@router.post(
+    "/holdings-imports/{import_id}/size",
+    response={202: ImportQueued, 404: Error, 409: Error},
+    summary="Say whether a much smaller file is complete or partial",
+)
+def confirm_holdings_import_size(
+    request: HttpRequest, response: HttpResponse, import_id: int, body: SizeIn
+) -> Status[object]:
+    """For an import with status ``smaller``: ``partial: false`` imports the file as the
+    fund's complete holdings after all; ``partial: true`` imports it as a partial snapshot,
+    kept but never the fund's current one. The import runs again (202, as the upload)."""
+    imp = access.get_visible_or_404(ImportJob, request.user, pk=import_id)
+    try:
+        imp = confirm_import_size(
+            by=request.user,  # type: ignore[arg-type]  # the auth guarantees a person
+            job=imp,
+            partial=body.partial,
+        )
+    except ActionError as error:
+        return Status(409, Error(detail=error.messages[0]))
+    return _queued(response, imp)

@@ -83,6 +83,23 @@ def extend_world(world: World) -> None:
         )
         run.save(update_fields=["job"])
         world.keep_file(stored_path(run), "Naam;Land;Marktwaarde;Valuta\nX BV;NL;1;EUR\n")
+    # An import that asks whether a much smaller file is complete or partial.
+    world.extra["smaller_job"] = smaller = ImportJob.objects.create(
+        fund=world.fund,
+        as_of=datetime.date(2024, 12, 31),
+        filename="smaller.csv",
+        stored_name="matrix-smaller.csv",
+        created_by=world.users["fund_editor"],
+        outcome=ImportJob.Outcome.SMALLER,
+        report={
+            "previous_as_of": "2024-11-30",
+            "previous_count": 40,
+            "previous_value": "40000000.00",
+            "count": 1,
+            "value": "1.00",
+        },
+    )
+    world.keep_file(stored_path(smaller), "Naam;Land;Marktwaarde;Valuta\nX BV;NL;1;EUR\n")
     world.extra["proposed_issuer"] = Issuer.objects.create(
         legal_name=f"{OTHER_FUND_MARKER} Beta Holding B.V.",
         country_of_incorporation="NL",
@@ -248,6 +265,38 @@ ROWS = [
         method="post",
         args=lambda w: [w.extra["snapshot"].pk, 1],  # the position awaiting review
         data=lambda w: {"decision": "confirm", "issuer": w.extra["issuer"].pk},
+    ),
+    # "Choose another issuer": the register and the fund's own proposals, never another
+    # fund's, even when the words match it.
+    Row(
+        "review_search",
+        FUND_A_ONLY,
+        args=lambda w: [w.extra["snapshot"].pk, 1],
+        query="q=Referentie",
+        absent=other_funds_data,
+        present=lambda w: ["Referentie N.V."],
+    ),
+    Row(
+        "review_search",
+        FUND_A_ONLY,
+        args=lambda w: [w.extra["snapshot"].pk, 1],
+        query="q=Beta+Holding",
+        absent=other_funds_data,
+    ),
+    Row(
+        "import_job_detail",
+        {**FUND_A_ONLY, "fund_viewer": FORBIDDEN, "fund_editor": REDIRECT, "fund_admin": REDIRECT},
+        method="post",
+        args=lambda w: [w.extra["smaller_job"].pk],
+        data=lambda w: {"partial": "1"},
+    ),
+    Row(
+        "api:confirm_holdings_import_size",
+        {**FUND_A_ONLY, "fund_viewer": FORBIDDEN, "fund_editor": ACCEPTED, "fund_admin": ACCEPTED},
+        method="post",
+        args=lambda w: [w.extra["smaller_job"].pk],
+        data=lambda w: {"partial": False},
+        as_json=True,
     ),
     Row("holdings_import", members(FORBIDDEN, fund_editor=OK, fund_admin=OK, other_fund=OK)),
     # Each editor imports for their own fund.

@@ -1,6 +1,8 @@
-"""Pages for a fund's holdings: its snapshots, one snapshot by country, sector and issuer,
-its positions, and the upload with column mapping and row errors. Only the fund's own
-members ever reach these (Snapshot.visible_to)."""
+"""Pages for a fund's holdings: its snapshots, one snapshot by country, sector and issuer
+(and the lines that are not companies apart), its positions, the upload with the file's
+currency, column mapping, row errors and the question of a much smaller file, and the review
+queue with its candidates and a search of the register. Only the fund's own members ever
+reach these (Snapshot.visible_to)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,10 +35,17 @@ from convenant.portfolios.actions import (
     reject_match,
     retry_import,
 )
-from convenant.portfolios.actions.imports import rejected_path, stored_path
+from convenant.portfolios.actions.imports import (
+    confirm_import_size,
+    currency_choices,
+    rejected_path,
+    stored_path,
+)
 from convenant.portfolios.identifiers import country_name
 from convenant.portfolios.importing.columns import FIELDS
-from convenant.portfolios.models import ImportJob, Issuer, Position, Snapshot
+from convenant.portfolios.importing.mapping import field_label
+from convenant.portfolios.matching import Matcher, Query
+from convenant.portfolios.models import IN_REGISTER, ImportJob, Issuer, Position, Snapshot
 
 
 @login_required
@@ -60,6 +69,17 @@ def snapshot_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         Snapshot.objects.select_related("fund"), request.user, pk=pk
     )
     positions = Position.objects.visible_to(request.user).filter(snapshot=snapshot)
+    # Cash, FX forwards, futures and funds are shown apart, with their value; the breakdowns
+    # and the review figures are of companies only.
+    kinds = dict(Position.Kind.choices)
+    other_lines = [
+        (r["kind"], kinds.get(r["kind"], r["kind"]), r["n"], r["value"])
+        for r in positions.exclude(kind=Position.Kind.COMPANY)
+        .values("kind")
+        .annotate(value=Sum("value_eur"), n=Count("row"))
+        .order_by("-value")
+    ]
+    positions = positions.filter(kind=Position.Kind.COMPANY)
     by_country = (
         positions.values("country")
         .annotate(value=Sum("value_eur"), n=Count("row"))
@@ -113,6 +133,7 @@ def snapshot_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 for r in by_issuer
             ],
             "by_status": by_status,
+            "other_lines": other_lines,
             "history": history,
             "pages": [
                 (label, reverse(name, args=[snapshot.pk])) for label, name in events.snapshot_pages
@@ -132,11 +153,21 @@ def snapshot_positions(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     status = request.GET.get("status", "")
     if status in Position.Status.values:
         positions = positions.filter(status=status)
+    kind = request.GET.get("kind", "")
+    if kind in Position.Kind.values:
+        positions = positions.filter(kind=kind)
     page = Paginator(positions.order_by("row"), 100).get_page(request.GET.get("page"))
     return render(
         request,
         "portfolios/snapshot_positions.html",
-        {"snapshot": snapshot, "page": page, "status": status, "statuses": Position.Status.choices},
+        {
+            "snapshot": snapshot,
+            "page": page,
+            "status": status,
+            "statuses": Position.Status.choices,
+            "kind": kind,
+            "kinds": Position.Kind.choices,
+        },
     )
 
 
@@ -155,7 +186,15 @@ class UploadForm(forms.Form):
     )
     file = forms.FileField(
         label=gettext_lazy("Holdings file"),
-        help_text=gettext_lazy("CSV (comma or semicolon), XLSX or ODS."),
+        help_text=gettext_lazy("CSV (comma or semicolon), XLSX, ODS or JSON."),
+    )
+    currency = forms.ChoiceField(
+        label=gettext_lazy("Currency of the values"),
+        required=False,
+        help_text=gettext_lazy(
+            "Only when the file does not say it: a heading such as “Market value (USD)” or a "
+            "currency column goes first."
+        ),
     )
     import_valid_rows = forms.BooleanField(
         label=gettext_lazy("If some rows cannot be read, import the valid rows anyway"),
@@ -167,10 +206,24 @@ class UploadForm(forms.Form):
         self.fields["fund"].queryset = Party.objects.filter(pk__in=[f.pk for f in funds])  # type: ignore[attr-defined]
         if len(funds) == 1:
             self.fields["fund"].initial = funds[0]
+        self.fields["currency"].choices = [  # type: ignore[attr-defined]
+            ("", _("— the file says it —")),
+            *((code, code) for code in currency_choices()),
+        ]
 
 
-def _mapping_form(headings: list[str], mapping: dict[str, str], data: Any = None) -> forms.Form:
+def _mapping_form(
+    headings: list[str],
+    mapping: dict[str, str],
+    data: Any = None,
+    likely: dict[str, list[str]] | None = None,
+) -> forms.Form:
+    """One choice per column; a column that probably holds a missing field says so."""
     choices = [("", _("— not used —"))] + [(key, str(label)) for key, (label, _h) in FIELDS.items()]
+    hints: dict[str, list[str]] = {}
+    for field, candidates in (likely or {}).items():
+        for heading in candidates[:3]:
+            hints.setdefault(heading, []).append(field_label(field))
     form = forms.Form(data)
     for i, heading in enumerate(headings):
         form.fields[f"column_{i}"] = forms.ChoiceField(
@@ -178,6 +231,9 @@ def _mapping_form(headings: list[str], mapping: dict[str, str], data: Any = None
             choices=choices,
             required=False,
             initial=mapping.get(heading, ""),
+            help_text=_("Perhaps: %(fields)s") % {"fields": ", ".join(hints[heading])}
+            if heading in hints
+            else "",
         )
     return form
 
@@ -197,6 +253,7 @@ def holdings_import(request: AuthenticatedHttpRequest) -> HttpResponse:
                 chunks=upload.chunks(),
                 filename=upload.name,
                 import_valid_rows=form.cleaned_data["import_valid_rows"],
+                currency=form.cleaned_data["currency"],
             )
         except ActionError as error:
             show_on_form(form, error)
@@ -229,6 +286,7 @@ def import_job_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             headings,
             job.report.get("mapping", {}),
             request.POST if request.method == "POST" else None,
+            job.report.get("likely", {}),
         )
         if request.method == "POST" and form.is_valid():
             columns = {h: form.cleaned_data[f"column_{i}"] for i, h in enumerate(headings)}
@@ -243,6 +301,8 @@ def import_job_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         ("valid_rows", import_valid_rows),
         ("cancel", cancel_import),
         ("retry", retry_import),
+        ("complete", lambda by, job: confirm_import_size(by=by, job=job, partial=False)),
+        ("partial", lambda by, job: confirm_import_size(by=by, job=job, partial=True)),
     ):
         if request.method == "POST" and button in request.POST:
             try:
@@ -263,6 +323,10 @@ def import_job_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         "can_import_valid_rows": job.status == ImportJob.Status.REJECTED
         and actor.has_role(job.fund_id, Role.EDITOR)
         and file_kept,
+        "can_confirm_size": job.status == ImportJob.Status.SMALLER
+        and actor.has_role(job.fund_id, Role.EDITOR)
+        and file_kept,
+        "smaller": job.report if job.status == ImportJob.Status.SMALLER else None,
         "run": run,
         "stage": IMPORT_STAGES.get(run.stage, "") if run is not None else "",
         "can_cancel": can_manage and run is not None and run.can_cancel,
@@ -291,25 +355,128 @@ def import_job_rejected(request: AuthenticatedHttpRequest, pk: int) -> FileRespo
     )
 
 
+def _choosable(request: AuthenticatedHttpRequest, snapshot: Snapshot) -> Any:
+    """Issuers a position of this snapshot may be matched to: the register and the fund's own
+    proposals, never another fund's (the same rule ``confirm_match`` applies)."""
+    return (
+        Issuer.objects.visible_to(request.user)
+        .filter(IN_REGISTER | Q(proposed_by_party_id=snapshot.fund_id))
+        .current()
+    )
+
+
+class Choice:
+    """An issuer offered for a position on the review page: what tells it apart (country,
+    LEI, ISINs, sector) and how alike the names are."""
+
+    def __init__(self, issuer: Issuer, score: float | None, file_country: str) -> None:
+        self.issuer, self.score = issuer, score
+        self.isins = [i.value for i in issuer.identifiers.all()][:3]
+        self.other_country = bool(
+            file_country
+            and issuer.country_of_incorporation
+            and issuer.country_of_incorporation != file_country
+        )
+
+
+def _with_details(request: AuthenticatedHttpRequest, snapshot: Snapshot, ids: Any) -> Any:
+    return {
+        issuer.pk: issuer
+        for issuer in _choosable(request, snapshot)
+        .filter(pk__in=list(ids))
+        .prefetch_related("identifiers")
+    }
+
+
+def _candidates(
+    request: AuthenticatedHttpRequest, snapshot: Snapshot, positions: list[Position]
+) -> dict[int, list[Choice]]:
+    """Per position (by row), the issuers it may be, best first: the matcher's candidates,
+    one batch for the page, and the issuer the import proposed."""
+    found: dict[int, list[tuple[int, float]]] = {
+        p.row: [(p.issuer_id, float(p.match_confidence))] if p.issuer_id else [] for p in positions
+    }
+    queries = [
+        Query(key=p.row, name=p.name, country=p.country, isin=p.isin, lei=p.lei)
+        for p in positions
+        if p.name or p.isin or p.lei
+    ]
+    if queries:
+        for row, candidates in Matcher.for_fund(snapshot.fund).candidates(queries).items():
+            seen = {issuer_id for issuer_id, _score in found[row]}
+            found[row] += [(c.issuer_id, c.score) for c in candidates if c.issuer_id not in seen]
+    issuers = _with_details(
+        request, snapshot, {issuer_id for pairs in found.values() for issuer_id, _s in pairs}
+    )
+    by_row = {p.row: p for p in positions}
+    return {
+        row: [
+            Choice(issuers[issuer_id], score, by_row[row].country)
+            for issuer_id, score in sorted(pairs, key=lambda pair: -pair[1])
+            if issuer_id in issuers
+        ][:5]
+        for row, pairs in found.items()
+    }
+
+
 @login_required
 def snapshot_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The review queue of a snapshot: positions whose issuer a person must confirm."""
+    """The review queue of a snapshot: positions whose issuer a person must confirm, each
+    with its candidates, and a search of the register for another."""
     snapshot = access.get_visible_or_404(
         Snapshot.objects.select_related("fund"), request.user, pk=pk
     )
     can_edit = access.actor_for(request.user).has_role(snapshot.fund_id, Role.EDITOR)
     queue = (
         Position.objects.visible_to(request.user)
-        .filter(snapshot=snapshot, status=Position.Status.REVIEW)
-        .select_related("issuer")
+        .filter(snapshot=snapshot, status=Position.Status.REVIEW, kind=Position.Kind.COMPANY)
         .order_by("-value_eur", "row")
     )
     page = Paginator(queue, 50).get_page(request.GET.get("page"))
+    candidates = _candidates(request, snapshot, list(page))
     return render(
         request,
         "portfolios/snapshot_review.html",
-        {"snapshot": snapshot, "page": page, "can_edit": can_edit},
+        {
+            "snapshot": snapshot,
+            "page": page,
+            "rows": [(p, candidates.get(p.row, [])) for p in page],
+            "can_edit": can_edit,
+        },
     )
+
+
+@login_required
+def review_search(request: AuthenticatedHttpRequest, pk: int, row: int) -> HttpResponse:
+    """ "Choose another issuer": the register (and the fund's own proposals) searched by name,
+    LEI or ISIN, for one position of the review queue. htmx puts the answer under the row;
+    without script it is a page of its own."""
+    snapshot = access.get_visible_or_404(
+        Snapshot.objects.select_related("fund"), request.user, pk=pk
+    )
+    position = Position.objects.visible_to(request.user).filter(snapshot=snapshot, row=row).first()
+    if position is None:
+        raise Http404
+    q = request.GET.get("q", "").strip()[:200]
+    choices: list[Choice] = []
+    if q:
+        ids = list(_choosable(request, snapshot).search(q).values_list("pk", flat=True)[:10])
+        issuers = _with_details(request, snapshot, ids)
+        choices = [
+            Choice(issuers[i], None, position.country)
+            for i in sorted(ids, key=lambda i: issuers[i].legal_name)
+            if i in issuers
+        ]
+    context = {
+        "snapshot": snapshot,
+        "p": position,
+        "q": q,
+        "choices": choices,
+        "can_edit": access.actor_for(request.user).has_role(snapshot.fund_id, Role.EDITOR),
+    }
+    if request.htmx:
+        return render(request, "portfolios/_review_search.html", context)
+    return render(request, "portfolios/review_search.html", context)
 
 
 @login_required

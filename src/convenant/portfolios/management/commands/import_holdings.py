@@ -1,12 +1,15 @@
 """`convenant import_holdings PATH --fund CODE --as-of YYYY-MM-DD [--by EMAIL]`: the same
-import as the upload page, from the command line, with a progress bar."""
+import as the upload page, from the command line, with a progress bar. Everything it says
+about one import is in one language: ``--language``, else the active one (the site's)."""
 
 import datetime
 import sys
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -14,12 +17,18 @@ from convenant.core.errors import ActionError
 from convenant.core.models import User
 from convenant.parties.models import Membership, Party
 from convenant.portfolios.actions import import_holdings
-from convenant.portfolios.importing.mapping import ColumnsNeeded
+from convenant.portfolios.actions.imports import (
+    SmallerThanBefore,
+    check_currency,
+    smaller_message,
+)
+from convenant.portfolios.importing.columns import FIELDS
+from convenant.portfolios.importing.mapping import ColumnsNeeded, check_columns, field_label
 from convenant.portfolios.importing.report import RowsRejected
 
 
 class Command(BaseCommand):
-    help = "Import a fund's holdings file (CSV, XLSX or ODS) as its snapshot for a date."
+    help = "Import a fund's holdings file (CSV, XLSX, ODS or JSON) as its snapshot for a date."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("path", type=Path)
@@ -30,12 +39,36 @@ class Command(BaseCommand):
             help="e-mail of the fund editor on whose behalf to import "
             "(default: the fund's first administrator or editor)",
         )
+        fields = "; ".join(f"{key} ({label})" for key, (label, _h) in FIELDS.items())
         parser.add_argument(
             "--map",
             action="append",
             default=[],
             metavar="HEADING=FIELD",
-            help="say which field a column holds (repeatable)",
+            help="say which field a column holds (repeatable): the column's heading and the "
+            "field, by its key or its name in English or Dutch, either way round, e.g. "
+            "--map 'Waarde in EUR=market_value' or --map 'Marktwaarde=Waarde in EUR'. "
+            f"Fields: {fields.replace('%', '%%')}",
+        )
+        parser.add_argument(
+            "--currency",
+            metavar="CCY",
+            default="",
+            help="the currency of the file's values (ISO 4217, e.g. EUR), used only when "
+            "neither a heading nor a currency column says it",
+        )
+        size = parser.add_mutually_exclusive_group()
+        size.add_argument(
+            "--complete",
+            action="store_true",
+            help="the file holds all the fund's holdings, even if it is much smaller than "
+            "the previous snapshot",
+        )
+        size.add_argument(
+            "--partial",
+            action="store_true",
+            help="the file holds only part of the holdings: keep it as a partial snapshot, "
+            "never the fund's current one",
         )
         parser.add_argument(
             "--import-valid-rows",
@@ -43,21 +76,35 @@ class Command(BaseCommand):
             help="import the valid rows when some rows are rejected",
         )
         parser.add_argument("--rejected", type=Path, help="where to write the rejected rows")
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="the language of every message (default: the active language)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        language = options["language"] or translation.get_language() or settings.LANGUAGE_CODE
+        with translation.override(language):
+            self._import(options)
+
+    def _import(self, options: dict[str, Any]) -> None:
         path: Path = options["path"]
         if not path.exists():
-            raise CommandError(f"{path}: no such file.")
+            raise CommandError(_("%(path)s: no such file.") % {"path": path})
         fund = Party.objects.filter(code=options["fund"].upper()).first()
         if fund is None:
-            raise CommandError(f"No party with code {options['fund']}.")
+            raise CommandError(_("No party with code %(code)s.") % {"code": options["fund"]})
         try:
             as_of = datetime.date.fromisoformat(options["as_of"])
         except ValueError:
-            raise CommandError("--as-of must be a date as YYYY-MM-DD.") from None
+            raise CommandError(_("--as-of must be a date as YYYY-MM-DD.")) from None
         by = self._person(fund, options["by"])
-        columns = dict(item.split("=", 1) for item in options["map"] if "=" in item)
+        pairs = [item.split("=", 1) for item in options["map"]]
+        bad = [item for item, pair in zip(options["map"], pairs, strict=True) if len(pair) != 2]
+        if bad:
+            raise CommandError(_("--map takes HEADING=FIELD, not “%(value)s”.") % {"value": bad[0]})
         try:
+            columns = check_columns({left.strip(): right.strip() for left, right in pairs})
             report = import_holdings(
                 by=by,
                 fund=fund,
@@ -66,12 +113,37 @@ class Command(BaseCommand):
                 filename=path.name,
                 columns=columns,
                 import_valid_rows=options["import_valid_rows"],
+                currency=check_currency(options["currency"]),
+                size_confirmed=options["complete"],
+                partial=options["partial"],
                 progress=self._bar,
             )
         except ColumnsNeeded as error:
+            recognised = "; ".join(
+                f"“{heading}” → {field_label(field)}" for heading, field in error.mapping.items()
+            )
             raise CommandError(
-                f"{error.messages[0]} Columns in the file: "
-                f"{', '.join(error.headings)}. Use --map HEADING=FIELD."
+                " ".join(
+                    (
+                        error.messages[0],
+                        _("Columns in the file: %(headings)s.")
+                        % {"headings": ", ".join(error.headings)},
+                        _("Recognised: %(recognised)s.") % {"recognised": recognised or "—"},
+                        _("Use --map HEADING=FIELD (see --help for the fields)."),
+                    )
+                )
+            ) from None
+        except SmallerThanBefore as error:
+            raise CommandError(
+                " ".join(
+                    (
+                        smaller_message(error),
+                        _(
+                            "Nothing was imported. Run again with --complete if the file "
+                            "holds all the holdings, or --partial if it holds only part of them."
+                        ),
+                    )
+                )
             ) from None
         except RowsRejected as error:
             for line, column, reason in error.report.errors[:30]:
@@ -97,6 +169,10 @@ class Command(BaseCommand):
                 },
             }
         )
+        if options["partial"]:
+            self.stdout.write(
+                _("Kept as a partial snapshot: it does not become the fund's current holdings.")
+            )
         if report.rejected_csv and options["rejected"]:
             options["rejected"].write_bytes(report.rejected_csv)
             self.stdout.write(
@@ -111,7 +187,9 @@ class Command(BaseCommand):
             memberships = memberships.filter(user__email__iexact=email)
         membership = memberships.select_related("user").order_by("role", "pk").first()
         if membership is None:
-            raise CommandError(f"Nobody (matching --by) may import holdings for {fund.code}.")
+            raise CommandError(
+                _("Nobody (matching --by) may import holdings for %(fund)s.") % {"fund": fund.code}
+            )
         return membership.user
 
     def _bar(self, stage: str, share: float) -> None:
