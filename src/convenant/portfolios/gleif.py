@@ -17,11 +17,11 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from django.db import connection
 
@@ -33,9 +33,21 @@ LEI_COLUMN = "LEI"
 NAME_COLUMN = "Entity.LegalName"
 LEGAL_COUNTRY_COLUMN = "Entity.LegalAddress.Country"
 HQ_COUNTRY_COLUMN = "Entity.HeadquartersAddress.Country"
-STATUS_COLUMN = "Entity.EntityStatus"
+ENTITY_STATUS_COLUMN = "Entity.EntityStatus"
+REGISTRATION_STATUS_COLUMN = "Registration.RegistrationStatus"
+SUCCESSOR_COLUMN = "Entity.SuccessorEntity.1.SuccessorLEI"
 OTHER_NAME_COLUMNS = [f"Entity.OtherEntityNames.OtherEntityName.{n}" for n in range(1, 6)]
+TRANSLITERATED_NAME_COLUMNS = [
+    f"Entity.TransliteratedOtherEntityNames.TransliteratedOtherEntityName.{n}" for n in range(1, 6)
+]
 ISIN_COLUMN = "ISIN"
+# Registrations that no longer stand: the entity is gone, was merged or the LEI was a mistake.
+# LAPSED only means the LEI was not renewed; the entity may well be alive.
+ENDED = {"RETIRED", "ANNULLED", "MERGED", "DUPLICATE"}
+# Which register alias source a GLEIF name column becomes.
+NAME_SOURCES = [(c, "gleif") for c in OTHER_NAME_COLUMNS] + [
+    (c, "transliterated") for c in TRANSLITERATED_NAME_COLUMNS
+]
 
 MAX_REPORTED_PROBLEMS = 100
 Progress = Callable[[int], None]
@@ -43,13 +55,21 @@ Progress = Callable[[int], None]
 
 @dataclass
 class LoadReport:
-    """What a load did: counts, and the first problems with their line and column."""
+    """What a load did: counts, and the first problems with their line and column. A refresh
+    writes only what changed, so ``unchanged`` counts the records it left alone."""
 
     read: int = 0
     inserted: int = 0
     updated: int = 0
+    unchanged: int = 0
     skipped: int = 0
+    aliases_added: int = 0
+    aliases_removed: int = 0
+    ended: int = 0
+    merged: int = 0
     problems: list[tuple[int, str, str]] = field(default_factory=list)
+    # Issuers held in some snapshot whose data changed: what the register's listeners redo.
+    changed_issuers: set[int] = field(default_factory=set)
 
     def audited(self, path: Path) -> dict[str, object]:
         """What the audit event keeps of a load."""
@@ -58,7 +78,12 @@ class LoadReport:
             "read": self.read,
             "inserted": self.inserted,
             "updated": self.updated,
+            "unchanged": self.unchanged,
             "skipped": self.skipped,
+            "aliases_added": self.aliases_added,
+            "aliases_removed": self.aliases_removed,
+            "ended": self.ended,
+            "merged": self.merged,
         }
 
     def reject(self, line: int, column: str, reason: str) -> None:
@@ -67,20 +92,35 @@ class LoadReport:
             self.problems.append((line, column, reason))
 
 
-def _rows(reader: csv.DictReader[str], path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+class _Header:
+    """Cells by column name, read from a csv.reader row (a DictReader per row of GLEIF's
+    ~290 columns would cost more than the rest of the load)."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.index = {name: i for i, name in enumerate(names)}
+
+    def getter(self, column: str) -> Callable[[list[str]], str]:
+        i = self.index.get(column)
+        if i is None:
+            return lambda row: ""
+        return lambda row: row[i].strip() if i < len(row) else ""
+
+
+def _rows(reader: Iterator[list[str]], path: Path) -> Iterator[tuple[int, list[str]]]:
     """(line number, row) pairs; a file that is not UTF-8 CSV stops with its line number."""
     line = 1
     try:
         for row in reader:
-            line = reader.line_num
-            yield line, row
+            line = reader.line_num  # type: ignore[attr-defined]
+            if row:
+                yield line, row
     except UnicodeDecodeError:
         raise ActionError(
             f"{path.name} is not UTF-8 text, as GLEIF files are (found while reading past "
             f"line {line}); nothing was loaded."
         ) from None
     except csv.Error as error:
-        raise ActionError(f"{path.name}, line {reader.line_num}: {error}.") from None
+        raise ActionError(f"{path.name}, line {line + 1}: {error}.") from None
 
 
 @contextmanager
@@ -100,18 +140,22 @@ def open_text(path: Path) -> Iterator[IO[str]]:
             yield text
 
 
-def _reader(text: IO[str], required: list[str], path: Path) -> csv.DictReader[str]:
-    reader = csv.DictReader(text)
-    missing = [c for c in required if c not in (reader.fieldnames or [])]
+def _reader(text: IO[str], required: list[str], path: Path) -> tuple[Any, _Header]:
+    reader = csv.reader(text)
+    try:
+        names = next(reader, [])
+    except (UnicodeDecodeError, csv.Error):
+        names = []
+    missing = [c for c in required if c not in names]
     if missing:
         raise ActionError(
             f"{path.name}: this is not a GLEIF file in the expected layout; "
             f"missing column(s) {', '.join(missing)}."
         )
-    return reader
+    return reader, _Header(names)
 
 
-def _copy_rows(table: str, columns: list[str], rows: list[tuple[str, ...]]) -> None:
+def _copy_rows(table: str, columns: list[str], rows: Iterable[Sequence[str]]) -> None:
     with (
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
@@ -125,109 +169,257 @@ def _in_action() -> None:
         raise RuntimeError("GLEIF rows are written by the load actions, inside their transaction.")
 
 
+# One record as loaded: the issuer's columns, then its names (name, normalised, source).
+Entity = tuple[str, str, str, str, str, str, str]
+Name = tuple[str, str, str]
+
+
 def write_lei_records(
     path: Path, report: LoadReport, *, batch_size: int, progress: Progress | None
 ) -> None:
-    """Add or refresh issuers (and their other names, as register aliases) from a LEI-CDF
-    golden-copy CSV (or its .zip), batch by batch."""
+    """Add or refresh issuers from a LEI-CDF golden copy or a delta file (the same layout;
+    CSV or its .zip), batch by batch. Only what differs is written: an issuer whose values
+    are the same is left alone, its GLEIF aliases (other and transliterated names) are
+    added or removed one by one. Ended registrations (retired, annulled, merged) are marked
+    with GLEIF's status, never deleted; a merged entity whose successor is in the register
+    points to it."""
     _in_action()
     with open_text(path) as text:
-        reader = _reader(text, [LEI_COLUMN, NAME_COLUMN, LEGAL_COUNTRY_COLUMN], path)
+        reader, header = _reader(text, [LEI_COLUMN, NAME_COLUMN, LEGAL_COUNTRY_COLUMN], path)
+        lei_of, name_of = header.getter(LEI_COLUMN), header.getter(NAME_COLUMN)
+        country_of = header.getter(LEGAL_COUNTRY_COLUMN)
+        hq_of = header.getter(HQ_COUNTRY_COLUMN)
+        entity_status_of = header.getter(ENTITY_STATUS_COLUMN)
+        registration_of = header.getter(REGISTRATION_STATUS_COLUMN)
+        successor_of = header.getter(SUCCESSOR_COLUMN)
+        names_of = [(header.getter(c), source) for c, source in NAME_SOURCES]
         with connection.cursor() as cursor:
             cursor.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS gleif_entity (lei text, legal_name text,"
-                " normalized_name text, country text, hq_country text) ON COMMIT DROP;"
-                "CREATE TEMP TABLE IF NOT EXISTS gleif_other_name (lei text, name text,"
-                " normalized_name text, country text) ON COMMIT DROP;"
-                "TRUNCATE gleif_entity, gleif_other_name"
+                " normalized_name text, country text, hq_country text,"
+                " registration_status text, entity_status text) ON COMMIT DROP;"
+                "CREATE TEMP TABLE IF NOT EXISTS gleif_name (lei text, position integer,"
+                " name text, normalized_name text, source text) ON COMMIT DROP;"
+                "CREATE TEMP TABLE IF NOT EXISTS gleif_successor (lei text, successor text)"
+                " ON COMMIT DROP;"
+                "CREATE TEMP TABLE IF NOT EXISTS gleif_changed (id bigint) ON COMMIT DROP;"
+                "TRUNCATE gleif_entity, gleif_name, gleif_successor, gleif_changed"
             )
-        entities: dict[str, tuple[str, ...]] = {}
-        other_names: list[tuple[str, ...]] = []
+        entities: dict[str, Entity] = {}
+        names: dict[str, list[Name]] = {}
+        successors: list[tuple[str, str]] = []
+        normalized: dict[str, str] = {}  # names repeat (legal name and its transliteration)
+
+        def norm(text: str) -> str:
+            value = normalized.get(text)
+            if value is None:
+                value = normalized[text] = normalize_name(text)[:300]
+            return value
+
         for line, row in _rows(reader, path):
             report.read += 1
-            lei = (row.get(LEI_COLUMN) or "").strip().upper()
-            name = (row.get(NAME_COLUMN) or "").strip()
+            lei = lei_of(row).upper()
+            name = name_of(row)
             if problem := lei_problem(lei):
                 report.reject(line, LEI_COLUMN, problem)
                 continue
             if not name:
                 report.reject(line, NAME_COLUMN, "the legal name is empty")
                 continue
-            country = country_code(row.get(LEGAL_COUNTRY_COLUMN) or "") or ""
-            hq = country_code(row.get(HQ_COUNTRY_COLUMN) or "") or ""
-            entities[lei] = (lei, name[:300], normalize_name(name)[:300], country, hq)
-            for column in OTHER_NAME_COLUMNS:
-                other = (row.get(column) or "").strip()
-                if other:
-                    other_names.append((lei, other[:300], normalize_name(other)[:300], country))
+            country = country_code(country_of(row)) or ""
+            registration = registration_of(row).upper()[:20]
+            entity_status = entity_status_of(row).upper()[:20]
+            entities[lei] = (
+                lei,
+                name[:300],
+                norm(name),
+                country,
+                country_code(hq_of(row)) or "",
+                registration,
+                entity_status,
+            )
+            own = []
+            for get, source in names_of:
+                if other := get(row):
+                    own.append((other[:300], norm(other), source))
+            names[lei] = own
+            if registration in ENDED:
+                report.ended += 1
+                if (successor := successor_of(row).upper()) and successor != lei:
+                    successors.append((lei, successor))
             if len(entities) >= batch_size:
-                _flush_entities(entities, other_names, report)
+                _flush_entities(entities, names, successors, report)
+                normalized.clear()
                 if progress:
                     progress(report.read)
-        _flush_entities(entities, other_names, report)
+        _flush_entities(entities, names, successors, report)
+        _link_successors(report)
         if progress:
             progress(report.read)
 
 
 def _flush_entities(
-    entities: dict[str, tuple[str, ...]], other_names: list[tuple[str, ...]], report: LoadReport
+    entities: dict[str, Entity],
+    names: dict[str, list[Name]],
+    successors: list[tuple[str, str]],
+    report: LoadReport,
 ) -> None:
     if not entities:
         return
     _copy_rows(
         "gleif_entity",
-        ["lei", "legal_name", "normalized_name", "country", "hq_country"],
-        list(entities.values()),
+        [
+            "lei",
+            "legal_name",
+            "normalized_name",
+            "country",
+            "hq_country",
+            "registration_status",
+            "entity_status",
+        ],
+        entities.values(),
     )
+    with connection.cursor() as cursor:
+        # New and changed records only: a record equal to its issuer is neither written nor
+        # locked, so a refresh of an unchanged file leaves no dead rows behind. The WHERE of
+        # DO UPDATE repeats the test for a row that appeared since the SELECT.
+        cursor.execute(
+            """
+            WITH written AS (
+                INSERT INTO portfolios_issuer (legal_name, normalized_name,
+                    country_of_incorporation, country_of_operations, registration_status,
+                    entity_status, sector_scheme, sector_code, sector_name, industry_name,
+                    ticker, lei, source, created_at, updated_at)
+                SELECT e.legal_name, e.normalized_name, e.country, e.hq_country,
+                       e.registration_status, e.entity_status, '', '', '', '', '', e.lei,
+                       'gleif', now(), now()
+                FROM gleif_entity e LEFT JOIN portfolios_issuer i ON i.lei = e.lei
+                WHERE i.id IS NULL
+                   OR (i.legal_name, i.normalized_name, i.country_of_incorporation,
+                       i.country_of_operations, i.registration_status, i.entity_status)
+                      IS DISTINCT FROM (e.legal_name, e.normalized_name, e.country,
+                       e.hq_country, e.registration_status, e.entity_status)
+                ON CONFLICT (lei) DO UPDATE SET
+                    legal_name = EXCLUDED.legal_name,
+                    normalized_name = EXCLUDED.normalized_name,
+                    country_of_incorporation = EXCLUDED.country_of_incorporation,
+                    country_of_operations = EXCLUDED.country_of_operations,
+                    registration_status = EXCLUDED.registration_status,
+                    entity_status = EXCLUDED.entity_status,
+                    updated_at = now()
+                WHERE (portfolios_issuer.legal_name, portfolios_issuer.normalized_name,
+                       portfolios_issuer.country_of_incorporation,
+                       portfolios_issuer.country_of_operations,
+                       portfolios_issuer.registration_status, portfolios_issuer.entity_status)
+                      IS DISTINCT FROM (EXCLUDED.legal_name, EXCLUDED.normalized_name,
+                       EXCLUDED.country_of_incorporation, EXCLUDED.country_of_operations,
+                       EXCLUDED.registration_status, EXCLUDED.entity_status)
+                RETURNING id, (xmax = 0) AS inserted
+            ), changed AS (
+                INSERT INTO gleif_changed SELECT id FROM written WHERE NOT inserted
+            )
+            SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted)
+            FROM written
+            """
+        )
+        inserted, updated = cursor.fetchone()
+        report.inserted += inserted
+        report.updated += updated
+        report.unchanged += len(entities) - inserted - updated
+        _copy_rows(
+            "gleif_name",
+            ["lei", "position", "name", "normalized_name", "source"],
+            (
+                (lei, str(position), name, normalized, source)
+                for lei, own in names.items()
+                for position, (name, normalized, source) in enumerate(own)
+                if normalized
+            ),
+        )
+        # The record is the whole truth about its GLEIF names: those it no longer carries go,
+        # equal ones stay untouched. Aliases from elsewhere (merges, funds, the secretariat)
+        # are not GLEIF's to remove.
+        cursor.execute(
+            """
+            DELETE FROM portfolios_issueralias a
+            USING gleif_entity e JOIN portfolios_issuer i ON i.lei = e.lei
+            WHERE a.issuer_id = i.id AND a.learned_from_party_id IS NULL
+              AND a.source IN ('gleif', 'transliterated')
+              AND NOT EXISTS (
+                SELECT 1 FROM gleif_name n
+                WHERE n.lei = e.lei AND n.name = a.name AND n.normalized_name = a.normalized_name
+                  AND n.source = a.source AND e.country = a.country)
+            """
+        )
+        report.aliases_removed += cursor.rowcount
+        # A name another issuer of the register already has in that country stays that
+        # issuer's: one register alias per name and country.
+        cursor.execute(
+            """
+            INSERT INTO portfolios_issueralias (issuer_id, name, normalized_name, country,
+                source, created_at, updated_at)
+            SELECT DISTINCT ON (n.normalized_name, e.country) i.id, n.name, n.normalized_name,
+                   e.country, n.source, now(), now()
+            FROM gleif_name n JOIN gleif_entity e ON e.lei = n.lei
+            JOIN portfolios_issuer i ON i.lei = n.lei
+            WHERE NOT EXISTS (
+                SELECT 1 FROM portfolios_issueralias a
+                WHERE a.learned_from_party_id IS NULL
+                  AND a.normalized_name = n.normalized_name AND a.country = e.country)
+            ORDER BY n.normalized_name, e.country, n.lei, n.position
+            ON CONFLICT (normalized_name, country) WHERE learned_from_party_id IS NULL
+            DO NOTHING
+            """
+        )
+        report.aliases_added += cursor.rowcount
+        cursor.execute("TRUNCATE gleif_entity, gleif_name")
+    if successors:
+        _copy_rows("gleif_successor", ["lei", "successor"], successors)
+    entities.clear()
+    names.clear()
+    successors.clear()
+
+
+def _link_successors(report: LoadReport) -> None:
+    """A merged entity points to its successor when the successor is in the register and
+    stands itself; an issuer already merged (by GLEIF or by the secretariat) keeps its
+    survivor. Then: which changed issuers some snapshot holds."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            INSERT INTO portfolios_issuer (legal_name, normalized_name, country_of_incorporation,
-                country_of_operations, sector_scheme, sector_code, sector_name, industry_name,
-                ticker, lei, source, created_at, updated_at)
-            SELECT legal_name, normalized_name, country, hq_country, '', '', '', '', '', lei,
-                   'gleif', now(), now()
-            FROM gleif_entity
-            ON CONFLICT (lei) DO UPDATE SET
-                legal_name = EXCLUDED.legal_name, normalized_name = EXCLUDED.normalized_name,
-                country_of_incorporation = EXCLUDED.country_of_incorporation,
-                country_of_operations = EXCLUDED.country_of_operations, updated_at = now()
-            RETURNING (xmax = 0)
+            WITH merged AS (
+                UPDATE portfolios_issuer i SET merged_into_id = s.id, updated_at = now()
+                FROM gleif_successor g JOIN portfolios_issuer s ON s.lei = g.successor
+                WHERE i.lei = g.lei AND s.id <> i.id AND i.merged_into_id IS NULL
+                  AND s.merged_into_id IS NULL AND s.proposed_by_party_id IS NULL
+                RETURNING i.id, s.id AS survivor
+            ), changed AS (
+                INSERT INTO gleif_changed SELECT id FROM merged
+                UNION ALL SELECT survivor FROM merged
+            )
+            SELECT count(*) FROM merged
             """
         )
-        flags = [inserted for (inserted,) in cursor.fetchall()]
-        report.inserted += sum(flags)
-        report.updated += len(flags) - sum(flags)
-        if other_names:
-            cursor.execute("TRUNCATE gleif_other_name")
-            _copy_rows(
-                "gleif_other_name", ["lei", "name", "normalized_name", "country"], other_names
-            )
-            cursor.execute(
-                """
-                INSERT INTO portfolios_issueralias (issuer_id, name, normalized_name, country,
-                    source, created_at, updated_at)
-                SELECT DISTINCT ON (o.normalized_name, o.country) i.id, o.name, o.normalized_name,
-                       o.country, 'gleif', now(), now()
-                FROM gleif_other_name o JOIN portfolios_issuer i ON i.lei = o.lei
-                ON CONFLICT (normalized_name, country) WHERE learned_from_party_id IS NULL
-                DO NOTHING
-                """
-            )
-        cursor.execute("TRUNCATE gleif_entity")
-    entities.clear()
-    other_names.clear()
+        report.merged += cursor.fetchone()[0]
+        cursor.execute(
+            """
+            SELECT DISTINCT c.id FROM gleif_changed c
+            WHERE EXISTS (SELECT 1 FROM portfolios_position p WHERE p.issuer_id = c.id)
+            """
+        )
+        report.changed_issuers = {pk for (pk,) in cursor.fetchall()}
 
 
 def write_isin_mapping(
     path: Path, report: LoadReport, *, batch_size: int, progress: Progress | None
 ) -> None:
     """Attach ISINs to issuers from GLEIF's ISIN-to-LEI relationship file (columns LEI, ISIN).
-    An ISIN already known moves to the issuer the file names; an LEI not in the register is
-    reported and skipped."""
+    An ISIN already known moves to the issuer the file names; one already on that issuer is
+    left alone; an LEI not in the register is reported and skipped."""
     _in_action()
     with open_text(path) as text:
-        reader = _reader(text, [LEI_COLUMN, ISIN_COLUMN], path)
+        reader, header = _reader(text, [LEI_COLUMN, ISIN_COLUMN], path)
+        lei_of, isin_of = header.getter(LEI_COLUMN), header.getter(ISIN_COLUMN)
         with connection.cursor() as cursor:
             cursor.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS gleif_isin (line integer, lei text, isin text)"
@@ -236,8 +428,7 @@ def write_isin_mapping(
         batch: list[tuple[str, ...]] = []
         for line, row in _rows(reader, path):
             report.read += 1
-            lei = (row.get(LEI_COLUMN) or "").strip().upper()
-            isin = (row.get(ISIN_COLUMN) or "").strip().upper()
+            lei, isin = lei_of(row).upper(), isin_of(row).upper()
             if problem := lei_problem(lei):
                 report.reject(line, LEI_COLUMN, problem)
             elif problem := isin_problem(isin):
@@ -262,22 +453,36 @@ def _flush_isins(batch: list[tuple[str, ...]], report: LoadReport) -> None:
             LEFT JOIN portfolios_issuer i ON i.lei = g.lei WHERE i.id IS NULL ORDER BY g.line
             """
         )
-        for (line,) in cursor.fetchall():
+        missing = [line for (line,) in cursor.fetchall()]
+        for line in missing:
             report.reject(line, LEI_COLUMN, "no issuer with this LEI in the register")
         cursor.execute(
             """
-            INSERT INTO portfolios_issueridentifier
-                (issuer_id, scheme, value, created_at, updated_at)
-            SELECT DISTINCT ON (g.isin) i.id, 'isin', g.isin, now(), now()
-            FROM gleif_isin g JOIN portfolios_issuer i ON i.lei = g.lei
-            ORDER BY g.isin, g.line DESC
-            ON CONFLICT (scheme, value) DO UPDATE SET issuer_id = EXCLUDED.issuer_id,
-                updated_at = now()
-            RETURNING (xmax = 0)
+            WITH written AS (
+                INSERT INTO portfolios_issueridentifier
+                    (issuer_id, scheme, value, created_at, updated_at)
+                SELECT f.id, 'isin', f.isin, now(), now()
+                FROM (  -- the file's last word on each ISIN
+                    SELECT DISTINCT ON (g.isin) i.id, g.isin
+                    FROM gleif_isin g JOIN portfolios_issuer i ON i.lei = g.lei
+                    ORDER BY g.isin, g.line DESC
+                ) f
+                LEFT JOIN portfolios_issueridentifier d ON d.scheme = 'isin' AND d.value = f.isin
+                WHERE d.issuer_id IS DISTINCT FROM f.id
+                ON CONFLICT (scheme, value) DO UPDATE SET issuer_id = EXCLUDED.issuer_id,
+                    updated_at = now()
+                WHERE portfolios_issueridentifier.issuer_id IS DISTINCT FROM EXCLUDED.issuer_id
+                RETURNING (xmax = 0) AS inserted
+            )
+            SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted),
+                   (SELECT count(DISTINCT isin) FROM gleif_isin g
+                    JOIN portfolios_issuer i ON i.lei = g.lei)
+            FROM written
             """
         )
-        flags = [inserted for (inserted,) in cursor.fetchall()]
-        report.inserted += sum(flags)
-        report.updated += len(flags) - sum(flags)
+        inserted, updated, distinct = cursor.fetchone()
+        report.inserted += inserted
+        report.updated += updated
+        report.unchanged += distinct - inserted - updated
         cursor.execute("TRUNCATE gleif_isin")
     batch.clear()

@@ -11,23 +11,109 @@ from pathlib import Path
 
 from convenant.portfolios.identifiers import isin_check_digit, lei_check_digits
 
+
+def _address(prefix: str) -> list[str]:
+    return [
+        f"{prefix}.{part}"
+        for part in (
+            "xmllang",
+            "FirstAddressLine",
+            "AddressNumber",
+            "AddressNumberWithinBuilding",
+            "MailRouting",
+            "AdditionalAddressLine.1",
+            "AdditionalAddressLine.2",
+            "AdditionalAddressLine.3",
+            "City",
+            "Region",
+            "Country",
+            "PostalCode",
+        )
+    ]
+
+
+def _repeated(prefix: str, parts: tuple[str, ...], times: int = 5) -> list[str]:
+    return [f"{prefix}.{n}{part}" for n in range(1, times + 1) for part in parts]
+
+
+# The header of GLEIF's LEI-CDF 3.1 golden copy and delta files (CSV "lei2"), in its order:
+# names, addresses, registration authority, legal form, status, successors, events and the
+# registration. The loader reads columns by name; the fixtures carry them all, as GLEIF does.
 GOLDEN_COPY_HEADER = [
     "LEI",
     "Entity.LegalName",
     "Entity.LegalName.xmllang",
-    "Entity.OtherEntityNames.OtherEntityName.1",
-    "Entity.OtherEntityNames.OtherEntityName.1.xmllang",
-    "Entity.OtherEntityNames.OtherEntityName.1.type",
-    "Entity.LegalAddress.FirstAddressLine",
-    "Entity.LegalAddress.City",
-    "Entity.LegalAddress.Country",
-    "Entity.HeadquartersAddress.City",
-    "Entity.HeadquartersAddress.Country",
+    *_repeated("Entity.OtherEntityNames.OtherEntityName", ("", ".xmllang", ".type")),
+    *_repeated(
+        "Entity.TransliteratedOtherEntityNames.TransliteratedOtherEntityName",
+        ("", ".xmllang", ".type"),
+    ),
+    *_address("Entity.LegalAddress"),
+    *_address("Entity.HeadquartersAddress"),
+    *(
+        column
+        for n in range(1, 6)
+        for column in [
+            f"Entity.OtherAddresses.OtherAddress.{n}.type",
+            *_address(f"Entity.OtherAddresses.OtherAddress.{n}"),
+        ]
+    ),
+    *(
+        column
+        for n in range(1, 6)
+        for column in [
+            f"Entity.TransliteratedOtherAddresses.TransliteratedOtherAddress.{n}.type",
+            *_address(f"Entity.TransliteratedOtherAddresses.TransliteratedOtherAddress.{n}"),
+        ]
+    ),
+    "Entity.RegistrationAuthority.RegistrationAuthorityID",
+    "Entity.RegistrationAuthority.OtherRegistrationAuthorityID",
+    "Entity.RegistrationAuthority.RegistrationAuthorityEntityID",
     "Entity.LegalJurisdiction",
     "Entity.EntityCategory",
+    "Entity.EntitySubCategory",
+    "Entity.LegalForm.EntityLegalFormCode",
+    "Entity.LegalForm.OtherLegalForm",
+    "Entity.AssociatedEntity.type",
+    "Entity.AssociatedEntity.AssociatedLEI",
+    "Entity.AssociatedEntity.AssociatedEntityName",
+    "Entity.AssociatedEntity.AssociatedEntityName.xmllang",
     "Entity.EntityStatus",
+    "Entity.EntityCreationDate",
+    "Entity.EntityExpirationDate",
+    "Entity.EntityExpirationReason",
+    *_repeated(
+        "Entity.SuccessorEntity",
+        (".SuccessorLEI", ".SuccessorEntityName", ".SuccessorEntityName.xmllang"),
+    ),
+    *_repeated(
+        "Entity.LegalEntityEvents.LegalEntityEvent",
+        (
+            ".group_type",
+            ".event_status",
+            ".group_id",
+            ".group_sequence_no",
+            ".LegalEntityEventType",
+            ".LegalEntityEventEffectiveDate",
+            ".LegalEntityEventRecordedDate",
+            ".ValidationDocuments",
+            ".ValidationReference",
+        ),
+    ),
     "Registration.InitialRegistrationDate",
+    "Registration.LastUpdateDate",
     "Registration.RegistrationStatus",
+    "Registration.NextRenewalDate",
+    "Registration.ManagingLOU",
+    "Registration.ValidationSources",
+    "Registration.ValidationAuthority.ValidationAuthorityID",
+    "Registration.ValidationAuthority.OtherValidationAuthorityID",
+    "Registration.ValidationAuthority.ValidationAuthorityEntityID",
+    *_repeated(
+        "Registration.OtherValidationAuthorities.OtherValidationAuthority",
+        (".ValidationAuthorityID", ".OtherValidationAuthorityID", ".ValidationAuthorityEntityID"),
+    ),
+    "ConformityFlag",
 ]
 COUNTRIES = [
     "NL",
@@ -111,38 +197,56 @@ def fictional_company(rng: random.Random) -> str:
     return f"{name} {rng.choice(SECTOR_WORDS)} {rng.choice(FORMS)}"
 
 
-def write_golden_copy(path: Path, n: int, *, seed: int = 7) -> list[tuple[str, str, str]]:
-    """A LEI-CDF golden-copy CSV with ``n`` fictional entities. Returns (lei, name, country)."""
-    rng = random.Random(seed)
-    records = []
+def golden_copy_row(values: dict[str, str]) -> list[str]:
+    """One record in the golden copy's column order; columns not given are empty."""
+    unknown = set(values) - set(GOLDEN_COPY_HEADER)
+    if unknown:
+        raise ValueError(f"not GLEIF columns: {sorted(unknown)}")
+    return [values.get(column, "") for column in GOLDEN_COPY_HEADER]
+
+
+def write_gleif_records(path: Path, records: Iterable[dict[str, str]]) -> None:
+    """A golden-copy or delta file (the same layout) with the given records, quoted as GLEIF
+    quotes every cell."""
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, quoting=csv.QUOTE_ALL)
         writer.writerow(GOLDEN_COPY_HEADER)
+        writer.writerows(golden_copy_row(record) for record in records)
+
+
+def write_golden_copy(path: Path, n: int, *, seed: int = 7) -> list[tuple[str, str, str]]:
+    """A LEI-CDF golden-copy CSV with ``n`` fictional entities. Returns (lei, name, country)."""
+    rng = random.Random(seed)
+    records: list[tuple[str, str, str]] = []
+
+    def rows() -> Iterable[dict[str, str]]:
         for _ in range(n):
             lei, name, country = fictional_lei(rng), fictional_company(rng), rng.choice(COUNTRIES)
             # A trading name derived from the legal one, as GLEIF's other names usually are.
             other = f"{name.rsplit(' ', 1)[0]} Trading" if rng.random() < 0.2 else ""
-            writer.writerow(
-                [
-                    lei,
-                    name,
-                    "en",
-                    other,
-                    "en" if other else "",
-                    "TRADING_OR_OPERATING_NAME" if other else "",
-                    "1 Example Street",
-                    "Example City",
-                    country,
-                    "Example City",
-                    country,
-                    country,
-                    "GENERAL",
-                    "ACTIVE",
-                    "2015-01-01T00:00:00Z",
-                    "ISSUED",
-                ]
-            )
             records.append((lei, name, country))
+            yield {
+                "LEI": lei,
+                "Entity.LegalName": name,
+                "Entity.LegalName.xmllang": "en",
+                "Entity.OtherEntityNames.OtherEntityName.1": other,
+                "Entity.OtherEntityNames.OtherEntityName.1.xmllang": "en" if other else "",
+                "Entity.OtherEntityNames.OtherEntityName.1.type": (
+                    "TRADING_OR_OPERATING_NAME" if other else ""
+                ),
+                "Entity.LegalAddress.FirstAddressLine": "1 Example Street",
+                "Entity.LegalAddress.City": "Example City",
+                "Entity.LegalAddress.Country": country,
+                "Entity.HeadquartersAddress.City": "Example City",
+                "Entity.HeadquartersAddress.Country": country,
+                "Entity.LegalJurisdiction": country,
+                "Entity.EntityCategory": "GENERAL",
+                "Entity.EntityStatus": "ACTIVE",
+                "Registration.InitialRegistrationDate": "2015-01-01T00:00:00Z",
+                "Registration.RegistrationStatus": "ISSUED",
+            }
+
+    write_gleif_records(path, rows())
     return records
 
 

@@ -30,13 +30,22 @@ def load_lei_records(
     by: User | None = None,
     batch_size: int = 20_000,
     progress: gleif.Progress | None = None,
+    delta: bool = False,
 ) -> gleif.LoadReport:
-    """Load or refresh issuers from a LEI-CDF golden-copy CSV (or its .zip)."""
+    """Load or refresh issuers from a LEI-CDF golden copy, or apply one of GLEIF's delta
+    files (``delta=True``: the same layout, only the records that changed in its period).
+    Only records that differ from the register are written; issuers some snapshot holds and
+    whose data changed are passed on, so what is derived from them is redone."""
     _require_register_keeper(by)
     report = gleif.LoadReport()
     with transaction.atomic(durable=True):
         gleif.write_lei_records(path, report, batch_size=batch_size, progress=progress)
-        record_event(actor=by, verb="portfolios.load_lei_records", after=report.audited(path))
+        record_event(
+            actor=by,
+            verb="portfolios.load_lei_records",
+            after=report.audited(path) | {"kind": "delta" if delta else "golden copy"},
+        )
+        events.issuers_changed(report.changed_issuers)
     return report
 
 

@@ -1,18 +1,24 @@
-"""Loading GLEIF files: the golden copy and the ISIN map, idempotently, with bad rows
-reported by line and column, and a bad file leaving the register as it was."""
+"""Loading GLEIF files: the golden copy, its delta files and the ISIN map, writing only what
+changed, with bad rows reported by line and column, and a bad file leaving the register as
+it was."""
 
 import csv
+import io
+import random
 import zipfile
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
+from django.db import connection
 
 from convenant.core.errors import ActionError
 from convenant.core.models import AuditEvent
 from convenant.core.testing import World
 from convenant.portfolios import testing
 from convenant.portfolios.actions.register import load_isin_mapping, load_lei_records
+from convenant.portfolios.matching import Decision, Matcher, Query
 from convenant.portfolios.models import Issuer, IssuerAlias, IssuerIdentifier
 
 pytestmark = pytest.mark.django_db
@@ -39,11 +45,14 @@ def test_golden_copy_and_isin_map_load_and_reload(tmp_path: Path) -> None:
     assert issuer.source == Issuer.Source.GLEIF
 
     again = load_lei_records(tmp_path / "lei.csv")
-    assert (again.inserted, again.updated) == (0, 250)
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 250)
     assert Issuer.objects.count() == 250
 
     isins = load_isin_mapping(tmp_path / "isin.csv")
     assert isins.inserted == len({isin for _lei, isin in pairs})
+    isins_again = load_isin_mapping(tmp_path / "isin.csv")
+    assert (isins_again.inserted, isins_again.updated) == (0, 0)
+    assert isins_again.unchanged == isins.inserted
     assert IssuerIdentifier.objects.get(value=pairs[0][1]).issuer.lei == pairs[0][0]
     assert AuditEvent.objects.filter(verb="portfolios.load_lei_records").count() == 2
 
@@ -60,7 +69,7 @@ def test_bad_rows_are_skipped_and_reported_with_line_and_column(tmp_path: Path) 
     testing.write_golden_copy(path, 3)
     lines = path.read_text().splitlines()
     lines[2] = lines[2].replace(lines[2][1:21], "506700GE1G29325QX364", 1)  # bad check digits
-    lines.append('"529900T8BM49AURSDO55","","en"' + ',""' * 13)  # no legal name
+    lines.append('"529900T8BM49AURSDO55","","en"' + ',""' * 13)  # no legal name, cut short
     path.write_text("\n".join(lines) + "\n")
     report = load_lei_records(path)
     assert report.inserted == 2 and report.skipped == 2
@@ -139,3 +148,214 @@ def test_other_names_become_register_aliases_beside_a_funds_own(
     register = IssuerAlias.objects.get(learned_from_party__isnull=True)
     assert register.name == "Oude Naam N.V." and register.issuer.lei == lei
     assert IssuerAlias.objects.get(learned_from_party=world.fund).issuer == other
+
+
+OTHER = "Entity.OtherEntityNames.OtherEntityName"
+TRANSLITERATED = "Entity.TransliteratedOtherEntityNames.TransliteratedOtherEntityName"
+# Fictional entities with valid LEI check digits, written as GLEIF writes such records.
+ZARYA, HOKUTO, NORD = "5299001ZARYANEFT0R29", "353800HOKUTODENKI041", "529900NORDMETALL0R19"
+
+
+def record(lei: str, name: str, country: str, **columns: str) -> dict[str, str]:
+    return {
+        "LEI": lei,
+        "Entity.LegalName": name,
+        "Entity.LegalAddress.Country": country,
+        "Entity.HeadquartersAddress.Country": country,
+        "Entity.EntityStatus": "ACTIVE",
+        "Registration.RegistrationStatus": "ISSUED",
+        **columns,
+    }
+
+
+def scripts_register() -> list[dict[str, str]]:
+    return [
+        record(
+            ZARYA,
+            'ПАО "Зарянефть"',
+            "RU",
+            **{
+                "Entity.LegalName.xmllang": "ru",
+                f"{OTHER}.1": 'PJSC "Zaryaneft"',
+                f"{OTHER}.1.xmllang": "en",
+                f"{OTHER}.1.type": "ALTERNATIVE_LANGUAGE_LEGAL_NAME",
+                f"{TRANSLITERATED}.1": 'PAO "ZARYANEFT"',
+                f"{TRANSLITERATED}.1.xmllang": "ru-Latn",
+                f"{TRANSLITERATED}.1.type": "PREFERRED_ASCII_TRANSLITERATED_LEGAL_NAME",
+                f"{TRANSLITERATED}.2": 'PUBLICHNOE AKTSIONERNOE OBSHCHESTVO "ZARYANEFT"',
+                f"{TRANSLITERATED}.2.type": "AUTO_ASCII_TRANSLITERATED_LEGAL_NAME",
+            },
+        ),
+        record(
+            HOKUTO,
+            "北斗電機株式会社",
+            "JP",
+            **{
+                "Entity.LegalName.xmllang": "ja",
+                f"{TRANSLITERATED}.1": "Hokuto Denki K.K.",
+                f"{TRANSLITERATED}.1.xmllang": "ja-Latn",
+                f"{TRANSLITERATED}.1.type": "PREFERRED_ASCII_TRANSLITERATED_LEGAL_NAME",
+                f"{TRANSLITERATED}.2": "HOKUTO DENKI KABUSHIKI KAISHA",
+                f"{TRANSLITERATED}.2.type": "AUTO_ASCII_TRANSLITERATED_LEGAL_NAME",
+            },
+        ),
+        record(NORD, "Nordmetall AG", "DE", **{f"{OTHER}.1": "Nordmetall Holding AG"}),
+    ]
+
+
+def xact_writes() -> dict[str, tuple[int, int, int]]:
+    """Rows inserted, updated and deleted so far in this transaction, per register table."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_xact_user_tables"
+            " WHERE relname IN ('portfolios_issuer', 'portfolios_issueralias',"
+            " 'portfolios_issueridentifier')"
+        )
+        return {name: tuple(counts) for name, *counts in cursor.fetchall()}
+
+
+def row_versions() -> set[tuple[int, str, str]]:
+    """(issuer, row, version) of every issuer and alias row: a rewritten row gets a new one."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, 'issuer', xmin::text || ctid::text FROM portfolios_issuer"
+            " UNION ALL SELECT issuer_id, 'alias' || id, xmin::text || ctid::text"
+            " FROM portfolios_issueralias"
+        )
+        return set(cursor.fetchall())
+
+
+def test_names_in_other_scripts_load_with_their_transliterations(tmp_path: Path) -> None:
+    testing.write_gleif_records(tmp_path / "lei.csv", scripts_register())
+    report = load_lei_records(tmp_path / "lei.csv")
+    assert (report.inserted, report.aliases_added) == (3, 6)
+
+    zarya = Issuer.objects.get(lei=ZARYA)
+    assert zarya.legal_name == 'ПАО "Зарянефть"'  # kept in its own script
+    assert (zarya.registration_status, zarya.entity_status) == ("ISSUED", "ACTIVE")
+    aliases = {(a.name, a.source, a.country) for a in zarya.aliases.all()}
+    assert aliases == {
+        ('PJSC "Zaryaneft"', IssuerAlias.Source.GLEIF, "RU"),
+        ('PAO "ZARYANEFT"', IssuerAlias.Source.TRANSLITERATED, "RU"),
+        (
+            'PUBLICHNOE AKTSIONERNOE OBSHCHESTVO "ZARYANEFT"',
+            IssuerAlias.Source.TRANSLITERATED,
+            "RU",
+        ),
+    }
+    hokuto = Issuer.objects.get(lei=HOKUTO)
+    assert hokuto.legal_name == "北斗電機株式会社"
+    assert {a.source for a in hokuto.aliases.all()} == {IssuerAlias.Source.TRANSLITERATED}
+
+    # A holdings file writes these companies in Latin letters, with or without a country.
+    results = Matcher.for_register().match(
+        [
+            Query(key=1, name="ZARYANEFT PJSC", country="RU"),
+            Query(key=2, name="HOKUTO DENKI KK", country="JP"),
+        ]
+    )
+    assert [(r.decision, r.issuer_id) for r in results] == [
+        (Decision.MATCHED, zarya.pk),
+        (Decision.MATCHED, hokuto.pk),
+    ]
+
+
+def test_reloading_the_same_file_writes_no_row(tmp_path: Path) -> None:
+    testing.write_gleif_records(tmp_path / "scripts.csv", scripts_register())
+    load_lei_records(tmp_path / "scripts.csv")
+    records = testing.write_golden_copy(tmp_path / "lei.csv", 120)
+    testing.write_isin_mapping(tmp_path / "isin.csv", records)
+    load_lei_records(tmp_path / "lei.csv", batch_size=50)
+    load_isin_mapping(tmp_path / "isin.csv")
+    writes, versions = xact_writes(), row_versions()
+
+    again = load_lei_records(tmp_path / "lei.csv", batch_size=50)
+    scripts = load_lei_records(tmp_path / "scripts.csv")
+    isins = load_isin_mapping(tmp_path / "isin.csv")
+
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 120)
+    assert (scripts.aliases_added, scripts.aliases_removed) == (0, 0)
+    assert (isins.inserted, isins.updated) == (0, 0)
+    assert xact_writes() == writes  # not one row inserted, updated or deleted
+    assert row_versions() == versions
+
+
+def test_a_changed_record_rewrites_only_itself_and_its_changed_names(
+    tmp_path: Path, world: World
+) -> None:
+    register = scripts_register()
+    testing.write_gleif_records(tmp_path / "before.csv", register)
+    load_lei_records(tmp_path / "before.csv")
+    nord = Issuer.objects.get(lei=NORD)
+    own = IssuerAlias.objects.create(
+        issuer=nord,
+        name="NORDMETALL",
+        source=IssuerAlias.Source.CONFIRMED_MATCH,
+        learned_from_party=world.fund,
+    )
+    untouched = {v for v in row_versions() if v[0] != nord.pk}
+
+    register[2] |= {
+        "Entity.LegalName": "Nordmetall SE",
+        f"{OTHER}.1": "Nordmetall AG",
+        f"{OTHER}.1.type": "PREVIOUS_LEGAL_NAME",
+    }
+    testing.write_gleif_records(tmp_path / "after.csv", register)
+    report = load_lei_records(tmp_path / "after.csv")
+
+    assert (report.inserted, report.updated, report.unchanged) == (0, 1, 2)
+    assert (report.aliases_added, report.aliases_removed) == (1, 1)
+    nord.refresh_from_db()
+    assert nord.legal_name == "Nordmetall SE"
+    assert {a.name for a in nord.aliases.filter(learned_from_party=None)} == {"Nordmetall AG"}
+    assert IssuerAlias.objects.filter(pk=own.pk).exists()  # a fund's own name stays
+    assert untouched <= row_versions()  # the other records and their names: not rewritten
+
+
+def test_a_delta_file_marks_ended_registrations_and_links_mergers(tmp_path: Path) -> None:
+    testing.write_gleif_records(tmp_path / "golden.csv", scripts_register())
+    load_lei_records(tmp_path / "golden.csv")
+    retired_lei = testing.fictional_lei(random.Random(3))
+    testing.write_gleif_records(
+        tmp_path / "delta.csv",
+        [
+            # Nordmetall merged into Hokuto: GLEIF retires its LEI and names the successor.
+            record(
+                NORD,
+                "Nordmetall AG",
+                "DE",
+                **{
+                    f"{OTHER}.1": "Nordmetall Holding AG",
+                    "Entity.EntityStatus": "INACTIVE",
+                    "Entity.EntityExpirationReason": "CORPORATE_ACTION",
+                    "Entity.SuccessorEntity.1.SuccessorLEI": HOKUTO,
+                    "Registration.RegistrationStatus": "MERGED",
+                },
+            ),
+            # Zaryaneft did not renew its LEI: lapsed, the company itself stands.
+            record(ZARYA, 'ПАО "Зарянефть"', "RU", **{"Registration.RegistrationStatus": "LAPSED"}),
+            # A new entity, retired in the same period.
+            record(
+                retired_lei,
+                "Kortstondig B.V.",
+                "NL",
+                **{
+                    "Entity.EntityStatus": "INACTIVE",
+                    "Registration.RegistrationStatus": "RETIRED",
+                },
+            ),
+        ],
+    )
+    out = io.StringIO()
+    call_command("load_gleif", delta=tmp_path / "delta.csv", stdout=out)
+
+    assert "3 rows read, 1 added, 2 updated, 0 unchanged, 0 skipped" in out.getvalue()
+    nord, hokuto = Issuer.objects.get(lei=NORD), Issuer.objects.get(lei=HOKUTO)
+    assert (nord.registration_status, nord.entity_status) == ("MERGED", "INACTIVE")
+    assert nord.merged_into == hokuto and nord.resolved() == hokuto  # kept, not deleted
+    zarya = Issuer.objects.get(lei=ZARYA)
+    assert (zarya.registration_status, zarya.merged_into) == ("LAPSED", None)
+    assert zarya.aliases.count() == 0  # the delta's record carries no other names any more
+    assert Issuer.objects.get(lei=retired_lei).registration_status == "RETIRED"
+    event = AuditEvent.objects.filter(verb="portfolios.load_lei_records").latest("pk")
+    assert (event.after["kind"], event.after["ended"], event.after["merged"]) == ("delta", 2, 1)
