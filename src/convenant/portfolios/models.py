@@ -420,10 +420,12 @@ class Snapshot(TimeStampedModel):
 
     @property
     def coverage(self) -> float:
-        """Share of the snapshot's value held in issuers that are matched for certain."""
-        if not self.total_value_eur:
+        """Share of the value in companies that is held in issuers matched for certain: cash,
+        FX forwards, derivatives and funds are never matched, so they do not lower it."""
+        in_companies = self.total_value_eur - self.other_value_eur
+        if in_companies <= 0:
             return 0.0
-        return float(self.matched_value_eur / self.total_value_eur)
+        return float(self.matched_value_eur / in_companies)
 
 
 class PositionQuerySet(access.RestrictedQuerySet["Position"]):
