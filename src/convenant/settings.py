@@ -233,6 +233,12 @@ HOLDINGS_MAX_BYTES = env_int("HOLDINGS_MAX_BYTES", 200 * 1024 * 1024)
 HOLDINGS_MAX_ROWS = env_int("HOLDINGS_MAX_ROWS", 2_000_000)
 HOLDINGS_MAX_CELLS = env_int("HOLDINGS_MAX_CELLS", 40_000_000)
 HOLDINGS_MAX_ZIP_RATIO = env_int("HOLDINGS_MAX_ZIP_RATIO", 100)
+# A value dated on a day without published rates (a weekend, a holiday) is converted at the
+# rates of the last day before it that has them, at most this many days back.
+EXCHANGE_RATE_LOOKBACK_DAYS = env_int("EXCHANGE_RATE_LOOKBACK_DAYS", 7)
+# An import with less than this share of the fund's previous snapshot (by positions or by
+# value) is only imported once the person confirms it, or marks it partial.
+HOLDINGS_SMALLER_SHARE = float(env("HOLDINGS_SMALLER_SHARE", "0.5"))
 # Uploaded holdings files waiting for a choice, and rejected rows kept for download, are
 # deleted this many days after the upload by `convenant purge_uploads` (run it daily).
 HOLDINGS_UPLOAD_RETENTION_DAYS = env_int("HOLDINGS_UPLOAD_RETENTION_DAYS", 7)

@@ -6,7 +6,6 @@ import datetime
 from decimal import Decimal
 from pathlib import Path
 
-import polars as pl
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
@@ -22,7 +21,15 @@ from convenant.portfolios.importing.clean import clean_rows
 from convenant.portfolios.importing.mapping import read_and_map
 from convenant.portfolios.importing.report import ImportReport, RowsRejected, rejected_file
 from convenant.portfolios.importing.request import Progress, check_request, rates_on
-from convenant.portfolios.importing.write import copy_positions, drop_positions, match_rows
+from convenant.portfolios.importing.write import (
+    build_partition,
+    check_size,
+    delete_snapshot_row,
+    exact_amounts,
+    match_rows,
+    swap_partitions,
+    totals,
+)
 from convenant.portfolios.models import (
     IN_REGISTER,
     ColumnMapping,
@@ -56,10 +63,11 @@ def import_holdings(
     tick("read", 0.0)
     table, mapping = read_and_map(path, filename, fund, columns)
     tick("check", 0.2)
+    rates, rate_date = rates_on(as_of)
     cleaned = clean_rows(
         table,
         mapping,
-        rates=rates_on(as_of),
+        rates=rates,
         as_of=as_of,
         decimal_comma_default=table.decimal_comma_default,
         file_currency=currency,
@@ -76,9 +84,13 @@ def import_holdings(
         report.rejected_csv = rejected_file(table, cleaned.errors, cleaned.rejected_lines)
     if cleaned.rows.height == 0:
         raise ActionError(_("No row of the file can be imported."), code="rows")
+    cleaned_rows = exact_amounts(cleaned.rows)
+    check_size(fund, as_of, totals(cleaned_rows), size_confirmed=size_confirmed, partial=partial)
+    # The rate date only when some value was converted.
+    used_rates = cleaned_rows["currency"].unique().to_list() != ["EUR"]
     with transaction.atomic(durable=True):
         tick("match", 0.4)
-        rows = match_rows(cleaned.rows, by, fund)
+        rows = match_rows(cleaned_rows, by, fund)
         tick("write", 0.7)
         old = (
             Snapshot.objects.unrestricted("import holdings: the action decides access")
@@ -86,37 +98,45 @@ def import_holdings(
             .filter(fund=fund, as_of=as_of)
             .first()
         )
-        if old is not None:  # replace: drop the old partition, then the snapshot row
-            drop_positions(old.pk)
-            old.delete()
-        counts = rows.group_by("status").agg(pl.len(), pl.col("value_eur").sum())
-        by_status = {s: (n, v) for s, n, v in counts.iter_rows()}
+        old_id = old.pk if old is not None else None
+        if old is not None:
+            # Only the row (and what cascades from it) now; its partition goes at the swap,
+            # so other funds' positions stay readable throughout.
+            delete_snapshot_row(old)
+        figures = totals(rows)
         snapshot = Snapshot.objects.create(
             fund=fund,
             as_of=as_of,
             source_name=filename[:255],
             imported_by=by,
-            positions_count=rows.height,
-            total_value_eur=Decimal(str(round(rows["value_eur"].sum(), 2))),
-            matched_value_eur=Decimal(str(round(by_status.get("matched", (0, 0.0))[1] or 0, 2))),
+            positions_count=figures.count,
+            total_value_eur=figures.total,
+            matched_value_eur=figures.matched,
+            other_value_eur=figures.other,
+            partial=partial,
+            rate_date=rate_date if used_rates else None,
         )
-        copy_positions(snapshot.pk, rows)
+        build_partition(snapshot.pk, rows)
         for heading, chosen in mapping.items():
             ColumnMapping.objects.unrestricted(
                 "import holdings: the action decides access"
             ).update_or_create(fund=fund, heading=heading, defaults={"field": chosen})
+        counts = dict(rows.group_by("status").len().iter_rows())
         report.imported = rows.height
-        report.matched = by_status.get("matched", (0, 0))[0]
-        report.review = by_status.get("review", (0, 0))[0]
-        report.new = by_status.get("new", (0, 0))[0]
+        report.matched = counts.get(str(Position.Status.MATCHED), 0)
+        report.review = counts.get(str(Position.Status.REVIEW), 0)
+        report.new = counts.get(str(Position.Status.NEW), 0)
+        report.other = counts.get(str(Position.Status.NOT_A_COMPANY), 0)
         report.snapshot_id = snapshot.pk
+        report.rate_date = snapshot.rate_date
+        report.partial = partial
         events.snapshot_imported(snapshot.pk)
         record_event(
             actor=by,
             verb="portfolios.import_holdings",
             obj=snapshot,
             party_id=fund.pk,
-            before={"replaced": old is not None},
+            before={"replaced": old_id is not None},
             after={
                 "file": filename,
                 "rows": report.rows_read,
@@ -125,8 +145,13 @@ def import_holdings(
                 "matched": report.matched,
                 "review": report.review,
                 "new": report.new,
+                "other": report.other,
+                "partial": partial,
+                "rate_date": snapshot.rate_date.isoformat() if snapshot.rate_date else None,
             },
         )
+        # Last, so its locks are held only until the commit that follows at once.
+        swap_partitions(snapshot.pk, old_id)
     tick("done", 1.0)
     return report
 
@@ -159,6 +184,11 @@ def _position(snapshot: Snapshot, row: int) -> Position:
     )
     if position is None:
         raise ActionError(_("Row %(row)s is not in this snapshot.") % {"row": row})
+    if position.kind != Position.Kind.COMPANY:
+        # Cash, FX forwards, derivatives and funds are kept apart, never given an issuer.
+        raise ActionError(
+            _("Row %(row)s is not a company, so it has no issuer.") % {"row": row}, code="kind"
+        )
     return position
 
 

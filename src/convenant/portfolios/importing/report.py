@@ -4,6 +4,7 @@ refused rows as a file to correct."""
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from dataclasses import dataclass, field
 
@@ -47,11 +48,15 @@ class ImportReport:
     matched: int = 0
     review: int = 0
     new: int = 0
+    other: int = 0  # lines that are not companies (cash, FX, derivatives, funds)
     rejected: int = 0
     errors: list[tuple[int, str, str]] = field(default_factory=list)
     snapshot_id: int | None = None
     rejected_csv: bytes = b""
     mapping: dict[str, str] = field(default_factory=dict)
+    # The day whose exchange rates converted the values (None when all were in euro).
+    rate_date: datetime.date | None = None
+    partial: bool = False
 
 
 def rejected_file(

@@ -7,6 +7,7 @@ import datetime
 from collections.abc import Callable
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,10 +21,24 @@ from convenant.portfolios.models import ExchangeRate
 Progress = Callable[[str, float], None]  # (stage, share done 0..1)
 
 
-def rates_on(on: datetime.date) -> dict[str, Decimal]:
-    rates = dict(ExchangeRate.objects.filter(date=on).values_list("currency", "units_per_eur"))
+def rates_on(on: datetime.date) -> tuple[dict[str, Decimal], datetime.date | None]:
+    """The rates of the last day on or before ``on`` that has rates, looking back at most
+    EXCHANGE_RATE_LOOKBACK_DAYS (the ECB publishes none on weekends and holidays), and that
+    day; None when no day in that window has any. Euro itself is always 1."""
+    earliest = on - datetime.timedelta(days=settings.EXCHANGE_RATE_LOOKBACK_DAYS)
+    day = (
+        ExchangeRate.objects.filter(date__lte=on, date__gte=earliest)
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    rates: dict[str, Decimal] = (
+        dict(ExchangeRate.objects.filter(date=day).values_list("currency", "units_per_eur"))
+        if day is not None
+        else {}
+    )
     rates["EUR"] = Decimal(1)
-    return rates
+    return rates, day
 
 
 def check_request(by: User, fund: Party, as_of: datetime.date) -> None:

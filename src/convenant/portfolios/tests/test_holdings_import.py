@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -17,10 +18,11 @@ from convenant.core.errors import ActionError
 from convenant.core.models import AuditEvent
 from convenant.core.testing import World
 from convenant.portfolios import testing
-from convenant.portfolios.actions import import_holdings
+from convenant.portfolios.actions import confirm_match, import_holdings
 from convenant.portfolios.importing import write as positions_write
 from convenant.portfolios.importing.mapping import ColumnsNeeded
 from convenant.portfolios.importing.report import ImportReport, RowsRejected
+from convenant.portfolios.importing.write import SmallerThanBefore
 from convenant.portfolios.models import (
     ColumnMapping,
     ExchangeRate,
@@ -204,7 +206,7 @@ BAD_ROWS = [
     ("NL0010273215;ASML;NL;-100;EUR", "Marktwaarde", "negative value"),
     ("NL0010273215;ASML;NL;honderd;EUR", "Marktwaarde", "not a number"),
     ("NL0010273215;ASML;NL;;EUR", "Marktwaarde", "no market value"),
-    ("NL0010273215;ASML;Atlantis;100;EUR", "Land", "country not recognised"),
+    ("NL0010273215;ASML;Atlantis;100;EUR", "Land", "country “Atlantis” not recognised"),
     ("NL0010273215;ASML;NL;100;GBP", "Valuta", "no exchange rate"),
     ("US0378331005;APPLE;US;100;USD", "Marktwaarde", "duplicate of an earlier row"),
 ]
@@ -336,8 +338,226 @@ def test_row_reasons_are_worded_in_the_persons_language(setup: World, tmp_path: 
     assert reasons == [
         "het controlecijfer van “NL0010273216” klopt niet (verwacht: 5)",
         "negatieve waarde",
-        "geen wisselkoers voor deze valuta op 2024-12-31",
+        "geen wisselkoers voor deze valuta op 2024-12-31 of in de 7 dagen ervoor",
     ]
     assert (
         rejected.value.messages[0] == "Geen van de 3 rijen is leesbaar; er is niets geïmporteerd."
     )
+
+
+# --- Exact amounts, lines that are not companies, rate dates, partial files -------------------
+
+
+def test_amounts_are_exact_in_positions_and_totals(setup: World, tmp_path: Path) -> None:
+    # Given amounts that binary floats cannot add up exactly
+    big = "12.345.678.901.234,56"
+    text = "Naam;Land;Marktwaarde;Valuta\n" + "".join(
+        f"{name};NL;{value};EUR\n"
+        for name, value in [
+            ("Alfa NV", big),
+            ("Beta NV", big),
+            ("Gamma NV", big),
+            ("Delta NV", "0,01"),
+            ("Epsilon NV", "0,01"),
+            ("Zeta NV", "0,01"),
+        ]
+    )
+    # When the file is imported
+    report = run(setup, write(tmp_path, "groot.csv", text))
+    # Then every position and the snapshot's total carry the file's digits exactly
+    snapshot = Snapshot.objects.get(pk=report.snapshot_id)
+    values = sorted(snapshot.positions.values_list("market_value", flat=True))
+    assert values[-1] == Decimal("12345678901234.56")
+    assert snapshot.total_value_eur == Decimal("37037036703703.71")
+    assert snapshot.total_value_eur == sum(values)
+
+
+def test_decimal_columns_are_written_and_summed_without_floats(setup: World) -> None:
+    # Given cleaned rows whose amounts are polars decimals (and one still a float column)
+    rows = pl.DataFrame(
+        {
+            "line": [2, 3],
+            "market_value": [Decimal("987654321098765.43"), Decimal("0.01")],
+            "value_eur": [Decimal("987654321098765.43"), Decimal("0.01")],
+            "quantity": [Decimal("1.2345"), None],
+            "ownership_pct": [0.123456, None],
+        },
+        schema_overrides={
+            "market_value": pl.Decimal(38, 2),
+            "value_eur": pl.Decimal(38, 2),
+            "quantity": pl.Decimal(38, 4),
+        },
+    )
+    exact = positions_write.exact_amounts(rows)
+    assert exact.schema["ownership_pct"] == pl.Decimal(38, 6)
+    # Then the totals are the decimal sum
+    assert positions_write.totals(exact).total == Decimal("987654321098765.44")
+    # and the partition receives exactly those digits
+    snapshot = Snapshot.objects.create(fund=setup.fund, as_of=AS_OF)
+    rows = exact.with_columns(
+        *(pl.lit("").alias(c) for c in ("name", "isin", "lei", "country", "sector")),
+        pl.lit("EUR").alias("currency"),
+        pl.lit(None, dtype=pl.Int64).alias("issuer_id"),
+        pl.lit(None, dtype=pl.Decimal(38, 6)).alias("voting_pct"),
+        pl.lit("review").alias("status"),
+        pl.lit("none").alias("match_method"),
+        pl.lit(0.0).alias("match_confidence"),
+    )
+    positions_write.copy_positions(snapshot.pk, rows)
+    stored = list(snapshot.positions.values_list("value_eur", "quantity", "ownership_pct"))
+    assert stored == [
+        (Decimal("987654321098765.43"), Decimal("1.2345"), Decimal("0.123456")),
+        (Decimal("0.01"), None, None),
+    ]
+
+
+def _cleaned(**columns: list[Any]) -> pl.DataFrame:
+    n = len(next(iter(columns.values())))
+    base: dict[str, list[Any]] = {
+        "line": list(range(2, n + 2)),
+        "isin": [""] * n,
+        "lei": [""] * n,
+        "country": [""] * n,
+        "sector": [""] * n,
+        "currency": ["EUR"] * n,
+        "market_value": [Decimal(100)] * n,
+        "value_eur": [Decimal(100)] * n,
+        "quantity": [None] * n,
+        "ownership_pct": [None] * n,
+        "voting_pct": [None] * n,
+    }
+    base.update(columns)
+    return positions_write.exact_amounts(pl.DataFrame(base))
+
+
+def test_lines_that_are_not_companies_are_kept_apart_and_never_proposed(
+    setup: World,
+) -> None:
+    # Given cleaned rows with a company, cash, an FX forward and a future
+    rows = _cleaned(
+        isin=["NL0010273215", "", "", ""],
+        name=["ASML", "USD CASH", "FX FORWARD EUR/USD", "EURO STOXX 50 FUT MAR25"],
+        kind=["company", "cash", "fx", "derivative"],
+        value_eur=[Decimal("300.00"), Decimal("50.00"), Decimal("25.00"), Decimal("25.00")],
+    )
+    issuers_before = Issuer.objects.count()
+    # When they are matched and written
+    matched = positions_write.match_rows(rows, setup.users["fund_editor"], setup.fund)
+    figures = positions_write.totals(matched)
+    # Then only the company is matched; the others are "other", without issuer or proposal
+    assert matched["status"].to_list() == ["matched", "other", "other", "other"]
+    assert matched["issuer_id"].to_list()[1:] == [None, None, None]
+    assert set(matched["match_method"].to_list()[1:]) == {"none"}
+    assert Issuer.objects.count() == issuers_before
+    # and their value is kept apart: the coverage counts companies only
+    assert (figures.total, figures.matched, figures.other) == (
+        Decimal("400.00"),
+        Decimal("300.00"),
+        Decimal("100.00"),
+    )
+    snapshot = Snapshot.objects.create(
+        fund=setup.fund,
+        as_of=AS_OF,
+        total_value_eur=figures.total,
+        matched_value_eur=figures.matched,
+        other_value_eur=figures.other,
+    )
+    assert snapshot.coverage == 1.0
+    positions_write.copy_positions(snapshot.pk, matched)
+    kinds = dict(snapshot.positions.values_list("row", "kind"))
+    assert kinds == {2: "company", 3: "cash", 4: "fx", 5: "derivative"}
+    # and nobody can give a cash line an issuer
+    with pytest.raises(ActionError, match="not a company"):
+        confirm_match(
+            by=setup.users["fund_editor"], snapshot=snapshot, row=3, issuer=setup.extra["apple"]
+        )
+
+
+SATURDAY = datetime.date(2024, 12, 28)
+
+
+def test_a_saturday_uses_fridays_rates_and_the_snapshot_says_so(
+    setup: World, tmp_path: Path
+) -> None:
+    # Given rates of Friday, none of the Saturday itself
+    ExchangeRate.objects.create(
+        currency="USD", date=SATURDAY - datetime.timedelta(days=1), units_per_eur=Decimal("1.25")
+    )
+    text = "ISIN;Naam;Land;Marktwaarde;Valuta\nUS0378331005;APPLE;US;1000;USD\n"
+    # When a file dated that Saturday is imported
+    report = run(setup, write(tmp_path, "zaterdag.csv", text), as_of=SATURDAY)
+    # Then its values use Friday's rates, which the snapshot and the report name
+    snapshot = Snapshot.objects.get(pk=report.snapshot_id)
+    assert snapshot.positions.get().value_eur == Decimal("800.00")
+    assert snapshot.rate_date == report.rate_date == datetime.date(2024, 12, 27)
+    # and a file all in euro names no rate date
+    euro = run(setup, write(tmp_path, "euro.csv", CSV_NL.replace("USD", "EUR")))
+    assert Snapshot.objects.get(pk=euro.snapshot_id).rate_date is None
+
+
+def test_rates_older_than_the_lookback_are_not_used(
+    setup: World, tmp_path: Path, settings: Any
+) -> None:
+    # Given a rate 8 days before the as-of date, with a lookback of 7 days
+    settings.EXCHANGE_RATE_LOOKBACK_DAYS = 7
+    as_of = datetime.date(2024, 7, 8)  # the last rate is of 30 June
+    text = "ISIN;Naam;Land;Marktwaarde;Valuta\nUS0378331005;APPLE;US;1000;USD\n"
+    before = state()
+    with pytest.raises(RowsRejected) as rejected:
+        run(setup, write(tmp_path, "oud.csv", text), as_of=as_of)
+    assert state() == before
+    _line, column, reason = rejected.value.report.errors[0]
+    assert column == "Valuta"
+    assert reason == "no exchange rate for this currency on or within 7 days before 2024-07-08"
+    # and with a lookback of 8 days, the rate of 30 June is used
+    settings.EXCHANGE_RATE_LOOKBACK_DAYS = 8
+    report = run(setup, write(tmp_path, "oud.csv", text), as_of=as_of)
+    assert report.rate_date == datetime.date(2024, 6, 30)
+
+
+def test_a_much_smaller_file_asks_for_confirmation_or_is_kept_as_partial(
+    setup: World, tmp_path: Path
+) -> None:
+    # Given a complete snapshot of three positions
+    first = run(setup, write(tmp_path, "posities.csv", CSV_NL), as_of=datetime.date(2024, 6, 30))
+    small = write(
+        tmp_path, "klein.csv", "ISIN;Naam;Land;Marktwaarde;Valuta\nUS0378331005;APPLE;US;5;USD\n"
+    )
+    before = state()
+    # When a file of one position comes for a later date
+    with pytest.raises(SmallerThanBefore) as smaller:
+        run(setup, small)
+    # Then nothing is imported and the person is told both sizes
+    assert state() == before
+    error = smaller.value
+    assert (error.previous_count, error.count, error.previous_as_of) == (
+        3,
+        1,
+        datetime.date(2024, 6, 30),
+    )
+    assert "1 positions" in error.messages[0] and "3 positions" in error.messages[0]
+    # and marked partial, it is kept but never becomes the fund's current snapshot
+    partial = run(setup, small, partial=True)
+    snapshot = Snapshot.objects.get(pk=partial.snapshot_id)
+    assert snapshot.partial and partial.partial
+    current = Snapshot.objects.filter(fund=setup.fund).latest_per_fund()
+    assert list(current) == [Snapshot.objects.get(pk=first.snapshot_id)]
+    assert not Position.objects.in_latest_snapshots().filter(snapshot=snapshot).exists()
+    # and confirmed as complete, it replaces the partial one and becomes current
+    confirmed = run(setup, small, size_confirmed=True)
+    assert not Snapshot.objects.filter(pk=snapshot.pk).exists()
+    assert list(Snapshot.objects.filter(fund=setup.fund).latest_per_fund().values_list("pk")) == [
+        (confirmed.snapshot_id,)
+    ]
+
+
+def test_a_file_of_the_same_size_but_a_fraction_of_the_value_asks_too(
+    setup: World, tmp_path: Path
+) -> None:
+    # Given the snapshot of the same date, about to be replaced
+    run(setup, write(tmp_path, "posities.csv", CSV_NL))
+    tiny = CSV_NL.replace("1.234.567,89", "1,89")
+    with pytest.raises(SmallerThanBefore, match="much less"):
+        run(setup, write(tmp_path, "posities.csv", tiny))
+    report = run(setup, write(tmp_path, "posities.csv", tiny), size_confirmed=True)
+    assert not Snapshot.objects.get(pk=report.snapshot_id).partial
