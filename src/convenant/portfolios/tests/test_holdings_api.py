@@ -151,3 +151,67 @@ def test_another_fund_reads_nothing(world: World, script: Client, run_jobs: Any)
     assert other.get("/api/v1/snapshots").json()["count"] == 0
     assert other.get(f"/api/v1/snapshots/{snapshot_id}").status_code == 404
     assert other.get(f"/api/v1/snapshots/{snapshot_id}/positions").status_code == 404
+
+
+def test_the_files_currency_is_given_with_the_upload(
+    world: World, script: Client, run_jobs: Any
+) -> None:
+    """Given a file whose values carry no currency, ``currency`` says it: 125 USD = 100 EUR."""
+    body = imported(script, run_jobs, "Naam;Marktwaarde\nVoorbeeld Staal BV;125\n", currency="usd")
+    assert (body["status"], body["currency"]) == ("done", "USD")
+    snapshot = script.get(f"/api/v1/snapshots/{body['snapshot_id']}").json()
+    assert Decimal(snapshot["total_value_eur"]) == Decimal("100")
+    assert snapshot["partial"] is False and "rate_date" in snapshot
+
+
+@pytest.mark.parametrize(("currency", "status"), [("XYZ", 409), ("US", 422), ("EURO", 422)])
+def test_a_currency_that_is_no_iso_code_is_refused_at_once(
+    world: World, script: Client, currency: str, status: int
+) -> None:
+    response = post(script, GOOD, currency=currency)
+    assert response.status_code == status
+    if status == 409:
+        assert "ISO 4217" in response.json()["detail"] or "valutacode" in response.json()["detail"]
+    assert not ImportJob.objects.exists()
+
+
+def test_columns_are_named_by_the_fields_labels_and_the_answer_gives_candidates(
+    world: World, script: Client, run_jobs: Any
+) -> None:
+    content = "Omschrijving;Waarde x1;Valuta\nVoorbeeld Staal BV;1;EUR\n"
+    asked = imported(script, run_jobs, content)
+    assert asked["status"] == "columns" and asked["missing"] == ["market_value"]
+    assert asked["likely"] == {"market_value": ["Waarde x1"]}
+    done = imported(script, run_jobs, content, columns=json.dumps({"Waarde x1": "Marktwaarde"}))
+    assert done["status"] == "done" and done["imported"] == 1
+
+
+def test_a_much_smaller_file_waits_for_the_answer_complete_or_partial(
+    world: World, script: Client, run_jobs: Any
+) -> None:
+    """Given a fund's complete snapshot of three positions, a later file of one position
+    stops as ``smaller`` with both sides; ``POST …/size`` with ``partial`` imports it as a
+    partial snapshot; the answer is taken once."""
+    three = "Naam;Land;Marktwaarde;Valuta\nA BV;NL;100;EUR\nB BV;NL;100;EUR\nC BV;NL;100;EUR\n"
+    assert imported(script, run_jobs, three, as_of="2024-11-30")["status"] == "done"
+    asked = imported(script, run_jobs, "Naam;Land;Marktwaarde;Valuta\nA BV;NL;100;EUR\n")
+    assert asked["status"] == "smaller" and asked["snapshot_id"] is None
+    assert asked["smaller"] == {
+        "previous_as_of": "2024-11-30",
+        "previous_count": 3,
+        "previous_value": "300.00",
+        "count": 1,
+        "value": "100.00",
+    }
+    viewer = Client()
+    viewer.force_login(world.users["fund_viewer"])
+    url = f"/api/v1/holdings-imports/{asked['id']}/size"
+    assert viewer.post(url, {"partial": True}, content_type="application/json").status_code == 403
+    with run_jobs():
+        answered = script.post(url, {"partial": True}, content_type="application/json")
+    assert answered.status_code == 202
+    done = script.get(answered.json()["import_url"]).json()
+    assert (done["status"], done["partial"]) == ("done", True)
+    assert script.get(f"/api/v1/snapshots/{done['snapshot_id']}").json()["partial"] is True
+    again = script.post(url, {"partial": False}, content_type="application/json")
+    assert again.status_code == 409

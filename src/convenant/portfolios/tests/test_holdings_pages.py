@@ -341,3 +341,141 @@ def test_an_import_whose_worker_died_out_of_attempts_ends_failed_and_can_be_retr
     stored.refresh_from_db()
     # The file has a header but no rows: the retry runs and fails for that, with its reason.
     assert (stored.state, stored.attempts) == ("failed", 1) and "no rows" in stored.message
+
+
+def test_the_currency_of_a_file_that_does_not_say_it_is_given_on_the_page(
+    world: World, editor: Client, upload: Any
+) -> None:
+    """Given a file whose values carry no currency, when the editor gives USD on the upload
+    page, then the values are converted from USD; a currency without rates is no choice."""
+    page = editor.get("/holdings/import/")
+    choices = [value for value, _label in page.context["form"].fields["currency"].choices]
+    assert choices == ["", "EUR", "USD"]
+    assert "Only when the file does not say it" in page.content.decode()
+    job = job_page(
+        editor,
+        upload(editor, "Naam;Marktwaarde\nVoorbeeld BV;104\n", fund=world.fund.pk, currency="USD"),
+    ).context["job"]
+    assert (job.status, job.currency) == (ImportJob.Status.DONE, "USD")
+    assert job.snapshot.total_value_eur == Decimal("100.00")
+    refused = upload(editor, "Naam;Marktwaarde\nX BV;1\n", fund=world.fund.pk, currency="XYZ")
+    assert refused.status_code == 200 and refused.context["form"].errors["currency"]
+    assert ImportJob.objects.count() == 1
+
+
+def test_columns_to_name_show_the_likely_candidates(
+    world: World, editor: Client, upload: Any
+) -> None:
+    """Given a file without a recognised value column, the page asks for it and names the
+    file's column that probably holds it, on the message and beside that column."""
+    page = job_page(
+        editor, upload(editor, "Omschr;Waarde x1;Valuta\nApple;104;USD\n", fund=world.fund.pk)
+    )
+    job = page.context["job"]
+    assert job.status == ImportJob.Status.COLUMNS
+    assert "Market value (perhaps “Waarde x1”)" in job.message
+    assert job.report["likely"]["market_value"][0] == "Waarde x1"
+    assert page.context["form"].fields["column_1"].help_text == "Perhaps: Market value"
+
+
+def snapshot_with_lines(world: World, **fields: Any) -> Snapshot:
+    """A snapshot with a company, a cash line and an FX forward, as an import writes them."""
+    from convenant.portfolios.models import Position
+    from convenant.portfolios.tests.matrix import positions
+
+    snapshot = Snapshot.objects.create(
+        fund=world.fund, as_of=AS_OF, source_name="lijst.csv", total_value_eur=3_000_000, **fields
+    )
+    positions(
+        snapshot,
+        (1, None, "Voorbeeld Staal B.V.", "new"),
+        (2, None, "USD CASH", "other"),
+        (3, None, "FX FWD EUR/USD", "other"),
+    )
+    Position.objects.filter(snapshot=snapshot, row=2).update(kind="cash", country="")
+    Position.objects.filter(snapshot=snapshot, row=3).update(kind="fx", country="")
+    return snapshot
+
+
+def test_a_snapshot_shows_its_lines_that_are_not_companies_apart_and_its_rate_date(
+    world: World, editor: Client
+) -> None:
+    snapshot = snapshot_with_lines(world, rate_date=datetime.date(2024, 12, 30))
+    page = editor.get(f"/holdings/{snapshot.pk}/")
+    assert [(kind, n) for kind, _label, n, _value in page.context["other_lines"]] == [
+        ("cash", 1),
+        ("fx", 1),
+    ]
+    assert [name for name, *_ in page.context["by_country"]] == ["Netherlands"]
+    html = page.content.decode()
+    assert "Cash and deposits" in html and "Currency forward" in html
+    assert "converted at the ECB rates of Dec. 30, 2024" in html
+    assert "Partial" not in html
+    cash = editor.get(f"/holdings/{snapshot.pk}/positions/", {"kind": "cash"})
+    assert [p.row for p in cash.context["page"]] == [2]
+
+
+def test_a_partial_snapshot_says_so_wherever_it_is_shown(world: World, editor: Client) -> None:
+    snapshot = snapshot_with_lines(world, partial=True)
+    for url in ("/holdings/", f"/holdings/{snapshot.pk}/", f"/holdings/{snapshot.pk}/positions/"):
+        assert "Partial" in editor.get(url).content.decode(), url
+    assert (
+        "not the fund's current holdings"
+        in editor.get(f"/holdings/{snapshot.pk}/").content.decode()
+    )
+
+
+def smaller_import(world: World) -> ImportJob:
+    """An import that stopped because its file is much smaller than the previous snapshot."""
+    from convenant.portfolios.actions.imports import stored_path
+
+    job = ImportJob.objects.create(
+        fund=world.fund,
+        as_of=AS_OF,
+        filename="deel.csv",
+        stored_name="smaller-test.csv",
+        created_by=world.users["fund_editor"],
+        outcome=ImportJob.Outcome.SMALLER,
+        message="This file holds 1 positions, much less than before.",
+        report={
+            "previous_as_of": "2024-11-30",
+            "previous_count": 40,
+            "previous_value": "4000000.00",
+            "count": 1,
+            "value": "100.00",
+        },
+    )
+    stored_path(job).write_text("ISIN;Naam;Marktwaarde;Valuta\nUS0378331005;Apple;104;USD\n")
+    return job
+
+
+@pytest.mark.parametrize("button", ["complete", "partial"])
+def test_a_much_smaller_file_is_imported_once_the_person_says_what_it_is(
+    world: World, editor: Client, run_jobs: Any, button: str
+) -> None:
+    """Given an import stopped for its size, the page compares it with the previous snapshot
+    and offers both answers (to editors only); the answer imports the file, as the fund's
+    complete holdings or as a partial snapshot, and is asked only once."""
+    job = smaller_import(world)
+    page = editor.get(f"/holdings/jobs/{job.pk}/").content.decode()
+    for shown in (
+        "It is complete: import",
+        "It is part of the holdings: import as partial",
+        "Previous snapshot (2024-11-30)",
+        "4,000,000.00",
+    ):
+        assert shown in page, shown
+    viewer = Client()
+    viewer.force_login(world.users["fund_viewer"])
+    assert "It is complete" not in viewer.get(f"/holdings/jobs/{job.pk}/").content.decode()
+    assert viewer.post(f"/holdings/jobs/{job.pk}/", {button: "1"}).status_code == 403
+    with run_jobs():
+        editor.post(f"/holdings/jobs/{job.pk}/", {button: "1"})
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE
+    assert (job.partial, job.size_confirmed) == (button == "partial", button == "complete")
+    assert job.snapshot.partial == (button == "partial")
+    done = editor.get(f"/holdings/jobs/{job.pk}/").content.decode()
+    assert ("Kept as a partial snapshot" in done) == (button == "partial")
+    again = editor.post(f"/holdings/jobs/{job.pk}/", {button: "1"}, follow=True)
+    assert "not waiting for a decision on its size" in again.content.decode()

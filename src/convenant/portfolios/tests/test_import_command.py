@@ -45,7 +45,7 @@ def test_rejected_rows_are_listed_in_the_active_language(setup: World, tmp_path:
             stderr=(err := io.StringIO()),
         )
     assert "regel 2, kolom ISIN: het controlecijfer van “NL0010273216” klopt niet" in err.getvalue()
-    assert "1 van de 2 rijen zijn niet leesbaar" in str(refused.value)
+    assert "1 van de 2 rijen zijn geweigerd" in str(refused.value)
     assert not Snapshot.objects.exists()
 
 
@@ -105,3 +105,88 @@ def test_bad_arguments_are_refused_and_nothing_imported(
     with pytest.raises(CommandError, match=message):
         run(path, *[a for a in args if a != "--path-missing"])
     assert not Snapshot.objects.exists()
+
+
+def test_help_lists_every_field_by_key_and_name() -> None:
+    from convenant.portfolios.management.commands.import_holdings import Command
+
+    text = " ".join(Command().create_parser("convenant", "import_holdings").format_help().split())
+    for shown in (
+        "market_value (Market value)",
+        "country (Country)",
+        "--currency CCY",
+        "--partial",
+    ):
+        assert shown in text, shown
+
+
+def test_the_files_currency_is_given_on_the_command_line(setup: World, tmp_path: Path) -> None:
+    path = write(tmp_path, "p.csv", "Naam;Marktwaarde\nVoorbeeld BV;104\n")
+    out, _err = run(str(path), "--fund", "FA", "--as-of", "2024-12-31", "--currency", "usd")
+    assert "1 positions imported" in out
+    assert Snapshot.objects.get().total_value_eur == 100
+    with pytest.raises(CommandError, match="“US” is not a currency code"):
+        run(str(path), "--fund", "FA", "--as-of", "2024-06-30", "--currency", "US")
+    assert Snapshot.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "maps",
+    [
+        ["Code=isin", "Bedrag=market_value"],  # heading=key
+        ["Code=ISIN", "Bedrag=Market value"],  # heading=name in English
+        ["ISIN=Code", "Marktwaarde=Bedrag"],  # name in Dutch=heading
+    ],
+)
+def test_map_takes_the_fields_as_people_see_them(
+    setup: World, tmp_path: Path, maps: list[str]
+) -> None:
+    path = write(tmp_path, "p.csv", "Code;Bedrag;Valuta\nNL0010273215;100;EUR\n")
+    out, _err = run(
+        str(path), "--fund", "FA", "--as-of", "2024-12-31", *(a for m in maps for a in ("--map", m))
+    )
+    assert "1 positions imported" in out
+
+
+def test_missing_columns_name_the_files_likely_candidates(setup: World, tmp_path: Path) -> None:
+    path = write(tmp_path, "p.csv", "Code;Waarde x1;Valuta\nNL0010273215;100;EUR\n")
+    with pytest.raises(CommandError) as asked:
+        run(str(path), "--fund", "FA", "--as-of", "2024-12-31")
+    message = str(asked.value)
+    assert "Market value (perhaps “Waarde x1”)" in message
+    assert "Columns in the file: Code, Waarde x1, Valuta" in message
+    with pytest.raises(CommandError, match="Unknown field: Prijs. The fields are: ISIN"):
+        run(str(path), "--fund", "FA", "--as-of", "2024-12-31", "--map", "Waarde x1=Prijs")
+    with pytest.raises(CommandError, match="--map takes HEADING=FIELD"):
+        run(str(path), "--fund", "FA", "--as-of", "2024-12-31", "--map", "Waarde x1")
+    assert not Snapshot.objects.exists()
+
+
+def test_one_import_speaks_one_language(setup: World, tmp_path: Path) -> None:
+    """Given --language nl, every message of the import is Dutch, the command's own too."""
+    path = write(tmp_path, "p.csv", "Code;Waarde x1;Valuta\nNL0010273215;100;EUR\n")
+    with pytest.raises(CommandError) as asked:
+        run(str(path), "--fund", "FA", "--as-of", "2024-12-31", "--language", "nl")
+    message = str(asked.value)
+    assert "Kolommen in het bestand: Code, Waarde x1, Valuta" in message
+    assert "Marktwaarde (misschien “Waarde x1”)" in message
+    assert "Columns" not in message and "perhaps" not in message
+    with pytest.raises(CommandError, match="Geen partij met code ZZ"):
+        run(str(path), "--fund", "ZZ", "--as-of", "2024-12-31", "--language", "nl")
+
+
+def test_a_much_smaller_file_needs_complete_or_partial(setup: World, tmp_path: Path) -> None:
+    """Given the fund's snapshot of three positions, a file of one position for a later date
+    is refused with both sides named, until --complete or --partial says what it is."""
+    run(str(write(tmp_path, "p.csv", CSV_NL)), "--fund", "FA", "--as-of", "2024-06-30")
+    one = write(tmp_path, "een.csv", "ISIN;Naam;Marktwaarde;Valuta\nNL0010273215;ASML;100;EUR\n")
+    with pytest.raises(CommandError, match="--complete") as refused:
+        run(str(one), "--fund", "FA", "--as-of", "2024-12-31")
+    assert "much less" in str(refused.value) and Snapshot.objects.count() == 1
+    with pytest.raises(CommandError, match="not allowed with argument"):
+        run(str(one), "--fund", "FA", "--as-of", "2024-12-31", "--complete", "--partial")
+    out, _err = run(str(one), "--fund", "FA", "--as-of", "2024-12-31", "--partial")
+    assert "Kept as a partial snapshot" in out
+    assert Snapshot.objects.get(as_of="2024-12-31").partial
+    out, _err = run(str(one), "--fund", "FA", "--as-of", "2024-12-31", "--complete")
+    assert not Snapshot.objects.get(as_of="2024-12-31").partial

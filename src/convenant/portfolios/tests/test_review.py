@@ -105,3 +105,86 @@ def test_review_page_and_decision(world: World, queued: Snapshot) -> None:
         {"decision": "confirm", "issuer": world.extra["minera"].pk},
     )
     assert Position.objects.get(snapshot=queued, row=2).status == "matched"
+
+
+def test_each_candidate_shows_what_tells_it_apart(world: World, queued: Snapshot) -> None:
+    """Given a position to review whose candidate is incorporated in another country than the
+    file says, when the editor opens the queue, then the candidate shows its country (with a
+    note that the file says otherwise), LEI, ISINs and sector, and a button to confirm it."""
+    minera = world.extra["minera"]
+    Issuer.objects.filter(pk=minera.pk).update(
+        country_of_incorporation="CL", lei="549300ABCDEFGHIJKL12", sector_name="Materials"
+    )
+    minera.identifiers.create(scheme="isin", value="CLP000000001")
+    Position.objects.filter(snapshot=queued, row=2).update(issuer=minera)
+    client = Client()
+    client.cookies["convenant_language"] = "en"
+    client.force_login(world.users["fund_editor"])
+    page = client.get(f"/holdings/{queued.pk}/review/")
+    [(position, choices)] = page.context["rows"]
+    assert position.row == 2 and choices[0].issuer.pk == minera.pk
+    assert choices[0].other_country and choices[0].isins == ["CLP000000001"]
+    html = page.content.decode()
+    for shown in ("Chile", "the file says PE", "549300ABCDEFGHIJKL12", "CLP000000001", "Materials"):
+        assert shown in html, shown
+    viewer = Client()
+    viewer.force_login(world.users["fund_viewer"])
+    viewed = viewer.get(f"/holdings/{queued.pk}/review/").content.decode()
+    assert "Compañía Minera Andina" in viewed and 'value="confirm"' not in viewed
+
+
+def test_choose_another_issuer_searches_the_register_and_the_funds_own_proposals(
+    world: World, queued: Snapshot
+) -> None:
+    """Given the register, a proposal of this fund and one of another fund, when the editor
+    searches by name, LEI or ISIN for a row, then the register's issuer and the fund's own
+    proposal are offered and the other fund's never; choosing one confirms the row."""
+    right = Issuer.objects.create(
+        legal_name="Andes Mining Holdings plc",
+        country_of_incorporation="GB",
+        source=Issuer.Source.GLEIF,
+        lei="213800ANDESMINING123",
+    )
+    right.identifiers.create(scheme="isin", value="GB00ANDES001")
+    Issuer.objects.create(
+        legal_name="Andes Mining Eigen B.V.",
+        country_of_incorporation="NL",
+        source=Issuer.Source.HOLDINGS,
+        proposed_by_party=world.fund,
+    )
+    Issuer.objects.create(
+        legal_name="Andes Mining Vreemd B.V.",
+        country_of_incorporation="NL",
+        source=Issuer.Source.HOLDINGS,
+        proposed_by_party=world.other_fund,
+    )
+    client = Client()
+    client.cookies["convenant_language"] = "en"
+    client.force_login(world.users["fund_editor"])
+    url = f"/holdings/{queued.pk}/review/2/search/"
+    found = client.get(url, {"q": "Andes Mining"}, HTTP_HX_REQUEST="true")
+    names = [c.issuer.legal_name for c in found.context["choices"]]
+    assert names == ["Andes Mining Eigen B.V.", "Andes Mining Holdings plc"]
+    assert "<html" not in found.content.decode() and "Vreemd" not in found.content.decode()
+    for q in ("213800andesmining123", "GB00ANDES001"):
+        by_code = client.get(url, {"q": q}).context["choices"]
+        assert [c.issuer.pk for c in by_code] == [right.pk], q
+    assert "No issuer in the register matches" in client.get(url, {"q": "Vreemd"}).content.decode()
+    assert client.get(f"/holdings/{queued.pk}/review/99/search/", {"q": "x"}).status_code == 404
+    client.post(f"/holdings/{queued.pk}/review/2/", {"decision": "choose", "issuer": right.pk})
+    position = Position.objects.get(snapshot=queued, row=2)
+    assert (position.status, position.issuer_id) == ("matched", right.pk)
+
+
+def test_lines_that_are_not_companies_never_reach_the_queue(world: World, tmp_path: Path) -> None:
+    """Given a snapshot with a cash line, the review page lists only companies to review."""
+    from convenant.portfolios.tests.matrix import positions
+
+    snapshot = Snapshot.objects.create(fund=world.fund, as_of=AS_OF, source_name="x.csv")
+    positions(snapshot, (1, None, "Twijfel B.V.", "review"), (2, None, "USD CASH", "other"))
+    Position.objects.filter(snapshot=snapshot, row=2).update(kind=Position.Kind.CASH)
+    client = Client()
+    client.force_login(world.users["fund_editor"])
+    page = client.get(f"/holdings/{snapshot.pk}/review/")
+    assert [p.row for p, _choices in page.context["rows"]] == [1]
+    assert "USD CASH" not in page.content.decode()
