@@ -9,6 +9,7 @@ from convenant.core.jobs_api import router as jobs_router
 from convenant.parties.api import router as parties_router
 from convenant.portfolios.api.holdings import router as holdings_router
 from convenant.portfolios.api.issuers import router as portfolios_router
+from convenant.portfolios.api.rates import router as rates_router
 from convenant.risk.api import router as risk_router
 from convenant.signals.api import router as signals_router
 
@@ -31,6 +32,7 @@ api.add_router("/", jobs_router)
 api.add_router("/", parties_router)
 api.add_router("/", portfolios_router)
 api.add_router("/", holdings_router)
+api.add_router("/", rates_router)
 api.add_router("/", risk_router)
 api.add_router("/", signals_router)
 api.add_exception_handler(ValidationError, partial(invalid_input, api=api))

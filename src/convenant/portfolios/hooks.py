@@ -64,6 +64,7 @@ def register() -> None:
             "portfolios.confirm_match": _("Match confirmed"),
             "portfolios.reject_match": _("Match rejected"),
             "portfolios.set_exchange_rates": _("Exchange rates saved"),
+            "portfolios.load_exchange_rates": _("Exchange rates loaded from a file"),
             "portfolios.propose_issuers": _("New issuers proposed by a holdings import"),
             "portfolios.set_sectors": _("Sectors of issuers set"),
             "portfolios.set_parent": _("Parent of an issuer set"),

@@ -12,7 +12,7 @@ from convenant.portfolios.actions.imports import (
     run_import,
 )
 from convenant.portfolios.actions.issuers import create_issuer, merge_issuers
-from convenant.portfolios.actions.rates import set_exchange_rates
+from convenant.portfolios.actions.rates import load_exchange_rates, set_exchange_rates
 
 __all__ = [
     "cancel_import",
@@ -20,6 +20,7 @@ __all__ = [
     "create_issuer",
     "import_holdings",
     "import_valid_rows",
+    "load_exchange_rates",
     "merge_issuers",
     "name_columns",
     "purge_uploads",

@@ -188,6 +188,10 @@ def other_funds_snapshot_json(world: World) -> list[str]:
     return [f'"{world.other_fund.code}"']
 
 
+def rate_file() -> SimpleUploadedFile:
+    return SimpleUploadedFile("eurofxref-hist.csv", b"Date,USD,CYP,\n2024-12-31,1.04,N/A,\n")
+
+
 PROPOSED_BY_OTHER_FUND = members(HIDDEN, other_fund=OK, secretariat=OK)
 # Who must not learn of the other fund's proposed issuer (the secretariat keeps the register).
 NOT_PROPOSER = tuple(a for a in PROPOSED_BY_OTHER_FUND if PROPOSED_BY_OTHER_FUND[a] != OK)
@@ -219,6 +223,19 @@ ROWS = [
         members(FORBIDDEN, secretariat=REDIRECT),
         method="post",
         data=lambda w: {"rates": "2024-12-31,USD,1.04"},
+    ),
+    # A rate file (the ECB's history or date,currency,rate lines), on the page and the API.
+    Row(
+        "exchange_rates",
+        members(FORBIDDEN, secretariat=REDIRECT),
+        method="post",
+        data=lambda w: {"upload": "1", "file": rate_file()},
+    ),
+    Row(
+        "api:load_rates",
+        members(FORBIDDEN, secretariat=OK),
+        method="post",
+        data=lambda w: {"file": rate_file()},
     ),
     # Lists show a snapshot by its fund and date: the other fund's name must not appear.
     Row(

@@ -17,7 +17,7 @@ from convenant.core import access, limits
 from convenant.core.errors import ActionError
 from convenant.core.http import AuthenticatedHttpRequest
 from convenant.portfolios import actions
-from convenant.portfolios.actions.rates import parse_rates
+from convenant.portfolios.actions.rates import RATES_MAX_BYTES, RatesRejected, parse_rates
 from convenant.portfolios.identifiers import country_code
 from convenant.portfolios.models import (
     ExchangeRate,
@@ -143,14 +143,61 @@ class RatesForm(forms.Form):
     )
 
 
+class RatesFileForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Rate file"),
+        help_text=gettext_lazy(
+            "The ECB's euro reference-rate history as published (eurofxref-hist.csv or its "
+            ".zip), or a CSV of date, currency, rate lines. Days already known are corrected "
+            "where the value differs; a file with a bad cell changes nothing."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.zip,text/csv,application/zip"}),
+    )
+
+
 @login_required
 def exchange_rates(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The rate table: everyone signed in reads it, the secretariat keeps it."""
+    """The rate table: everyone signed in reads it, the secretariat keeps it (by pasting
+    rates or by uploading a rate file, such as the ECB's history)."""
     can_edit = access.can_administer_covenant(access.actor_for(request.user))
-    form = RatesForm(request.POST or None)
+    # The upload form's button is named "upload" (a file may also come without it).
+    uploading = request.method == "POST" and ("file" in request.FILES or "upload" in request.POST)
+    form = RatesForm(None if uploading else request.POST or None)
+    file_form = RatesFileForm(
+        request.POST if uploading else None, request.FILES if uploading else None
+    )
     if request.method == "POST":
         access.require(can_edit)
-        if form.is_valid():
+        if uploading and file_form.is_valid():
+            upload = file_form.cleaned_data["file"]
+            try:
+                if upload.size > RATES_MAX_BYTES:
+                    raise ActionError(_("The file is too large to be a rate file."))
+                report = actions.load_exchange_rates(
+                    by=request.user, data=upload.read(), filename=upload.name
+                )
+            except RatesRejected as error:
+                file_form.add_error("file", error.problems)
+            except ActionError as error:
+                file_form.add_error("file", error.messages[0])
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "%(file)s: %(rates)s rates of %(currencies)s currencies loaded: "
+                        "%(added)s added, %(corrected)s corrected, %(unchanged)s unchanged."
+                    )
+                    % {
+                        "file": upload.name,
+                        "rates": report.read,
+                        "currencies": len(report.currencies),
+                        "added": report.added,
+                        "corrected": report.corrected,
+                        "unchanged": report.unchanged,
+                    },
+                )
+                return redirect("exchange_rates")
+        elif not uploading and form.is_valid():
             try:
                 count = actions.set_exchange_rates(
                     by=request.user, rates=parse_rates(form.cleaned_data["rates"])
@@ -165,5 +212,5 @@ def exchange_rates(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "portfolios/exchange_rates.html",
-        {"page": page, "form": form, "can_edit": can_edit},
+        {"page": page, "form": form, "file_form": file_form, "can_edit": can_edit},
     )
