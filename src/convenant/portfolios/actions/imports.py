@@ -31,17 +31,8 @@ from convenant.portfolios.actions.holdings import import_holdings
 from convenant.portfolios.importing.mapping import ColumnsNeeded, check_columns
 from convenant.portfolios.importing.report import RowsRejected
 from convenant.portfolios.importing.request import check_request
+from convenant.portfolios.importing.write import SmallerThanBefore
 from convenant.portfolios.models import ExchangeRate, ImportJob
-
-try:
-    from convenant.portfolios.importing.write import SmallerThanBefore
-except ImportError:  # TEMPORARY until the write step raises it
-
-    class SmallerThanBefore(ActionError):  # type: ignore[no-redef]
-        previous_as_of: datetime.date
-        previous_count = count = 0
-        previous_value = value = 0
-
 
 IMPORT_HOLDINGS = "portfolios.import_holdings"
 
@@ -431,8 +422,12 @@ def run_import(run: Job, context: JobContext) -> dict[str, Any]:
             "matched": report.matched,
             "review": report.review,
             "new": report.new,
+            "other": report.other,
             "rejected": report.rejected,
             "errors": report.errors[:200],
+            "rate_date": report.rate_date.isoformat() if report.rate_date else None,
+            # Totals and notes kept out on purpose, each with why: never silently.
+            "skipped": report.skipped[:200],
         },
     )
     path.unlink(missing_ok=True)

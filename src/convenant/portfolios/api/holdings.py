@@ -110,6 +110,11 @@ def list_positions(
     return positions.order_by("row")
 
 
+class SkippedLine(Schema):
+    line: int
+    reason: str
+
+
 class ImportQueued(Schema):
     """Where to follow an import the API has queued."""
 
@@ -147,8 +152,11 @@ class ImportStatusOut(Schema):
     matched: int
     review: int
     new: int
+    other: int  # lines that are not companies: cash, FX forwards, derivatives, funds
     rejected: int
+    rate_date: datetime.date | None  # the day whose exchange rates converted the values
     problems: list[RowProblem]
+    skipped: list[SkippedLine]  # totals and notes kept out on purpose, with why
     headings: list[str]
     recognised: dict[str, str]
     missing: list[str]
@@ -181,8 +189,15 @@ def import_out(imp: ImportJob) -> ImportStatusOut:
         matched=report.get("matched", 0) if done else 0,
         review=report.get("review", 0) if done else 0,
         new=report.get("new", 0) if done else 0,
+        other=report.get("other", 0) if done else 0,
         rejected=report.get("rejected", 0),
+        rate_date=report.get("rate_date") if done else None,
         problems=_problems(report.get("errors", [])),
+        skipped=[
+            SkippedLine(line=line, reason=reason) for line, reason in report.get("skipped", [])
+        ]
+        if done
+        else [],
         headings=report.get("headings", []) if imp.status == ImportJob.Status.COLUMNS else [],
         recognised=report.get("mapping", {}) if imp.status == ImportJob.Status.COLUMNS else {},
         missing=report.get("missing", []) if imp.status == ImportJob.Status.COLUMNS else [],

@@ -159,6 +159,7 @@ def test_the_files_currency_is_given_with_the_upload(
     """Given a file whose values carry no currency, ``currency`` says it: 125 USD = 100 EUR."""
     body = imported(script, run_jobs, "Naam;Marktwaarde\nVoorbeeld Staal BV;125\n", currency="usd")
     assert (body["status"], body["currency"]) == ("done", "USD")
+    assert body["rate_date"] == "2024-12-31"
     snapshot = script.get(f"/api/v1/snapshots/{body['snapshot_id']}").json()
     assert Decimal(snapshot["total_value_eur"]) == Decimal("100")
     assert snapshot["partial"] is False and "rate_date" in snapshot
@@ -215,3 +216,15 @@ def test_a_much_smaller_file_waits_for_the_answer_complete_or_partial(
     assert script.get(f"/api/v1/snapshots/{done['snapshot_id']}").json()["partial"] is True
     again = script.post(url, {"partial": False}, content_type="application/json")
     assert again.status_code == 409
+
+
+def test_the_outcome_counts_lines_that_are_not_companies_and_says_what_was_left_out(
+    world: World, script: Client, run_jobs: Any
+) -> None:
+    content = "Naam;Marktwaarde\nVoorbeeld Staal BV;100\nUSD CASH;10\nTotaal;110\n"
+    body = imported(script, run_jobs, content, currency="EUR")
+    assert (body["status"], body["imported"], body["other"]) == ("done", 2, 1)
+    assert [line["line"] for line in body["skipped"]] == [4]
+    assert body["rate_date"] is None  # every value was in euro
+    kinds = script.get(f"/api/v1/snapshots/{body['snapshot_id']}/positions?kind=cash").json()
+    assert [p["name"] for p in kinds["items"]] == ["USD CASH"]

@@ -358,6 +358,8 @@ def test_the_currency_of_a_file_that_does_not_say_it_is_given_on_the_page(
     ).context["job"]
     assert (job.status, job.currency) == (ImportJob.Status.DONE, "USD")
     assert job.snapshot.total_value_eur == Decimal("100.00")
+    done = editor.get(f"/holdings/jobs/{job.pk}/").content.decode()
+    assert "converted at the ECB rates of 2024-12-31" in done
     refused = upload(editor, "Naam;Marktwaarde\nX BV;1\n", fund=world.fund.pk, currency="XYZ")
     assert refused.status_code == 200 and refused.context["form"].errors["currency"]
     assert ImportJob.objects.count() == 1
