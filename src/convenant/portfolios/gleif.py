@@ -1,10 +1,18 @@
 """Loading issuer reference data from the files GLEIF publishes: the LEI-CDF golden copy (CSV,
-one row per LEI, columns such as ``LEI``, ``Entity.LegalName``,
-``Entity.LegalAddress.Country``) and the ISIN-to-LEI relationship file (``LEI,ISIN``).
+one row per LEI, ~290 columns such as ``LEI``, ``Entity.LegalName``,
+``Entity.LegalAddress.Country``), its delta files (the same layout, only the records that
+changed in a period) and the ISIN-to-LEI relationship file (``LEI,ISIN``).
 
-Both are streamed: rows are read one by one, validated, and sent to PostgreSQL in batches
-through COPY into a temporary table, then merged with one INSERT … ON CONFLICT per batch.
-Memory stays bounded by the batch size, so a full golden copy (millions of records) loads.
+A legal name is kept in its own script (``ПАО "…"``, ``…株式会社``); GLEIF's other names
+(``Entity.OtherEntityNames…1..5``) and transliterated names
+(``Entity.TransliteratedOtherEntityNames…1..5``) become register aliases in the entity's
+country, so a holdings file that writes the name in Latin letters finds it.
+
+Files are streamed: rows are read one by one, validated, and sent to PostgreSQL in batches
+through COPY into a temporary table, then merged with one statement per batch that writes
+only new and changed records (a refresh of an unchanged golden copy writes no row, so the
+database does not grow until vacuum). Memory stays bounded by the batch size, so a full
+golden copy (millions of records) loads.
 
 This module reads and writes in bulk; the actions ``load_lei_records`` and
 ``load_isin_mapping`` (``portfolios.actions.register``) own the transaction and the audit
@@ -457,7 +465,8 @@ def _flush_entities(
 
 def _link_successors(report: LoadReport) -> None:
     """A merged entity points to its successor when the successor is in the register and
-    stands itself; an issuer already merged (by GLEIF or by the secretariat) keeps its
+    stands itself (it is not merged, nor merging in this file: so no chain or cycle of
+    merges appears); an issuer already merged (by GLEIF or by the secretariat) keeps its
     survivor. Then: which changed issuers some snapshot holds."""
     with connection.cursor() as cursor:
         cursor.execute(
@@ -467,6 +476,8 @@ def _link_successors(report: LoadReport) -> None:
                 FROM gleif_successor g JOIN portfolios_issuer s ON s.lei = g.successor
                 WHERE i.lei = g.lei AND s.id <> i.id AND i.merged_into_id IS NULL
                   AND s.merged_into_id IS NULL AND s.proposed_by_party_id IS NULL
+                  -- a successor ending in this very file is no survivor: no chains, no cycles
+                  AND NOT EXISTS (SELECT 1 FROM gleif_successor o WHERE o.lei = s.lei)
                 RETURNING i.id, s.id AS survivor
             ), changed AS (
                 INSERT INTO gleif_changed SELECT id FROM merged

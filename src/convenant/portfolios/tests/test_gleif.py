@@ -363,3 +363,20 @@ def test_a_delta_file_marks_ended_registrations_and_links_mergers(tmp_path: Path
     assert Issuer.objects.get(lei=retired_lei).registration_status == "RETIRED"
     event = AuditEvent.objects.filter(verb="portfolios.load_lei_records").latest("pk")
     assert (event.after["kind"], event.after["ended"], event.after["merged"]) == ("delta", 2, 1)
+
+
+def test_entities_merging_into_each_other_make_no_cycle(tmp_path: Path) -> None:
+    merged = {"Entity.EntityStatus": "INACTIVE", "Registration.RegistrationStatus": "MERGED"}
+    successor = "Entity.SuccessorEntity.1.SuccessorLEI"
+    testing.write_gleif_records(
+        tmp_path / "delta.csv",
+        [
+            record(NORD, "Nordmetall AG", "DE", **merged, **{successor: HOKUTO}),
+            record(HOKUTO, "北斗電機株式会社", "JP", **merged, **{successor: NORD}),
+            record(ZARYA, 'ПАО "Зарянефть"', "RU", **merged, **{successor: "not an LEI"}),
+        ],
+    )
+    report = load_lei_records(tmp_path / "delta.csv", delta=True)
+    assert (report.inserted, report.ended, report.merged) == (3, 3, 0)
+    assert not Issuer.objects.filter(merged_into__isnull=False).exists()
+    assert set(Issuer.objects.values_list("registration_status", flat=True)) == {"MERGED"}
