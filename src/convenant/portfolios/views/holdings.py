@@ -527,7 +527,11 @@ def snapshot_compare(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         if other is None:
             raise Http404
     else:
-        other = history.filter(as_of__lt=snapshot.as_of).order_by("-as_of").first()
+        # By default the fund's previous complete holdings: a partial file would show most
+        # of them as sold.
+        other = (
+            history.filter(as_of__lt=snapshot.as_of, partial=False).order_by("-as_of").first()
+        )
     changes: list[tuple[str, int | None, float, float, float]] = []
     counts = {"bought": 0, "sold": 0, "more": 0, "less": 0}
     if other is not None:
