@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -258,8 +259,13 @@ def read_rates_file(data: bytes, filename: str) -> tuple[str, list[RateRow]]:
         raise ActionError(_("The file is too large to be a rate file."), field="file")
     text = _text(data, filename)
     header = next(csv.reader(io.StringIO(text[:4096])), [])
-    headings = [h.strip() for h in header if h.strip()]
-    if headings and headings[0].lower() == "date" and len(header) > 3:
+    headings = [h.strip() for h in header]
+    # The ECB's heading is Date and currency codes; the long layout's is date,currency,rate.
+    if (
+        len(headings) > 1
+        and headings[0].lower() == "date"
+        and re.fullmatch(r"[A-Za-z]{3}", headings[1])
+    ):
         return "ecb", parse_ecb(text)
     return "long", parse_rates(text)
 
