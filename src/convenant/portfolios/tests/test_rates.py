@@ -236,6 +236,11 @@ def test_the_rates_page_loads_a_file_and_shows_its_errors(world: World) -> None:
     response = client.post("/exchange-rates/", {"file": _upload(SAMPLE.read_text())}, follow=True)
     assert f"{SAMPLE_RATES} rates of 36 currencies loaded" in response.content.decode()
     assert ExchangeRate.objects.count() == SAMPLE_RATES
+    # A Dutch reader is told in Dutch
+    client.cookies["convenant_language"] = "nl"
+    response = client.post("/exchange-rates/", {"file": _upload(bad), "upload": "1"})
+    assert "regel 3, kolom USD: “1.1141.5” is geen positief getal" in response.content.decode()
+    client.cookies["convenant_language"] = "en"
     # Without a file, the upload form says so (the paste form is left alone)
     response = client.post("/exchange-rates/", {"upload": "1"})
     assert response.status_code == 200 and "This field is required" in response.content.decode()
