@@ -14,7 +14,9 @@ from convenant.portfolios.actions import confirm_match, import_holdings, reject_
 from convenant.portfolios.models import Issuer, IssuerAlias, Position, Snapshot
 
 AS_OF = datetime.date(2024, 12, 31)
-FILE = "Naam;Land;Marktwaarde;Valuta\nMinera Andes Compania;PE;100;EUR\nAlpha Widgets;NL;50;EUR\n"
+# The file gives the country of listing (Chile), the register the country of incorporation
+# (Peru): a name that resembles an issuer of another country goes to a person to review.
+FILE = "Naam;Land;Marktwaarde;Valuta\nMinera Andina;CL;100;EUR\nAlpha Widgets;NL;50;EUR\n"
 
 
 @pytest.fixture
@@ -94,7 +96,7 @@ def test_review_page_and_decision(world: World, queued: Snapshot) -> None:
     client = Client()
     client.force_login(world.users["fund_editor"])
     page = client.get(f"/holdings/{queued.pk}/review/").content.decode()
-    assert "Minera Andes Compania" in page and "Compañía Minera Andina" in page
+    assert "Minera Andina (CL)" in page and "Compañía Minera Andina" in page
     response = client.post(
         f"/holdings/{queued.pk}/review/2/", {"decision": "choose", "issuer": "not-a-number"}
     )
@@ -112,20 +114,17 @@ def test_each_candidate_shows_what_tells_it_apart(world: World, queued: Snapshot
     file says, when the editor opens the queue, then the candidate shows its country (with a
     note that the file says otherwise), LEI, ISINs and sector, and a button to confirm it."""
     minera = world.extra["minera"]
-    Issuer.objects.filter(pk=minera.pk).update(
-        country_of_incorporation="CL", lei="549300ABCDEFGHIJKL12", sector_name="Materials"
-    )
-    minera.identifiers.create(scheme="isin", value="CLP000000001")
-    Position.objects.filter(snapshot=queued, row=2).update(issuer=minera)
+    Issuer.objects.filter(pk=minera.pk).update(lei="549300ABCDEFGHIJKL12", sector_name="Materials")
+    minera.identifiers.create(scheme="isin", value="PEP000000001")
     client = Client()
     client.cookies["convenant_language"] = "en"
     client.force_login(world.users["fund_editor"])
     page = client.get(f"/holdings/{queued.pk}/review/")
     [(position, choices)] = page.context["rows"]
     assert position.row == 2 and choices[0].issuer.pk == minera.pk
-    assert choices[0].other_country and choices[0].isins == ["CLP000000001"]
+    assert choices[0].other_country and choices[0].isins == ["PEP000000001"]
     html = page.content.decode()
-    for shown in ("Chile", "the file says PE", "549300ABCDEFGHIJKL12", "CLP000000001", "Materials"):
+    for shown in ("Peru", "the file says CL", "549300ABCDEFGHIJKL12", "PEP000000001", "Materials"):
         assert shown in html, shown
     viewer = Client()
     viewer.force_login(world.users["fund_viewer"])

@@ -529,9 +529,7 @@ def snapshot_compare(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     else:
         # By default the fund's previous complete holdings: a partial file would show most
         # of them as sold.
-        other = (
-            history.filter(as_of__lt=snapshot.as_of, partial=False).order_by("-as_of").first()
-        )
+        other = history.filter(as_of__lt=snapshot.as_of, partial=False).order_by("-as_of").first()
     changes: list[tuple[str, int | None, float, float, float]] = []
     counts = {"bought": 0, "sold": 0, "more": 0, "less": 0}
     if other is not None:
