@@ -10,10 +10,13 @@ Every round after the first imports the same (fund, date) again, which replaces 
 snapshot.
 
 A second baseline writes what the import writes: its own typed rows, COPYed by psql into a
-table of the same shape, with the same primary key, indexes and foreign-key checks. The
-ratio to it says how much the reading, checking and matching add to the unavoidable write.
+fresh table of the same shape with the same primary key and indexes, attached as a
+partition of the positions table (which checks the foreign keys). The ratio to it says how
+much the reading, checking and matching add to the unavoidable write.
 
-Targets on the 2-core machine: ratio to \\copy at most 3, peak memory at most 1.5 GB.
+Targets on the 2-core machine (issue 11): the import at most 2 x the typed write
+(`holdings-import-vs-typed-copy-ratio`); the ratio to the bare \\copy is printed too; peak
+memory at most 1.5 GB.
 Run by `make bench` (which starts a throwaway PostgreSQL and migrates it).
 """
 
@@ -151,30 +154,43 @@ def copy_baseline(bare: Path) -> float:
     return psql("-c", f"\\copy bench_bare FROM '{bare}' WITH (FORMAT csv, DELIMITER ';', HEADER)")
 
 
+BASELINE_SNAPSHOT = 999_999_999  # a snapshot id of its own, rolled back with the baseline
+
+
 def typed_rows_of_the_import(folder: Path) -> Path:
-    """The positions the import wrote, as the CSV its COPY sends (for the second baseline)."""
+    """The positions the import wrote, as the CSV its COPY sends (for the second baseline),
+    keyed to the baseline's own snapshot."""
     rows = folder / "typed.csv"
     latest = "(SELECT max(id) FROM portfolios_snapshot)"
-    query = f"SELECT {', '.join(POSITION_COLUMNS)} FROM portfolios_position WHERE snapshot_id = {latest}"  # noqa: S608, E501 - our own column names
+    columns = ", ".join(
+        f"{BASELINE_SNAPSHOT} AS snapshot_id" if c == "snapshot_id" else f'"{c}"'
+        for c in POSITION_COLUMNS
+    )
+    query = f"SELECT {columns} FROM portfolios_position WHERE snapshot_id = {latest}"  # noqa: S608 - our own column names
     psql("-c", f"\\copy ({query}) TO '{rows}' WITH (FORMAT csv)")
     return rows
 
 
 def typed_copy_baseline(rows: Path) -> float:
-    """What the import's write alone costs: COPY of its typed rows into a table of the same
-    shape, then the same primary key, indexes and foreign-key checks, in psql (rolled back)."""
+    """What the import's write alone costs: COPY of its typed rows into a fresh table of the
+    same shape, its primary key and indexes, then attached as a partition of the positions
+    table (which checks the foreign keys), for a snapshot row of its own; all in psql and
+    rolled back."""
     script = rows.with_suffix(".sql")
     script.write_text(
-        "BEGIN;\n"
+        "BEGIN;\n"  # noqa: S608 - our own constants and column names
+        "INSERT INTO portfolios_snapshot (id, created_at, updated_at, fund_id, as_of, "
+        "source_name, positions_count, total_value_eur, matched_value_eur, other_value_eur, "
+        f"partial) SELECT {BASELINE_SNAPSHOT}, now(), now(), fund_id, DATE '1900-01-01', "
+        "'baseline', 0, 0, 0, 0, false FROM portfolios_snapshot LIMIT 1;\n"
         "CREATE TABLE bench_typed (LIKE portfolios_position INCLUDING DEFAULTS "
-        "INCLUDING CONSTRAINTS);\n"
+        f"INCLUDING CONSTRAINTS, CHECK (snapshot_id = {BASELINE_SNAPSHOT}));\n"
         f"\\copy bench_typed ({', '.join(POSITION_COLUMNS)}) FROM '{rows}' WITH (FORMAT csv)\n"
         'ALTER TABLE bench_typed ADD PRIMARY KEY (snapshot_id, "row");\n'
         "CREATE INDEX ON bench_typed (issuer_id);\n"
-        "CREATE INDEX ON bench_typed (snapshot_id, status) WHERE status <> 'matched';\n"
-        "ALTER TABLE bench_typed ADD FOREIGN KEY (issuer_id) REFERENCES portfolios_issuer (id);\n"
-        "ALTER TABLE bench_typed ADD FOREIGN KEY (snapshot_id) "
-        "REFERENCES portfolios_snapshot (id);\n"
+        "CREATE INDEX ON bench_typed (snapshot_id, status) WHERE NOT status = 'matched';\n"
+        "ALTER TABLE portfolios_position ATTACH PARTITION bench_typed "
+        f"FOR VALUES IN ({BASELINE_SNAPSHOT});\n"
         "ROLLBACK;\n",
         encoding="utf-8",
     )
@@ -233,7 +249,7 @@ def main() -> None:
     print(f"holdings-import-ratio-to-copy = {import_s / copy_s:.2f} x")
     # The second baseline writes what the import writes: typed rows with their keys.
     print(f"holdings-typed-copy-baseline-time = {typed_s:.2f} s")
-    print(f"holdings-import-ratio-to-typed-copy = {import_s / typed_s:.2f} x")
+    print(f"holdings-import-vs-typed-copy-ratio = {import_s / typed_s:.2f} x")
     print(f"holdings-import-peak-memory = {peak_mb:.0f} MB")
 
 
