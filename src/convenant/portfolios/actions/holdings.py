@@ -77,11 +77,15 @@ def import_holdings(
         rejected=len(cleaned.rejected_lines),
         errors=cleaned.errors,
         mapping=mapping,
+        skipped=cleaned.skipped,
+        file_total=cleaned.file_total,
     )
     if report.rejected and not import_valid_rows:
         raise RowsRejected(report)
     if report.rejected:
-        report.rejected_csv = rejected_file(table, cleaned.errors, cleaned.rejected_lines)
+        report.rejected_csv = rejected_file(
+            table, cleaned.errors, cleaned.rejected_lines, cleaned.reasons
+        )
     if cleaned.rows.height == 0:
         raise ActionError(_("No row of the file can be imported."), code="rows")
     cleaned_rows = exact_amounts(cleaned.rows)

@@ -1,7 +1,10 @@
 """Reading a holdings file into a table of text cells: CSV (comma, semicolon or tab, UTF-8 or
-Latin-1), XLSX and ODS; the header may sit below a few lines of title and notes, and notes or
-a disclaimer may follow the table. Limits on size, rows, cells and (for the zipped
-spreadsheet formats) the compression ratio guard against mistakes and zip bombs.
+Latin-1), XLSX, ODS and JSON (an array of records, or an object holding one); the header may
+sit below a few lines of title and notes, blank lines may sit inside the table, and notes or a
+disclaimer may follow it. No line is dropped without a word: blank lines hold nothing, and
+notes and one-value lines are kept as ``skipped`` with their line. Limits on size, rows,
+cells and (for the zipped spreadsheet formats) the compression ratio guard against mistakes
+and zip bombs.
 
 Whatever the bytes, reading ends in a table or in an ``ActionError`` that says, in the
 person's language, what is wrong and where (the line, when it is known). Rows and cells are
@@ -14,16 +17,19 @@ import codecs
 import csv
 import io
 import itertools
+import json
 import posixpath
 import re
 import xml.parsers.expat
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
+import numpy
 import polars as pl
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
@@ -72,10 +78,19 @@ class Limits:
         return self.max_rows + HEADER_SEARCH_ROWS
 
 
+# A row that sums up the table (“Totaal”, “Subtotaal aandelen”, “Grand total”): never a note.
+TOTAL_WORDS = (
+    r"(?i)^\s*(?:sub\s*-?\s*tota(?:a)?l|tota(?:a)?l|totals|grand\s+total|eindtotaal|"
+    r"algemeen\s+totaal|som)\b"
+)
+
+
 @dataclass
 class RawTable:
     """The table as text. ``frame`` has one Utf8 column per heading (named by position);
-    ``lines[i]`` is the line or row number in the file of data row i, for messages."""
+    ``lines[i]`` is the line or row number in the file of data row i, for messages (for a
+    JSON file: the record's number). ``skipped`` are the lines kept out of the table on
+    purpose, with why (a note below it, a line with one value)."""
 
     headings: list[str]
     frame: pl.DataFrame
@@ -83,9 +98,21 @@ class RawTable:
     file_format: str
     # Semicolon-separated files come from locales that write 1.234,56.
     decimal_comma_default: bool = False
+    lines: pl.Series | None = None
+    skipped: list[tuple[int, str]] = field(default_factory=list)
 
     def line(self, index: int) -> int:
+        if self.lines is not None:
+            return int(self.lines[index])
         return self.first_line + index
+
+    def line_numbers(self) -> pl.Series:
+        """The file line of every row of ``frame``."""
+        if self.lines is not None:
+            return self.lines.cast(pl.Int64).alias("line")
+        return pl.int_range(
+            self.first_line, self.first_line + self.frame.height, dtype=pl.Int64, eager=True
+        ).alias("line")
 
 
 def too_many_rows(limits: Limits) -> ActionError:
@@ -140,13 +167,10 @@ def read_table(path: Path, filename: str, limits: Limits | None = None) -> RawTa
             )
         table = _read_csv(path, limits)
     elif suffix == ".json":
-        raise ActionError(
-            _("JSON files cannot be imported yet. Save the holdings as CSV, XLSX or ODS."),
-            code="format",
-        )
+        table = _read_json(path, limits)
     else:
         raise ActionError(
-            _("Files of type “%(suffix)s” cannot be read. Upload CSV, XLSX or ODS.")
+            _("Files of type “%(suffix)s” cannot be read. Upload CSV, XLSX, ODS or JSON.")
             % {"suffix": suffix or filename},
             code="format",
         )
@@ -281,9 +305,9 @@ def _read_csv(path: Path, limits: Limits) -> RawTable:
         frame = _csv_with_polars(data, dialect, header_index, len(headings), cap)
     if frame is None:
         frame = _csv_with_python(data, dialect, header_index, len(headings), cap)
-    return RawTable(
+    return _table(
         headings,
-        _drop_notes(frame),
+        frame,
         first_line=header_index + 2,
         file_format="csv",
         decimal_comma_default=dialect.delimiter == ";",
@@ -426,11 +450,24 @@ def _read_spreadsheet(path: Path, kind: str, limits: Limits) -> RawTable:
         raise damaged(kind) from error
 
 
+def _number_text(text: str) -> str:
+    """A number the file stores as a number, as text that cannot be misread: 1.234 stored as
+    a number is one and a bit, so it is written 1.2340 (the cleaner would otherwise have to
+    ask whether the point groups thousands)."""
+    if re.fullmatch(r"-?[1-9]\d{0,2}\.\d{3}", text):
+        return text + "0"
+    return text
+
+
 def _cell_text(value: object) -> str:
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return _number_text(repr(value))
     return str(value).replace("\x00", "").strip()  # the database refuses NUL in text
 
 
@@ -648,23 +685,26 @@ def _locate(rows: Iterator[list[str]], file_format: str, limits: Limits) -> RawT
         raise ActionError(_("The file has a header but no rows of holdings."), code="empty")
     cap = min(limits.max_rows, limits.max_cells // width) + 1
     frame = _frame(itertools.chain(head[header_index + 1 :], rows), width, cap)
-    return RawTable(
-        headings, _drop_notes(frame), first_line=header_index + 2, file_format=file_format
-    )
+    return _table(headings, frame, first_line=header_index + 2, file_format=file_format)
 
 
-def _drop_notes(frame: pl.DataFrame) -> pl.DataFrame:
-    """The table ends at its first completely empty row; what follows is notes."""
+def _table(
+    headings: list[str],
+    frame: pl.DataFrame,
+    *,
+    first_line: int,
+    file_format: str,
+    decimal_comma_default: bool = False,
+) -> RawTable:
+    """The table without its blank lines, its notes and its one-value lines, each row with
+    its line in the file; what is left out (but blank lines) is said in ``skipped``."""
+    lines = pl.int_range(first_line, first_line + frame.height, dtype=pl.Int64, eager=True)
     if frame.width == 0 or frame.height == 0:
-        return frame
-    empty = pl.all_horizontal(
-        [pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in frame.columns]
-    )
-    flags = frame.select(empty.alias("empty"))["empty"]
-    first_empty = flags.arg_true()
-    if first_empty.len():
-        frame = frame.head(int(first_empty[0]))
-    # A note right under the table, without a blank line: one cell filled, at the very end.
+        return RawTable(
+            headings, frame, first_line, file_format, decimal_comma_default, lines.alias("line")
+        )
+    single = 1 if frame.width > 2 else 0  # a row with this many cells is not holdings
+    few = max(1, frame.width // 3) if frame.width > 2 else 0  # notes below fill few cells
     filled = frame.select(
         pl.sum_horizontal(
             [
@@ -673,7 +713,151 @@ def _drop_notes(frame: pl.DataFrame) -> pl.DataFrame:
             ]
         ).alias("n")
     )["n"]
-    end = frame.height
-    while end > 0 and frame.width > 2 and filled[end - 1] <= 1:
-        end -= 1
-    return frame.head(end)
+    # The first text of the rows that fill few cells: a total there is part of the table.
+    sparse = ((filled > 0) & (filled <= max(few, single))).arg_true()
+    texts = (
+        frame[sparse]
+        .select(
+            pl.concat_str(
+                [pl.col(c).fill_null("").str.strip_chars() for c in frame.columns], separator=" "
+            )
+            .str.strip_chars()
+            .alias("t")
+        )["t"]
+        .to_list()
+    )
+    text_of = dict(zip(sparse.to_list(), texts, strict=True))
+    total = {i for i, text in text_of.items() if re.search(TOTAL_WORDS, text)}
+    # Notes below the table: the last rows, blank lines between them allowed, that fill few
+    # cells and do not sum the table up.
+    counts = filled.to_numpy()
+    is_total = numpy.zeros(frame.height, dtype=bool)
+    is_total[sorted(total)] = True
+    data_like = (counts > few) | ((counts > 0) & is_total)
+    last = data_like.nonzero()[0]
+    end = int(last[-1]) + 1 if len(last) else 0
+    skipped: list[tuple[int, str]] = []
+    for i, text in text_of.items():
+        if i >= end:
+            reason = _("below the table, not holdings: “%(text)s”")
+        elif counts[i] <= single and i not in total:
+            reason = _("a line with one value only, not holdings: “%(text)s”")
+        else:
+            continue
+        skipped.append((first_line + i, reason % {"text": text[:80]}))
+    skipped.sort()
+    keep = ((counts[:end] > single) | is_total[:end]).nonzero()[0].tolist()
+    if len(keep) == frame.height:
+        return RawTable(
+            headings, frame, first_line, file_format, decimal_comma_default, lines, skipped
+        )
+    index = pl.Series("i", keep, dtype=pl.Int64)
+    return RawTable(
+        headings,
+        frame[index],
+        first_line,
+        file_format,
+        decimal_comma_default,
+        lines.gather(index).alias("line"),
+        skipped,
+    )
+
+
+# --- JSON --------------------------------------------------------------------------------------
+
+
+def _json_records(document: object) -> list[object] | None:
+    """The records: the document itself when it is an array, else its one array of
+    records (``{"holdings": [...]}``, also one level down). None when there is none or
+    several that could each be it."""
+    if isinstance(document, list):
+        return document
+    if not isinstance(document, dict):
+        return None
+    arrays = [v for v in document.values() if isinstance(v, list) and v and isinstance(v[0], dict)]
+    if len(arrays) == 1:
+        return arrays[0]
+    if not arrays:
+        inner = [_json_records(v) for v in document.values() if isinstance(v, dict)]
+        found = [r for r in inner if r is not None]
+        return found[0] if len(found) == 1 else None
+    return None
+
+
+def _json_cell(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return _number_text(format(value, "f")) if value.is_finite() else str(value)
+    if isinstance(value, int):
+        return str(value)
+    return str(value).replace("\x00", "").strip()
+
+
+def _read_json(path: Path, limits: Limits) -> RawTable:
+    """A JSON list of records: their keys are the headings, their values the cells.
+    Numbers are parsed as decimals so that they stay exact."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise damaged("JSON", _("It is not written in UTF-8.")) from None
+    try:
+        document = json.loads(text, parse_float=Decimal, parse_constant=str)
+    except json.JSONDecodeError as error:
+        raise damaged(
+            "JSON",
+            _("It breaks off at line %(line)s, column %(column)s.")
+            % {"line": error.lineno, "column": error.colno},
+        ) from None
+    except (RecursionError, ValueError):
+        raise damaged("JSON", _("It is nested too deeply.")) from None
+    records = _json_records(document)
+    if records is None:
+        raise ActionError(
+            _(
+                "The JSON file holds no list of holdings. Give an array of records, one per "
+                "holding, or an object with one such array (such as “holdings”)."
+            ),
+            code="format",
+        )
+    if len(records) > limits.max_rows:
+        raise too_many_rows(limits)
+    headings: dict[str, None] = {}
+    for number, record in enumerate(records, start=1):
+        if not isinstance(record, dict):
+            raise ActionError(
+                _("Record %(n)s of the JSON file is not an object with named values.")
+                % {"n": number},
+                code="format",
+            )
+        for key, value in record.items():
+            if isinstance(value, dict | list):
+                raise ActionError(
+                    _(
+                        "Record %(n)s of the JSON file has a nested value under “%(key)s”; "
+                        "only plain values (text, numbers) can be read."
+                    )
+                    % {"n": number, "key": str(key)[:MAX_HEADING]},
+                    code="format",
+                )
+            headings.setdefault(str(key).strip()[:MAX_HEADING])
+            if len(headings) > limits.max_cells:
+                raise too_many_cells(limits)
+    names = list(headings)
+    if not names:
+        raise ActionError(_("The file has a header but no rows of holdings."), code="empty")
+    if len(records) * len(names) > limits.max_cells:
+        raise too_many_cells(limits)
+    rows = (
+        [
+            _json_cell(cells.get(name)) or ""
+            for cells in ({str(k).strip()[:MAX_HEADING]: v for k, v in record.items()},)
+            for name in names
+        ]
+        for record in records
+        if isinstance(record, dict)
+    )
+    frame = _frame(rows, len(names), limits.max_rows + 1)
+    return _table(names, frame, first_line=1, file_format="json")

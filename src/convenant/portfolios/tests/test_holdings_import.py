@@ -340,9 +340,7 @@ def test_row_reasons_are_worded_in_the_persons_language(setup: World, tmp_path: 
         "negatieve waarde",
         "geen wisselkoers voor deze valuta op 2024-12-31 of in de 7 dagen ervoor",
     ]
-    assert (
-        rejected.value.messages[0] == "Geen van de 3 rijen is leesbaar; er is niets geïmporteerd."
-    )
+    assert rejected.value.messages[0] == "Alle 3 rijen zijn geweigerd; er is niets geïmporteerd."
 
 
 # --- Exact amounts, lines that are not companies, rate dates, partial files -------------------

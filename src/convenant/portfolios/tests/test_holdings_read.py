@@ -108,9 +108,12 @@ def test_a_csv_over_the_row_limit_is_refused_without_reading_it_all(tmp_path: Pa
     assert "more than 100 cells" in refused(tmp_path, "wide.csv", HEADER + rows[:2000], wide)
 
 
-def test_json_is_refused_clearly(tmp_path: Path) -> None:
-    message = refused(tmp_path, "holdings.json", '[{"isin": "NL0010273215"}]')
-    assert "JSON files cannot be imported yet" in message
+def test_json_that_is_not_a_list_of_records_is_refused_clearly(tmp_path: Path) -> None:
+    assert "no list of holdings" in refused(tmp_path, "h.json", '{"a": 1}')
+    assert "Record 2" in refused(tmp_path, "h.json", '[{"isin": "NL0010273215"}, 5]')
+    nested = refused(tmp_path, "h.json", '[{"Naam": "ASML", "Waarde": {"EUR": 5}}]')
+    assert "Record 1" in nested and "nested value under “Waarde”" in nested
+    assert "line 1, column 11" in refused(tmp_path, "h.json", '[{"Naam": }]')
 
 
 # --- XLSX ----------------------------------------------------------------------------------

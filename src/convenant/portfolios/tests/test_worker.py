@@ -139,7 +139,7 @@ def test_the_worker_words_row_reasons_in_the_language_the_import_was_queued_in(
     assert job.status == ImportJob.Status.REJECTED, (job.status, job.status_message)
     assert job.job.language == "en"
     assert job.report["errors"] == [[2, "Marktwaarde", "negative value"]]
-    assert job.message == "The one row cannot be read, so nothing was imported."
+    assert job.message == "The one row was refused, so nothing was imported."
 
 
 # --- A worker killed in the middle of an import -------------------------------------------
