@@ -393,7 +393,8 @@ def test_decimal_columns_are_written_and_summed_without_floats(setup: World) -> 
     # and the partition receives exactly those digits
     snapshot = Snapshot.objects.create(fund=setup.fund, as_of=AS_OF)
     rows = exact.with_columns(
-        *(pl.lit("").alias(c) for c in ("name", "isin", "lei", "country", "sector")),
+        pl.Series("name", ['Alfa, "Beta"\nGamma ', ""]),
+        *(pl.lit("").alias(c) for c in ("isin", "lei", "country", "sector")),
         pl.lit("EUR").alias("currency"),
         pl.lit(None, dtype=pl.Int64).alias("issuer_id"),
         pl.lit(None, dtype=pl.Decimal(38, 6)).alias("voting_pct"),
@@ -406,6 +407,11 @@ def test_decimal_columns_are_written_and_summed_without_floats(setup: World) -> 
     assert stored == [
         (Decimal("987654321098765.43"), Decimal("1.2345"), Decimal("0.123456")),
         (Decimal("0.01"), None, None),
+    ]
+    # and texts arrive as they were, an empty one as empty (not missing)
+    assert list(snapshot.positions.values_list("name", "isin")) == [
+        ('Alfa, "Beta"\nGamma ', ""),
+        ("", ""),
     ]
 
 
