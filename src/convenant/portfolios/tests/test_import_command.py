@@ -155,7 +155,8 @@ def test_missing_columns_name_the_files_likely_candidates(setup: World, tmp_path
     message = str(asked.value)
     assert "Market value (perhaps “Waarde x1”)" in message
     assert "Columns in the file: Code, Waarde x1, Valuta" in message
-    with pytest.raises(CommandError, match="Unknown field: Prijs. The fields are: ISIN"):
+    assert "one of these fields: ISIN (isin); LEI (lei)" in message
+    with pytest.raises(CommandError, match=r"Unknown field: Prijs\. The fields are: ISIN"):
         run(str(path), "--fund", "FA", "--as-of", "2024-12-31", "--map", "Waarde x1=Prijs")
     with pytest.raises(CommandError, match="--map takes HEADING=FIELD"):
         run(str(path), "--fund", "FA", "--as-of", "2024-12-31", "--map", "Waarde x1")
@@ -170,6 +171,7 @@ def test_one_import_speaks_one_language(setup: World, tmp_path: Path) -> None:
     message = str(asked.value)
     assert "Kolommen in het bestand: Code, Waarde x1, Valuta" in message
     assert "Marktwaarde (misschien “Waarde x1”)" in message
+    assert "Marktwaarde (market_value)" in message
     assert "Columns" not in message and "perhaps" not in message
     with pytest.raises(CommandError, match="Geen partij met code ZZ"):
         run(str(path), "--fund", "ZZ", "--as-of", "2024-12-31", "--language", "nl")

@@ -23,7 +23,12 @@ from convenant.portfolios.actions.imports import (
     smaller_message,
 )
 from convenant.portfolios.importing.columns import FIELDS
-from convenant.portfolios.importing.mapping import ColumnsNeeded, check_columns, field_label
+from convenant.portfolios.importing.mapping import (
+    ColumnsNeeded,
+    check_columns,
+    field_label,
+    fields_help,
+)
 from convenant.portfolios.importing.report import RowsRejected
 
 
@@ -129,7 +134,8 @@ class Command(BaseCommand):
                         _("Columns in the file: %(headings)s.")
                         % {"headings": ", ".join(error.headings)},
                         _("Recognised: %(recognised)s.") % {"recognised": recognised or "—"},
-                        _("Use --map HEADING=FIELD (see --help for the fields)."),
+                        _("Use --map HEADING=FIELD with one of these fields: %(fields)s.")
+                        % {"fields": fields_help()},
                     )
                 )
             ) from None
