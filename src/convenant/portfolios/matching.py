@@ -1,30 +1,48 @@
 """Matching holdings rows to issuers, in a fixed order of trust:
 
 1. ISIN exact, 2. LEI exact, 3. a known alias (the fund's own confirmations first, then the
-register's; by name, within the country where the alias has one), 4. normalised name plus
-country exact, 5. fuzzy name among the issuers of the same country (rapidfuzz), with a
-confidence from 0 to 100.
+register's; by name, within the country where the alias has one, or anywhere when only one
+issuer carries that name), 4. the normalised name exactly (also written without spaces): one
+issuer with it matches whatever its country; several go to the one in the row's country, else
+to review, 5. fuzzy name over the register, with a confidence from 0 to 100.
 
-A fuzzy match at or above ``MATCH_AUTO_THRESHOLD`` is accepted automatically; between
-``MATCH_REVIEW_THRESHOLD`` and that, it goes to a person to review; below, no issuer is
-proposed (the import proposes a new one). Every result says how it was made.
+The country is evidence, not a wall. A row may give the issuer's country (incorporation or
+domicile) and the country where the security is listed; an issuer in either agrees. A fuzzy
+candidate in another country can be suggested for review, never accepted automatically; a
+row without a country matches over the whole register.
 
-The matcher works on batches: each step is one query for the whole batch (never one per
-row), and the fuzzy step compares all open names of a country against that country's
-issuers at once with ``rapidfuzz.process.cdist``.
+Different companies stay different: a candidate with a distinctive word the row's name lacks
+(or the other way round) never matches automatically (“Anglo American” is not “Anglo American
+Platinum”, “Toyota Motor” not “Toyota Motor Credit”). How distinctive a word is comes from
+the register itself: its inverse document frequency over the register's names, so “Bank” or
+“Mining” weigh little and “Ahold” much; ``names.WEAK_WORDS`` (Holding, Group, of, the…) weigh
+little whatever their count. A name cut short (custodians cut at 28 characters) is not held
+to the words that were cut off.
+
+Scale: the register may hold GLEIF's golden copy (millions of entities). The matcher never
+compares a name with every issuer. A word index of the register's names (postings per word,
+kept per process and rebuilt only when the register changes) narrows each name to the
+issuers sharing its rarest words (or both of its two commonest ones), a fast character
+comparison (``rapidfuzz``, in C) ranks those, and only the best few are scored word by word.
+Rows are matched in chunks so memory stays bounded however long the file is.
 """
 
 from __future__ import annotations
 
+import io
+import math
+import threading
+import time
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import polars as pl
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from rapidfuzz import fuzz, process
 
 from convenant.portfolios.models import (
@@ -34,16 +52,31 @@ from convenant.portfolios.models import (
     IssuerIdentifier,
     IssuerQuerySet,
 )
-from convenant.portfolios.names import normalize_name
+from convenant.portfolios.names import (
+    LEGAL_WORDS,
+    WEAK_WORDS,
+    compact,
+    core,
+    ends_in_form,
+    normalize_name,
+)
 
-# Fuzzy candidates re-scored with the slower, more forgiving scorer.
-RESCORE_TOP = 5
-# A truncated name ("KONINKLIJKE AHOLD DELH") that is a prefix of this length or more of an
-# issuer's name counts as a near-certain match.
-MIN_PREFIX = 12
-PREFIX_SCORE = 95.0
 # Two different issuers closer than this go to review rather than being picked between.
 AMBIGUITY_MARGIN = 3.0
+# Candidates below this are not worth showing a person at all.
+MIN_CANDIDATE_SCORE = 60.0
+# A word in more names than this is too common to find candidates by on its own.
+RARE_WORD = 1_000
+# … and one in more than this is not used to find candidates at all.
+COMMON_WORD = 20_000
+# Issuers per row scored word by word.
+RESCORE = 10
+# Rows per chunk: bounds the memory of the candidate lists.
+CHUNK = 1_000
+# A name this long or longer that does not end in a legal form may have been cut short.
+CUT_LENGTH = 20
+# How much the weak words weigh against the others.
+WEAK_WEIGHT = 0.15
 
 
 class Method(models.TextChoices):
@@ -51,6 +84,8 @@ class Method(models.TextChoices):
     LEI = "lei", "LEI"
     ALIAS = "alias", "alias"
     NAME_COUNTRY = "name_country", "name and country"
+    # The name exactly, one issuer in the register has it, in another country than the row's.
+    NAME = "name", "name"
     FUZZY = "fuzzy", "fuzzy name"
     NONE = "none", "no match"
 
@@ -78,11 +113,14 @@ class Query:
 @dataclass(frozen=True)
 class Candidate:
     """An issuer a person may choose for a row, best first: ``country`` is the issuer's
-    country of incorporation, so the page can show where it differs from the file's."""
+    country of incorporation, so the page can show where it differs from the file's
+    (``country_differs``)."""
 
     issuer_id: int
     score: float
     country: str = ""
+    method: str = "fuzzy"
+    country_differs: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,6 +137,273 @@ def thresholds() -> tuple[float, float]:
         float(getattr(settings, "MATCH_AUTO_THRESHOLD", 92)),
         float(getattr(settings, "MATCH_REVIEW_THRESHOLD", 80)),
     )
+
+
+# --- the word index of a set of issuers --------------------------------------------------
+
+
+class NameIndex:
+    """The normalised names of a set of issuers with a word index over them: postings (the
+    rows that hold each word, sorted), each word's count, and the names without weak words
+    and without spaces for the exact steps."""
+
+    def __init__(self, frame: pl.DataFrame) -> None:
+        # frame: id (Int64), name (Utf8), country (Utf8)
+        self.size = frame.height
+        self.ids: np.ndarray = frame["id"].to_numpy()
+        self.names: pl.Series = frame["name"]
+        self.countries: pl.Series = frame["country"]
+        self.lengths: np.ndarray = frame["name"].str.len_chars().to_numpy().astype(np.int32)
+        words = (
+            frame.lazy()
+            .select(
+                pl.int_range(pl.len(), dtype=pl.Int32).alias("row"),
+                pl.col("name").str.split(" ").alias("word"),
+            )
+            .explode("word")
+            .filter(pl.col("word") != "")
+            .unique(["row", "word"])
+            .collect()
+        )
+        vocabulary = words.group_by("word").agg(pl.len().alias("count")).sort("word")
+        self.words: list[str] = vocabulary["word"].to_list()
+        self.word_id: dict[str, int] = {w: i for i, w in enumerate(self.words)}
+        self.counts: np.ndarray = vocabulary["count"].to_numpy().astype(np.int64)
+        self.offsets = np.zeros(len(self.words) + 1, dtype=np.int64)
+        np.cumsum(self.counts, out=self.offsets[1:])
+        self.postings: np.ndarray = (
+            words.join(vocabulary.with_row_index("wid").select("word", "wid"), on="word")
+            .sort(["wid", "row"])["row"]
+            .to_numpy()
+        )
+        del words
+        weak = "|".join(sorted(WEAK_WORDS))
+        self.keys = frame.select(
+            pl.int_range(pl.len(), dtype=pl.Int32).alias("row"),
+            pl.col("name").str.replace_all(" ", "").alias("compact"),
+            pl.col("name")
+            .str.replace_all(rf"\b({weak})\b", "")
+            .str.replace_all(r"\s+", " ")
+            .str.strip_chars()
+            .alias("core"),
+        )
+
+    @classmethod
+    def from_queryset(cls, issuers: models.QuerySet[Issuer], using: str) -> NameIndex:
+        """Read the issuers' names with one COPY (fast for millions of rows)."""
+        sql, params = (
+            issuers.order_by()
+            .values_list("pk", "normalized_name", "country_of_incorporation")
+            .query.sql_with_params()
+        )
+        buffer = io.BytesIO()
+        with connections[using].cursor() as cursor:
+            raw = cursor.cursor
+            with raw.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
+                for block in copy:
+                    buffer.write(block)
+        buffer.seek(0)
+        schema = {"id": pl.Int64, "name": pl.Utf8, "country": pl.Utf8}
+        if buffer.getbuffer().nbytes == 0:
+            return cls(pl.DataFrame(schema=schema))
+        frame = pl.read_csv(buffer, has_header=False, new_columns=list(schema), schema=schema)
+        return cls(
+            frame.with_columns(pl.col("name").fill_null(""), pl.col("country").fill_null(""))
+        )
+
+    def count(self, word: str) -> int:
+        wid = self.word_id.get(word)
+        return 0 if wid is None else int(self.counts[wid])
+
+    def similar(self, word: str, limit: int = 3) -> list[int]:
+        """Words of the register one typo away from ``word`` (not in it), among those that
+        begin with the same two letters."""
+        low = bisect_left(self.words, word[:2])
+        high = min(bisect_left(self.words, word[:2] + "\x7f"), low + 20_000)
+        if low >= high:
+            return []
+        found = process.extract(
+            word, self.words[low:high], scorer=fuzz.ratio, score_cutoff=80, limit=limit
+        )
+        return [low + i for _w, _s, i in found]
+
+    def rows_of(self, wid: int) -> np.ndarray:
+        return self.postings[self.offsets[wid] : self.offsets[wid + 1]]
+
+    def prefixed(self, start: str, limit: int = 30) -> list[int]:
+        """The words that start with ``start`` (a word cut short), at most ``limit``."""
+        i = bisect_left(self.words, start)
+        found: list[int] = []
+        while i < len(self.words) and self.words[i].startswith(start) and len(found) < limit:
+            found.append(i)
+            i += 1
+        return found
+
+
+_cache_lock = threading.Lock()
+# The register's index, per database and set of issuers: (version, checked at, index).
+_cache: dict[tuple[str, str], tuple[tuple[Any, ...], float, NameIndex]] = {}
+
+
+def register_index(issuers: models.QuerySet[Issuer], *, fresh_within: float = 0.0) -> NameIndex:
+    """The word index of these issuers, kept between matchers in this process and rebuilt
+    when the register has changed (another issuer, a deletion, an edit). ``fresh_within``
+    seconds skips even the check (for pages that can live with a minute-old register)."""
+    using = issuers.db
+    key = (str(connections[using].settings_dict.get("NAME")), str(issuers.query))
+    now = time.monotonic()
+    cached = _cache.get(key)
+    if cached and fresh_within and now - cached[1] < fresh_within:
+        return cached[2]
+    summary = issuers.order_by().aggregate(
+        n=models.Count("pk"), last=models.Max("pk"), changed=models.Max("updated_at")
+    )
+    version = (summary["n"], summary["last"], summary["changed"])
+    if cached and cached[0] == version:
+        _cache[key] = (version, now, cached[2])
+        return cached[2]
+    with _cache_lock:
+        index = NameIndex.from_queryset(issuers, using)
+        # One register at a time per database: an old one is garbage.
+        for old in [k for k in _cache if k[0] == key[0]]:
+            del _cache[old]
+        _cache[key] = (version, now, index)
+    return index
+
+
+_LEGAL_WORDS = sorted(w for w in LEGAL_WORDS if len(w) >= 6)
+
+# --- comparing two names ---------------------------------------------------------------
+
+
+@dataclass
+class _Prepared:
+    key: int
+    text: str
+    words: list[str]
+    countries: frozenset[str]
+    core: str
+    compact: str
+    # The name may have been cut short (long, and not ending in a legal form or share class).
+    maybe_cut: bool = False
+
+
+@dataclass
+class _Scored:
+    issuer_id: int
+    score: float
+    country: str
+    auto_ok: bool
+    exact: bool = False
+    method: str = "fuzzy"
+    agrees: bool = True
+
+
+def _prepare(q: Query) -> _Prepared:
+    text = normalize_name(q.name)
+    raw = q.name.strip()
+    countries = frozenset(c for c in (q.country, q.listing_country) if c)
+    return _Prepared(
+        key=q.key,
+        text=text,
+        words=text.split(),
+        countries=countries,
+        core=core(text),
+        compact=compact(text),
+        maybe_cut=len(raw) >= CUT_LENGTH and not ends_in_form(raw),
+    )
+
+
+class _Weights:
+    def __init__(self, index: NameIndex) -> None:
+        self.index = index
+        self.total = max(index.size, 1)
+        self._cache: dict[str, float] = {}
+
+    def __call__(self, word: str) -> float:
+        weight = self._cache.get(word)
+        if weight is None:
+            weight = math.log(1 + self.total / (self.index.count(word) + 1))
+            if word in WEAK_WORDS:
+                weight *= WEAK_WEIGHT
+            self._cache[word] = weight
+        return weight
+
+
+def _word_similarity(word: str, other: str, last_cut: bool) -> float:
+    if word == other:
+        return 1.0
+    if last_cut and len(word) >= 2 and other.startswith(word):
+        return 1.0
+    if len(word) >= 4 and len(other) >= 4:
+        if other.startswith(word) or word.startswith(other):
+            return 0.97  # an abbreviation left as it was (“TECH”, “TECHNOLOGIES”)
+        ratio = fuzz.ratio(word, other) / 100
+        if ratio >= 0.8:
+            # A typo: a letter in a long word costs little; in a short one it may well be
+            # another name (“BANK”, “BAHN” never get here; “BAYER”, “BAUER” cost much).
+            return 1 - (1 - ratio) / 2 if min(len(word), len(other)) >= 7 else ratio
+    return 0.0
+
+
+def _mistyped_form(word: str) -> bool:
+    """A legal form or share class with a typo (“CORPORUTION”): no sign of another company."""
+    return len(word) >= 6 and (
+        process.extractOne(word, _LEGAL_WORDS, scorer=fuzz.ratio, score_cutoff=85) is not None
+    )
+
+
+def _score(q: _Prepared, name: str, weight: _Weights) -> tuple[float, bool]:
+    """The confidence (0–100) that ``name`` is the row's company, and whether it is clear
+    enough to accept without a person: no distinctive word on either side lacks its match."""
+    other = name.split()
+    cut_after = len(q.words) if q.maybe_cut and name.startswith(q.text) else None
+    taken: set[int] = set()
+    sims_q = [0.0] * len(q.words)
+    sims_c = [0.0] * len(other)
+    for i, word in enumerate(q.words):
+        last_cut = q.maybe_cut and i == len(q.words) - 1
+        best, best_j = 0.0, -1
+        for j, candidate in enumerate(other):
+            if j in taken:
+                continue
+            s = _word_similarity(word, candidate, last_cut)
+            if s > best:
+                best, best_j = s, j
+                if s == 1.0:
+                    break
+        if best_j >= 0:
+            taken.add(best_j)
+            sims_q[i], sims_c[best_j] = best, best
+    weights_q = [weight(w) for w in q.words]
+    if len(q.words) > 1 and sims_q[-1] == 0.0 and _mistyped_form(q.words[-1]):
+        weights_q[-1], sims_q[-1] = 0.0, -1.0  # not counted either way
+    weights_c = [weight(w) for w in other]
+    counted_c = range(len(other)) if cut_after is None else range(min(cut_after, len(other)))
+    total_q = sum(weights_q) or 1.0
+    total_c = sum(weights_c[j] for j in counted_c) or 1.0
+    cover_q = sum(w * s for w, s in zip(weights_q, sims_q, strict=True)) / total_q
+    cover_c = sum(weights_c[j] * sims_c[j] for j in counted_c) / total_c
+    words = 2 * cover_q * cover_c / (cover_q + cover_c) if cover_q + cover_c else 0.0
+    characters = 100.0 if cut_after is not None else fuzz.token_sort_ratio(q.core, core(name))
+    # The characters help where words nearly match (“ANDES”, “ANDINA”), never hurt where
+    # they do (an abbreviation left as written).
+    score = 100 * words if characters < 100 * words else 70 * words + 0.3 * characters
+    sims_q = [max(s, 0.0) for s in sims_q]
+    distinctive = any(
+        s == 0.0 and wq > 0 and w not in WEAK_WORDS
+        for w, s, wq in zip(q.words, sims_q, weights_q, strict=True)
+    ) or any(sims_c[j] == 0.0 and other[j] not in WEAK_WORDS for j in counted_c)
+    return round(min(score, 100.0), 1), not distinctive
+
+
+# --- the matcher ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Outcome:
+    match: Match
+    candidates: list[Candidate] = field(default_factory=list)
 
 
 class Matcher:
@@ -122,12 +427,13 @@ class Matcher:
         )
 
     @classmethod
-    def for_register(cls) -> Matcher:
+    def for_register(cls, *, fresh_within: float = 0.0) -> Matcher:
         """The register alone (no fund's proposals or aliases): for matching that is not a
         fund's, such as linking a signal to a company."""
         return cls(
             Issuer.objects.unrestricted("the register only").in_register(),
             IssuerAlias.objects.unrestricted("the register only").register(),
+            fresh_within=fresh_within,
         )
 
     def __init__(
@@ -136,6 +442,7 @@ class Matcher:
         aliases: models.QuerySet[IssuerAlias] | None = None,
         *,
         fund_id: int | None = None,
+        fresh_within: float = 0.0,
     ) -> None:
         self.issuers = issuers
         self.aliases = (
@@ -144,14 +451,14 @@ class Matcher:
             else IssuerAlias.objects.unrestricted("the register only").register()
         )
         self.fund_id = fund_id
+        self.fresh_within = fresh_within
         self.auto, self.review = thresholds()
         self._merged: dict[int, int] = dict(
             Issuer.objects.unrestricted("where merged duplicates lead; ids only")
             .filter(merged_into__isnull=False)
             .values_list("pk", "merged_into_id")
         )
-        self._country_names: dict[str, tuple[list[int], list[str]]] = {}
-        self._sorted: dict[str, tuple[list[str], list[int]]] = {}
+        self._indexes: list[NameIndex] | None = None
 
     def _resolve(self, issuer_id: int) -> int:
         seen = 0
@@ -159,16 +466,39 @@ class Matcher:
             issuer_id, seen = self._merged[issuer_id], seen + 1
         return issuer_id
 
+    def indexes(self) -> list[NameIndex]:
+        """The register's index (kept between matchers) and one of the rest (a fund's own
+        proposals: few, read afresh)."""
+        if self._indexes is None:
+            current = self.issuers.current()
+            register = register_index(current.filter(IN_REGISTER), fresh_within=self.fresh_within)
+            own = NameIndex.from_queryset(current.exclude(IN_REGISTER), current.db)
+            self._indexes = [register, own] if own.size else [register]
+        return self._indexes
+
     def match(self, queries: Sequence[Query]) -> list[Match]:
-        results: dict[int, Match] = {}
+        return [outcome.match for outcome in self._run(queries, limit=0)]
+
+    def candidates(self, queries: Sequence[Query], limit: int = 5) -> dict[int, list[Candidate]]:
+        """Up to ``limit`` issuers per query for a person to choose from, best first (the
+        review page); a query without any plausible issuer gets an empty list."""
+        return {
+            q.key: outcome.candidates[:limit]
+            for q, outcome in zip(queries, self._run(queries, limit=limit), strict=True)
+        }
+
+    def _run(self, queries: Sequence[Query], limit: int) -> list[_Outcome]:
+        results: dict[int, _Outcome] = {}
         open_rows = list(queries)
 
         def settle(found: dict[int, int], method: Method) -> None:
             nonlocal open_rows
             for q in open_rows:
                 if q.key in found:
-                    results[q.key] = Match(
-                        q.key, self._resolve(found[q.key]), method, 100.0, Decision.MATCHED
+                    issuer_id = self._resolve(found[q.key])
+                    results[q.key] = _Outcome(
+                        Match(q.key, issuer_id, method, 100.0, Decision.MATCHED),
+                        [Candidate(issuer_id, 100.0, method=str(method))],
                     )
             open_rows = [q for q in open_rows if q.key not in results]
 
@@ -176,32 +506,35 @@ class Matcher:
         settle(self._by_lei(open_rows), Method.LEI)
         normalized = {q.key: normalize_name(q.name) for q in open_rows if q.name.strip()}
         settle(self._by_alias(open_rows, normalized), Method.ALIAS)
-        settle(self._by_name_country(open_rows, normalized), Method.NAME_COUNTRY)
-        for match in self._fuzzy(open_rows, normalized):
-            results[match.key] = match
+        named = [q for q in open_rows if q.key in normalized]
+        if named:
+            for outcome in self._by_name(named, limit):
+                results[outcome.match.key] = outcome
+        if limit:
+            self._countries(results.values())
         return [
-            results.get(q.key) or Match(q.key, None, Method.NONE, 0.0, Decision.NEW)
+            results.get(q.key) or _Outcome(Match(q.key, None, Method.NONE, 0.0, Decision.NEW))
             for q in queries
         ]
 
-    def candidates(self, queries: Sequence[Query], limit: int = 5) -> dict[int, list[Candidate]]:
-        """Up to ``limit`` issuers per query for a person to choose from, best first (the
-        review page); a query without any plausible issuer gets an empty list."""
-        found: dict[int, list[Candidate]] = {q.key: [] for q in queries}
-        for match in self.match(queries):
-            if match.issuer_id is not None:
-                found[match.key].append(Candidate(match.issuer_id, match.confidence))
+    def _countries(self, outcomes: Iterable[_Outcome]) -> None:
+        """Fill in the countries of candidates found by identifier or alias."""
+        outcomes = list(outcomes)
+        missing = {c.issuer_id for o in outcomes for c in o.candidates if not c.country}
+        if not missing:
+            return
         countries = dict(
             Issuer.objects.unrestricted("candidates' countries; ids only")
-            .filter(pk__in=[c.issuer_id for cs in found.values() for c in cs])
+            .filter(pk__in=missing)
             .values_list("pk", "country_of_incorporation")
         )
-        return {
-            key: [Candidate(c.issuer_id, c.score, countries.get(c.issuer_id, "")) for c in cs][
-                :limit
+        for o in outcomes:
+            o.candidates = [
+                c
+                if c.country
+                else Candidate(c.issuer_id, c.score, countries.get(c.issuer_id, ""), c.method)
+                for c in o.candidates
             ]
-            for key, cs in found.items()
-        }
 
     # --- exact steps: one query each for the whole batch ---------------------------------
 
@@ -233,14 +566,17 @@ class Matcher:
         if not names:
             return {}
         # The fund's own alias for a name goes before the register's; within each, the one
-        # for the row's country before the one for any country.
+        # for the row's country (or listing country) before the one for any country, and
+        # last an alias of another country when only one issuer carries it.
         own: dict[tuple[str, str], int] = {}
         register: dict[tuple[str, str], int] = {}
+        anywhere: dict[str, set[int]] = defaultdict(set)
         for alias_name, country, alias_issuer, fund_id in self.aliases.filter(
             normalized_name__any_of=list(names), issuer__in=self.issuers
         ).values_list("normalized_name", "country", "issuer_id", "learned_from_party_id"):
             if fund_id is None:
                 register[(alias_name, country)] = alias_issuer
+                anywhere[alias_name].add(alias_issuer)
             elif fund_id == self.fund_id:
                 own[(alias_name, country)] = alias_issuer
         found = {}
@@ -248,143 +584,188 @@ class Matcher:
             name = normalized.get(q.key)
             if name is None:
                 continue
-            issuer_id = (
-                own.get((name, q.country))
-                or own.get((name, ""))
-                or register.get((name, q.country))
-                or register.get((name, ""))
+            places = [c for c in (q.country, q.listing_country) if c] + [""]
+            issuer_id = next(
+                (
+                    book[(name, place)]
+                    for book in (own, register)
+                    for place in places
+                    if (name, place) in book
+                ),
+                None,
             )
+            if issuer_id is None and len(anywhere.get(name, ())) == 1:
+                issuer_id = next(iter(anywhere[name]))
             if issuer_id:
                 found[q.key] = issuer_id
         return found
 
-    def _by_name_country(self, rows: Sequence[Query], normalized: dict[int, str]) -> dict[int, int]:
-        pairs = {(normalized[q.key], q.country) for q in rows if q.key in normalized and q.country}
-        if not pairs:
-            return {}
-        names = {name for name, _c in pairs}
-        index: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for name, country, pk in (
-            self.issuers.current()
-            .filter(normalized_name__any_of=list(names))
-            .values_list("normalized_name", "country_of_incorporation", "pk")
-            .order_by("pk")
-        ):
-            index[(name, country)].append(pk)
-        # Two issuers with the same name in one country: not exact; the fuzzy step sends the
-        # row to review with both as candidates.
-        return {
-            q.key: index[(normalized[q.key], q.country)][0]
-            for q in rows
-            if q.key in normalized and len(index.get((normalized[q.key], q.country), ())) == 1
-        }
+    # --- by name: exact, then fuzzy over the narrowed candidates -------------------------
 
-    # --- fuzzy step: per country, all names at once --------------------------------------
-
-    def _candidates(self, countries: set[str]) -> None:
-        missing = countries - set(self._country_names)
-        if not missing:
-            return
-        grouped: dict[str, tuple[list[int], list[str]]] = defaultdict(lambda: ([], []))
-        for pk, name, country in (
-            self.issuers.current()
-            .filter(country_of_incorporation__any_of=list(missing))
-            .values_list("pk", "normalized_name", "country_of_incorporation")
-            .iterator(chunk_size=20_000)
-        ):
-            ids, names = grouped[country]
-            ids.append(pk)
-            names.append(name)
-        for country in missing:
-            self._country_names[country] = grouped.get(country, ([], []))
-
-    def _best(self, key: int, text: str, candidates: list[tuple[int, str]]) -> Match | None:
-        """Re-score the best candidates. A name cut short counts as near-certain only when it
-        starts exactly one candidate; two different issuers scoring alike go to review."""
-        prefixed = [
-            pk for pk, name in candidates if len(text) >= MIN_PREFIX and name.startswith(text)
-        ]
-        scored = sorted(
-            (
-                (max(fuzz.WRatio(text, name), PREFIX_SCORE if prefixed == [pk] else 0.0), pk)
-                for pk, name in candidates
-            ),
-            reverse=True,
-        )
-        best_score, best_id = scored[0]
-        if best_score < self.review:
-            return None
-        ambiguous = (
-            len(scored) > 1
-            and scored[1][1] != best_id
-            and best_score - scored[1][0] < AMBIGUITY_MARGIN
-        )
-        decision = (
-            Decision.MATCHED if best_score >= self.auto and not ambiguous else Decision.REVIEW
-        )
-        return Match(key, self._resolve(best_id), Method.FUZZY, round(best_score, 1), decision)
-
-    def _sorted_names(self, country: str) -> tuple[list[str], list[int]]:
-        if country not in self._sorted:
-            ids, names = self._country_names[country]
-            pairs = sorted(zip(names, ids, strict=True))
-            self._sorted[country] = ([n for n, _ in pairs], [i for _, i in pairs])
-        return self._sorted[country]
-
-    @staticmethod
-    def _unique_prefix(text: str, order: tuple[list[str], list[int]]) -> int | None:
-        """The one issuer whose name starts with ``text``, if exactly one does."""
-        if len(text) < MIN_PREFIX:
-            return None
-        names, ids = order
-        i = bisect_left(names, text)
-        found: set[int] = set()
-        while i < len(names) and names[i].startswith(text) and len(found) < 2:
-            found.add(ids[i])
-            i += 1
-        return found.pop() if len(found) == 1 else None
-
-    def _fuzzy(self, rows: Sequence[Query], normalized: dict[int, str]) -> list[Match]:
-        by_country: dict[str, list[Query]] = defaultdict(list)
-        for q in rows:
-            if q.key in normalized and q.country:
-                by_country[q.country].append(q)
-        self._candidates(set(by_country))
-        matches = []
-        for country, queries in by_country.items():
-            ids, names = self._country_names[country]
-            if not names:
+    def _by_name(self, rows: Sequence[Query], limit: int) -> list[_Outcome]:
+        prepared = [_prepare(q) for q in rows]
+        scored: dict[int, dict[int, _Scored]] = {p.key: {} for p in prepared}
+        for index in self.indexes():
+            if not index.size:
                 continue
-            # Names cut short (custodians truncate them) that start exactly one issuer's name
-            # are settled by a binary search in the sorted names, before any fuzzy scoring.
-            order = self._sorted_names(country)
-            rest = []
-            for q in queries:
-                only = self._unique_prefix(normalized[q.key], order)
-                if only is None:
-                    rest.append(q)
-                else:
-                    matches.append(
-                        Match(
-                            q.key,
-                            self._resolve(only),
-                            Method.FUZZY,
-                            PREFIX_SCORE,
-                            Decision.MATCHED if self.auto <= PREFIX_SCORE else Decision.REVIEW,
-                        )
-                    )
-            if not rest:
-                continue
-            texts = [normalized[q.key] for q in rest]
-            # Fast first pass over every pair, then a forgiving re-score of the best few.
-            scores: Any = process.cdist(texts, names, scorer=fuzz.ratio, workers=-1, dtype=np.uint8)
-            top = min(RESCORE_TOP, len(names))
-            # The top candidates per row (unordered); scores are uint8, so never negate them.
-            best_columns = np.argpartition(scores, -top, axis=1)[:, -top:]
-            for row, q in enumerate(rest):
-                match = self._best(
-                    q.key, texts[row], [(ids[c], names[c]) for c in best_columns[row]]
+            weight = _Weights(index)
+            self._exact(index, prepared, scored)
+            shortlist: dict[int, np.ndarray] = {}
+            for start in range(0, len(prepared), CHUNK):  # bounded memory
+                shortlist = self._shortlist(index, prepared[start : start + CHUNK], weight)
+                self._score_shortlist(
+                    index, prepared[start : start + CHUNK], shortlist, weight, scored
                 )
-                if match is not None:
-                    matches.append(match)
-        return matches
+        return [self._decide(p, scored[p.key], limit) for p in prepared]
+
+    def _score_shortlist(
+        self,
+        index: NameIndex,
+        prepared: list[_Prepared],
+        shortlist: dict[int, np.ndarray],
+        weight: _Weights,
+        scored: dict[int, dict[int, _Scored]],
+    ) -> None:
+        names = index.names
+        for p in prepared:
+            rows_ = shortlist.get(p.key)
+            if rows_ is None or not len(rows_):
+                continue
+            seen = scored[p.key]
+            for row, name, country in zip(
+                rows_.tolist(),
+                names.gather(rows_).to_list(),
+                index.countries.gather(rows_).to_list(),
+                strict=True,
+            ):
+                issuer_id = self._resolve(int(index.ids[row]))
+                if issuer_id in seen:
+                    continue
+                score, clear = _score(p, name, weight)
+                agrees = not p.countries or country in p.countries
+                seen[issuer_id] = _Scored(
+                    issuer_id,
+                    score if agrees else max(score - 2.0, 0.0),
+                    country,
+                    # In another country only word for word: the one name it can be.
+                    clear and (agrees or score >= 100.0),
+                    agrees=agrees,
+                )
+
+    def _exact(
+        self, index: NameIndex, prepared: list[_Prepared], scored: dict[int, dict[int, _Scored]]
+    ) -> None:
+        """The names equal to the row's once normalised, or equal written without spaces."""
+        wanted = pl.DataFrame(
+            {"key": [p.key for p in prepared], "compact": [p.compact for p in prepared]},
+            schema={"key": pl.Int64, "compact": pl.Utf8},
+        )
+        hits = wanted.join(index.keys.select("row", "compact"), on="compact")
+        by_key: dict[int, list[int]] = defaultdict(list)
+        for key, row in hits.select("key", "row").iter_rows():
+            by_key[key].append(row)
+        for p in prepared:
+            for row in by_key.get(p.key, ()):
+                issuer_id = self._resolve(int(index.ids[row]))
+                country = index.countries[row]
+                agrees = not p.countries or country in p.countries
+                scored[p.key][issuer_id] = _Scored(
+                    issuer_id, 100.0, country, True, exact=True, agrees=agrees
+                )
+
+    def _shortlist(
+        self, index: NameIndex, prepared: list[_Prepared], weight: _Weights
+    ) -> dict[int, np.ndarray]:
+        """Per row, the few issuers worth scoring word by word: found through its rare words
+        (or both of its two commonest words when it has no rare one), then ranked by the
+        weight of the row's words each one holds (a binary search in each word's postings)
+        and by how close its name's length is."""
+        shortlist: dict[int, np.ndarray] = {}
+        for p in prepared:
+            found: list[tuple[int, int]] = []  # (count, word id)
+            for i, word in enumerate(p.words):
+                if word in WEAK_WORDS:
+                    continue
+                wid = index.word_id.get(word)
+                if wid is not None:
+                    found.append((int(index.counts[wid]), wid))
+                elif p.maybe_cut and i == len(p.words) - 1 and len(word) >= 3:
+                    found.extend((int(index.counts[w]), w) for w in index.prefixed(word))
+                elif len(word) >= 4:
+                    found.extend((int(index.counts[w]), w) for w in index.similar(word))
+            if not found:
+                continue
+            found.sort()
+            rare = [wid for count, wid in found if count <= RARE_WORD]
+            if rare:
+                rows = np.unique(np.concatenate([index.rows_of(w) for w in rare[:4]]))
+            elif len(found) >= 2 and found[1][0] <= COMMON_WORD * 5:
+                rows = np.intersect1d(
+                    index.rows_of(found[0][1]), index.rows_of(found[1][1]), assume_unique=True
+                )
+                if not len(rows) and found[0][0] <= COMMON_WORD:
+                    rows = index.rows_of(found[0][1])
+            elif found[0][0] <= COMMON_WORD:
+                rows = index.rows_of(found[0][1])
+            else:
+                continue
+            if len(rows) > RESCORE:
+                rank = -0.01 * np.abs(index.lengths[rows] - len(p.text))
+                for _count, wid in found[:8]:
+                    postings = index.rows_of(wid)
+                    at = np.minimum(np.searchsorted(postings, rows), len(postings) - 1)
+                    rank += (postings[at] == rows) * weight(index.words[wid])
+                rows = rows[np.argpartition(-rank, RESCORE)[:RESCORE]]
+            shortlist[p.key] = rows
+        return shortlist
+
+    def _decide(self, p: _Prepared, scored: dict[int, _Scored], limit: int) -> _Outcome:
+        ranked = sorted(scored.values(), key=lambda s: (s.exact, s.score, s.agrees), reverse=True)
+        candidates = [
+            Candidate(
+                s.issuer_id,
+                s.score,
+                s.country,
+                "name" if s.exact else "fuzzy",
+                country_differs=not s.agrees,
+            )
+            for s in ranked
+            if s.score >= MIN_CANDIDATE_SCORE
+        ][: max(limit, 0)]
+        none = Match(p.key, None, Method.NONE, 0.0, Decision.NEW)
+        if not ranked:
+            return _Outcome(none, candidates)
+        exact = [s for s in ranked if s.exact]
+        if exact:
+            agreeing = [s for s in exact if s.agrees]
+            only = exact[0] if len(exact) == 1 else agreeing[0] if len(agreeing) == 1 else None
+            # A name that may have been cut short and is the start of another issuer's name
+            # (“TOYOTA MOTOR” of “Toyota Motor Credit”) is not settled by being exact.
+            longer = p.maybe_cut and any(
+                not s.exact and s.score >= self.auto and s.auto_ok for s in ranked
+            )
+            if only is not None and not longer:
+                method = Method.NAME_COUNTRY if only.agrees and p.countries else Method.NAME
+                if not p.countries:
+                    method = Method.NAME
+                return _Outcome(
+                    Match(p.key, only.issuer_id, method, 100.0, Decision.MATCHED), candidates
+                )
+            # The same name several times and none (or several) in the row's country.
+            best = exact[0]
+            return _Outcome(
+                Match(p.key, best.issuer_id, Method.FUZZY, 100.0, Decision.REVIEW), candidates
+            )
+        best = ranked[0]
+        if best.score < self.review:
+            return _Outcome(none, candidates)
+        rival = next((s for s in ranked[1:] if s.issuer_id != best.issuer_id), None)
+        ambiguous = rival is not None and best.score - rival.score < AMBIGUITY_MARGIN
+        decision = (
+            Decision.MATCHED
+            if best.score >= self.auto and best.auto_ok and not ambiguous
+            else Decision.REVIEW
+        )
+        return _Outcome(
+            Match(p.key, best.issuer_id, Method.FUZZY, best.score, decision), candidates
+        )

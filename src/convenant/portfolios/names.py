@@ -308,16 +308,6 @@ _NATIVE_FORMS = [
     "(株)",
     "㈱",
 ]
-# A trailing word a cut name may end in: a legal form written out, cut short.
-_LONG_FORMS = (
-    "CORPORATION",
-    "INCORPORATED",
-    "LIMITED",
-    "COMPANY",
-    "AKTIENGESELLSCHAFT",
-    "AKTIEBOLAG",
-    "BERHAD",
-)
 
 _SINGLE_LETTER_SLASH = re.compile(r"\b([A-Z])\s?/\s?([A-Z])\b")
 _TRAILING_SLASH_WORD = re.compile(r"\s*/\s*[A-Z][A-Z .]+$")
@@ -397,15 +387,31 @@ def _strip_end(words: list[str]) -> list[str]:
     return words
 
 
+def _cut_forms() -> frozenset[tuple[str, ...]]:
+    """Every way a legal form can be cut short: “CO LT”, “SAB DE”, “GMBH AND”, “CORPORATIO”."""
+    cut: set[tuple[str, ...]] = set()
+    for form in _LEGAL_FORMS:
+        for n in range(1, len(form) + 1):
+            head, word = form[: n - 1], form[n - 1]
+            for length in range(1, len(word) + 1):
+                part = (*head, word[:length])
+                if part != form:
+                    cut.add(part)
+    return frozenset(cut)
+
+
+_CUT_FORMS = _cut_forms()
+LEGAL_WORDS = frozenset(w for form in _LEGAL_FORMS for w in form)
+
+
 def _strip_cut_form(words: list[str], raw_length: int) -> list[str]:
-    """A name cut short inside its legal form: “SAMSUNG ELECTRONICS CO LT”, “… CORPORATIO”."""
+    """A name cut short inside its legal form: “SAMSUNG ELECTRONICS CO LT”, “… CORPORATIO”,
+    “… MINING S.A.B. DE”. Only for names long enough to have been cut."""
     if raw_length < 20 or len(words) < 2:
         return words
-    last = words[-1]
-    if len(last) >= 4 and any(f.startswith(last) and f != last for f in _LONG_FORMS):
-        return words[:-1]
-    if words[-2] == "CO" and "LTD".startswith(last) and len(words) > 2:
-        return words[:-2]
+    for n in (3, 2, 1):
+        if len(words) > n and tuple(words[-n:]) in _CUT_FORMS:
+            return words[:-n]
     return words
 
 
@@ -436,6 +442,17 @@ def normalize_name(name: str) -> str:
         return " ".join(words)
     # Nothing but a legal form or punctuation: keep what there is.
     return " ".join(_words(_ascii(name).upper()))
+
+
+def ends_in_form(name: str) -> bool:
+    """Whether the name ends in a whole legal form or share class (“… CORP”, “…-SP ADR”):
+    then it was not cut short. A name cut inside its form (“… CO LT”) may have been cut
+    inside its own words too, so it does not count."""
+    text = _ascii(name).upper().strip()
+    if "-" in text and _strip_dash_suffix(text) != text:
+        return True
+    words = [ABBREVIATIONS.get(w, w) for w in _words(text)]
+    return len(_strip_end(words)) < len(words)
 
 
 def compact(normalized: str) -> str:
