@@ -241,7 +241,7 @@ def upload_snapshot(
     columns: Annotated[str, Form(max_length=limits.TEXT)] = "",
     currency: Annotated[str, Form(pattern=r"^([A-Za-z]{3})?$")] = "",
 ) -> Status[object]:
-    """Store a CSV, XLSX or ODS file and queue its import as the fund's snapshot for
+    """Store a CSV, XLSX, ODS or JSON file and queue its import as the fund's snapshot for
     ``as_of`` (replacing an earlier import of that date). ``columns`` is an optional JSON
     object heading → field for columns the import does not recognise (the field by its key,
     such as ``market_value``, or its name as people see it, such as ``Marktwaarde``).
