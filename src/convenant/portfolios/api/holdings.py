@@ -21,6 +21,8 @@ from convenant.core.errors import ActionError
 from convenant.parties.models import Party
 from convenant.portfolios.actions import queue_import
 from convenant.portfolios.actions.imports import confirm_import_size
+from convenant.portfolios.importing.columns import FIELDS
+from convenant.portfolios.importing.mapping import field_label
 from convenant.portfolios.models import ImportJob, Position, Snapshot
 
 router = Router(tags=["holdings"])
@@ -162,6 +164,8 @@ class ImportStatusOut(Schema):
     missing: list[str]
     # For each missing field, the file's headings that probably hold it, best first.
     likely: dict[str, list[str]]
+    # Every field a column can hold (status columns): key → its name as people see it.
+    fields: dict[str, str]
     currency: str  # the currency given for the whole file, if any
     partial: bool
     smaller: SmallerOut | None  # status smaller: answer with POST …/size
@@ -202,6 +206,9 @@ def import_out(imp: ImportJob) -> ImportStatusOut:
         recognised=report.get("mapping", {}) if imp.status == ImportJob.Status.COLUMNS else {},
         missing=report.get("missing", []) if imp.status == ImportJob.Status.COLUMNS else [],
         likely=report.get("likely", {}) if imp.status == ImportJob.Status.COLUMNS else {},
+        fields={key: field_label(key) for key in FIELDS}
+        if imp.status == ImportJob.Status.COLUMNS
+        else {},
         currency=imp.currency,
         partial=imp.partial,
         smaller=SmallerOut(**report) if imp.status == ImportJob.Status.SMALLER else None,

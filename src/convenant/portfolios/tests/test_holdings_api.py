@@ -183,6 +183,7 @@ def test_columns_are_named_by_the_fields_labels_and_the_answer_gives_candidates(
     asked = imported(script, run_jobs, content)
     assert asked["status"] == "columns" and asked["missing"] == ["market_value"]
     assert asked["likely"] == {"market_value": ["Waarde x1"]}
+    assert asked["fields"]["market_value"] == "Marktwaarde"  # as the person reads them
     done = imported(script, run_jobs, content, columns=json.dumps({"Waarde x1": "Marktwaarde"}))
     assert done["status"] == "done" and done["imported"] == 1
 
