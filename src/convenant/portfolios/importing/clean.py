@@ -20,7 +20,12 @@ from django.utils.translation import gettext as _
 
 from convenant.core.errors import ActionError
 from convenant.portfolios.identifiers import country_code, isin_problem, lei_problem
-from convenant.portfolios.importing.columns import FIELDS, heading_currency, normalise_heading
+from convenant.portfolios.importing.columns import (
+    FIELDS,
+    ISO_CURRENCIES,
+    heading_currency,
+    normalise_heading,
+)
 from convenant.portfolios.importing.read import RawTable
 
 NUMBER_FIELDS = ("market_value", "quantity", "ownership_pct", "voting_pct")
@@ -204,11 +209,30 @@ def _cells(frame: pl.DataFrame, source: str) -> tuple[pl.DataFrame, dict[str, in
     that are plain digits and separators (nearly all) skip the stripping."""
     step = frame.select(_text(source).alias("raw"))
     plain = step.select(pl.col("raw").str.contains(r"^-?[\d.,]+$").alias("p"))["p"]
-    step = step.with_columns(pl.col("raw").alias("t"))
+    step = step.with_columns(
+        pl.col("raw").alias("t"), pl.lit(None, dtype=pl.Utf8).alias("currency")
+    )
     others = plain.not_().arg_true()
     if others.len():
-        stripped = step[others].select(_stripped(pl.col("raw")))["raw"]
-        step = step.with_columns(step["t"].scatter(others, stripped))
+        raw = pl.col("raw")
+        missing = raw.str.contains(MISSING)
+        # A value may say its own currency: “EUR 1,250.50”, “1.250,50 EUR”, “€ 2.500.000”.
+        code = pl.coalesce(
+            raw.str.extract(r"(?i)^([a-z]{3})\s*[-+(]?[\d.,]", 1),
+            raw.str.extract(r"(?i)[\d.,)]\s*([a-z]{3})$", 1),
+            raw.str.extract(r"([€$£¥])", 1),
+        ).str.to_uppercase()
+        code = code.replace(SIGN_CURRENCIES)
+        sub = step[others].select(
+            pl.when(missing).then(pl.lit("")).otherwise(raw).alias("raw"),
+            pl.when(missing).then(pl.lit("")).otherwise(_stripped(raw)).alias("t"),
+            pl.when(code.is_in(list(ISO_CURRENCIES))).then(code).alias("currency"),
+        )
+        step = step.with_columns(
+            step["raw"].scatter(others, sub["raw"]),
+            step["t"].scatter(others, sub["t"]),
+            step["currency"].scatter(others, sub["currency"]),
+        )
     t = pl.col("t")
     counts = step.select(
         t.str.contains(SAYS_COMMA).sum().alias("comma"),
@@ -252,20 +276,15 @@ def _numbers(step: pl.DataFrame, scale: int, decision: str | None) -> pl.DataFra
         t.str.contains(EITHER).sum().alias("either") if decision is None else pl.lit(0),
         contrary.sum().alias("contrary"),
     ).row(0)
-    problem: pl.Expr = pl.lit("")
     # Only the branches some cell needs: a branch is computed for every row.
-    if flags[1]:
-        problem = pl.when(contrary).then(_with_value(other_way, raw)).otherwise(problem)
+    problem: pl.Expr = pl.lit("")
     if flags[0]:
         either = t.str.contains(EITHER)
         problem = pl.when(either).then(_with_value(ambiguous, raw)).otherwise(problem)
-    problem = (
-        pl.when(raw == "")
-        .then(pl.lit(""))
-        .when(readable.not_())
-        .then(pl.lit(_("not a number")))
-        .otherwise(problem)
-    )
+    problem = pl.when(readable.not_()).then(pl.lit(_("not a number"))).otherwise(problem)
+    if flags[1]:
+        problem = pl.when(contrary).then(_with_value(other_way, raw)).otherwise(problem)
+    problem = pl.when(raw == "").then(pl.lit("")).otherwise(problem)
     digits = plain.fill_null("")
     finer = digits.str.contains(rf"\.\d{{{scale + 1},}}$")
     if exponents.len() == 0 and not step.select(finer.any()).item():
@@ -273,7 +292,7 @@ def _numbers(step: pl.DataFrame, scale: int, decision: str | None) -> pl.DataFra
         value = digits.cast(pl.Decimal(38, scale), strict=False)
     else:
         value = _rounded(digits, scale)
-    step = step.select(raw, problem.alias("problem"), value.alias("value"))
+    step = step.select(raw, problem.alias("problem"), value.alias("value"), pl.col("currency"))
     value, problem = pl.col("value"), pl.col("problem")
     too_large = (
         (problem == "")
@@ -284,6 +303,7 @@ def _numbers(step: pl.DataFrame, scale: int, decision: str | None) -> pl.DataFra
         pl.when((problem == "") & too_large.not_()).then(value).otherwise(None).alias("value"),
         pl.when(too_large).then(pl.lit("too large")).otherwise(problem).alias("problem"),
         raw,
+        pl.col("currency"),
     )
 
 
@@ -406,6 +426,7 @@ def clean_rows(
                     "value": pl.Series([None] * frame.height, dtype=pl.Decimal(38, SCALE[name])),
                     "problem": pl.Series([""] * frame.height, dtype=pl.Utf8),
                     "raw": pl.Series([""] * frame.height, dtype=pl.Utf8),
+                    "currency": pl.Series([None] * frame.height, dtype=pl.Utf8),
                 }
             )
         parts.append(
@@ -414,10 +435,16 @@ def clean_rows(
                     "value": name,
                     "problem": f"{name}_problem",
                     "raw": f"{name}_raw",
+                    "currency": f"{name}_currency",
                 }
             )
         )
     typed = pl.concat(parts, how="horizontal")
+    if not in_heading:
+        # After the heading, a value's own currency (“EUR 1,250.50”) says the most.
+        typed = typed.with_columns(
+            pl.coalesce(pl.col("market_value_currency"), pl.col("currency")).alias("currency")
+        )
     typed = typed.with_columns(
         pl.col("currency").replace_strict(
             {c: _currency_code(c) for c in typed["currency"].unique().to_list() if c},
@@ -431,8 +458,8 @@ def clean_rows(
     # read (for all rows it would cost as much as the rest of the cleaning).
     bare = typed.select(
         (
-            (pl.col("isin") == "")
-            & (pl.col("lei") == "")
+            pl.col("isin").str.contains(r"^[A-Z]{2}[A-Z0-9]{9}\d$").not_()
+            & pl.col("lei").str.contains(r"^[A-Z0-9]{18}\d{2}$").not_()
             & (pl.col("country") == "")
             & (pl.col("quantity_raw") == "")
         ).alias("b")
