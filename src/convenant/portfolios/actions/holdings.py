@@ -26,7 +26,9 @@ from convenant.portfolios.importing.write import (
     check_size,
     delete_snapshot_row,
     exact_amounts,
+    lock_snapshots_for_writing,
     match_rows,
+    serialize_imports,
     swap_partitions,
     totals,
 )
@@ -93,6 +95,7 @@ def import_holdings(
     # The rate date only when some value was converted.
     used_rates = cleaned_rows["currency"].unique().to_list() != ["EUR"]
     with transaction.atomic(durable=True):
+        serialize_imports()
         tick("match", 0.4)
         rows = match_rows(cleaned_rows, by, fund)
         tick("write", 0.7)
@@ -163,11 +166,15 @@ def import_holdings(
 def _editable_snapshot(by: User, snapshot: Snapshot) -> Snapshot:
     actor = access.actor_for(by, fresh=True)
     access.require(actor.has_role(snapshot.fund_id, Role.EDITOR))
-    return (
+    snapshot = (
         Snapshot.objects.unrestricted("editable snapshot: the action decides access")
         .select_for_update()
         .get(pk=snapshot.pk)
     )
+    # The snapshot table's write lock before any read of positions: the order in which an
+    # import swaps its partition in (snapshots, then positions), so the two never deadlock.
+    lock_snapshots_for_writing()
+    return snapshot
 
 
 def _refresh_totals(snapshot: Snapshot) -> None:

@@ -380,6 +380,23 @@ def build_partition(snapshot_id: int, rows: pl.DataFrame) -> str:
     return table
 
 
+def serialize_imports() -> None:
+    """Imports write one at a time (each from its first write to its commit), whatever the
+    fund. Attaching a partition checks its foreign keys under a lock on the snapshot and
+    issuer tables that waits for every other writer of those tables, and the other import
+    would wait for this one's attach in turn: two imports at once would deadlock. Reads of
+    every fund go on meanwhile; the waiting import holds no lock on any table."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('portfolios.import_holdings'))")
+
+
+def lock_snapshots_for_writing() -> None:
+    """Take the snapshot table's write lock now, before reading positions, in the order an
+    import's swap takes its locks (snapshot table at ATTACH, then the positions table)."""
+    with connection.cursor() as cursor:
+        cursor.execute("LOCK TABLE portfolios_snapshot IN ROW EXCLUSIVE MODE")
+
+
 def _lock_not_available(error: OperationalError) -> bool:
     return getattr(error.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE
 

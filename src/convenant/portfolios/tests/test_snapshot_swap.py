@@ -239,3 +239,50 @@ def test_the_swap_waits_for_a_long_reader_without_holding_up_the_others(
     assert result[0].code == "busy"
     assert Snapshot.objects.get(fund=live.fund, as_of=AS_OF).pk == before
     assert Position.objects.filter(snapshot_id=before).count() == ROWS
+
+
+def test_two_funds_importing_at_once_both_succeed_one_write_after_the_other(
+    live: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given this fund's import held just before its swap
+    mine = holdings_file(tmp_path, "mijn.csv", ROWS, value="200")
+    theirs = holdings_file(tmp_path, "hun.csv", ROWS, value="300")
+
+    def replace_mine() -> None:
+        import_holdings(
+            by=live.users["fund_editor"],
+            fund=live.fund,
+            as_of=AS_OF,
+            path=mine,
+            filename="mijn.csv",
+        )
+
+    outcome: list[BaseException | None] = []
+
+    def import_theirs() -> None:
+        try:
+            import_holdings(
+                by=live.users["other_fund"],
+                fund=live.other_fund,
+                as_of=datetime.date(2025, 1, 31),
+                path=theirs,
+                filename="hun.csv",
+            )
+            outcome.append(None)
+        except BaseException as error:
+            outcome.append(error)
+        finally:
+            connections.close_all()
+
+    with PausedImport(monkeypatch, replace_mine) as writer:
+        # When the other fund imports meanwhile
+        other = threading.Thread(target=import_theirs)
+        other.start()
+        other.join(timeout=1.5)
+        # Then its write waits for this one (instead of deadlocking at the swap)
+        assert other.is_alive() and outcome == []
+    other.join(timeout=60)
+    # and both imports are kept
+    assert writer.error is None and outcome == [None]
+    assert Snapshot.objects.filter(fund=live.other_fund).count() == 2
+    assert Position.objects.filter(snapshot__fund=live.fund).count() == ROWS
