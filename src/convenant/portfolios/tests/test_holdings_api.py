@@ -229,3 +229,25 @@ def test_the_outcome_counts_lines_that_are_not_companies_and_says_what_was_left_
     assert body["rate_date"] is None  # every value was in euro
     kinds = script.get(f"/api/v1/snapshots/{body['snapshot_id']}/positions?kind=cash").json()
     assert [p["name"] for p in kinds["items"]] == ["USD CASH"]
+
+
+def test_a_currency_that_no_longer_exists_is_taken_where_it_has_rates(
+    world: World, script: Client, run_jobs: Any
+) -> None:
+    """ISO 4217 no longer lists the Cypriot pound, but the ECB's history has its rates: an old
+    file in CYP imports."""
+    ExchangeRate.objects.create(
+        currency="CYP", date=datetime.date(2007, 12, 31), units_per_eur=Decimal("0.585274")
+    )
+    body = imported(
+        script,
+        run_jobs,
+        "Naam;Marktwaarde\nVoorbeeld BV;58.527,40\n",
+        as_of="2007-12-31",
+        currency="CYP",
+    )
+    assert (body["status"], body["currency"]) == ("done", "CYP")
+    assert (
+        Decimal(script.get(f"/api/v1/snapshots/{body['snapshot_id']}").json()["total_value_eur"])
+        == 100_000
+    )
