@@ -565,3 +565,29 @@ def test_a_file_of_the_same_size_but_a_fraction_of_the_value_asks_too(
         run(setup, write(tmp_path, "posities.csv", tiny))
     report = run(setup, write(tmp_path, "posities.csv", tiny), size_confirmed=True)
     assert not Snapshot.objects.get(pk=report.snapshot_id).partial
+
+
+def test_a_file_with_cash_and_derivatives_keeps_them_apart_from_the_coverage(
+    setup: World, tmp_path: Path
+) -> None:
+    # Given a file whose cash and futures lines sit between its companies
+    text = (
+        "ISIN;Naam;Land;Marktwaarde;Valuta\n"
+        "NL0010273215;ASML HOLDING NV;NL;600;EUR\n"
+        ";USD CASH;;208;USD\n"
+        ";EURO STOXX 50 FUT MAR25;;100;EUR\n"
+    )
+    issuers_before = Issuer.objects.count()
+    # When it is imported
+    report = run(setup, write(tmp_path, "met-kas.csv", text))
+    # Then the lines that are not companies are kept with their value, never matched
+    snapshot = Snapshot.objects.get(pk=report.snapshot_id)
+    other = snapshot.positions.exclude(kind=Position.Kind.COMPANY)
+    assert sorted(other.values_list("kind", "status", "issuer")) == [
+        ("cash", "other", None),
+        ("derivative", "other", None),
+    ]
+    assert Issuer.objects.count() == issuers_before and report.other == 2
+    # and the snapshot keeps their value apart: its coverage counts the companies only
+    assert (snapshot.total_value_eur, snapshot.other_value_eur) == (Decimal(900), Decimal(300))
+    assert snapshot.matched_value_eur == Decimal(600) and snapshot.coverage == 1.0
