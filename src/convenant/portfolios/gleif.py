@@ -36,7 +36,7 @@ from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 
 from convenant.core.errors import ActionError
 from convenant.portfolios.identifiers import country_code, isin_problem, lei_problem
@@ -80,6 +80,7 @@ class LoadReport:
     aliases_removed: int = 0
     ended: int = 0
     merged: int = 0
+    indexes_rebuilt: int = 0
     problems: list[tuple[int, str, str]] = field(default_factory=list)
     # Issuers held in some snapshot whose data changed: what the register's listeners redo.
     changed_issuers: set[int] = field(default_factory=set)
@@ -97,6 +98,7 @@ class LoadReport:
             "aliases_removed": self.aliases_removed,
             "ended": self.ended,
             "merged": self.merged,
+            "indexes_rebuilt": self.indexes_rebuilt,
         }
 
     def reject(self, line: int, column: str, reason: str) -> None:
@@ -297,6 +299,7 @@ def write_lei_records(
         names: dict[str, list[Name]] = {}
         successors: list[tuple[str, str]] = []
         countries: dict[str, str] = {}  # a few hundred distinct values in millions of rows
+        rebuild = _set_indexes_aside(path)
         with _Writer() as writer:
             for line, row in _rows(reader, path):
                 report.read += 1
@@ -338,8 +341,78 @@ def write_lei_records(
                         progress(report.read)
             writer.submit(partial(_flush_entities, entities, names, successors, report))
         _link_successors(report)
+        report.indexes_rebuilt = _rebuild_indexes(rebuild)
         if progress:
             progress(report.read)
+
+
+# A first load (a file several times the register's size) builds the issuer table's
+# secondary indexes once at the end: far cheaper than keeping two GIN indexes (the search
+# vector, trigrams) up to date row by row for millions of rows.
+BULK_MIN_RECORDS = 500_000
+BYTES_PER_RECORD = 1_100  # a golden-copy CSV line, about
+
+
+def _records_in(path: Path) -> int:
+    """About how many records a golden copy holds, from its (uncompressed) size."""
+    if path.suffix.lower() == ".zip":
+        with zipfile.ZipFile(path) as archive:
+            size = sum(info.file_size for info in archive.infolist())
+    else:
+        size = path.stat().st_size
+    return size // BYTES_PER_RECORD
+
+
+def _set_indexes_aside(path: Path) -> list[str]:
+    """For a first load, drop the issuer table's indexes that back no constraint and return
+    their definitions to rebuild. This locks the register until the load commits, so it is
+    done only when the register is small beside the file and no one holds it at the moment
+    (else the load goes row by row, with GIN's pending list enlarged for the load)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL gin_pending_list_limit = '64MB'")
+        expected = _records_in(path)
+        if expected < BULK_MIN_RECORDS:
+            return []
+        cursor.execute("SELECT count(*) FROM portfolios_issuer")
+        if cursor.fetchone()[0] * 4 > expected:
+            return []
+        cursor.execute(
+            """
+            SELECT c.relname, pg_get_indexdef(i.indexrelid)
+            FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+            WHERE i.indrelid = 'portfolios_issuer'::regclass
+              AND NOT i.indisunique AND NOT i.indisprimary
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+            ORDER BY c.relname
+            """
+        )
+        indexes = cursor.fetchall()
+        cursor.execute("SELECT current_setting('lock_timeout')")
+        waited = cursor.fetchone()[0]
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('lock_timeout', '5s', true)")
+            for name, _definition in indexes:
+                cursor.execute(f'DROP INDEX "{name}"')
+    except OperationalError:  # someone reads the register: keep its indexes
+        return []
+    finally:  # the connection's own lock timeout again
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [waited])
+    return [definition for _name, definition in indexes]
+
+
+def _rebuild_indexes(definitions: list[str]) -> int:
+    if not definitions:
+        return 0
+    with connection.cursor() as cursor:
+        # An index cannot be built on a table with deferred checks still queued.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for definition in definitions:
+            cursor.execute(definition)
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    return len(definitions)
 
 
 def _flush_entities(

@@ -16,7 +16,7 @@ from django.db import connection
 from convenant.core.errors import ActionError
 from convenant.core.models import AuditEvent
 from convenant.core.testing import World
-from convenant.portfolios import testing
+from convenant.portfolios import gleif, testing
 from convenant.portfolios.actions.register import load_isin_mapping, load_lei_records
 from convenant.portfolios.matching import Decision, Matcher, Query
 from convenant.portfolios.models import Issuer, IssuerAlias, IssuerIdentifier
@@ -380,3 +380,28 @@ def test_entities_merging_into_each_other_make_no_cycle(tmp_path: Path) -> None:
     assert (report.inserted, report.ended, report.merged) == (3, 3, 0)
     assert not Issuer.objects.filter(merged_into__isnull=False).exists()
     assert set(Issuer.objects.values_list("registration_status", flat=True)) == {"MERGED"}
+
+
+def issuer_indexes() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'portfolios_issuer'")
+        return {definition for (definition,) in cursor.fetchall()}
+
+
+def test_a_first_load_builds_the_register_indexes_once_at_the_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The golden copy's millions of records, scaled down: a file far larger than the register.
+    records = testing.write_golden_copy(tmp_path / "lei.csv", 40)
+    monkeypatch.setattr(gleif, "BULK_MIN_RECORDS", 10)
+    monkeypatch.setattr(gleif, "BYTES_PER_RECORD", (tmp_path / "lei.csv").stat().st_size // 40)
+    indexes = issuer_indexes()
+
+    report = load_lei_records(tmp_path / "lei.csv", batch_size=15)
+
+    assert report.inserted == 40 and report.indexes_rebuilt >= 2
+    assert issuer_indexes() == indexes  # every index back, as it was defined
+    lei, name, _country = records[7]
+    assert list(Issuer.objects.search(name[:12]).values_list("lei", flat=True)).count(lei) == 1
+    # The register is no longer small beside the file: a refresh keeps the indexes.
+    assert load_lei_records(tmp_path / "lei.csv").indexes_rebuilt == 0
