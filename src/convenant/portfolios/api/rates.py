@@ -2,11 +2,13 @@
 
 import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from convenant.core.api import Error
 from convenant.core.errors import ActionError
 from convenant.portfolios.actions.rates import RATES_MAX_BYTES, RatesRejected, load_exchange_rates
 
@@ -31,7 +33,7 @@ class RatesRefused(Schema):
 
 @router.post(
     "/exchange-rates",
-    response={200: RatesLoaded, 400: RatesRefused},
+    response={200: RatesLoaded, 400: RatesRefused, 403: Error},
     summary="Load exchange rates from a file",
     openapi_extra={
         "requestBody": {
@@ -55,6 +57,8 @@ def load_rates(request: HttpRequest, file: File[UploadedFile]) -> Status[object]
             data=file.read(),
             filename=file.name or "upload",
         )
+    except PermissionDenied:
+        return Status(403, Error(detail=_("Only the secretariat loads exchange rates.")))
     except RatesRejected as error:
         return Status(400, RatesRefused(detail=_("Nothing was loaded."), problems=error.problems))
     except ActionError as error:
