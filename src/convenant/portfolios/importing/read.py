@@ -708,7 +708,7 @@ def _table(
     filled = frame.select(
         pl.sum_horizontal(
             [
-                (pl.col(c).is_not_null() & (pl.col(c).str.strip_chars() != "")).cast(pl.Int32)
+                pl.col(c).str.contains(r"\S").fill_null(False).cast(pl.Int32)
                 for c in frame.columns
             ]
         ).alias("n")
