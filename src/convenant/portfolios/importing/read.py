@@ -707,10 +707,7 @@ def _table(
     few = max(1, frame.width // 3) if frame.width > 2 else 0  # notes below fill few cells
     filled = frame.select(
         pl.sum_horizontal(
-            [
-                pl.col(c).str.contains(r"\S").fill_null(False).cast(pl.Int32)
-                for c in frame.columns
-            ]
+            [pl.col(c).str.contains(r"\S").fill_null(False).cast(pl.Int32) for c in frame.columns]
         ).alias("n")
     )["n"]
     # The first text of the rows that fill few cells: a total there is part of the table.
