@@ -83,7 +83,8 @@ def rejected_file(
         reasons = {line: "; ".join(why) for line, why in grouped.items()}
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["line", *(inert_cell(h) for h in table.headings), "error"])
+    # The file's own headings, and ours in the person's language like every message.
+    writer.writerow([_("line"), *(inert_cell(h) for h in table.headings), _("error")])
     rows = table.frame.with_columns(table.line_numbers().alias("__line")).filter(
         pl.col("__line").is_in(sorted(rejected_lines))
     )

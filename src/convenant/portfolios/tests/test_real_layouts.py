@@ -439,3 +439,15 @@ def test_two_plain_amount_columns_ask_which_is_the_value(importing: World, tmp_p
     with pytest.raises(ColumnsNeeded) as needed:
         run(importing, path)
     assert needed.value.missing == ["market_value"]
+
+
+def test_the_refused_rows_file_speaks_the_persons_language(tmp_path: Path) -> None:
+    with translation.override("nl"):
+        result = cleaned(tmp_path, "h.csv", "Naam;Land;Marktwaarde EUR\nA;Atlantis;1\n")
+        table = read_table(tmp_path / "h.csv", "h.csv", LIMITS)
+        written = rejected_file(table, result.errors, result.rejected_lines, result.reasons)
+    rows = list(csv.reader(io.StringIO(written.decode("utf-8-sig"))))
+    assert rows == [
+        ["regel", "Naam", "Land", "Marktwaarde EUR", "fout"],
+        ["2", "A", "Atlantis", "1", "Land: land “Atlantis” niet herkend"],
+    ]
