@@ -114,24 +114,26 @@ class Totals:
     other: Decimal  # lines that are not companies (cash, FX, derivatives, funds)
 
 
-def _sum(rows: pl.DataFrame, condition: pl.Expr | None = None) -> Decimal:
-    values = rows["value_eur"] if condition is None else rows.filter(condition)["value_eur"]
-    return Decimal(values.sum() or 0).quantize(Decimal("0.01"))
-
-
 def totals(rows: pl.DataFrame) -> Totals:
-    """The snapshot's figures, summed as decimals (the rows' amounts from exact_amounts)."""
-    other = (
-        _sum(rows, pl.col("kind") != str(Position.Kind.COMPANY))
-        if "kind" in rows.columns
-        else Decimal("0.00")
-    )
-    matched = (
-        _sum(rows, pl.col("status") == str(Position.Status.MATCHED))
-        if "status" in rows.columns
-        else Decimal("0.00")
-    )
-    return Totals(count=rows.height, total=_sum(rows), matched=matched, other=other)
+    """The snapshot's figures, summed as decimals (the rows' amounts from exact_amounts), in
+    one pass over the rows."""
+    value = pl.col("value_eur")
+    sums = rows.select(
+        value.sum().alias("total"),
+        (
+            value.filter(pl.col("status") == str(Position.Status.MATCHED)).sum()
+            if "status" in rows.columns
+            else pl.lit(0)
+        ).alias("matched"),
+        (
+            value.filter(pl.col("kind") != str(Position.Kind.COMPANY)).sum()
+            if "kind" in rows.columns
+            else pl.lit(0)
+        ).alias("other"),
+    ).row(0, named=True)
+    cents = Decimal("0.01")
+    total, matched, other = (Decimal(sums[k] or 0).quantize(cents) for k in sums)
+    return Totals(count=rows.height, total=total, matched=matched, other=other)
 
 
 # --- Partial files -------------------------------------------------------------------------
