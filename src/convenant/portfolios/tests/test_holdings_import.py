@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.test import Client
 from django.utils import translation
 from openpyxl import Workbook
 
@@ -591,3 +592,8 @@ def test_a_file_with_cash_and_derivatives_keeps_them_apart_from_the_coverage(
     # and the snapshot keeps their value apart: its coverage counts the companies only
     assert (snapshot.total_value_eur, snapshot.other_value_eur) == (Decimal(900), Decimal(300))
     assert snapshot.matched_value_eur == Decimal(600) and snapshot.coverage == 1.0
+    client = Client()
+    client.force_login(setup.users["fund_viewer"])
+    detail = client.get(f"/holdings/{snapshot.pk}/").content.decode()
+    assert '<span class="figure">100%</span>' in detail
+    assert '<td class="num">100%</td>' in client.get("/holdings/").content.decode()
