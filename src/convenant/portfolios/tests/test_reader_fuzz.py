@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
@@ -290,3 +290,65 @@ def test_imports_end_in_a_snapshot_or_a_file_error(
             return
     totals = sum(1 for _line, why in report.skipped if why == "a total row, not imported")
     assert report.imported + report.rejected + totals == report.rows_read and report.snapshot_id
+
+
+# --- Numbers are never guessed ----------------------------------------------------------------
+
+
+def _written(value: Decimal, comma_decimals: bool, grouped: bool, decimals: bool) -> str:
+    text = f"{value:,.2f}" if decimals else f"{value:,.0f}"
+    if not grouped:
+        text = text.replace(",", "")
+    if comma_decimals:
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text
+
+
+@FUZZ
+@example(amounts=[(Decimal(1234), True, False)], comma_decimals=False, delimiter=",")
+@example(amounts=[(Decimal("1234.5"), True, True)], comma_decimals=True, delimiter="\t")
+@given(
+    amounts=st.lists(
+        st.tuples(
+            st.decimals(0, 10**9, places=2, allow_nan=False, allow_infinity=False),
+            st.booleans(),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    comma_decimals=st.booleans(),
+    delimiter=st.sampled_from(["\t", ";", ","]),
+)
+def test_a_value_is_read_exactly_or_refused_never_scaled(
+    amounts: list[tuple[Decimal, bool, bool]], comma_decimals: bool, delimiter: str
+) -> None:
+    # Given a column written in one locale's way, some values grouped, some with decimals
+    # (a semicolon file comes from a locale that writes decimals with a comma: its habit may
+    # decide a column that nothing else decides, so it is written that way)
+    comma_decimals = comma_decimals or delimiter == ";"
+    cells = [_written(v, comma_decimals, g, d) for v, g, d in amounts]
+    text = f"Name{delimiter}Value EUR\n" + "".join(
+        f'N{i}{delimiter}"{cell}"\n' for i, cell in enumerate(cells)
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / ("h.txt" if delimiter == "\t" else "h.csv")
+        path.write_text(text, encoding="utf-8")
+        table = read_table(path, path.name, LIMITS)
+        result = clean_rows(
+            table,
+            recognise(table.headings),
+            rates=RATES,
+            as_of=datetime.date(2024, 12, 31),
+            decimal_comma_default=table.decimal_comma_default,
+        )
+    # Then every value is read as written, or its row is refused: never another value.
+    read = dict(
+        zip(result.rows["line"].to_list(), result.rows["market_value"].to_list(), strict=True)
+    )
+    for line, (value, _grouped, decimals) in enumerate(amounts, start=2):
+        expected = value if decimals else value.quantize(Decimal(1), rounding="ROUND_HALF_EVEN")
+        if line in read:
+            assert read[line] == expected, (cells, line)
+        else:
+            assert line in result.rejected_lines
