@@ -194,4 +194,6 @@ REAL_FILES = [
         currency="EUR",
     ),
     RealFile("two-amounts.csv", _text(TWO_AMOUNTS), imported=2, kinds={"company": 2}),
+    # Its total is in kroner: the snapshot's is in euro.
+    RealFile("nok.csv", _text(NOK_HEADING), imported=2, kinds={"company": 2}, skipped=1),
 ]

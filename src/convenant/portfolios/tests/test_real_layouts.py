@@ -451,3 +451,19 @@ def test_the_refused_rows_file_speaks_the_persons_language(tmp_path: Path) -> No
         ["regel", "Naam", "Land", "Marktwaarde EUR", "fout"],
         ["2", "A", "Atlantis", "1", "Land: land “Atlantis” niet herkend"],
     ]
+
+
+def test_an_ambiguous_column_is_refused_naming_line_column_and_value(
+    importing: World, tmp_path: Path
+) -> None:
+    path = tmp_path / "ambiguous.csv"
+    path.write_text(real_files.AMBIGUOUS)
+    with pytest.raises(RowsRejected) as rejected:
+        run(importing, path)
+    assert [
+        (line, column, why.split(" ")[0]) for line, column, why in rejected.value.report.errors
+    ] == [
+        (2, "Market Value (EUR)", "“1.234”"),
+        (3, "Market Value (EUR)", "“12.345”"),
+    ]
+    assert Snapshot.objects.count() == 0
