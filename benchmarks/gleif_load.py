@@ -261,6 +261,16 @@ def entities(n: int, seed: int = 2500) -> Iterator[str]:
             )
 
 
+def server_cpu_s() -> float:
+    """CPU seconds of this connection's PostgreSQL backend (the cluster runs on this machine):
+    with other work on the machine, CPU time says more than the wall clock."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def register_size_mb() -> float:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -280,11 +290,15 @@ def main() -> None:
         print(f"gleif-file-{label}-write = {time.perf_counter() - start:.1f} s")
         print(f"gleif-file-{label}-size = {path.stat().st_size / 1e6:,.0f} MB")
 
+        server, own = server_cpu_s(), time.process_time()
         start = time.perf_counter()
         report = load_lei_records(path)
         load_s = time.perf_counter() - start
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"gleif-load-{label} = {load_s:.1f} s")
+        print(f"gleif-load-{label}-cpu-python = {time.process_time() - own:.1f} s")
+        print(f"gleif-load-{label}-cpu-postgres = {server_cpu_s() - server:.1f} s")
+        print(f"gleif-load-{label}-indexes-rebuilt = {report.indexes_rebuilt}")
         print(f"gleif-load-{label}-rate = {report.read / load_s:,.0f} rows/s")
         print(f"gleif-load-{label}-peak-memory = {peak_mb:.0f} MB")
         print(f"gleif-load-{label}-aliases = {report.aliases_added:,}")
