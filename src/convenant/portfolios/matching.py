@@ -70,7 +70,7 @@ RARE_WORD = 1_000
 # … and one in more than this is not used to find candidates at all.
 COMMON_WORD = 20_000
 # Issuers per row scored word by word.
-RESCORE = 10
+RESCORE = 6
 # Rows per chunk: bounds the memory of the candidate lists.
 CHUNK = 1_000
 # A name this long or longer that does not end in a legal form may have been cut short.
@@ -154,6 +154,8 @@ class NameIndex:
         self.names: pl.Series = frame["name"]
         self.countries: pl.Series = frame["country"]
         self.lengths: np.ndarray = frame["name"].str.len_chars().to_numpy().astype(np.int32)
+        # Every (word, row) pair, sorted by word (stably, so each word's rows stay in order):
+        # the postings; the run lengths of the words are their counts.
         words = (
             frame.lazy()
             .select(
@@ -162,31 +164,24 @@ class NameIndex:
             )
             .explode("word")
             .filter(pl.col("word") != "")
-            .unique(["row", "word"])
+            .sort("word", maintain_order=True)
             .collect()
         )
-        vocabulary = words.group_by("word").agg(pl.len().alias("count")).sort("word")
-        self.words: list[str] = vocabulary["word"].to_list()
-        self.word_id: dict[str, int] = {w: i for i, w in enumerate(self.words)}
-        self.counts: np.ndarray = vocabulary["count"].to_numpy().astype(np.int64)
+        self.postings: np.ndarray = words["row"].to_numpy()
+        runs = words["word"].rle().struct.unnest()
+        del words
+        self.words: list[str] = runs["value"].to_list()
+        self.counts: np.ndarray = runs["len"].to_numpy().astype(np.int64)
         self.offsets = np.zeros(len(self.words) + 1, dtype=np.int64)
         np.cumsum(self.counts, out=self.offsets[1:])
-        self.postings: np.ndarray = (
-            words.join(vocabulary.with_row_index("wid").select("word", "wid"), on="word")
-            .sort(["wid", "row"])["row"]
-            .to_numpy()
-        )
-        del words
-        weak = "|".join(sorted(WEAK_WORDS))
-        self.keys = frame.select(
+        self.compact = frame.select(
             pl.int_range(pl.len(), dtype=pl.Int32).alias("row"),
             pl.col("name").str.replace_all(" ", "").alias("compact"),
-            pl.col("name")
-            .str.replace_all(rf"\b({weak})\b", "")
-            .str.replace_all(r"\s+", " ")
-            .str.strip_chars()
-            .alias("core"),
         )
+
+    def word_id(self, word: str) -> int | None:
+        i = bisect_left(self.words, word)
+        return i if i < len(self.words) and self.words[i] == word else None
 
     @classmethod
     def from_queryset(cls, issuers: models.QuerySet[Issuer], using: str) -> NameIndex:
@@ -212,14 +207,14 @@ class NameIndex:
         )
 
     def count(self, word: str) -> int:
-        wid = self.word_id.get(word)
+        wid = self.word_id(word)
         return 0 if wid is None else int(self.counts[wid])
 
     def similar(self, word: str, limit: int = 3) -> list[int]:
         """Words of the register one typo away from ``word`` (not in it), among those that
-        begin with the same two letters."""
-        low = bisect_left(self.words, word[:2])
-        high = min(bisect_left(self.words, word[:2] + "\x7f"), low + 20_000)
+        begin with the same three letters."""
+        low = bisect_left(self.words, word[:3])
+        high = min(bisect_left(self.words, word[:3] + "\x7f"), low + 5_000)
         if low >= high:
             return []
         found = process.extract(
@@ -335,9 +330,12 @@ def _word_similarity(word: str, other: str, last_cut: bool) -> float:
         return 1.0
     if last_cut and len(word) >= 2 and other.startswith(word):
         return 1.0
-    if len(word) >= 4 and len(other) >= 4:
+    shorter, longer = sorted((len(word), len(other)))
+    if shorter >= 4:
         if other.startswith(word) or word.startswith(other):
             return 0.97  # an abbreviation left as it was (“TECH”, “TECHNOLOGIES”)
+        if 3 * shorter < 2 * longer:
+            return 0.0  # too different in length for a typo
         ratio = fuzz.ratio(word, other) / 100
         if ratio >= 0.8:
             # A typo: a letter in a long word costs little; in a short one it may well be
@@ -605,18 +603,25 @@ class Matcher:
     def _by_name(self, rows: Sequence[Query], limit: int) -> list[_Outcome]:
         prepared = [_prepare(q) for q in rows]
         scored: dict[int, dict[int, _Scored]] = {p.key: {} for p in prepared}
-        for index in self.indexes():
-            if not index.size:
-                continue
-            weight = _Weights(index)
+        indexes = [index for index in self.indexes() if index.size]
+        for index in indexes:
             self._exact(index, prepared, scored)
-            shortlist: dict[int, np.ndarray] = {}
-            for start in range(0, len(prepared), CHUNK):  # bounded memory
-                shortlist = self._shortlist(index, prepared[start : start + CHUNK], weight)
-                self._score_shortlist(
-                    index, prepared[start : start + CHUNK], shortlist, weight, scored
-                )
+        # A name found exactly, once (or once in its country), that cannot have been cut
+        # short, is settled: no fuzzy candidates needed unless a person is to choose.
+        fuzzy = prepared if limit else [p for p in prepared if not self._settled(p, scored[p.key])]
+        for index in indexes:
+            weight = _Weights(index)
+            for start in range(0, len(fuzzy), CHUNK):  # bounded memory
+                chunk = fuzzy[start : start + CHUNK]
+                shortlist = self._shortlist(index, chunk, weight)
+                self._score_shortlist(index, chunk, shortlist, weight, scored)
         return [self._decide(p, scored[p.key], limit) for p in prepared]
+
+    @staticmethod
+    def _settled(p: _Prepared, scored: dict[int, _Scored]) -> bool:
+        if p.maybe_cut or not scored:
+            return False
+        return len(scored) == 1 or sum(s.agrees for s in scored.values()) == 1
 
     def _score_shortlist(
         self,
@@ -626,19 +631,21 @@ class Matcher:
         weight: _Weights,
         scored: dict[int, dict[int, _Scored]],
     ) -> None:
-        names = index.names
-        for p in prepared:
-            rows_ = shortlist.get(p.key)
-            if rows_ is None or not len(rows_):
-                continue
+        held = [p for p in prepared if len(shortlist.get(p.key, ()))]
+        if not held:
+            return
+        rows = np.concatenate([shortlist[p.key] for p in held])
+        names = index.names.gather(rows).to_list()  # one gather per chunk
+        countries = index.countries.gather(rows).to_list()
+        ids = index.ids[rows].tolist()
+        at = 0
+        for p in held:
             seen = scored[p.key]
-            for row, name, country in zip(
-                rows_.tolist(),
-                names.gather(rows_).to_list(),
-                index.countries.gather(rows_).to_list(),
-                strict=True,
+            end = at + len(shortlist[p.key])
+            for issuer_id, name, country in zip(
+                ids[at:end], names[at:end], countries[at:end], strict=True
             ):
-                issuer_id = self._resolve(int(index.ids[row]))
+                issuer_id = self._resolve(issuer_id)
                 if issuer_id in seen:
                     continue
                 score, clear = _score(p, name, weight)
@@ -651,6 +658,7 @@ class Matcher:
                     clear and (agrees or score >= 100.0),
                     agrees=agrees,
                 )
+            at = end
 
     def _exact(
         self, index: NameIndex, prepared: list[_Prepared], scored: dict[int, dict[int, _Scored]]
@@ -660,18 +668,21 @@ class Matcher:
             {"key": [p.key for p in prepared], "compact": [p.compact for p in prepared]},
             schema={"key": pl.Int64, "compact": pl.Utf8},
         )
-        hits = wanted.join(index.keys.select("row", "compact"), on="compact")
-        by_key: dict[int, list[int]] = defaultdict(list)
-        for key, row in hits.select("key", "row").iter_rows():
-            by_key[key].append(row)
-        for p in prepared:
-            for row in by_key.get(p.key, ()):
-                issuer_id = self._resolve(int(index.ids[row]))
-                country = index.countries[row]
-                agrees = not p.countries or country in p.countries
-                scored[p.key][issuer_id] = _Scored(
-                    issuer_id, 100.0, country, True, exact=True, agrees=agrees
-                )
+        hits = wanted.join(index.compact, on="compact")
+        if not hits.height:
+            return
+        rows = hits["row"].to_numpy()
+        countries = index.countries.gather(rows).to_list()
+        prepared_by_key = {p.key: p for p in prepared}
+        for key, issuer_id, country in zip(
+            hits["key"].to_list(), index.ids[rows].tolist(), countries, strict=True
+        ):
+            p = prepared_by_key[key]
+            issuer_id = self._resolve(issuer_id)
+            agrees = not p.countries or country in p.countries
+            scored[key][issuer_id] = _Scored(
+                issuer_id, 100.0, country, True, exact=True, agrees=agrees
+            )
 
     def _shortlist(
         self, index: NameIndex, prepared: list[_Prepared], weight: _Weights
@@ -686,19 +697,21 @@ class Matcher:
             for i, word in enumerate(p.words):
                 if word in WEAK_WORDS:
                     continue
-                wid = index.word_id.get(word)
+                wid = index.word_id(word)
                 if wid is not None:
                     found.append((int(index.counts[wid]), wid))
                 elif p.maybe_cut and i == len(p.words) - 1 and len(word) >= 3:
                     found.extend((int(index.counts[w]), w) for w in index.prefixed(word))
-                elif len(word) >= 4:
+                elif len(word) >= 5:
                     found.extend((int(index.counts[w]), w) for w in index.similar(word))
             if not found:
                 continue
             found.sort()
             rare = [wid for count, wid in found if count <= RARE_WORD]
-            if rare:
-                rows = np.unique(np.concatenate([index.rows_of(w) for w in rare[:4]]))
+            if len(rare) == 1:
+                rows = index.rows_of(rare[0])
+            elif rare:
+                rows = np.unique(np.concatenate([index.rows_of(w) for w in rare[:3]]))
             elif len(found) >= 2 and found[1][0] <= COMMON_WORD * 5:
                 rows = np.intersect1d(
                     index.rows_of(found[0][1]), index.rows_of(found[1][1]), assume_unique=True
@@ -711,7 +724,7 @@ class Matcher:
                 continue
             if len(rows) > RESCORE:
                 rank = -0.01 * np.abs(index.lengths[rows] - len(p.text))
-                for _count, wid in found[:8]:
+                for _count, wid in found[:5]:
                     postings = index.rows_of(wid)
                     at = np.minimum(np.searchsorted(postings, rows), len(postings) - 1)
                     rank += (postings[at] == rows) * weight(index.words[wid])

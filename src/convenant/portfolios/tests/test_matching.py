@@ -60,8 +60,8 @@ def test_each_step_in_order(world: World, register: dict[str, Issuer]) -> None:
         (Method.ALIAS, register["ahold"].pk),
         (Method.NAME_COUNTRY, register["asml"].pk),
         (Method.FUZZY, register["minera"].pk),
-        (Method.NONE),
-        (Method.NONE),
+        (Method.NONE, None),
+        (Method.NONE, None),
     ]
     assert results[4].decision == Decision.MATCHED and results[4].confidence >= 92
     assert results[5].decision == Decision.NEW
