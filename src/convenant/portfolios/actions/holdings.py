@@ -28,7 +28,6 @@ from convenant.portfolios.importing.write import (
     exact_amounts,
     lock_snapshots_for_writing,
     match_rows,
-    serialize_imports,
     swap_partitions,
     totals,
 )
@@ -95,7 +94,6 @@ def import_holdings(
     # The rate date only when some value was converted.
     used_rates = cleaned_rows["currency"].unique().to_list() != ["EUR"]
     with transaction.atomic(durable=True):
-        serialize_imports()
         tick("match", 0.4)
         rows = match_rows(cleaned_rows, by, fund)
         tick("write", 0.7)

@@ -237,6 +237,8 @@ def match_rows(rows: pl.DataFrame, by: User, fund: Party) -> pl.DataFrame:
         for i, values in enumerate(distinct.iter_rows())
     ]
     results = Matcher.for_fund(fund).match(queries) if queries else []
+    # The import's first write: from here to its commit, one import at a time.
+    serialize_imports()
     # Names found nowhere become the fund's proposals: a write, so an action's.
     from convenant.portfolios.actions.issuers import propose_issuers
 
