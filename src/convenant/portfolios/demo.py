@@ -17,7 +17,7 @@ from convenant.core.access import Role
 from convenant.core.models import User
 from convenant.parties.demo import DEMO_DOMAIN
 from convenant.parties.models import Membership, Party
-from convenant.portfolios import testing
+from convenant.portfolios import demo_files, testing
 from convenant.portfolios.actions import (
     create_issuer,
     import_holdings,
@@ -139,29 +139,6 @@ def _steward(fund: Party) -> User:
     return user
 
 
-def _write_demo_holdings(
-    path: Path, rng: random.Random, universe: list[tuple[str, str, str, str]], size: int
-) -> None:
-    """A custodian-style file: title and note lines, semicolons and decimal commas, some rows
-    without an ISIN and with the name cut short, so the demo has positions to review."""
-    picks = rng.sample(universe, min(size, len(universe)))
-    with path.open("w", encoding="utf-8") as out:
-        out.write("Beleggingen per peildatum (fictieve demogegevens)\n\n")
-        out.write("ISIN;Naam;Land;Marktwaarde;Valuta;Aantal\n")
-        for isin, name, country, _sector in picks:
-            if rng.random() < 0.05:
-                isin, name = "", name.upper()[: rng.randint(12, 24)]
-            if rng.random() < 0.01:
-                name = testing.fictional_company(rng)  # not in the register: a new issuer
-                isin = ""
-            value = f"{rng.lognormvariate(13, 1.6):.2f}".replace(".", ",")
-            currency = rng.choices(["EUR", "USD", "GBP", "JPY", "CHF"], [5, 4, 1, 1, 1])[0]
-            out.write(f"{isin};{name};{country};{value};{currency};{rng.randint(10, 500_000)}\n")
-        out.write(
-            "\nBron: fictieve bewaarder. Aan dit overzicht kunnen geen rechten worden ontleend.\n"
-        )
-
-
 def load_demo_snapshots() -> str:
     """Every demo fund gets a snapshot for the demo date (the first fund a year earlier too),
     imported through the real import action. Funds that have one already are left alone."""
@@ -186,21 +163,27 @@ def load_demo_snapshots() -> str:
     )
     imported = 0
     with tempfile.TemporaryDirectory() as folder:
-        for fund in funds:
-            dates = [DEMO_AS_OF, EARLIER_AS_OF] if fund.code == "PF001" else [DEMO_AS_OF]
+        for index, fund in enumerate(funds):
+            dates = [EARLIER_AS_OF, DEMO_AS_OF] if fund.code == "PF001" else [DEMO_AS_OF]
             if fund.pk in done or not universe:
                 continue
             steward = _steward(fund)
             for as_of in dates:
                 rng = random.Random(f"{fund.code}-{as_of}")
-                path = Path(folder) / f"{fund.code}-{as_of}.csv"
-                _write_demo_holdings(path, rng, universe, rng.randint(*POSITIONS_PER_FUND))
+                write, suffix, currency = (
+                    demo_files.LAYOUTS.get(index, demo_files.CUSTODIAN)
+                    if as_of == DEMO_AS_OF
+                    else demo_files.CUSTODIAN
+                )
+                path = Path(folder) / f"{fund.code}-{as_of}.{suffix}"
+                write(path, rng, universe, rng.randint(*POSITIONS_PER_FUND))
                 import_holdings(
                     by=steward,
                     fund=fund,
                     as_of=as_of,
                     path=path,
-                    filename=f"bewaarder-{fund.code}-{as_of}.csv",
+                    filename=f"bewaarder-{fund.code}-{as_of}.{suffix}",
+                    currency=currency,
                 )
                 imported += 1
     positions = (
