@@ -197,7 +197,7 @@ class UploadForm(forms.Form):
         ),
     )
     import_valid_rows = forms.BooleanField(
-        label=gettext_lazy("If some rows cannot be read, import the valid rows anyway"),
+        label=gettext_lazy("If some rows are refused, import the valid rows anyway"),
         required=False,
     )
 
