@@ -200,6 +200,10 @@ def _create(
                 )
             stored = _store_files(signal, files)
             _auto_link(signal)
+            if signal.needs_linking and signal.company_name.strip():
+                # The matcher runs in a worker, which keeps the register's index; the page
+                # then only reads what it found.
+                signal_jobs.queue_issuer_suggestions(signal, by)
             _event(signal, SignalEvent.Kind.RECEIVED, by, to_state=State.RECEIVED)
             record_event(
                 actor=by,
@@ -474,28 +478,67 @@ def assess_signal(
     return signal
 
 
-def issuer_suggestions(signal: Signal) -> list[tuple[Issuer, float]]:
-    """What the issuer matcher proposes for the reported company (reference issuers only)."""
-    match = _reference_matcher().match(
-        [
-            Query(
-                key=0,
-                name=signal.company_name,
-                country=signal.country,
-                isin=signal.company_isin,
-                lei=signal.company_lei,
-            )
-        ]
-    )[0]
-    if match.issuer_id is None:
-        return []
-    issuer = (
-        Issuer.objects.unrestricted("issuer suggestions: the action decides access")
-        .filter(pk=match.issuer_id)
-        .select_related("parent")
+def _match_suggestions(signal: Signal, limit: int = 3) -> list[list[float]]:
+    query = Query(
+        key=0,
+        name=signal.company_name,
+        country=signal.country,
+        isin=signal.company_isin,
+        lei=signal.company_lei,
+    )
+    found = _reference_matcher().candidates([query], limit=limit)[0]
+    return [[c.issuer_id, c.score] for c in found if c.score >= _SUGGESTION_SCORE]
+
+
+# Below the matcher's review threshold a candidate is not worth a handler's attention.
+_SUGGESTION_SCORE = 80.0
+
+
+def store_issuer_suggestions(signal_id: int) -> int:
+    """Work out and keep what the matcher proposes for a signal's company (a job at
+    intake). Returns how many issuers it proposes."""
+    signal = (
+        Signal.objects.unrestricted("issuer suggestions: a job for this signal")
+        .filter(pk=signal_id)
         .first()
     )
-    return [(issuer, match.confidence)] if issuer else []
+    if signal is None:
+        return 0
+    found = _match_suggestions(signal)  # reads only: outside the transaction
+    with transaction.atomic(durable=True):
+        Signal.objects.unrestricted("issuer suggestions: a job for this signal").filter(
+            pk=signal_id
+        ).update(suggested_issuers=found)
+        record_event(
+            actor=None,
+            verb="signals.suggest_issuers",
+            obj=signal,
+            after={"suggestions": len(found)},
+        )
+    return len(found)
+
+
+def issuer_suggestions(signal: Signal) -> list[tuple[Issuer, float]]:
+    """What the issuer matcher proposes for the reported company (reference issuers only),
+    best first: as stored at intake; worked out now only for a signal from before that."""
+    found = signal.suggested_issuers
+    if found is None:
+        found = _match_suggestions(signal) if signal.company_name.strip() else []
+    issuers = {
+        issuer.pk: issuer
+        for issuer in Issuer.objects.unrestricted("issuer suggestions: the action decides access")
+        .in_register()
+        .filter(pk__in=[int(issuer_id) for issuer_id, _score in found])
+        .select_related("parent")
+    }
+    suggestions: list[tuple[Issuer, float]] = []
+    for issuer_id, score in found:
+        issuer = issuers.get(int(issuer_id))
+        if issuer is not None:
+            resolved = issuer.resolved()
+            if all(resolved.pk != s.pk for s, _c in suggestions):
+                suggestions.append((resolved, float(score)))
+    return suggestions
 
 
 def link_issuer(*, by: User, signal: Signal, issuer: Issuer, with_parent: bool = False) -> Signal:

@@ -90,6 +90,7 @@ def register() -> None:
             "signals.assign_handler": _("Signal handler assigned"),
             "signals.assess_signal": _("Signal assessed"),
             "signals.link_issuer": _("Signal linked to an issuer"),
+            "signals.suggest_issuers": _("Issuers suggested for a signal"),
             "signals.unlink_issuer": _("Signal unlinked from an issuer"),
             "signals.merge_signals": _("Signals merged"),
             "signals.share_signal": _("Signal shared"),

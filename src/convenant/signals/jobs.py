@@ -15,6 +15,7 @@ from convenant.core.models import Job, User
 
 AFTER_SHARE = "signals.after_share"
 WITHDRAW_FINDINGS = "signals.withdraw_findings"
+SUGGEST_ISSUERS = "signals.suggest_issuers"
 
 
 def queue_after_share(signal: Any, by: Any) -> None:
@@ -25,6 +26,10 @@ def queue_after_share(signal: Any, by: Any) -> None:
 
 def queue_withdraw_findings(reference: str, by: Any) -> None:
     enqueue_job(WITHDRAW_FINDINGS, by=by, params={"reference": reference})
+
+
+def queue_issuer_suggestions(signal: Any, by: Any) -> None:
+    enqueue_job(SUGGEST_ISSUERS, by=by, subject=signal)
 
 
 def _asker(job: Job) -> User | None:
@@ -51,6 +56,13 @@ def _withdraw(job: Job, context: JobContext) -> dict[str, Any]:
     return {"withdrawn": withdrawn}
 
 
+def _suggest(job: Job, context: JobContext) -> dict[str, Any]:
+    from convenant.signals import actions
+
+    actions.store_issuer_suggestions(int(job.subject_id))
+    return {}
+
+
 def _signal_url(job: Job) -> str | None:
     from convenant.signals.models import Signal
 
@@ -71,3 +83,9 @@ def register() -> None:
         subject_url=_signal_url,
     )
     register_job_kind(WITHDRAW_FINDINGS, _withdraw, label=_("Findings of a signal withdrawn"))
+    register_job_kind(
+        SUGGEST_ISSUERS,
+        _suggest,
+        label=_("Issuers suggested for a signal's company"),
+        subject_url=_signal_url,
+    )

@@ -242,6 +242,10 @@ class Signal(TimeStampedModel):
     )
     shared_at = models.DateTimeField(_("shared on"), null=True, blank=True)
     needs_linking = models.BooleanField(_("company still to be linked"), default=True)
+    # What the issuer matcher proposes for the reported company, [[issuer id, confidence]],
+    # best first; stored by a job at intake so the page never runs the matcher (None: not
+    # yet worked out).
+    suggested_issuers = models.JSONField(null=True, blank=True, editable=False)
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
     )

@@ -98,6 +98,31 @@ def test_matcher_suggests_and_parent_is_linked_too(world: World) -> None:
         actions.link_issuer(by=union, signal=signal, issuer=child)
 
 
+def test_suggestions_are_worked_out_at_intake_and_the_page_only_reads_them(
+    world: World, django_capture_on_commit_callbacks
+) -> None:
+    _parent, child = issuers(world)
+    union = world.users["union"]
+    # Given a report of a company by name only, the intake queues the matcher as a job,
+    with django_capture_on_commit_callbacks(execute=True):
+        signal = actions.submit_signal(by=union, party=world.union, report=report())
+    signal.refresh_from_db()
+    # which stores what it found,
+    assert [issuer_id for issuer_id, _score in signal.suggested_issuers] == [child.pk]
+    assert AuditEvent.objects.filter(verb="signals.suggest_issuers").exists()
+    # and the page reads that: renaming the issuer since does not change the suggestion.
+    child.legal_name = "Geheel Anders Ltd"
+    child.save()
+    assert [issuer for issuer, _c in actions.issuer_suggestions(signal)] == [child]
+    # A report whose company is unknown stores that there is nothing to suggest.
+    with django_capture_on_commit_callbacks(execute=True):
+        unknown = actions.submit_signal(
+            by=union, party=world.union, report=report(company_name="Nergens Bekend Ltd")
+        )
+    unknown.refresh_from_db()
+    assert unknown.suggested_issuers == [] and actions.issuer_suggestions(unknown) == []
+
+
 def test_duplicates_found_and_merged_keeping_both_histories(world: World) -> None:
     issuers(world)
     union = world.users["union"]
