@@ -55,6 +55,7 @@ def register() -> None:
         {
             "portfolios.create_issuer": _("Issuer added"),
             "portfolios.merge_issuers": _("Issuers merged"),
+            "portfolios.renormalise_names": _("Stored issuer names normalised again"),
             "portfolios.load_lei_records": _("GLEIF entities loaded"),
             "portfolios.load_isin_mapping": _("GLEIF ISIN mapping loaded"),
             "portfolios.import_holdings": _("Holdings imported"),

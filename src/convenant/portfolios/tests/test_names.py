@@ -115,3 +115,29 @@ def test_weak_words_stay_but_core_drops_them() -> None:
 def test_a_dash_inside_a_name_is_not_a_share_class() -> None:
     assert normalize_name("ROLLS-ROYCE HOLDINGS PLC") == "ROLLS ROYCE HOLDINGS"
     assert normalize_name("Coca-Cola HBC AG") == "COCA COLA HBC"
+
+
+def test_stored_names_are_normalised_again_when_the_rules_change(world) -> None:
+    from convenant.core.models import AuditEvent
+    from convenant.portfolios.actions.names import renormalise_names
+    from convenant.portfolios.models import Issuer, IssuerAlias
+
+    # Given names stored under older rules (Holding dropped, share classes kept),
+    asml = Issuer.objects.create(legal_name="ASML Holding N.V.", source="gleif")
+    alias = IssuerAlias.objects.create(issuer=asml, name="placeholder", source="manual")
+    twin = IssuerAlias.objects.create(issuer=asml, name="ASML Holding", source="manual")
+    Issuer.objects.filter(pk=asml.pk).update(normalized_name="ASML")
+    IssuerAlias.objects.filter(pk=alias.pk).update(
+        name="ASML HOLDING NV-NY REG SHS", normalized_name="ASML NY REG SHS"
+    )
+    # when they are worked out again,
+    done = renormalise_names()
+    # then the issuer has today's name, and the alias that now says the same as another
+    # alias of the same issuer is dropped rather than breaking the unique name.
+    asml.refresh_from_db()
+    assert asml.normalized_name == "ASML HOLDING"
+    assert (done.issuers, done.alias_duplicates) == (1, 1)
+    assert list(IssuerAlias.objects.filter(issuer=asml).values_list("pk", flat=True)) == [twin.pk]
+    assert AuditEvent.objects.filter(verb="portfolios.renormalise_names").exists()
+    # and again: nothing left to change.
+    assert renormalise_names().issuers == 0
