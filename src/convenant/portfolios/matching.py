@@ -422,6 +422,7 @@ class Matcher:
                 "a fund's import: the register's and its own"
             ).for_fund(fund_id),
             fund_id=fund_id,
+            whole_register=True,
         )
 
     @classmethod
@@ -432,6 +433,7 @@ class Matcher:
             Issuer.objects.unrestricted("the register only").in_register(),
             IssuerAlias.objects.unrestricted("the register only").register(),
             fresh_within=fresh_within,
+            whole_register=True,
         )
 
     def __init__(
@@ -441,8 +443,12 @@ class Matcher:
         *,
         fund_id: int | None = None,
         fresh_within: float = 0.0,
+        whole_register: bool = False,
     ) -> None:
+        """``whole_register``: the issuers are the whole register (plus perhaps a fund's own
+        proposals), so the one index of the register kept in this process serves."""
         self.issuers = issuers
+        self.whole_register = whole_register
         self.aliases = (
             aliases
             if aliases is not None
@@ -469,7 +475,13 @@ class Matcher:
         proposals: few, read afresh)."""
         if self._indexes is None:
             current = self.issuers.current()
-            register = register_index(current.filter(IN_REGISTER), fresh_within=self.fresh_within)
+            # Every fund's matcher shares the one index of the register.
+            register_issuers = (
+                Issuer.objects.unrestricted("the register's index").in_register().current()
+                if self.whole_register
+                else current.filter(IN_REGISTER)
+            )
+            register = register_index(register_issuers, fresh_within=self.fresh_within)
             own = NameIndex.from_queryset(current.exclude(IN_REGISTER), current.db)
             self._indexes = [register, own] if own.size else [register]
         return self._indexes

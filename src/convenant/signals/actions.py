@@ -32,7 +32,7 @@ from convenant.core.mail import send_email_later
 from convenant.core.models import User
 from convenant.parties.models import Membership, Party
 from convenant.portfolios.matching import Matcher, Query
-from convenant.portfolios.models import Issuer, IssuerAlias, Position
+from convenant.portfolios.models import Issuer, Position
 from convenant.risk import actions as risk_actions
 from convenant.signals import jobs as signal_jobs
 from convenant.signals.attachments import CleanFile, clean_uploads
@@ -110,10 +110,7 @@ def _event(signal: Signal, kind: str, by: Any = None, reason: str = "", **states
 def _reference_matcher() -> Matcher:
     """Only reference issuers (GLEIF, secretariat): one a fund's import proposed would tell
     the reader that the fund holds it."""
-    return Matcher(
-        Issuer.objects.unrestricted("matching a report against the register").in_register(),
-        IssuerAlias.objects.unrestricted("matching a report against the register").register(),
-    )
+    return Matcher.for_register()
 
 
 def _auto_link(signal: Signal) -> None:

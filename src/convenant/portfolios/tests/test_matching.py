@@ -313,3 +313,10 @@ def test_a_long_file_is_matched_in_chunks(world: World, monkeypatch) -> None:
     )
     assert [r.decision for r in results] == [Decision.MATCHED] * 3 + [Decision.MATCHED]
     assert results[3].issuer_id == made["Ferrolux Nord Steel AG"].pk
+
+
+def test_every_funds_matcher_shares_the_one_index_of_the_register(world: World) -> None:
+    issuers(("Brelmoor Cement plc", "GB"))
+    mine = Matcher.for_fund(world.fund).indexes()[0]
+    assert Matcher.for_fund(world.other_fund).indexes()[0] is mine
+    assert Matcher.for_register().indexes()[0] is mine
