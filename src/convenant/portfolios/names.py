@@ -312,7 +312,6 @@ _NATIVE_FORMS = [
 _SINGLE_LETTER_SLASH = re.compile(r"\b([A-Z])\s?/\s?([A-Z])\b")
 _TRAILING_SLASH_WORD = re.compile(r"\s*/\s*[A-Z][A-Z .]+$")
 _PUNCTUATION = re.compile(r"[^\w\s]|_")
-_SPACES = re.compile(r"\s+")
 # Han characters and Japanese kana: one syllable each, so they become separate words.
 _CJK = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
 
@@ -323,8 +322,7 @@ def _words(text: str) -> list[str]:
         text = _SINGLE_LETTER_SLASH.sub(r"\1\2", text)
     text = text.replace("&", " AND ")
     text = text.replace(".", "")
-    text = _PUNCTUATION.sub(" ", text)
-    return [w for w in _SPACES.sub(" ", text).strip().split(" ") if w]
+    return _PUNCTUATION.sub(" ", text).split()
 
 
 @lru_cache(maxsize=1)
