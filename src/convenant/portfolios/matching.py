@@ -517,7 +517,8 @@ class Matcher:
 
         settle(self._by_isin(open_rows), Method.ISIN)
         settle(self._by_lei(open_rows), Method.LEI)
-        normalized = {q.key: normalize_name(q.name) for q in open_rows if q.name.strip()}
+        # A name of punctuation alone normalises to nothing: nothing to match it by.
+        normalized = {q.key: text for q in open_rows if (text := normalize_name(q.name))}
         settle(self._by_alias(open_rows, normalized), Method.ALIAS)
         named = [q for q in open_rows if q.key in normalized]
         if named:

@@ -53,6 +53,7 @@ def test_each_step_in_order(world: World, register: dict[str, Issuer]) -> None:
         Query(5, name="COMPANIA MINERA ANDIN", country="PE"),  # upper-case and cut short
         Query(6, name="Unknown Widgets Ltd", country="PE"),
         Query(7, name="", country="NL"),
+        Query(8, name=" - ", country="NL"),
     )
     assert [(r.method, r.issuer_id) for r in results] == [
         (Method.ISIN, register["apple"].pk),
@@ -60,6 +61,7 @@ def test_each_step_in_order(world: World, register: dict[str, Issuer]) -> None:
         (Method.ALIAS, register["ahold"].pk),
         (Method.NAME_COUNTRY, register["asml"].pk),
         (Method.FUZZY, register["minera"].pk),
+        (Method.NONE, None),
         (Method.NONE, None),
         (Method.NONE, None),
     ]
