@@ -415,7 +415,9 @@ class Matcher:
     own confirmations go before the register's aliases."""
 
     @classmethod
-    def for_fund(cls, fund: Any) -> Matcher:
+    def for_fund(cls, fund: Any, *, fresh_within: float = 0.0) -> Matcher:
+        """``fresh_within``: a page may take the register's index as it was checked up to
+        that many seconds ago (an import never does)."""
         fund_id = fund if isinstance(fund, int) else fund.pk
         return cls(
             Issuer.objects.unrestricted(
@@ -425,6 +427,7 @@ class Matcher:
                 "a fund's import: the register's and its own"
             ).for_fund(fund_id),
             fund_id=fund_id,
+            fresh_within=fresh_within,
             whole_register=True,
         )
 
