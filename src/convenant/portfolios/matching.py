@@ -78,6 +78,8 @@ RESCORE = 6
 CHUNK = 1_000
 # A name this long or longer that does not end in a legal form may have been cut short.
 CUT_LENGTH = 20
+# … and one this long may have been cut inside its last word (“ZANJOR ROSIS T”).
+CUT_INSIDE_LENGTH = 12
 # How much the weak words weigh against the others.
 WEAK_WEIGHT = 0.15
 
@@ -177,6 +179,12 @@ class NameIndex:
         self.counts: np.ndarray = runs["len"].to_numpy().astype(np.int64)
         self.offsets = np.zeros(len(self.words) + 1, dtype=np.int64)
         np.cumsum(self.counts, out=self.offsets[1:])
+        # The words written backwards, sorted: a typo in a word's first letters still finds
+        # the word by its last ones.
+        backwards = runs["value"].str.reverse()
+        order = backwards.arg_sort()
+        self.backwards: list[str] = backwards.gather(order).to_list()
+        self.backwards_ids: np.ndarray = order.to_numpy()
         self.compact = frame.select(
             pl.int_range(pl.len(), dtype=pl.Int32).alias("row"),
             pl.col("name").str.replace_all(" ", "").alias("compact"),
@@ -215,15 +223,20 @@ class NameIndex:
 
     def similar(self, word: str, limit: int = 3) -> list[int]:
         """Words of the register one typo away from ``word`` (not in it), among those that
-        begin with the same three letters."""
+        begin with the same three letters or end with the same three."""
         low = bisect_left(self.words, word[:3])
         high = min(bisect_left(self.words, word[:3] + "\x7f"), low + 5_000)
-        if low >= high:
+        ids = list(range(low, high))
+        end = word[::-1][:3]
+        low = bisect_left(self.backwards, end)
+        high = min(bisect_left(self.backwards, end + "\x7f"), low + 5_000)
+        ids.extend(self.backwards_ids[low:high].tolist())
+        if not ids:
             return []
         found = process.extract(
-            word, self.words[low:high], scorer=fuzz.ratio, score_cutoff=80, limit=limit
+            word, [self.words[i] for i in ids], scorer=fuzz.ratio, score_cutoff=80, limit=limit
         )
-        return [low + i for _w, _s, i in found]
+        return sorted({ids[i] for _w, _s, i in found})
 
     def rows_of(self, wid: int) -> np.ndarray:
         return self.postings[self.offsets[wid] : self.offsets[wid + 1]]
@@ -284,6 +297,8 @@ class _Prepared:
     compact: str
     # The name may have been cut short (long, and not ending in a legal form or share class).
     maybe_cut: bool = False
+    # The name may have been cut inside its last word (shorter names too).
+    cut_inside: bool = False
 
 
 @dataclass
@@ -300,6 +315,7 @@ class _Scored:
 def _prepare(q: Query) -> _Prepared:
     text = normalize_name(q.name)
     raw = q.name.strip()
+    complete = ends_in_form(raw) if len(raw) >= CUT_INSIDE_LENGTH else None
     countries = frozenset(c for c in (q.country, q.listing_country) if c)
     return _Prepared(
         key=q.key,
@@ -308,7 +324,8 @@ def _prepare(q: Query) -> _Prepared:
         countries=countries,
         core=core(text),
         compact=compact(text),
-        maybe_cut=len(raw) >= CUT_LENGTH and not ends_in_form(raw),
+        maybe_cut=len(raw) >= CUT_LENGTH and complete is False,
+        cut_inside=len(raw) >= CUT_INSIDE_LENGTH and complete is False,
     )
 
 
@@ -331,7 +348,7 @@ class _Weights:
 def _word_similarity(word: str, other: str, last_cut: bool) -> float:
     if word == other:
         return 1.0
-    if last_cut and len(word) >= 2 and other.startswith(word):
+    if last_cut and other.startswith(word):
         return 1.0
     shorter, longer = sorted((len(word), len(other)))
     if shorter >= 4:
@@ -358,12 +375,18 @@ def _score(q: _Prepared, name: str, weight: _Weights) -> tuple[float, bool]:
     """The confidence (0–100) that ``name`` is the row's company, and whether it is clear
     enough to accept without a person: no distinctive word on either side lacks its match."""
     other = name.split()
-    cut_after = len(q.words) if q.maybe_cut and name.startswith(q.text) else None
+    # Words after the cut are not held against the name: after any cut when the name may
+    # have been cut at a word's end, only after one inside a word when it is shorter.
+    cut_after = None
+    if q.cut_inside and name.startswith(q.text):
+        inside = len(name) > len(q.text) and name[len(q.text)] != " "
+        if q.maybe_cut or inside:
+            cut_after = len(q.words)
     taken: set[int] = set()
     sims_q = [0.0] * len(q.words)
     sims_c = [0.0] * len(other)
     for i, word in enumerate(q.words):
-        last_cut = q.maybe_cut and i == len(q.words) - 1
+        last_cut = q.cut_inside and i == len(q.words) - 1
         best, best_j = 0.0, -1
         for j, candidate in enumerate(other):
             if j in taken:
@@ -712,21 +735,28 @@ class Matcher:
         and by how close its name's length is."""
         shortlist: dict[int, np.ndarray] = {}
         for p in prepared:
-            found: list[tuple[int, int]] = []  # (count, word id)
+            found: list[tuple[int, int]] = []  # (count, word id) of the row's own words
+            near: list[tuple[int, int]] = []  # words it may be: cut short, or with a typo
             for i, word in enumerate(p.words):
                 if word in WEAK_WORDS:
                     continue
                 wid = index.word_id(word)
                 if wid is not None:
                     found.append((int(index.counts[wid]), wid))
-                elif p.maybe_cut and i == len(p.words) - 1 and len(word) >= 3:
-                    found.extend((int(index.counts[w]), w) for w in index.prefixed(word))
+                elif p.cut_inside and i == len(p.words) - 1:
+                    near.extend((int(index.counts[w]), w) for w in index.prefixed(word))
                 elif len(word) >= 5:
-                    found.extend((int(index.counts[w]), w) for w in index.similar(word))
+                    near.extend((int(index.counts[w]), w) for w in index.similar(word))
+            found.sort()
+            near.sort()
+            # Found by the row's own words where it has a rare one, else by those it may be.
+            if not any(count <= RARE_WORD for count, _w in found):
+                found = sorted(found + near)
+            elif near:
+                found = found + near
             if not found:
                 continue
-            found.sort()
-            rare = [wid for count, wid in found if count <= RARE_WORD]
+            rare = [wid for count, wid in found if count <= RARE_WORD][:3]
             if len(rare) == 1:
                 rows = index.rows_of(rare[0])
             elif rare:
