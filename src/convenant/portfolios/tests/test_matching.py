@@ -322,3 +322,23 @@ def test_every_funds_matcher_shares_the_one_index_of_the_register(world: World) 
     mine = Matcher.for_fund(world.fund).indexes()[0]
     assert Matcher.for_fund(world.other_fund).indexes()[0] is mine
     assert Matcher.for_register().indexes()[0] is mine
+
+
+def test_a_short_name_cut_inside_a_word_and_a_typo_in_the_first_letters(world: World) -> None:
+    made = issuers(
+        ("Zanjor Rosis Textiles S.p.A.", "IT"),
+        ("Zanjor Bank S.p.A.", "IT"),
+        ("Fikeltor Retail Corp.", "JP"),
+    )
+    results = match(
+        world.fund,
+        Query(1, name="ZANJOR ROSIS T", country="IT"),  # 14 characters, cut inside a word
+        Query(2, name="Fakeltor Retail Corp.", country="JP"),
+    )
+    assert [(r.issuer_id, r.decision) for r in results] == [
+        (made["Zanjor Rosis Textiles S.p.A."].pk, Decision.MATCHED),
+        (made["Fikeltor Retail Corp."].pk, Decision.MATCHED),
+    ]
+    # Cut at a word's end, a short name may be the whole name of another company.
+    [whole] = match(world.fund, Query(1, name="ZANJOR ROSIS", country="IT"))
+    assert whole.decision != Decision.MATCHED
