@@ -62,6 +62,9 @@ def register() -> None:
             "portfolios.queue_import": _("Holdings file uploaded"),
             "portfolios.name_columns": _("Columns of a holdings file named"),
             "portfolios.import_valid_rows": _("Valid rows of a refused holdings file imported"),
+            "portfolios.confirm_import_size": _(
+                "A holdings file much smaller than the previous one confirmed"
+            ),
             "portfolios.confirm_match": _("Match confirmed"),
             "portfolios.reject_match": _("Match rejected"),
             "portfolios.set_exchange_rates": _("Exchange rates saved"),
@@ -79,6 +82,7 @@ def register() -> None:
             "portfolios.queue_import",
             "portfolios.name_columns",
             "portfolios.import_valid_rows",
+            "portfolios.confirm_import_size",
             "portfolios.confirm_match",
             "portfolios.reject_match",
             "portfolios.propose_issuers",

@@ -246,7 +246,7 @@ def upload_snapshot(
     as_of: Form[datetime.date],
     import_valid_rows: Form[bool] = False,
     columns: Annotated[str, Form(max_length=limits.TEXT)] = "",
-    currency: Annotated[str, Form(pattern=r"^([A-Za-z]{3})?$")] = "",
+    currency: Annotated[str, Form(max_length=3, pattern=r"^([A-Za-z]{3})?$")] = "",
 ) -> Status[object]:
     """Store a CSV, XLSX, ODS or JSON file and queue its import as the fund's snapshot for
     ``as_of`` (replacing an earlier import of that date). ``columns`` is an optional JSON
