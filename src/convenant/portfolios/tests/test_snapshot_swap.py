@@ -17,9 +17,7 @@ from convenant.core.testing import World, build_world
 from convenant.portfolios.actions import holdings as holdings_actions
 from convenant.portfolios.actions import import_holdings
 from convenant.portfolios.importing import write as positions_write
-from convenant.portfolios.models import Issuer, Position, Snapshot
-from convenant.risk.models import RiskResult
-from convenant.risk.testing import make_assessment
+from convenant.portfolios.models import Position, Snapshot
 
 AS_OF = datetime.date(2024, 12, 31)
 ROWS = 2_000
@@ -120,16 +118,6 @@ def test_other_funds_read_their_positions_while_a_snapshot_is_replaced(
     live: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     other_snapshot, old_snapshot = live.extra["theirs"], live.extra["mine"]
-    # (with a risk computed for it, which goes with it)
-    risk = RiskResult.objects.create(
-        snapshot_id=old_snapshot,
-        issuer=Issuer.objects.first(),
-        assessment=make_assessment(),
-        theme="forced-labour",
-        priority="high",
-        rank=3,
-        value_eur=100,
-    )
     path = holdings_file(tmp_path, "nieuw.csv", ROWS, value="200")
 
     # Given an import of this fund's holdings for the same date, held just before its swap
@@ -175,7 +163,6 @@ def test_other_funds_read_their_positions_while_a_snapshot_is_replaced(
     assert new.pk != old_snapshot and not Snapshot.objects.filter(pk=old_snapshot).exists()
     assert Position.objects.filter(snapshot=new).count() == ROWS
     assert not Position.objects.filter(snapshot_id=old_snapshot).exists()
-    assert not RiskResult.objects.filter(pk=risk.pk).exists()
     with connection.cursor() as cursor:
         cursor.execute("SELECT to_regclass(%s)", [positions_write.partition_name(old_snapshot)])
         assert cursor.fetchone()[0] is None
