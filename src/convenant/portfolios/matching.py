@@ -189,6 +189,10 @@ class NameIndex:
             pl.int_range(pl.len(), dtype=pl.Int32).alias("row"),
             pl.col("name").str.replace_all(" ", "").alias("compact"),
         )
+        # The names in sorted order: the names a name cut short begins, by binary search.
+        order = self.names.arg_sort()
+        self.sorted_names: pl.Series = self.names.gather(order)
+        self.sorted_rows: np.ndarray = order.to_numpy()
 
     def word_id(self, word: str) -> int | None:
         i = bisect_left(self.words, word)
@@ -237,6 +241,20 @@ class NameIndex:
             word, [self.words[i] for i in ids], scorer=fuzz.ratio, score_cutoff=80, limit=limit
         )
         return sorted({ids[i] for _w, _s, i in found})
+
+    def only_name_starting(self, texts: list[str]) -> list[int | None]:
+        """Per text, the row of the one name that starts with it, where exactly one does."""
+        if not texts or not self.size:
+            return [None] * len(texts)
+        # Normalised names are upper-case ASCII, so DEL sorts after every name the text starts.
+        low = self.sorted_names.search_sorted(pl.Series(texts, dtype=pl.Utf8), side="left")
+        high = self.sorted_names.search_sorted(
+            pl.Series([t + "\x7f" for t in texts], dtype=pl.Utf8), side="left"
+        )
+        return [
+            int(self.sorted_rows[lo]) if hi - lo == 1 else None
+            for lo, hi in zip(low.to_list(), high.to_list(), strict=True)
+        ]
 
     def rows_of(self, wid: int) -> np.ndarray:
         return self.postings[self.offsets[wid] : self.offsets[wid + 1]]
@@ -655,7 +673,18 @@ class Matcher:
             weight = _Weights(index)
             for start in range(0, len(fuzzy), CHUNK):  # bounded memory
                 chunk = fuzzy[start : start + CHUNK]
-                shortlist = self._shortlist(index, chunk, weight)
+                # An import's name cut short that begins exactly one name of the register
+                # needs no other candidate: any other lacks the words the row has.
+                cut = [p for p in chunk if not limit and p.cut_inside and len(p.text) >= 12]
+                only = {
+                    p.key: row
+                    for p, row in zip(
+                        cut, index.only_name_starting([p.text for p in cut]), strict=True
+                    )
+                    if row is not None
+                }
+                shortlist = self._shortlist(index, [p for p in chunk if p.key not in only], weight)
+                shortlist.update({key: np.array([row]) for key, row in only.items()})
                 self._score_shortlist(index, chunk, shortlist, weight, scored)
         return [self._decide(p, scored[p.key], limit) for p in prepared]
 
