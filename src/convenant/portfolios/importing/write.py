@@ -20,8 +20,9 @@ import polars as pl
 from django.conf import settings
 from django.db import OperationalError, connection, router, transaction
 from django.db.models.deletion import Collector
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from psycopg.copy import QueuedLibpqWriter
 
 from convenant.core.errors import ActionError
@@ -159,18 +160,23 @@ class SmallerThanBefore(ActionError):
         )
         self.count, self.value = count, value
         super().__init__(
-            _(
+            ngettext(
+                "This file holds %(count)s position worth %(value)s euro, much less than the "
+                "%(previous_count)s positions worth %(previous_value)s euro of the holdings of "
+                "%(date)s. Nothing was imported: confirm that these are all the fund's "
+                "holdings, or import the file as partial.",
                 "This file holds %(count)s positions worth %(value)s euro, much less than the "
                 "%(previous_count)s positions worth %(previous_value)s euro of the holdings of "
                 "%(date)s. Nothing was imported: confirm that these are all the fund's "
-                "holdings, or import the file as partial."
+                "holdings, or import the file as partial.",
+                count,
             )
             % {
                 "count": number_format(count, 0, force_grouping=True),
                 "value": number_format(value, 0, force_grouping=True),
                 "previous_count": number_format(previous_count, 0, force_grouping=True),
                 "previous_value": number_format(previous_value, 0, force_grouping=True),
-                "date": previous_as_of.isoformat(),
+                "date": date_format(previous_as_of),
             },
             code="smaller",
         )

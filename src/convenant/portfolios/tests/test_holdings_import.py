@@ -540,7 +540,7 @@ def test_a_much_smaller_file_asks_for_confirmation_or_is_kept_as_partial(
         1,
         datetime.date(2024, 6, 30),
     )
-    assert "1 positions" in error.messages[0] and "3 positions" in error.messages[0]
+    assert "holds 1 position worth" in error.messages[0] and "3 positions" in error.messages[0]
     # and marked partial, it is kept but never becomes the fund's current snapshot
     partial = run(setup, small, partial=True)
     snapshot = Snapshot.objects.get(pk=partial.snapshot_id)
