@@ -31,6 +31,10 @@ def validate_country(value: str) -> None:
 IN_REGISTER = Q(proposed_by_party__isnull=True)
 
 
+# GLEIF registration statuses of LEI records that stand for no entity of their own.
+NOT_AN_ENTITY = ("ANNULLED", "DUPLICATE")
+
+
 class IssuerQuerySet(access.RestrictedQuerySet["Issuer"]):
     def visible_to(self, user: Any) -> IssuerQuerySet:
         """Reference issuers (from GLEIF or added by the secretariat) are visible to everyone
@@ -50,8 +54,9 @@ class IssuerQuerySet(access.RestrictedQuerySet["Issuer"]):
         return self.filter(IN_REGISTER)
 
     def current(self) -> IssuerQuerySet:
-        """Issuers not merged into another one."""
-        return self.filter(merged_into__isnull=True)
+        """Issuers not merged into another one, and not a LEI record GLEIF annulled (issued
+        in error) or marked a duplicate of another entity: never a candidate for a match."""
+        return self.filter(merged_into__isnull=True).exclude(registration_status__in=NOT_AN_ENTITY)
 
     def search(self, text: str) -> IssuerQuerySet:
         """By the start of the name (as normalised), a part of the legal name, the LEI or an

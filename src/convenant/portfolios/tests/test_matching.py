@@ -342,3 +342,29 @@ def test_a_short_name_cut_inside_a_word_and_a_typo_in_the_first_letters(world: W
     # Cut at a word's end, a short name may be the whole name of another company.
     [whole] = match(world.fund, Query(1, name="ZANJOR ROSIS", country="IT"))
     assert whole.decision != Decision.MATCHED
+
+
+def test_a_lei_record_gleif_annulled_or_marked_duplicate_is_no_candidate(
+    world: World, register: dict[str, Issuer]
+) -> None:
+    # Given a record GLEIF annulled and one it marked a duplicate
+    Issuer.objects.unrestricted("the test's register").create(
+        legal_name="Vossenberg Mining N.V.",
+        country_of_incorporation="NL",
+        source=Issuer.Source.GLEIF,
+        registration_status="ANNULLED",
+    )
+    Issuer.objects.unrestricted("the test's register").create(
+        legal_name="Haverkamp Foods B.V.",
+        country_of_incorporation="NL",
+        source=Issuer.Source.GLEIF,
+        registration_status="DUPLICATE",
+    )
+    # When a fund's file names them
+    results = match(
+        world.fund,
+        Query(1, name="VOSSENBERG MINING NV", country="NL"),
+        Query(2, name="Haverkamp Foods", country="NL"),
+    )
+    # Then neither record is matched or offered: new issuers are proposed instead
+    assert [r.issuer_id for r in results] == [None, None]
