@@ -243,4 +243,6 @@ def load_demo_refused_upload() -> str:
             filename=REFUSED_FILE,
         )
     job.refresh_from_db()
-    return f"Holdings: a demo upload for {fund.code} ended “{job.get_status_display()}”."
+    with translation.override("en"):  # the demo's summary is in English
+        status = job.get_status_display()
+    return f"Holdings: a demo upload for {fund.code} ended “{status}”."
