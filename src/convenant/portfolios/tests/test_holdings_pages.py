@@ -359,7 +359,7 @@ def test_the_currency_of_a_file_that_does_not_say_it_is_given_on_the_page(
     assert (job.status, job.currency) == (ImportJob.Status.DONE, "USD")
     assert job.snapshot.total_value_eur == Decimal("100.00")
     done = editor.get(f"/holdings/jobs/{job.pk}/").content.decode()
-    assert "converted at the ECB rates of 2024-12-31" in done
+    assert "converted at the exchange rates of 2024-12-31" in done
     refused = upload(editor, "Naam;Marktwaarde\nX BV;1\n", fund=world.fund.pk, currency="XYZ")
     assert refused.status_code == 200 and refused.context["form"].errors["currency"]
     assert ImportJob.objects.count() == 1
@@ -411,7 +411,7 @@ def test_a_snapshot_shows_its_lines_that_are_not_companies_apart_and_its_rate_da
     assert [name for name, *_ in page.context["by_country"]] == ["Netherlands"]
     html = page.content.decode()
     assert "Cash and deposits" in html and "Currency forward" in html
-    assert "converted at the ECB rates of Dec. 30, 2024" in html
+    assert "converted at the exchange rates of Dec. 30, 2024" in html
     assert "Partial" not in html
     cash = editor.get(f"/holdings/{snapshot.pk}/positions/", {"kind": "cash"})
     assert [p.row for p in cash.context["page"]] == [2]
