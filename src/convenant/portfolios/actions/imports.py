@@ -165,88 +165,79 @@ def _require_stored_file(imp: ImportJob) -> None:
         )
 
 
-def name_columns(*, by: User, job: ImportJob, columns: dict[str, str]) -> ImportJob:
-    """The person says which field each column holds; the import runs again with that."""
+def _answer(
+    *,
+    by: User,
+    job: ImportJob,
+    waiting_for: str,
+    not_waiting: str,
+    verb: str,
+    changes: dict[str, Any],
+    after: dict[str, Any],
+) -> ImportJob:
+    """The person answers what an import waits for (its columns, whether to import the valid
+    rows, whether a much smaller file is complete): the answer is kept on the import and the
+    import runs again from the file already uploaded."""
     actor = access.actor_for(by, fresh=True)
     access.require(actor.has_role(job.fund_id, Role.EDITOR))
-    columns = check_columns(columns) or {}
     with transaction.atomic(durable=True):
         imp = (
-            ImportJob.objects.unrestricted("name columns: the action decides access")
+            ImportJob.objects.unrestricted("an answer to an import: the action decides access")
             .select_for_update()
             .get(pk=job.pk)
         )
-        if imp.outcome != ImportJob.Outcome.COLUMNS:
-            raise ActionError(_("This import is not waiting for its columns."), code="conflict")
+        if imp.outcome != waiting_for:
+            raise ActionError(not_waiting, code="conflict")
         _require_stored_file(imp)
-        imp.columns = columns
-        imp.save(update_fields=["columns", "updated_at"])
-        record_event(
-            actor=by,
-            verb="portfolios.name_columns",
-            obj=imp,
-            party_id=imp.fund_id,
-            after={"columns": columns},
-        )
+        for name, value in changes.items():
+            setattr(imp, name, value)
+        imp.save(update_fields=[*changes, "updated_at"])
+        record_event(actor=by, verb=verb, obj=imp, party_id=imp.fund_id, after=after)
         _start(imp, by)
     return imp
+
+
+def name_columns(*, by: User, job: ImportJob, columns: dict[str, str]) -> ImportJob:
+    """The person says which field each column holds; the import runs again with that."""
+    columns = check_columns(columns) or {}
+    return _answer(
+        by=by,
+        job=job,
+        waiting_for=ImportJob.Outcome.COLUMNS,
+        not_waiting=_("This import is not waiting for its columns."),
+        verb="portfolios.name_columns",
+        changes={"columns": columns},
+        after={"columns": columns},
+    )
 
 
 def import_valid_rows(*, by: User, job: ImportJob) -> ImportJob:
     """After a file was refused for its unreadable rows, the person chooses to import the
     valid ones, from the file already uploaded."""
-    actor = access.actor_for(by, fresh=True)
-    access.require(actor.has_role(job.fund_id, Role.EDITOR))
-    with transaction.atomic(durable=True):
-        imp = (
-            ImportJob.objects.unrestricted("import valid rows: the action decides access")
-            .select_for_update()
-            .get(pk=job.pk)
-        )
-        if imp.outcome != ImportJob.Outcome.REJECTED:
-            raise ActionError(_("This import was not refused for its rows."), code="conflict")
-        _require_stored_file(imp)
-        imp.import_valid_rows = True
-        imp.save(update_fields=["import_valid_rows", "updated_at"])
-        record_event(
-            actor=by,
-            verb="portfolios.import_valid_rows",
-            obj=imp,
-            party_id=imp.fund_id,
-            after={"file": imp.filename, "as_of": imp.as_of.isoformat()},
-        )
-        _start(imp, by)
-    return imp
+    return _answer(
+        by=by,
+        job=job,
+        waiting_for=ImportJob.Outcome.REJECTED,
+        not_waiting=_("This import was not refused for its rows."),
+        verb="portfolios.import_valid_rows",
+        changes={"import_valid_rows": True},
+        after={"file": job.filename, "as_of": job.as_of.isoformat()},
+    )
 
 
 def confirm_import_size(*, by: User, job: ImportJob, partial: bool) -> ImportJob:
     """The file was much smaller than the fund's previous snapshot; the person says it is
     complete after all (``partial=False``), or only part of the holdings (``partial=True``:
     the snapshot is kept but never becomes the fund's current one). The import runs again."""
-    actor = access.actor_for(by, fresh=True)
-    access.require(actor.has_role(job.fund_id, Role.EDITOR))
-    with transaction.atomic(durable=True):
-        imp = (
-            ImportJob.objects.unrestricted("confirm import size: the action decides access")
-            .select_for_update()
-            .get(pk=job.pk)
-        )
-        if imp.outcome != ImportJob.Outcome.SMALLER:
-            raise ActionError(
-                _("This import is not waiting for a decision on its size."), code="conflict"
-            )
-        _require_stored_file(imp)
-        imp.partial, imp.size_confirmed = partial, not partial
-        imp.save(update_fields=["partial", "size_confirmed", "updated_at"])
-        record_event(
-            actor=by,
-            verb="portfolios.confirm_import_size",
-            obj=imp,
-            party_id=imp.fund_id,
-            after={"partial": partial, "file": imp.filename, "as_of": imp.as_of.isoformat()},
-        )
-        _start(imp, by)
-    return imp
+    return _answer(
+        by=by,
+        job=job,
+        waiting_for=ImportJob.Outcome.SMALLER,
+        not_waiting=_("This import is not waiting for a decision on its size."),
+        verb="portfolios.confirm_import_size",
+        changes={"partial": partial, "size_confirmed": not partial},
+        after={"partial": partial, "file": job.filename, "as_of": job.as_of.isoformat()},
+    )
 
 
 def smaller_report(smaller: SmallerThanBefore) -> dict[str, Any]:
