@@ -96,6 +96,14 @@ def _path_data(rings: list[list[tuple[int, int]]]) -> str:
     return "".join(out).replace(" -", "-")
 
 
+def _dot(rings: list[list[tuple[int, int]]]) -> list[tuple[int, int]]:
+    """A 2×2 square around the middle of a country too small to draw at this size."""
+    points = [p for r in rings for p in r]
+    x = round(sum(p[0] for p in points) / len(points))
+    y = round(sum(p[1] for p in points) / len(points))
+    return [(x - 1, y - 1), (x + 1, y - 1), (x + 1, y + 1), (x - 1, y + 1)]
+
+
 @lru_cache(maxsize=1)
 def country_outlines() -> dict[str, str]:
     """ISO 3166 alpha-2 → SVG path data, read once per process."""
@@ -105,8 +113,10 @@ def country_outlines() -> dict[str, str]:
         classes = (group.get("class") or "").split()
         if "country" in classes:
             rings = [r for p in group.iter(f"{SVG}path") for r in _rings(p.get("d") or "")]
-            # Islands smaller than a point at this size are dropped, never a whole country.
-            kept = [r for r in rings if len(set(r)) >= 3] or sorted(rings, key=len)[-1:]
+            # Islands smaller than a point at this size are dropped, never a whole country:
+            # a country that small (Vatican City, Monaco, Malta…) becomes a small square
+            # around its points, so it stays visible and its path data stays valid.
+            kept = [r for r in rings if len(set(r)) >= 3] or [_dot(rings)]
             outlines[classes[0].upper()] = _path_data(kept)
     return outlines
 
