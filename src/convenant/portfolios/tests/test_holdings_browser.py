@@ -89,7 +89,7 @@ def test_editor_reviews_a_match_and_the_next_import_uses_it(
     page.get_by_role("button", name="Importeren").click()
     page.get_by_role("link", name="Bekijk de beleggingen").click()
     page.get_by_role("link", name="posities te beoordelen").click()
-    expect(page.get_by_role("cell", name="Minera Andina (CL)")).to_be_visible()
+    expect(page.get_by_role("cell", name="Minera Andina (Chili)")).to_be_visible()
     assert_accessible(page, "review-queue-nl")
     page.get_by_role("button", name="Bevestigen").click()
     expect(page.get_by_role("status")).to_contain_text("bevestigd")
@@ -150,7 +150,7 @@ def test_editor_imports_dutch_json_in_euro_and_chooses_an_issuer_from_the_regist
     assert_accessible(page, "snapshot-detail-other-lines-nl")
 
     page.get_by_role("link", name="posities te beoordelen").click()
-    row = page.get_by_role("row").filter(has_text="Minera Andina (CL)")
+    row = page.get_by_role("row").filter(has_text="Minera Andina (Chili)")
     expect(row).to_contain_text("Compañía Minera Andina S.A.")
     assert_accessible(page, "review-candidates-nl")
     row.get_by_label("Zoek in het register voor rij").fill("SMA Holdings")

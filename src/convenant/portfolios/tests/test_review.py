@@ -96,7 +96,7 @@ def test_review_page_and_decision(world: World, queued: Snapshot) -> None:
     client = Client()
     client.force_login(world.users["fund_editor"])
     page = client.get(f"/holdings/{queued.pk}/review/").content.decode()
-    assert "Minera Andina (CL)" in page and "Compañía Minera Andina" in page
+    assert "Minera Andina (Chili)" in page and "Compañía Minera Andina" in page
     response = client.post(
         f"/holdings/{queued.pk}/review/2/", {"decision": "choose", "issuer": "not-a-number"}
     )
@@ -124,7 +124,7 @@ def test_each_candidate_shows_what_tells_it_apart(world: World, queued: Snapshot
     assert position.row == 2 and choices[0].issuer.pk == minera.pk
     assert choices[0].other_country and choices[0].isins == ["PEP000000001"]
     html = page.content.decode()
-    for shown in ("Peru", "the file says CL", "549300ABCDEFGHIJKL12", "PEP000000001", "Materials"):
+    for shown in ("Peru", "the file says Chile", "549300ABCDEFGHIJKL12", "PEP000000001", "Materials"):
         assert shown in html, shown
     viewer = Client()
     viewer.force_login(world.users["fund_viewer"])
