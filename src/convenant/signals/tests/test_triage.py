@@ -273,6 +273,7 @@ def test_the_handler_finds_an_issuer_in_the_register_and_links_it(world: World) 
     url = f"/signals/{signal.reference}/"
     page = handler.get(url, {"issuer_q": "dochter"})
     assert [i.legal_name for i in page.context["found_issuers"]] == ["Dochter Textiel B.V."]
+    assert '<span class="muted">Bangladesh · ' in page.content.decode()  # by name, not "BD"
     assert handler.get(url, {"issuer_q": PARENT_ISIN}).context["found_issuers"] == [parent]
     # The state list starts with nothing chosen, in the order of the workflow.
     states = page.context["transition_form"].fields["state"].choices
