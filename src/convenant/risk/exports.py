@@ -1,4 +1,5 @@
-"""A fund's risks as CSV or XLSX, the same rows and columns as the page (with the reasons)."""
+"""A fund's risks as CSV or XLSX, the same rows and columns as the page (with the reasons);
+and the covenant risks, one row per company and theme."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import csv
 import io
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from typing import Any
 
 from convenant.core.exports import inert_cell
 from convenant.risk.models import RiskResult
@@ -64,20 +66,55 @@ def rows(
         ]
 
 
-def as_csv(data: Iterable[list[object]]) -> bytes:
+# The covenant risks page: one row per company and theme, only where at least the minimum
+# number of funds contribute; how many and how much together, never which funds.
+COVENANT_COLUMNS = [
+    "issuer",
+    "lei",
+    "country",
+    "sector",
+    "theme",
+    "priority",
+    "funds",
+    "value_eur",
+]
+
+
+def covenant_rows(companies: Iterable[Mapping[str, Any]]) -> Iterable[list[object]]:
+    for c in companies:
+        for t in c["themes"]:
+            yield [
+                inert_cell(v)
+                for v in (
+                    c["name"],
+                    c["lei"],
+                    c["country"] or "",
+                    c["sector"] or "",
+                    t["name"],
+                    _LEVELS[t["rank"] - 1],
+                    t["funds"],
+                    t["value"],
+                )
+            ]
+
+
+_LEVELS = ["low", "medium", "high", "very-high"]
+
+
+def as_csv(data: Iterable[list[object]], columns: list[str] = COLUMNS) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(COLUMNS)
+    writer.writerow(columns)
     writer.writerows(data)
     return out.getvalue().encode("utf-8-sig")
 
 
-def as_xlsx(data: Iterable[list[object]]) -> bytes:
+def as_xlsx(data: Iterable[list[object]], columns: list[str] = COLUMNS) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("risks")
-    sheet.append(COLUMNS)
+    sheet.append(columns)
     for row in data:
         sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
     out = io.BytesIO()

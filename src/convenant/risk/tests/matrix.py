@@ -105,6 +105,17 @@ ROWS = [
     # Across the covenant, for the secretariat: counts and themes, no fund's companies.
     Row("covenant_risks", members(FORBIDDEN, secretariat=OK), absent=other_funds_data),
     Row(
+        "export_covenant_risks",
+        members(FORBIDDEN, secretariat=OK),
+        args=lambda w: ["csv"],
+        absent=other_funds_data,
+    ),
+    Row(
+        "export_covenant_risks",
+        members(FORBIDDEN, secretariat=OK),
+        args=lambda w: ["xlsx"],
+    ),
+    Row(
         "api:list_risks",
         FUND_A_ONLY,
         args=lambda w: [w.extra["snapshot"].pk],

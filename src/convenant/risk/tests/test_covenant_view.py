@@ -21,7 +21,7 @@ def hold(world: World, funds: list[Party], issuer: Issuer, assessment: RiskAsses
             assessment=assessment,
             theme=assessment.theme,
             priority=assessment.priority,
-            rank=4,
+            rank=["low", "medium", "high", "very-high"].index(assessment.priority) + 1,
             value_eur=1000,
         )
 
@@ -46,7 +46,7 @@ def test_only_combinations_held_by_enough_funds(world: World) -> None:
     client.force_login(world.users["secretariat"])
     response = client.get("/risks/covenant/")
     rows = response.context["rows"]
-    assert [(r["issuer__legal_name"], r["funds"]) for r in rows] == [("Breed Gehouden N.V.", 3)]
+    assert [(r["name"], r["funds"]) for r in rows] == [("Breed Gehouden N.V.", 3)]
     page = response.content.decode()
     assert "Smal Gehouden" not in page and "Pensioenfonds" not in page
     denied = Client()
@@ -112,7 +112,7 @@ def test_a_fund_sees_the_covenants_stake_beside_its_risk_only_with_enough_other_
     assert "convenant: 4 fondsen" in page and "minder dan 3 andere fondsen" in page
 
 
-def test_covenant_risks_filter_by_theme_and_page(world: World) -> None:
+def _covenant_world(world: World, companies: int = 60) -> list[Issuer]:
     funds = [world.fund, world.other_fund] + [
         Party.objects.create(
             covenant=world.covenant,
@@ -125,17 +125,105 @@ def test_covenant_risks_filter_by_theme_and_page(world: World) -> None:
         )
         for n in range(3, 4)
     ]
-    forced = make_assessment()
+    forced = make_assessment(priority="high")
     child = make_assessment(theme="child-labour")
-    for number in range(60):
-        issuer = Issuer.objects.create(legal_name=f"Bedrijf {number:02d} N.V.", source="gleif")
+    issuers = []
+    for number in range(companies):
+        issuer = Issuer.objects.create(
+            legal_name=f"Bedrijf {number:02d} N.V.",
+            source="gleif",
+            sector_name="Mining" if number % 2 else "Textiles",
+        )
         hold(world, funds, issuer, forced)
         if number < 5:
             hold(world, funds, issuer, child)
+        issuers.append(issuer)
+    # Held by two funds only: below the rule, on the page and in the export alike.
+    hidden = Issuer.objects.create(legal_name="Smal Gehouden N.V.", source="gleif")
+    hold(world, funds[:2], hidden, child)
+    return issuers
+
+
+def test_covenant_risks_one_row_per_company_with_its_themes_highest_first(world: World) -> None:
+    _covenant_world(world)
     client = Client()
     client.force_login(world.users["secretariat"])
     first = client.get("/risks/covenant/")
-    assert len(first.context["rows"]) == 50 and first.context["page"].paginator.count == 65
-    assert len(client.get("/risks/covenant/", {"page": 2}).context["rows"]) == 15
+    rows = first.context["rows"]
+    # Given 60 companies, 5 of them with a second theme: 60 rows, not 65.
+    assert len(rows) == 50 and first.context["page"].paginator.count == 60
+    assert len(client.get("/risks/covenant/", {"page": 2}).context["rows"]) == 10
+    top = rows[0]
+    assert top["themes"][0]["theme"] == "child-labour"
+    assert len(top["themes"]) == 2 and top["themes"][0]["rank"] >= top["themes"][1]["rank"]
+    assert all(len(r["themes"]) == 1 for r in rows[5:])
+    assert "Smal Gehouden" not in first.content.decode()
+
+
+def test_covenant_risks_filters(world: World) -> None:
+    _covenant_world(world)
+    client = Client()
+    client.force_login(world.users["secretariat"])
+
+    def names(**query: str) -> set[str]:
+        return {r["name"] for r in client.get("/risks/covenant/", query).context["page"]}
+
     themed = client.get("/risks/covenant/", {"theme": "child-labour"}).context["rows"]
-    assert len(themed) == 5 and {r["theme"] for r in themed} == {"child-labour"}
+    assert len(themed) == 5 and {t["theme"] for r in themed for t in r["themes"]} == {
+        "child-labour"
+    }
+    top = themed[0]["themes"][0]["rank"]
+    level = ["low", "medium", "high", "very-high"][top - 1]
+    assert names(priority=level) == {f"Bedrijf {n:02d} N.V." for n in range(5)}
+    assert len(names(sector="mining")) == 30
+    assert names(country="BR") == names() and names(country="JP") == set()
+    # An unknown filter value narrows nothing and never fails.
+    assert client.get("/risks/covenant/", {"priority": "nonsense", "page": "x"}).status_code == 200
+
+
+def test_covenant_risks_export_keeps_the_k_minimum_rule(world: World) -> None:
+    _covenant_world(world, companies=3)
+    client = Client()
+    client.force_login(world.users["secretariat"])
+    response = client.get("/risks/covenant.csv")
+    assert response.status_code == 200
+    text = response.content.decode("utf-8-sig")
+    lines = text.strip().splitlines()
+    assert lines[0].startswith("issuer,lei,country,sector,theme,priority,funds,value_eur")
+    # Three companies, each with its themes: 3 + 3 rows; the company two funds hold is absent.
+    assert len(lines) == 1 + 6
+    assert "Smal Gehouden" not in text and "Pensioenfonds" not in text
+    assert all(line.split(",")[6] == "3" for line in lines[1:])
+    themed = client.get("/risks/covenant.csv", {"theme": "child-labour"}).content.decode()
+    assert len(themed.strip().splitlines()) == 1 + 3
+    xlsx = client.get("/risks/covenant.xlsx")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert client.get("/risks/covenant.pdf").status_code == 404
+    denied = Client()
+    denied.force_login(world.users["fund_admin"])
+    assert denied.get("/risks/covenant.csv").status_code == 403
+
+
+def test_covenant_risks_query_count_is_flat(world: World) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(world.users["secretariat"])
+    _covenant_world(world, companies=3)
+    client.get("/risks/covenant/")  # warm the session and caches
+    with CaptureQueriesContext(connection) as few:
+        client.get("/risks/covenant/")
+    _covenant_world_more(world)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/risks/covenant/").context["page"].paginator.count == 43
+    # Session, user, access, themes, count, page: six, however many companies.
+    assert len(many) == len(few) == 6
+
+
+def _covenant_world_more(world: World) -> None:
+    funds = list(Party.objects.filter(type=Party.Type.PENSION_FUND))
+    forced = RiskAssessment.objects.filter(theme="forced-labour").first() or make_assessment()
+    for number in range(40):
+        issuer = Issuer.objects.create(legal_name=f"Meer {number:02d} N.V.", source="gleif")
+        hold(world, funds, issuer, forced)
