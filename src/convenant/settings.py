@@ -158,6 +158,8 @@ LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LANGUAGE_COOKIE_NAME = "convenant_language"
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date format per language, day before month in English too (convenant/formats).
+FORMAT_MODULE_PATH = ["convenant.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Amsterdam"

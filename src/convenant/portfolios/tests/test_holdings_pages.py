@@ -411,7 +411,7 @@ def test_a_snapshot_shows_its_lines_that_are_not_companies_apart_and_its_rate_da
     assert [name for name, *_ in page.context["by_country"]] == ["Netherlands"]
     html = page.content.decode()
     assert "Cash and deposits" in html and "Currency forward" in html
-    assert "converted at the exchange rates of Dec. 30, 2024" in html
+    assert "converted at the exchange rates of 30 December 2024" in html
     assert "Partial" not in html
     cash = editor.get(f"/holdings/{snapshot.pk}/positions/", {"kind": "cash"})
     assert [p.row for p in cash.context["page"]] == [2]
