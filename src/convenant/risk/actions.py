@@ -169,7 +169,7 @@ def _sector_goods(manifest: dict[str, Any], problems: list[str]) -> list[SectorG
 def _sector_risks(
     manifest: dict[str, Any],
 ) -> tuple[list[SectorThemeRisk], list[SectorGood], list[str]]:
-    themes = set(Theme.objects.filter(dataset__key="themes").values_list("key", flat=True))
+    themes = set(Theme.objects.in_force().values_list("key", flat=True))
     sources = manifest.get("sources") or {}
     risks, problems = [], []
     for sector in manifest.get("sectors") or []:
@@ -459,7 +459,7 @@ def record_company_finding(
     reference = reference.strip()
     if not reference:
         raise ActionError(_("A finding needs the reference of its signal."), field="reference")
-    if not Theme.objects.filter(dataset__key="themes", key=theme).exists():
+    if not Theme.objects.in_force().filter(key=theme).exists():
         raise ActionError(_("Unknown theme: %(theme)s.") % {"theme": theme}, field="theme")
     with transaction.atomic():
         existing = (

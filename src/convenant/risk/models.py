@@ -121,6 +121,15 @@ class GoodsListing(models.Model):
         return country_name(self.country)
 
 
+class ThemeQuerySet(PublicQuerySet):
+    def in_force(self) -> ThemeQuerySet:
+        """The themes of the taxonomy's edition in force: the latest one loaded, as
+        scoring takes the latest edition of each dataset. Older editions stay for the
+        results that cite them, but are no longer offered."""
+        latest = ReferenceDataset.objects.filter(key="themes").order_by("-edition").values("pk")[:1]
+        return self.filter(dataset=models.Subquery(latest))
+
+
 class Theme(models.Model):
     """A theme of the taxonomy (an edition of the themes dataset): what an impact is about."""
 
@@ -133,7 +142,7 @@ class Theme(models.Model):
     )
     order = models.PositiveSmallIntegerField(default=0)
 
-    objects = PublicQuerySet.as_manager()
+    objects = ThemeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("theme")

@@ -103,7 +103,7 @@ def principal_adverse_impacts(snapshot: Snapshot, user: Any) -> PrincipalAdverse
             _("verified signal %(reference)s (%(source)s)")
             % {"reference": finding.reference, "source": finding.source}
         )
-    themes = {t.key: str(t) for t in Theme.objects.filter(dataset__key="themes")}
+    themes = {t.key: str(t) for t in Theme.objects.in_force()}
     for judgement in (
         RiskJudgement.objects.visible_to(user)
         .filter(fund=snapshot.fund_id, issuer_id__in=held, impact=RiskJudgement.Impact.ACTUAL)

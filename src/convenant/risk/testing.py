@@ -63,3 +63,25 @@ def make_assessment(**overrides: Any) -> RiskAssessment:
         "priority": "very-high",
     }
     return RiskAssessment.objects.create(**(values | overrides))
+
+
+def load_next_theme_edition(folder: Path) -> None:
+    """Load the shipped taxonomy, then a later edition 2027.1 of it without animal welfare
+    and with forced labour renamed, as a new edition would arrive."""
+    import shutil
+
+    import yaml
+
+    from convenant.risk.actions import LIBRARY
+
+    load_reference_dataset(LIBRARY / "themes")
+    shutil.copytree(LIBRARY / "themes", folder / "themes")
+    path = folder / "themes" / "dataset.yaml"
+    manifest = yaml.safe_load(path.read_text(encoding="utf-8"))
+    manifest["edition"] = "2027.1"
+    manifest["themes"] = [t for t in manifest["themes"] if t["key"] != "animal-welfare"]
+    for theme in manifest["themes"]:
+        if theme["key"] == "forced-labour":
+            theme.update(nl="Dwangarbeid (2027)", en="Forced labour (2027)")
+    path.write_text(yaml.safe_dump(manifest, allow_unicode=True), encoding="utf-8")
+    load_reference_dataset(folder / "themes")
