@@ -64,7 +64,7 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
         sectors: dict[tuple[str, str], list[SectorThemeRisk]] = defaultdict(list)
         for risk in risks:
             sectors[(risk.sector_code, risk.sector_name)].append(risk)
-        names = {t.key: str(t) for t in Theme.objects.filter(dataset__key="themes")}
+        names = {t.key: str(t) for t in Theme.objects.in_force()}
         sector_goods: dict[str, list[SectorGood]] = defaultdict(list)
         for good in SectorGood.objects.visible_to(request.user).filter(dataset=dataset):
             sector_goods[good.sector_code].append(good)
@@ -139,7 +139,7 @@ def snapshot_risks(request: HttpRequest, pk: int) -> HttpResponse:
     results = RiskResult.objects.visible_to(request.user).filter(snapshot=snapshot)
     counts = dict(results.values_list("priority").annotate(n=Count("pk")))
     results, (chosen_priority, chosen_theme, chosen_country) = _filtered(results, request)
-    names = {t.key: str(t) for t in Theme.objects.filter(dataset__key="themes")}
+    names = {t.key: str(t) for t in Theme.objects.in_force()}
     everything = RiskResult.objects.visible_to(request.user).filter(snapshot=snapshot)
     heat = charts.heat_map(everything, names)
     # The map follows the theme filter: "where is forced labour?"
@@ -321,7 +321,7 @@ def covenant_risks(request: HttpRequest) -> HttpResponse:
     that no single fund's position can be read; which funds they are is never shown."""
     access.require(access.can_see_covenant_aggregates(access.actor_for(request.user)))
     pairs, chosen = _covenant_pairs(request)
-    names = {t.key: str(t) for t in Theme.objects.filter(dataset__key="themes")}
+    names = {t.key: str(t) for t in Theme.objects.in_force()}
     companies: Any = _Companies(pairs, names)
     page = Paginator(companies, 50).get_page(request.GET.get("page"))
     return render(
@@ -350,7 +350,7 @@ def export_covenant_risks(request: HttpRequest, file_format: str) -> HttpRespons
     if file_format not in ("csv", "xlsx"):
         raise Http404
     pairs, _chosen = _covenant_pairs(request)
-    names = {t.key: str(t) for t in Theme.objects.filter(dataset__key="themes")}
+    names = {t.key: str(t) for t in Theme.objects.in_force()}
     data = exports.covenant_rows(_Companies(pairs, names))
     if file_format == "xlsx":
         response = HttpResponse(
@@ -377,7 +377,7 @@ def export_risks(request: HttpRequest, pk: int, file_format: str) -> HttpRespons
         .select_related("issuer", "assessment")
     )
     results, _chosen = _filtered(results, request)
-    names = {t.key: str(t) for t in Theme.objects.filter(dataset__key="themes")}
+    names = {t.key: str(t) for t in Theme.objects.in_force()}
     judgements = {
         (j.issuer_id, j.theme): j
         for j in RiskJudgement.objects.visible_to(request.user).filter(fund=snapshot.fund)
