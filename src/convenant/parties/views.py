@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -61,7 +62,16 @@ def party_list(request: HtmxHttpRequest) -> HttpResponse:
         (constituency, list(members))
         for constituency, members in groupby(parties, key=lambda p: p.constituency)
     ]
-    totals = parties.funds().aggregate(assets=Sum("invested_assets_eur"), n=Count("pk"))
+    # The dashboard counts the parties in the covenant today; the directory also lists those
+    # that left, so it says how many of its rows the dashboard's figures count.
+    totals = parties.active().funds().aggregate(assets=Sum("invested_assets_eur"), n=Count("pk"))
+    today = timezone.localdate()
+    in_covenant = sum(
+        1
+        for _c, members in groups
+        for p in members
+        if p.joined_on <= today and (p.left_on is None or p.left_on > today)
+    )
     context = {
         "covenant": covenant,
         "groups": groups,
@@ -69,6 +79,7 @@ def party_list(request: HtmxHttpRequest) -> HttpResponse:
         "track": track,
         "tracks": covenant.tracks.all(),
         "total": sum(len(m) for _c, m in groups),
+        "in_covenant": in_covenant,
         "fund_totals": totals,
     }
     template = "parties/_party_groups.html" if request.htmx else "parties/party_list.html"
