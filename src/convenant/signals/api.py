@@ -96,7 +96,7 @@ class AlertOut(Schema):
 
 
 def _out(signal: Signal, request: HttpRequest) -> dict:
-    r = readable(signal, access.actor_for(request.user))
+    r = readable(signal, access.actor_for(request.user), names={})  # themes go out as keys
     return {
         "reference": signal.reference,
         "title": signal.title,

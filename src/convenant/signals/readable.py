@@ -21,9 +21,10 @@ def reporter_label(signal: Signal) -> str:
     return f"{person} ({party})" if person else party
 
 
-def readable(signal: Signal, actor: Actor) -> dict[str, Any]:
-    """The fields this reader may see; a hidden one is None (shown as withheld)."""
-    names = theme_names()
+def readable(signal: Signal, actor: Actor, names: dict[str, str] | None = None) -> dict[str, Any]:
+    """The fields this reader may see; a hidden one is None (shown as withheld). A list
+    passes the theme names once (``theme_names()``), read from the database."""
+    names = theme_names() if names is None else names
     shows = {
         field: signal.shows(field, actor)
         for field in ("reporter", "site", "people", "description", "sources", "attachments")

@@ -1,20 +1,17 @@
-"""The themes a signal can be about: the keys of the risk app's theme taxonomy, so that a
-verified signal feeds the fund's risk results on the same theme."""
+"""The themes a signal can be about: the themes of the risk app's taxonomy edition in force,
+so that a verified signal feeds the fund's risk results on the same theme (signals may read
+risk; risk never reads signals)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-import yaml
 from django.utils.translation import get_language
 
-from convenant.risk.actions import LIBRARY
+from convenant.risk.models import Theme
 
 
-@lru_cache(maxsize=1)
-def _taxonomy() -> tuple[tuple[str, str, str], ...]:
-    data = yaml.safe_load((LIBRARY / "themes" / "dataset.yaml").read_text(encoding="utf-8"))
-    return tuple((t["key"], t["nl"], t["en"]) for t in data["themes"])
+def _taxonomy() -> list[tuple[str, str, str]]:
+    # Read on each call, not cached: loading a new edition changes the choices at once.
+    return list(Theme.objects.in_force().values_list("key", "name", "name_en"))
 
 
 def theme_keys() -> list[str]:

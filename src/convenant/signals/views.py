@@ -84,12 +84,13 @@ def signal_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     actor = access.actor_for(request.user)
+    names = theme_names()
     return render(
         request,
         "signals/signal_list.html",
         {
             "page": page,
-            "rows": [readable(s, actor) for s in page],
+            "rows": [readable(s, actor, names) for s in page],
             "counts": [(v, label, counts.get(v, 0)) for v, label in State.choices],
             "state": request.GET.get("state", ""),
             "level": request.GET.get("level", ""),
@@ -121,8 +122,9 @@ def signal_export(request: HttpRequest) -> HttpResponse:
         "account",
     ]
     writer.writerow(columns)
+    names = theme_names()
     for signal in _signals(request).prefetch_related("issuer_links__issuer"):
-        r = readable(signal, actor)
+        r = readable(signal, actor, names)
         row = [
             signal.reference,
             signal.title,

@@ -30,5 +30,6 @@ def test_every_intake_string_is_translated(language: str, tmp_path: Path) -> Non
     assert len(fresh) > 100  # the extraction did find the intake's messages
 
 
+@pytest.mark.django_db  # the taxonomy in force is read from the database
 def test_intake_theme_names_cover_the_taxonomy() -> None:
     assert set(THEME_LABELS) == set(theme_keys())
