@@ -74,3 +74,29 @@ def test_every_stored_method_has_words_and_unknown_codes_stay_readable() -> None
         assert match_words("confirmed", 100) == "confirmed by hand"
         assert match_words("fuzzy", 87.6) == "by name, 88 % alike"
         assert country("XK") == "Kosovo" and country("") == ""
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"), [("en", "1,234 positions"), ("nl", "1.234 posities")]
+)
+def test_counts_of_positions_have_thousands_separators(
+    world: World, snapshot: Snapshot, language: str, shown: str
+) -> None:
+    Position.objects.bulk_create(
+        Position(
+            snapshot=snapshot,
+            row=row,
+            name=f"Bedrijf {row}",
+            currency="EUR",
+            market_value=1_000,
+            value_eur=1_000,
+            status="new",
+            match_method="none",
+            match_confidence=0,
+        )
+        for row in range(4, 1235)
+    )
+    client = Client()
+    client.cookies["convenant_language"] = language
+    client.force_login(world.users["fund_viewer"])
+    assert shown in client.get(f"/holdings/{snapshot.pk}/positions/").content.decode()
