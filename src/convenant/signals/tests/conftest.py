@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from convenant.risk.actions import LIBRARY, load_reference_dataset
+from convenant.signals.tests.helpers import load_themes
 
 
 @pytest.fixture(autouse=True)
@@ -18,4 +18,4 @@ def themes_in_force(request: pytest.FixtureRequest) -> None:
         marker is not None and marker.kwargs.get("transaction")
     )
     request.getfixturevalue("transactional_db" if transactional else "db")
-    load_reference_dataset(LIBRARY / "themes")
+    load_themes()

@@ -19,6 +19,14 @@ PARENT_ISIN = "NL0000009165"
 CHILD_ISIN = "US0378331005"
 
 
+def load_themes() -> None:
+    """The shipped taxonomy, as an installation loads it: a signal's themes must be those
+    of the edition in force."""
+    from convenant.risk.actions import LIBRARY, load_reference_dataset
+
+    load_reference_dataset(LIBRARY / "themes")
+
+
 def report(**kw: Any) -> Report:
     data: dict[str, Any] = {
         "title": "Overuren in fabriek",

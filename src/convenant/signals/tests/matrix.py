@@ -53,9 +53,10 @@ def extend_world(world: World) -> None:
 
     from convenant.signals import actions
     from convenant.signals.models import SignalAlert, SignalIssuer
-    from convenant.signals.tests.helpers import issuers, report, shared_signal
+    from convenant.signals.tests.helpers import issuers, load_themes, report, shared_signal
 
     cache.clear()  # the intake's throttles count per process
+    load_themes()
     for level in ("public", "covenant"):
         world.extra[f"sig_{level}"] = shared_signal(
             world, level=level, redactions={"description": 0, "attachments": 1}
