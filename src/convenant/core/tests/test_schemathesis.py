@@ -92,6 +92,9 @@ def _problems(app: Any, headers: dict[str, str]) -> list[str]:
 def editor(world: World) -> dict[str, str]:
     """The fund editor's token, and through the API itself a signal and a holdings snapshot
     of the fund, so that lists answer with items, not only empty pages."""
+    from convenant.signals.tests.helpers import load_themes
+
+    load_themes()  # a signal's themes are those of the taxonomy edition in force
     _token, plaintext = actions.create_api_token(by=world.users["fund_editor"], name="fuzz")
     headers = {"Authorization": f"Bearer {plaintext}"}
     client = Client(headers=headers)
