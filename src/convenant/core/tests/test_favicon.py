@@ -10,7 +10,9 @@ from pytest_django.live_server_helper import LiveServer
 
 @pytest.mark.django_db
 def test_pages_link_the_favicon_and_it_is_an_svg() -> None:
-    page = Client().get("/accounts/login/").content.decode()
+    response = Client().get("/login/")
+    assert response.status_code == 200
+    page = response.content.decode()
     assert '<link rel="icon" href="/static/convenant/favicon.svg" type="image/svg+xml">' in page
     found = finders.find("convenant/favicon.svg")
     assert found, "collectstatic would ship no favicon"
