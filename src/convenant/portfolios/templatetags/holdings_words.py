@@ -1,10 +1,11 @@
 """Words for the codes the holdings pages would otherwise print raw: how a position was
 matched to an issuer, and a country's name instead of its ISO code."""
 
+import datetime
 from decimal import Decimal
 
 from django import template
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from convenant.portfolios.countries import country_name
@@ -39,3 +40,15 @@ def match_words(method: str, confidence: Decimal | float | None = None) -> str:
 def country(code: str | None) -> str:
     """The country's name in the reader's language; an unknown code stays as it is."""
     return country_name(code) if code else ""
+
+
+@register.filter
+def iso_day(value: str | datetime.date | None) -> str:
+    """A day kept as YYYY-MM-DD in an import's report, written as the reader's dates are."""
+    if not value:
+        return ""
+    try:
+        day = value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
+    except ValueError:
+        return str(value)
+    return date_format(day)

@@ -359,7 +359,7 @@ def test_the_currency_of_a_file_that_does_not_say_it_is_given_on_the_page(
     assert (job.status, job.currency) == (ImportJob.Status.DONE, "USD")
     assert job.snapshot.total_value_eur == Decimal("100.00")
     done = editor.get(f"/holdings/jobs/{job.pk}/").content.decode()
-    assert "converted at the exchange rates of 2024-12-31" in done
+    assert "converted at the exchange rates of 31 December 2024" in done
     refused = upload(editor, "Naam;Marktwaarde\nX BV;1\n", fund=world.fund.pk, currency="XYZ")
     assert refused.status_code == 200 and refused.context["form"].errors["currency"]
     assert ImportJob.objects.count() == 1
@@ -463,7 +463,7 @@ def test_a_much_smaller_file_is_imported_once_the_person_says_what_it_is(
     for shown in (
         "It is complete: import",
         "It is part of the holdings: import as partial",
-        "Previous snapshot (2024-11-30)",
+        "Previous snapshot (30 November 2024)",
         "4,000,000.00",
     ):
         assert shown in page, shown
