@@ -1,6 +1,7 @@
 """Triage: states with reasons, handler, assessment, linking with the issuer matcher
 (parent included), duplicates and merging, sharing rules and the alerts to funds."""
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +115,12 @@ def test_suggestions_are_worked_out_at_intake_and_the_page_only_reads_them(
     child.legal_name = "Geheel Anders Ltd"
     child.save()
     assert [issuer for issuer, _c in actions.issuer_suggestions(signal)] == [child]
+    from django.test import Client
+
+    handler = Client()
+    handler.force_login(union)
+    page = handler.get(f"/signals/{signal.reference}/").content.decode()
+    assert re.search(r"Geheel Anders Ltd \(op naam, \d+ % gelijk\)", page)  # words, not a score
     # A report whose company is unknown stores that there is nothing to suggest.
     with django_capture_on_commit_callbacks(execute=True):
         unknown = actions.submit_signal(
