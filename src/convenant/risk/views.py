@@ -232,11 +232,11 @@ def _covenant_pairs(request: HttpRequest) -> tuple[Any, dict[str, str]]:
     )
     if chosen["sector"]:
         results = results.filter(issuer__sector_name__iexact=chosen["sector"])
+    # One latest snapshot per fund and one result per (snapshot, company, theme): counting
+    # rows counts funds, without the join and sort a distinct count of funds costs.
     pairs = (
         results.values("issuer_id", "theme")
-        .annotate(
-            funds=Count("snapshot__fund", distinct=True), value=Sum("value_eur"), rank=Max("rank")
-        )
+        .annotate(funds=Count("pk"), value=Sum("value_eur"), rank=Max("rank"))
         .filter(funds__gte=settings.AGGREGATE_MIN_FUNDS)
         .order_by()
     )
