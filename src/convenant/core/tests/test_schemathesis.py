@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import schemathesis
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
@@ -92,9 +93,9 @@ def _problems(app: Any, headers: dict[str, str]) -> list[str]:
 def editor(world: World) -> dict[str, str]:
     """The fund editor's token, and through the API itself a signal and a holdings snapshot
     of the fund, so that lists answer with items, not only empty pages."""
-    from convenant.signals.tests.helpers import load_themes
-
-    load_themes()  # a signal's themes are those of the taxonomy edition in force
+    # A signal's themes are those of the taxonomy edition in force: loaded as an
+    # installation loads it, by its command (core names no higher app).
+    call_command("load_reference", dataset="themes", verbosity=0)
     _token, plaintext = actions.create_api_token(by=world.users["fund_editor"], name="fuzz")
     headers = {"Authorization": f"Bearer {plaintext}"}
     client = Client(headers=headers)

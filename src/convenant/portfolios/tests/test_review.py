@@ -124,7 +124,13 @@ def test_each_candidate_shows_what_tells_it_apart(world: World, queued: Snapshot
     assert position.row == 2 and choices[0].issuer.pk == minera.pk
     assert choices[0].other_country and choices[0].isins == ["PEP000000001"]
     html = page.content.decode()
-    for shown in ("Peru", "the file says Chile", "549300ABCDEFGHIJKL12", "PEP000000001", "Materials"):
+    for shown in (
+        "Peru",
+        "the file says Chile",
+        "549300ABCDEFGHIJKL12",
+        "PEP000000001",
+        "Materials",
+    ):
         assert shown in html, shown
     viewer = Client()
     viewer.force_login(world.users["fund_viewer"])
