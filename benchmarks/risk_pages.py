@@ -10,7 +10,6 @@ import datetime
 import io
 import os
 import random
-import statistics
 import time
 
 import django
@@ -20,7 +19,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from pages import measure  # noqa: E402  (the page timing of benchmarks/pages.py)
 
 from convenant.core.access import Role  # noqa: E402
 from convenant.core.models import User  # noqa: E402
@@ -133,20 +132,6 @@ def secretariat() -> Client:
     return client
 
 
-def measure(client: Client, url: str) -> tuple[float, float, int]:
-    client.get(url)  # warm caches
-    times = []
-    for _ in range(ROUNDS):
-        start = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    p95 = statistics.quantiles(times, n=20)[-1]
-    return statistics.median(times), p95, len(queries)
-
-
 def main() -> None:
     for folder in library_folders():
         load_reference_dataset(folder)
@@ -158,7 +143,7 @@ def main() -> None:
         ("covenant-risks", "/risks/covenant/"),
         ("covenant-risks-filtered", "/risks/covenant/?priority=very-high&country=US"),
     ):
-        median, p95, queries = measure(client, url)
+        median, p95, queries = measure(client, url, ROUNDS)
         print(f"{name}-median = {median:.0f} ms")
         print(f"{name}-p95 = {p95:.0f} ms")
         print(f"{name}-queries = {queries} queries")
