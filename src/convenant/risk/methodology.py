@@ -119,6 +119,12 @@ class Assessment:
     priority: str
     methodology: str
     reasons: tuple[Reason, ...] = field(default_factory=tuple)
+    evidence: bool = False  # company-specific evidence went in: not only potential risk
+
+    @property
+    def score(self) -> Decimal:
+        """Severity × likelihood: orders the rows within a band."""
+        return (Decimal(self.severity) * Decimal(str(self.likelihood))).quantize(Decimal("0.01"))
 
 
 def clamp(value: int) -> int:
@@ -311,4 +317,5 @@ def assess(
         priority=priority(value, found_likelihood, m),
         methodology=m.edition,
         reasons=tuple(reasons),
+        evidence=bool(signals),
     )

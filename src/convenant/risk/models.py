@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +35,9 @@ class ReferenceDataset(TimeStampedModel):
     provenance = models.TextField(_("provenance"))
     rows = models.PositiveIntegerField(_("rows"), default=0)
     indicators = models.JSONField(default=dict, help_text="indicator key → label")
+    # A methodology edition's parameters as loaded, so an older edition can still be
+    # recomputed beside the one in force after its file has changed.
+    parameters = models.JSONField(default=dict, blank=True)
 
     objects = PublicQuerySet.as_manager()
 
@@ -173,11 +177,13 @@ class SectorThemeRisk(models.Model):
     scheme = models.CharField(_("sector scheme"), max_length=10)
     sector_code = models.CharField(_("sector code"), max_length=20)
     sector_name = models.CharField(_("sector"), max_length=120)
+    sector_name_nl = models.CharField(_("sector in Dutch"), max_length=120, blank=True)
     theme = models.SlugField(_("theme"), max_length=40)
     severity = models.PositiveSmallIntegerField(_("inherent severity"), choices=Severity.choices)
     reason = models.CharField(_("reason"), max_length=300)
     reason_nl = models.CharField(_("reason in Dutch"), max_length=300, blank=True)
     citation = models.CharField(_("source"), max_length=300)
+    citation_nl = models.CharField(_("source in Dutch"), max_length=300, blank=True)
 
     objects = PublicQuerySet.as_manager()
 
@@ -204,6 +210,19 @@ class SectorThemeRisk(models.Model):
         from django.utils.translation import get_language
 
         return self.reason if get_language() == "en" or not self.reason_nl else self.reason_nl
+
+    @property
+    def localised_sector_name(self) -> str:
+        from django.utils.translation import get_language
+
+        english = get_language() == "en" or not self.sector_name_nl
+        return self.sector_name if english else self.sector_name_nl
+
+    @property
+    def localised_citation(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.citation if get_language() == "en" or not self.citation_nl else self.citation_nl
 
 
 class SectorGood(models.Model):
@@ -310,8 +329,14 @@ class RiskAssessment(models.Model):
     scope = models.PositiveSmallIntegerField(_("scope"))
     irremediability = models.PositiveSmallIntegerField(_("irremediable character"))
     severity = models.PositiveSmallIntegerField(_("severity"))
-    likelihood = models.PositiveSmallIntegerField(_("likelihood"))
+    # Continuous from edition 2026.2 (indicators are read on a sliding scale), 1.00–4.00.
+    likelihood = models.DecimalField(_("likelihood"), max_digits=3, decimal_places=2)
     priority = models.CharField(_("priority"), max_length=10)
+    # Severity × likelihood: orders the rows within a band (1.00–16.00).
+    score = models.DecimalField(_("score"), max_digits=4, decimal_places=2, default=0)
+    # Company-specific evidence went in (a finding, a conduct record of a violation, the
+    # fund's judgement of an actual impact): an actual or evidenced risk, not only potential.
+    evidence = models.BooleanField(_("company evidence"), default=False)
     reasons = models.JSONField(default=list)
 
     class Meta:
@@ -392,6 +417,8 @@ class RiskResult(models.Model):
     theme = models.SlugField(_("theme"), max_length=40)
     priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices)
     rank = models.PositiveSmallIntegerField(editable=False)  # 4 very high … 1 low
+    score = models.DecimalField(_("score"), max_digits=4, decimal_places=2, default=0)
+    evidence = models.BooleanField(_("company evidence"), default=False)
     value_eur = models.DecimalField(_("position (EUR)"), max_digits=20, decimal_places=2)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.COMPUTED
@@ -402,13 +429,13 @@ class RiskResult(models.Model):
     class Meta:
         verbose_name = _("risk")
         verbose_name_plural = _("risks")
-        ordering = ["-rank", "-value_eur"]
+        ordering = ["-rank", "-score", "-evidence", "-value_eur"]
         constraints = [
             models.UniqueConstraint(
                 fields=["snapshot", "issuer", "theme"], name="risk_once_per_issuer_theme"
             ),
         ]
-        indexes = [models.Index(fields=["snapshot", "-rank"])]
+        indexes = [models.Index(fields=["snapshot", "-rank", "-score"])]
 
     def __str__(self) -> str:
         return f"{self.issuer_id} {self.theme}: {self.priority}"
@@ -478,6 +505,8 @@ class ConductRecord(TimeStampedModel):
     violation = models.BooleanField(_("involved in violations"), null=True)
     monitoring = models.BooleanField(_("has compliance processes"), null=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # The themes of the taxonomy the violation concerns, where the source says so.
+    themes = ArrayField(models.SlugField(max_length=40), default=list, blank=True)
     line = models.PositiveIntegerField(_("line in the file"))
 
     objects = CovenantQuerySet.as_manager()

@@ -153,7 +153,9 @@ class Assessor:
                 sector_code__in={n[0] for n in needs},
                 country__in={n[2] for n in needs},
                 findings_key__in={n[3] for n in needs},
-            ).only("sector_code", "theme", "country", "findings_key", "priority")
+            ).only(
+                "sector_code", "theme", "country", "findings_key", "priority", "score", "evidence"
+            )
         }
         missing = [n for n in needs if n not in known]
         facts = country_facts({n[2] for n in missing}, self.editions)
@@ -184,6 +186,8 @@ class Assessor:
                 severity=a.severity,
                 likelihood=a.likelihood,
                 priority=a.priority,
+                score=a.score,
+                evidence=a.evidence,
                 reasons=[
                     {
                         "factor": r.factor,
@@ -255,7 +259,7 @@ def write_results(
         connection.cursor() as cursor,
         cursor.cursor.copy(
             "COPY risk_riskresult (snapshot_id, issuer_id, assessment_id, theme, priority, rank,"
-            " value_eur, status) FROM STDIN"
+            " score, evidence, value_eur, status) FROM STDIN"
         ) as copy,
     ):
         for issuer, sector, country, value in rows:
@@ -273,6 +277,8 @@ def write_results(
                         a.theme,
                         a.priority,
                         LEVELS.index(a.priority) + 1,
+                        a.score,
+                        a.evidence,
                         value,
                         "computed",
                     )
