@@ -131,6 +131,10 @@ def register() -> None:
         "fund_risks",
         navigation.DashboardPanel("risk/panels/fund_risks.html", _fund_risks_panel, 15),
     )
+    from convenant.core.panels import register_issuer_panel
+    from convenant.risk.panels import PANEL as issuer_risks_panel
+
+    register_issuer_panel(issuer_risks_panel)
     risk_jobs.register()
     events.on_snapshot_imported(risk_jobs.queue_scoring)
     events.on_issuers_changed(risk_jobs.queue_rescoring)

@@ -69,6 +69,10 @@ def register() -> None:
             _("Report an abuse"), "signal_intake_start", lambda a: not a.is_authenticated, 52
         )
     )
+    from convenant.core.panels import register_issuer_panel
+    from convenant.signals.panels import PANEL as issuer_signals_panel
+
+    register_issuer_panel(issuer_signals_panel)
     navigation.register_dashboard_panel(
         "signals", navigation.DashboardPanel("signals/panels/signals.html", _signals_panel, 30)
     )

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from convenant.core import access, limits
+from convenant.core import access, limits, panels
 from convenant.core.errors import ActionError
 from convenant.core.http import AuthenticatedHttpRequest
 from convenant.portfolios import actions
@@ -90,6 +90,9 @@ def issuer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "subsidiaries": Issuer.objects.visible_to(request.user).current().filter(parent=issuer),
             "merged_from": Issuer.objects.visible_to(request.user).filter(merged_into=issuer),
             "can_merge": access.can_administer_covenant(access.actor_for(request.user)),
+            # What higher apps know of the company (its risks, the signals about it), each
+            # at the level this reader may see (core.panels: portfolios imports neither).
+            "panels": panels.issuer_panels(request, issuer),
         },
     )
 
