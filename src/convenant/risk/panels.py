@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models import Count, Max
 from django.http import HttpRequest
 
 from convenant.core import access
@@ -122,21 +122,29 @@ def _inherent(issuer: Any, names: dict[str, str]) -> dict[str, Any] | None:
     prefixes = _sector_prefixes(issuer.sector_code or "")
     if not country or not prefixes:
         return {"unknown": True, "rows": []}
-    shared = RiskAssessment.objects.filter(
-        findings_key="", country=country, sector_code__in=prefixes
-    )
-    newest = shared.filter(sector_code=OuterRef("sector_code")).order_by("-methodology", "-pk")
-    latest = shared.order_by("-methodology", "-pk")
+    # Few rows (editions × sector entries × themes): picked here in one query, rather than by
+    # correlated subqueries that would scan the assessments once per row.
     found = list(
-        shared.filter(
-            methodology=Subquery(latest.values("methodology")[:1]),
-            # per sector entry, the reference editions it was last assessed with
-            editions_key=Subquery(newest.values("editions_key")[:1]),
-        )
+        RiskAssessment.objects.filter(findings_key="", country=country, sector_code__in=prefixes)
+        .order_by("-methodology", "-pk")
+        .defer("editions")
     )
     if not found:
         return {"unknown": False, "rows": []}
-    entry = max((a.sector_code for a in found), key=len)  # the most specific entry
+    methodology = found[0].methodology
+    # Per sector entry of the newest edition, the reference editions it was last assessed with.
+    latest: dict[str, str] = {}
+    for a in found:
+        if a.methodology == methodology:
+            latest.setdefault(a.sector_code, a.editions_key)
+    entry = max(latest, key=len)  # the most specific entry
+    found = [
+        a
+        for a in found
+        if a.methodology == methodology
+        and a.sector_code == entry
+        and a.editions_key == latest[entry]
+    ]
     rows = [
         _row(
             theme=a.theme,
@@ -147,14 +155,13 @@ def _inherent(issuer: Any, names: dict[str, str]) -> dict[str, Any] | None:
             assessment=a,
         )
         for a in found
-        if a.sector_code == entry
     ]
     rows.sort(key=lambda r: (-r["rank"], -(r["score"] or 0), r["theme_name"]))
     return {
         "unknown": False,
         "rows": rows,
         "top": rows[0],
-        "methodology": found[0].methodology,
+        "methodology": methodology,
         "sector_code": entry,
         "country": country,
     }
