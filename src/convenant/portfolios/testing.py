@@ -9,6 +9,7 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from convenant.portfolios import index_mix
 from convenant.portfolios.identifiers import isin_check_digit, lei_check_digits
 
 
@@ -214,6 +215,30 @@ def write_gleif_records(path: Path, records: Iterable[dict[str, str]]) -> None:
         writer.writerows(golden_copy_row(record) for record in records)
 
 
+def _entity(lei: str, name: str, country: str, other: str) -> dict[str, str]:
+    """One active entity's golden-copy record, with a trading name where ``other`` is one."""
+    return {
+        "LEI": lei,
+        "Entity.LegalName": name,
+        "Entity.LegalName.xmllang": "en",
+        "Entity.OtherEntityNames.OtherEntityName.1": other,
+        "Entity.OtherEntityNames.OtherEntityName.1.xmllang": "en" if other else "",
+        "Entity.OtherEntityNames.OtherEntityName.1.type": (
+            "TRADING_OR_OPERATING_NAME" if other else ""
+        ),
+        "Entity.LegalAddress.FirstAddressLine": "1 Example Street",
+        "Entity.LegalAddress.City": "Example City",
+        "Entity.LegalAddress.Country": country,
+        "Entity.HeadquartersAddress.City": "Example City",
+        "Entity.HeadquartersAddress.Country": country,
+        "Entity.LegalJurisdiction": country,
+        "Entity.EntityCategory": "GENERAL",
+        "Entity.EntityStatus": "ACTIVE",
+        "Registration.InitialRegistrationDate": "2015-01-01T00:00:00Z",
+        "Registration.RegistrationStatus": "ISSUED",
+    }
+
+
 def write_golden_copy(path: Path, n: int, *, seed: int = 7) -> list[tuple[str, str, str]]:
     """A LEI-CDF golden-copy CSV with ``n`` fictional entities. Returns (lei, name, country)."""
     rng = random.Random(seed)
@@ -225,26 +250,90 @@ def write_golden_copy(path: Path, n: int, *, seed: int = 7) -> list[tuple[str, s
             # A trading name derived from the legal one, as GLEIF's other names usually are.
             other = f"{name.rsplit(' ', 1)[0]} Trading" if rng.random() < 0.2 else ""
             records.append((lei, name, country))
-            yield {
-                "LEI": lei,
-                "Entity.LegalName": name,
-                "Entity.LegalName.xmllang": "en",
-                "Entity.OtherEntityNames.OtherEntityName.1": other,
-                "Entity.OtherEntityNames.OtherEntityName.1.xmllang": "en" if other else "",
-                "Entity.OtherEntityNames.OtherEntityName.1.type": (
-                    "TRADING_OR_OPERATING_NAME" if other else ""
-                ),
-                "Entity.LegalAddress.FirstAddressLine": "1 Example Street",
-                "Entity.LegalAddress.City": "Example City",
-                "Entity.LegalAddress.Country": country,
-                "Entity.HeadquartersAddress.City": "Example City",
-                "Entity.HeadquartersAddress.Country": country,
-                "Entity.LegalJurisdiction": country,
-                "Entity.EntityCategory": "GENERAL",
-                "Entity.EntityStatus": "ACTIVE",
-                "Registration.InitialRegistrationDate": "2015-01-01T00:00:00Z",
-                "Registration.RegistrationStatus": "ISSUED",
-            }
+            yield _entity(lei, name, country, other)
+
+    write_gleif_records(path, rows())
+    return records
+
+
+# The legal forms companies of a country usually carry (several: one is drawn).
+COUNTRY_FORMS: dict[str, tuple[str, ...]] = {
+    "US": ("Inc.", "Corp.", "Co."),
+    "CA": ("Inc.", "Corp.", "Ltd"),
+    "GB": ("PLC", "plc", "Group PLC"),
+    "IE": ("PLC",),
+    "FR": ("S.A.", "SE", "SCA"),
+    "DE": ("AG", "SE", "KGaA"),
+    "CH": ("AG", "SA", "Holding AG"),
+    "AT": ("AG",),
+    "NL": ("N.V.", "Holding N.V."),
+    "BE": ("NV", "SA"),
+    "SE": ("AB", "AB (publ)"),
+    "DK": ("A/S",),
+    "NO": ("ASA",),
+    "FI": ("Oyj", "Abp"),
+    "IT": ("S.p.A.",),
+    "ES": ("S.A.",),
+    "PT": ("SGPS S.A.", "S.A."),
+    "GR": ("S.A.",),
+    "JP": ("Co. Ltd.", "Holdings Inc.", "Corporation", "K.K."),
+    "KR": ("Co. Ltd.", "Corp."),
+    "CN": ("Co. Ltd.", "Group Co. Ltd."),
+    "TW": ("Corp.", "Co. Ltd."),
+    "HK": ("Holdings Ltd", "Ltd"),
+    "SG": ("Ltd", "Holdings Ltd"),
+    "AU": ("Ltd", "Group Ltd"),
+    "NZ": ("Ltd",),
+    "IN": ("Ltd", "Industries Ltd"),
+    "IL": ("Ltd",),
+    "ZA": ("Ltd", "Holdings Ltd"),
+    "BR": ("S.A.",),
+    "MX": ("S.A.B. de C.V.",),
+    "CL": ("S.A.",),
+    "CO": ("S.A.",),
+    "PE": ("S.A.A.",),
+    "ID": ("Tbk",),
+    "MY": ("Bhd", "Berhad"),
+    "TH": ("PCL",),
+    "PH": ("Inc.", "Corp."),
+    "TR": ("A.S.",),
+    "PL": ("S.A.",),
+    "HU": ("Nyrt.",),
+    "SA": ("Co.",),
+    "AE": ("PJSC",),
+    "QA": ("QPSC",),
+    "KW": ("K.S.C.P.",),
+    "EG": ("S.A.E.",),
+}
+
+
+def index_company_name(rng: random.Random, company: index_mix.Company) -> str:
+    """A fictional name that fits the company: invented syllables, a word of its industry and
+    a legal form of its country ("Korvel Semiconductor Co. Ltd.")."""
+    words = rng.choices([1, 2], [3, 1])[0]
+    base = " ".join(
+        "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
+        for _ in range(words)
+    )
+    forms = COUNTRY_FORMS.get(company.country, FORMS)
+    return f"{base} {rng.choice(company.industry.words)} {rng.choice(forms)}"
+
+
+def write_index_golden_copy(
+    path: Path, n: int, *, seed: int
+) -> list[tuple[str, str, index_mix.Company]]:
+    """A golden copy of ``n`` fictional companies spread over countries and industries as a
+    global equity index is (see ``index_mix``). Returns (lei, name, company)."""
+    rng = random.Random(seed)
+    records = [
+        (fictional_lei(rng), index_company_name(rng, company), company)
+        for company in index_mix.companies(n, seed=seed)
+    ]
+
+    def rows() -> Iterable[dict[str, str]]:
+        for lei, name, company in records:
+            other = f"{name.rsplit(' ', 1)[0]} Trading" if rng.random() < 0.2 else ""
+            yield _entity(lei, name, company.country, other)
 
     write_gleif_records(path, rows())
     return records
