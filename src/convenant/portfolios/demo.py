@@ -1,5 +1,6 @@
 """The issuer register of the demo: fictional companies loaded through the real GLEIF loader
-from files the project generates, with GICS-style sectors, a parent and a merged duplicate.
+from files the project generates, spread over countries and GICS industries as a global
+equity index is (``index_mix``), with a parent and a merged duplicate.
 Every name and identifier is invented (valid check digits, owned by nobody)."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from convenant.core.access import Role
 from convenant.core.models import User
 from convenant.parties.demo import DEMO_DOMAIN
 from convenant.parties.models import Membership, Party
-from convenant.portfolios import demo_files, testing
+from convenant.portfolios import demo_files, index_mix, testing
 from convenant.portfolios.actions import (
     create_issuer,
     import_holdings,
@@ -34,20 +35,8 @@ from convenant.portfolios.models import (
 )
 
 DEMO_ISSUERS = 5_000
-# The sector word in a generated name → NACE Rev. 2 section, beside GICS.
-NACE = {
-    "Mining": ("B", "Mining and quarrying"),
-    "Chemicals": ("C", "Manufacturing"),
-    "Foods": ("C", "Manufacturing"),
-    "Textiles": ("C", "Manufacturing"),
-    "Energy": ("D", "Electricity, gas, steam and air conditioning supply"),
-    "Logistics": ("H", "Transportation and storage"),
-    "Tech": ("J", "Information and communication"),
-    "Bank": ("K", "Financial and insurance activities"),
-    "Retail": ("G", "Wholesale and retail trade"),
-    "Motors": ("C", "Manufacturing"),
-}
-# The sector word in a generated name → (GICS sector code, sector, industry).
+# The sector word in a name made by ``testing.fictional_company`` → (GICS sector code, sector,
+# industry): for the benchmarks that still name their companies that way.
 SECTORS = {
     "Mining": ("15", "Materials", "Metals & Mining"),
     "Chemicals": ("15", "Materials", "Chemicals"),
@@ -80,17 +69,22 @@ def load_demo_issuers() -> str:
     keeper = _demo_secretariat()
     with tempfile.TemporaryDirectory() as folder:
         lei_file, isin_file = Path(folder) / "lei.csv", Path(folder) / "isin.csv"
-        records = testing.write_golden_copy(lei_file, DEMO_ISSUERS, seed=2019)
-        testing.write_isin_mapping(isin_file, records, seed=2020)
+        # Spread over countries and industries as a global equity index is.
+        records = testing.write_index_golden_copy(lei_file, DEMO_ISSUERS, seed=2019)
+        testing.write_isin_mapping(
+            isin_file, [(lei, name, c.country) for lei, name, c in records], seed=2020
+        )
         register.load_lei_records(lei_file, by=keeper)
         register.load_isin_mapping(isin_file, by=keeper)
-    sectors = []
-    for pk, name in issuers.filter(source=Issuer.Source.GLEIF).values_list("pk", "legal_name"):
-        words = [word for word in SECTORS if f" {word} " in f" {name} "]
-        if words:
-            code, sector, industry = SECTORS[words[-1]]
-            sectors.append((pk, "GICS", code, sector, industry))
-    register.set_sectors(by=keeper, rows=sectors)
+    industry_of = {lei: company.industry for lei, _name, company in records}
+    register.set_sectors(
+        by=keeper,
+        rows=[
+            (pk, "GICS", industry.code, industry.sector, industry.name)
+            for pk, lei in issuers.filter(source=Issuer.Source.GLEIF).values_list("pk", "lei")
+            if lei and (industry := industry_of.get(lei))
+        ],
+    )
     group = issuers.filter(lei=records[0][0]).first()
     subsidiary = issuers.filter(lei=records[1][0]).first()
     if group and subsidiary:
@@ -139,23 +133,37 @@ def _steward(fund: Party) -> User:
     return user
 
 
-def load_demo_snapshots() -> str:
+def load_demo_snapshots(*, funds: int | None = None) -> str:
     """Every demo fund gets a snapshot for the demo date (the first fund a year earlier too),
-    imported through the real import action. Funds that have one already are left alone."""
+    imported through the real import action. Funds that have one already are left alone.
+    With ``funds``, only the first so many funds (for tests)."""
     for currency, (late, early) in DEMO_RATES.items():
         for date, rate in ((DEMO_AS_OF, late), (EARLIER_AS_OF, early)):
             ExchangeRate.objects.get_or_create(
                 currency=currency, date=date, defaults={"units_per_eur": Decimal(rate)}
             )
-    universe = [
-        (isin, name, country, sector)
-        for isin, name, country, sector in IssuerIdentifier.objects.unrestricted("loading the demo")
+    # One ISIN per company, and each company's size follows it into every fund's file: most
+    # value in large companies of developed markets, as in an index-like portfolio.
+    first_isin: dict[int, tuple[str, str, str, str, str]] = {}
+    for issuer_id, *row in (
+        IssuerIdentifier.objects.unrestricted("loading the demo")
         .filter(issuer__source=Issuer.Source.GLEIF)
+        .order_by("issuer_id", "value")
         .values_list(
-            "value", "issuer__legal_name", "issuer__country_of_incorporation", "issuer__sector_name"
-        )[:DEMO_ISSUERS]
+            "issuer_id",
+            "value",
+            "issuer__legal_name",
+            "issuer__country_of_incorporation",
+            "issuer__sector_name",
+            "issuer__lei",
+        )
+    ):
+        first_isin.setdefault(issuer_id, tuple(row))  # type: ignore[arg-type]
+    universe = [
+        (isin, name, country, sector, index_mix.size_of(lei or isin, country))
+        for isin, name, country, sector, lei in list(first_isin.values())[:DEMO_ISSUERS]
     ]
-    funds = Party.objects.funds().active(DEMO_AS_OF).order_by("code")  # not those that left
+    active = Party.objects.funds().active(DEMO_AS_OF).order_by("code")  # not those that left
     done = set(
         Snapshot.objects.unrestricted("loading the demo")
         .filter(as_of=DEMO_AS_OF)
@@ -163,7 +171,7 @@ def load_demo_snapshots() -> str:
     )
     imported = 0
     with tempfile.TemporaryDirectory() as folder:
-        for index, fund in enumerate(funds):
+        for index, fund in enumerate(active[:funds] if funds else active):
             dates = [EARLIER_AS_OF, DEMO_AS_OF] if fund.code == "PF001" else [DEMO_AS_OF]
             if fund.pk in done or not universe:
                 continue

@@ -18,7 +18,12 @@ import pycountry
 
 from convenant.portfolios import testing
 
-Universe = list[tuple[str, str, str, str]]  # (isin, name, country code, sector)
+# (isin, name, country code, sector, the company's size in euro)
+Universe = list[tuple[str, str, str, str, float]]
+# Units per euro, rounded, as the demo's rates on its dates; the currency a company's shares
+# trade in where it is not the euro.
+PER_EURO = {"EUR": 1.0, "USD": 1.04, "GBP": 0.83, "JPY": 163.1, "CHF": 0.94}
+TRADED_IN = {"US": "USD", "GB": "GBP", "JP": "JPY", "CH": "CHF"}
 
 
 @cache
@@ -35,8 +40,11 @@ def country_name(code: str, language: str) -> str:
     return _dutch().gettext(country.name) if language == "nl" else english
 
 
-def _amount(rng: random.Random) -> Decimal:
-    return Decimal(f"{rng.lognormvariate(13, 1.6):.2f}")
+def _amount(rng: random.Random, size: float | None = None, currency: str = "EUR") -> Decimal:
+    """A position's value: in proportion to the company's size (an index-like fund holds
+    about the same fraction of every company), give or take the fund's own tilt."""
+    euro = size * rng.lognormvariate(0, 0.3) if size is not None else rng.lognormvariate(13, 1.6)
+    return Decimal(f"{euro * PER_EURO[currency]:.2f}")
 
 
 def _english(value: Decimal) -> str:
@@ -54,14 +62,14 @@ def write_custodian_csv(path: Path, rng: random.Random, universe: Universe, size
     with path.open("w", encoding="utf-8") as out:
         out.write("Beleggingen per peildatum (fictieve demogegevens)\n\n")
         out.write("ISIN;Naam;Land;Marktwaarde;Valuta;Aantal\n")
-        for isin, name, country, _sector in picks:
+        for isin, name, country, _sector, company_size in picks:
             if rng.random() < 0.05:
                 isin, name = "", name.upper()[: rng.randint(12, 24)]
             if rng.random() < 0.01:
                 name = testing.fictional_company(rng)  # not in the register: a new issuer
                 isin = ""
-            value = _dutch_amount(_amount(rng)).replace(".", "")
-            currency = rng.choices(["EUR", "USD", "GBP", "JPY", "CHF"], [5, 4, 1, 1, 1])[0]
+            currency = TRADED_IN.get(country, "EUR")
+            value = _dutch_amount(_amount(rng, company_size, currency)).replace(".", "")
             out.write(f"{isin};{name};{country};{value};{currency};{rng.randint(10, 500_000)}\n")
         out.write(
             "\nBron: fictieve bewaarder. Aan dit overzicht kunnen geen rechten worden ontleend.\n"
@@ -74,7 +82,7 @@ def write_published_json(path: Path, rng: random.Random, universe: Universe, siz
     currency (the person gives EUR on the page)."""
     picks = rng.sample(universe, min(size, len(universe)))
     records: list[dict[str, object]] = []
-    for isin, name, country, sector in picks:
+    for isin, name, country, sector, company_size in picks:
         if rng.random() < 0.2:
             isin = "-"  # many published lists leave the ISIN out
         if rng.random() < 0.05:
@@ -88,7 +96,7 @@ def write_published_json(path: Path, rng: random.Random, universe: Universe, siz
                 "Land": country_name(country, "nl"),
                 "Sector": sector,
                 "Categorie": "Aandelen",
-                "Marktwaarde": float(_amount(rng)),
+                "Marktwaarde": float(_amount(rng, company_size)),
             }
         )
     for name, category in (
@@ -133,10 +141,10 @@ def write_labelled_csv(path: Path, rng: random.Random, universe: Universe, size:
         ]
         lines.append(",".join(f'"{c}"' for c in cells))
 
-    for isin, name, country, _sector in picks:
+    for isin, name, country, _sector, company_size in picks:
         if rng.random() < 0.1:
             isin, name = "", name.upper()[:28]  # cut short, as terminals print names
-        row(name, isin, country_name(country, "en"), _amount(rng), "Equity")
+        row(name, isin, country_name(country, "en"), _amount(rng, company_size, "USD"), "Equity")
     lines.append("")
     row("USD CASH", "", "", _amount(rng), "Cash")
     row("EUR/USD FX FORWARD 2025-09-30", "", "", Decimal("1250.50"), "FX Forward")
