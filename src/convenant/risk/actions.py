@@ -564,9 +564,11 @@ def _conduct_rows(path: Path, problems: list[str]) -> list[tuple[int, dict[str, 
 
 def load_conduct_records(*, path: Path, source: str, by: Any) -> int:
     """Load what a data source says about companies' conduct (SFDR PAI 10 and 11): one row per
-    company by ISIN or LEI, ``violation`` and ``monitoring`` as yes, no or empty (not known).
-    The secretariat loads it; every problem is reported by line and column and nothing is
-    saved unless the whole file is right. A reload of the same source and date replaces it."""
+    company by ISIN or LEI, ``violation`` and ``monitoring`` as yes, no or empty (not known),
+    and optionally ``themes``: the keys of the taxonomy's themes a violation concerns,
+    separated by ";" (empty where the source does not say). The secretariat loads it; every
+    problem is reported by line and column and nothing is saved unless the whole file is
+    right. A reload of the same source and date replaces it."""
     from convenant.core import access
     from convenant.portfolios.models import Issuer
 
@@ -589,6 +591,7 @@ def load_conduct_records(*, path: Path, source: str, by: Any) -> int:
     )
     records: dict[tuple[int, datetime.date], ConductRecord] = {}
     today = timezone.localdate()
+    known_themes = set(Theme.objects.in_force().values_list("key", flat=True))
     for line, row in rows:
         identifier = row["identifier"].strip().upper()
         issuer_id = by_lei.get(identifier) or by_isin.get(identifier)
@@ -606,6 +609,14 @@ def load_conduct_records(*, path: Path, source: str, by: Any) -> int:
                     % {"line": line, "column": column}
                 )
             values[column] = YES_NO.get(raw)
+        themes = list(dict.fromkeys(t.strip() for t in (row.get("themes") or "").split(";")))
+        themes = [theme for theme in themes if theme]
+        for theme in themes:
+            if theme not in known_themes:
+                problems.append(
+                    _("line %(line)s, column themes: %(value)s is not a theme of the taxonomy")
+                    % {"line": line, "value": theme}
+                )
         try:
             as_of = datetime.date.fromisoformat((row.get("as_of") or "").strip())
         except ValueError:
@@ -628,6 +639,7 @@ def load_conduct_records(*, path: Path, source: str, by: Any) -> int:
             violation=values["violation"],
             monitoring=values["monitoring"],
             note=(row.get("note") or "").strip()[:300],
+            themes=themes,
             line=line,
         )
     if problems:

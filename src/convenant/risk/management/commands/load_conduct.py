@@ -13,7 +13,7 @@ from convenant.risk.actions import load_conduct_records
 
 
 class Command(BaseCommand):
-    help = "Load conduct data (CSV: identifier, violation, monitoring, as_of[, note])."
+    help = "Load conduct data (CSV: identifier, violation, monitoring, as_of[, themes, note])."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("path", type=Path)
