@@ -24,18 +24,39 @@ MAP_WIDTH, MAP_HEIGHT = 1238, 694
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def heat_map(results: QuerySet[RiskResult], names: dict[str, str]) -> dict[str, object]:
-    """Sector × theme: how many risks, coloured by the highest priority."""
+# Column labels are slanted upwards to the right; at 40° a label of n characters reaches
+# about n × 7 × cos 40° px to the right of its column at 12 px (system-ui, average glyph).
+LABEL_ANGLE_COS = 0.77
+GLYPH_WIDTH = 7.0
+COLUMN_LABEL_CHARS = 28  # the template truncates longer names
+
+
+def heat_map(
+    results: QuerySet[RiskResult], names: dict[str, str], sectors: dict[str, str] | None = None
+) -> dict[str, object]:
+    """Sector × theme: how many risks, coloured by the highest priority. ``sectors`` names
+    the sector map's entries in the reader's language (read from the map when not given)."""
     cells = results.values("assessment__sector_code", "theme").annotate(
         n=Count("pk"), top=Max("rank")
     )
-    sectors = {
-        c.sector_code: c.sector_name
-        for c in SectorThemeRisk.objects.filter(dataset__key="sector-map")
-    }
+    if sectors is None:
+        sectors = {
+            c.sector_code: c.sector_name
+            for c in SectorThemeRisk.objects.filter(dataset__key="sector-map")
+        }
     rows = sorted({c["assessment__sector_code"] for c in cells})
     columns = sorted({c["theme"] for c in cells}, key=lambda k: names.get(k, k))
     label_width, cell_w, cell_h, head = 210, 64, 30, 150
+    # The last column's label runs furthest right: the drawing is wide enough for it, so
+    # nothing is cut off (the page scales the drawing down where the screen is narrower).
+    reach = max(
+        (
+            (i - len(columns) + 1) * cell_w
+            + min(len(names.get(key, key)), COLUMN_LABEL_CHARS) * GLYPH_WIDTH * LABEL_ANGLE_COS
+            for i, key in enumerate(columns)
+        ),
+        default=0,
+    )
     rects = [
         {
             "x": label_width + columns.index(c["theme"]) * cell_w,
@@ -52,7 +73,7 @@ def heat_map(results: QuerySet[RiskResult], names: dict[str, str]) -> dict[str, 
         "rects": rects,
         "cell_w": cell_w,
         "cell_h": cell_h,
-        "width": label_width + cell_w * len(columns) + 170,  # room for the slanted labels
+        "width": round(label_width + cell_w * len(columns) - cell_w / 2 + max(reach, cell_w) + 12),
         "height": head + cell_h * len(rows) + 10,
         "rows": [
             {"y": head + i * cell_h + cell_h * 0.65, "label": sectors.get(code, code)}

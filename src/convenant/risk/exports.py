@@ -17,8 +17,11 @@ COLUMNS = [
     "issuer",
     "lei",
     "country",
+    "sector",
     "theme",
     "priority",
+    "score",
+    "company_evidence",
     "severity",
     "likelihood",
     "scale",
@@ -38,7 +41,10 @@ def rows(
     results: Iterable[RiskResult],
     names: dict[str, str],
     judgements: Mapping[tuple[int, str], object],
+    sectors: Mapping[str, str] | None = None,
 ) -> Iterable[list[object]]:
+    """One line per company and theme; ``sectors`` names the sector map's entries."""
+    sectors = sectors or {}
     for r in results:
         a = r.assessment
         j = judgements.get((r.issuer_id, r.theme))
@@ -48,8 +54,11 @@ def rows(
                 r.issuer.legal_name,
                 r.issuer.lei or "",
                 a.country,
+                sectors.get(a.sector_code, a.sector_code),
                 names.get(r.theme, r.theme),
                 r.priority,
+                r.score,
+                "yes" if r.evidence else "no",
                 a.severity,
                 a.likelihood,
                 a.scale,

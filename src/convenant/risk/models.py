@@ -368,10 +368,18 @@ class RiskResultQuerySet(access.RestrictedQuerySet["RiskResult"]):
         return self.filter(snapshot__in=Snapshot.objects.visible_to(user))
 
     def filtered(
-        self, *, priority: str = "", theme: str = "", country: str = ""
+        self,
+        *,
+        priority: str = "",
+        theme: str = "",
+        country: str = "",
+        sector: str = "",
+        evidence: bool | None = None,
     ) -> RiskResultQuerySet:
         """The filters of the risks page, its exports and the API; an unknown priority or
-        country filters nothing (the caller shows what was applied)."""
+        country filters nothing (the caller shows what was applied). ``sector`` is the
+        sector map's entry the assessment rests on; ``evidence`` keeps only risks with (or
+        without) company-specific evidence."""
         from convenant.portfolios.identifiers import country_code
 
         results = self
@@ -382,6 +390,10 @@ class RiskResultQuerySet(access.RestrictedQuerySet["RiskResult"]):
         code = country_code(country) if country else None
         if code:
             results = results.filter(assessment__country=code)
+        if sector:
+            results = results.filter(assessment__sector_code=sector)
+        if evidence is not None:
+            results = results.filter(evidence=evidence)
         return results
 
     def aggregatable_by(self, user: Any) -> RiskResultQuerySet:

@@ -10,31 +10,22 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Max, Sum
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.shortcuts import render
 
 from convenant.core import access
-from convenant.core.access import Role
-from convenant.core.errors import ActionError
 from convenant.portfolios.identifiers import country_code, country_name
-from convenant.portfolios.models import Issuer, Position, Snapshot
-from convenant.risk import charts, exports
-from convenant.risk.actions import judge_risk
+from convenant.portfolios.models import Issuer, Snapshot
+from convenant.risk import exports
 from convenant.risk.models import (
     CountryIndicator,
     GoodsListing,
     ReferenceDataset,
-    RiskJudgement,
     RiskResult,
-    RiskResultQuerySet,
     SectorGood,
     SectorThemeRisk,
     Theme,
@@ -114,110 +105,6 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "labels": list(dataset.indicators.values()),
         },
     )
-
-
-def _filtered(
-    results: RiskResultQuerySet, request: HttpRequest
-) -> tuple[RiskResultQuerySet, tuple[str, str, str]]:
-    """The page's and the exports' filters, as the reader asked for them."""
-    priority = request.GET.get("priority", "")
-    priority = priority if priority in RiskResult.Priority.values else ""
-    theme = request.GET.get("theme", "")
-    country = country_code(request.GET.get("country", "")) or ""
-    return (
-        results.filtered(priority=priority, theme=theme, country=country),
-        (priority, theme, country),
-    )
-
-
-@login_required
-def snapshot_risks(request: HttpRequest, pk: int) -> HttpResponse:
-    """A fund's prioritised risks for one snapshot: severity first, the position beside it."""
-    snapshot = access.get_visible_or_404(
-        Snapshot.objects.select_related("fund"), request.user, pk=pk
-    )
-    results = RiskResult.objects.visible_to(request.user).filter(snapshot=snapshot)
-    counts = dict(results.values_list("priority").annotate(n=Count("pk")))
-    results, (chosen_priority, chosen_theme, chosen_country) = _filtered(results, request)
-    names = {t.key: str(t) for t in Theme.objects.in_force()}
-    everything = RiskResult.objects.visible_to(request.user).filter(snapshot=snapshot)
-    heat = charts.heat_map(everything, names)
-    # The map follows the theme filter: "where is forced labour?"
-    world = charts.world_map(everything.filter(theme=chosen_theme) if chosen_theme else everything)
-    page = Paginator(results.select_related("issuer", "assessment"), 50).get_page(
-        request.GET.get("page")
-    )
-    judgements = {
-        (j.issuer_id, j.theme): j
-        for j in RiskJudgement.objects.visible_to(request.user).filter(
-            fund=snapshot.fund, issuer_id__in=[r.issuer_id for r in page]
-        )
-    }
-    leverage = Position.objects.joint_leverage_for(
-        request.user, snapshot.fund_id, {r.issuer_id for r in page}
-    )
-    for result in page:
-        result.leverage = leverage.get(result.issuer_id)  # type: ignore[attr-defined]
-        result.judgement = judgements.get((result.issuer_id, result.theme))  # type: ignore[attr-defined]
-        result.theme_name = names.get(result.theme, result.theme)  # type: ignore[attr-defined]
-    first = results.select_related("assessment").first()
-    methodology = first.assessment.methodology if first else None
-    editions = first.assessment.editions if first else {}
-    return render(
-        request,
-        "risk/snapshot_risks.html",
-        {
-            "snapshot": snapshot,
-            "page": page,
-            "names": names,
-            "counts": [
-                (level, label, counts.get(level, 0))
-                for level, label in reversed(RiskResult.Priority.choices)
-            ],
-            "priority": chosen_priority,
-            "theme": chosen_theme,
-            "theme_name": names.get(chosen_theme, chosen_theme),
-            "country": chosen_country,
-            "country_name": country_name(chosen_country) if chosen_country else "",
-            "themes": sorted(names.items()),
-            "methodology": methodology,
-            "editions": sorted(editions.items()),
-            "min_funds": settings.AGGREGATE_MIN_FUNDS,
-            "can_judge": access.actor_for(request.user).has_role(snapshot.fund_id, Role.EDITOR),
-            "decisions": RiskJudgement.Decision.choices,
-            "impacts": RiskJudgement.Impact.choices,
-            "priorities": RiskResult.Priority.choices,
-            "heat": heat,
-            "world": world,
-            "map_colours": [
-                (charts.HEAT_COLOURS[4 - i], label)
-                for i, (_level, label) in enumerate(reversed(RiskResult.Priority.choices))
-            ]
-            + [(charts.NO_HOLDINGS, _("no holdings"))],
-        },
-    )
-
-
-@login_required
-@require_POST
-def judge(request: HttpRequest, pk: int, result_id: int) -> HttpResponse:
-    result = access.get_visible_or_404(
-        RiskResult.objects.select_related("snapshot"), request.user, pk=result_id, snapshot_id=pk
-    )
-    try:
-        judge_risk(
-            by=request.user,
-            result=result,
-            decision=request.POST.get("decision", ""),
-            impact=request.POST.get("impact", ""),
-            reason=request.POST.get("reason", ""),
-            priority=request.POST.get("priority", ""),
-        )
-    except ActionError as error:
-        messages.error(request, error.messages[0])
-    else:
-        messages.success(request, _("Your judgement was recorded; the computed value stays."))
-    return redirect(f"{reverse('snapshot_risks', args=[pk])}?{request.GET.urlencode()}")
 
 
 def _covenant_pairs(request: HttpRequest) -> tuple[Any, dict[str, str]]:
@@ -362,36 +249,6 @@ def export_covenant_risks(request: HttpRequest, file_format: str) -> HttpRespons
             exports.as_csv(data, exports.COVENANT_COLUMNS), content_type="text/csv; charset=utf-8"
         )
     response["Content-Disposition"] = f'attachment; filename="covenant-risks.{file_format}"'
-    return response
-
-
-@login_required
-def export_risks(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
-    """The fund's risks for a snapshot as CSV or XLSX, filtered like the page."""
-    snapshot = access.get_visible_or_404(
-        Snapshot.objects.select_related("fund"), request.user, pk=pk
-    )
-    results = (
-        RiskResult.objects.visible_to(request.user)
-        .filter(snapshot=snapshot)
-        .select_related("issuer", "assessment")
-    )
-    results, _chosen = _filtered(results, request)
-    names = {t.key: str(t) for t in Theme.objects.in_force()}
-    judgements = {
-        (j.issuer_id, j.theme): j
-        for j in RiskJudgement.objects.visible_to(request.user).filter(fund=snapshot.fund)
-    }
-    data = exports.rows(results.iterator(chunk_size=2000), names, judgements)
-    stem = f"risks-{snapshot.fund.code}-{snapshot.as_of}"
-    if file_format == "xlsx":
-        response = HttpResponse(
-            exports.as_xlsx(data),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        response = HttpResponse(exports.as_csv(data), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{file_format}"'
     return response
 
 

@@ -103,7 +103,7 @@ def test_a_fund_sees_the_covenants_stake_beside_its_risk_only_with_enough_other_
     client.force_login(world.users["fund_viewer"])
     snapshot = Snapshot.objects.get(fund=world.fund)
     response = client.get(f"/holdings/{snapshot.pk}/risks/")
-    leverage = {r.issuer.legal_name: r.leverage for r in response.context["page"]}
+    leverage = {r["name"]: r["leverage"] for r in response.context["rows"]}
     # Three other funds hold the first: the total of four is shown; two others: withheld.
     assert leverage["Breed Gehouden N.V."] == {"funds": 4, "value": 4_000_000}
     assert leverage["Smal Gehouden N.V."] == {"withheld": True}
