@@ -33,11 +33,20 @@ def _load_demo_reference() -> str:
 
 
 DEMO_CONDUCT_SOURCE = "Voorbeeld ESG-data (fictief)"
+# The violations the fictional provider reports, each about one held company of an industry
+# (GICS code prefixes) where such a case is typical, with the themes it concerns and a note.
+DEMO_VIOLATIONS = (
+    (("151040", "101020"), "land-rights;human-rights-defenders", "fictional: land conflict"),
+    (("302020", "301010"), "deforestation-biodiversity;land-rights", "fictional: plantations"),
+    (("252030", "2550"), "living-wage;freedom-of-association", "fictional: supplier factories"),
+    (("201030", "2010"), "forced-labour;health-and-safety", "fictional: migrant workers"),
+)
 
 
 def _load_demo_conduct() -> int:
     """A fictional conduct data provider's file about the held companies, loaded through the
-    same action as a real one: a few involved in violations, some without processes."""
+    same action as a real one: a handful involved in violations (naming the themes), the rest
+    not, some without compliance processes."""
     import random
     import tempfile
     from pathlib import Path
@@ -54,21 +63,32 @@ def _load_demo_conduct() -> int:
     if secretariat is None:
         return 0
     chooser = random.Random(10_11)  # noqa: S311 - fictional demo data, not security
-    lines = ["identifier,violation,monitoring,as_of,note"]
-    held = (
-        Position.objects.unrestricted("loading the demo")
+    held = [
+        (lei or "", code)
+        for lei, code in Position.objects.unrestricted("loading the demo")
         .filter(status=Position.Status.MATCHED, issuer__lei__isnull=False)
-        .values_list("issuer__lei", flat=True)
+        .values_list("issuer__lei", "issuer__sector_code")
         .distinct()
         .order_by("issuer__lei")
-    )
-    for lei in held:
-        roll = chooser.random()
-        if roll < 0.15:
+    ]
+    violations: dict[str, tuple[str, str]] = {}
+    for prefixes, themes, note in DEMO_VIOLATIONS:
+        for prefix in prefixes:  # the most typical industry first
+            fitting = [lei for lei, code in held if (code or "").startswith(prefix)]
+            fitting = [lei for lei in fitting if lei not in violations]
+            if fitting:
+                violations[chooser.choice(fitting)] = (themes, note)
+                break
+    lines = ["identifier,violation,monitoring,as_of,themes,note"]
+    for lei, _code in held:
+        if lei in violations:
+            themes, note = violations[lei]
+            lines.append(f"{lei},yes,yes,2024-12-31,{themes},{note}")
+            continue
+        if chooser.random() < 0.15:
             continue  # not covered by the provider
-        violation = "yes" if roll > 0.97 else "no"
         monitoring = "no" if chooser.random() < 0.2 else "yes"
-        lines.append(f"{lei},{violation},{monitoring},2024-12-31,fictional")
+        lines.append(f"{lei},no,{monitoring},2024-12-31,,fictional")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "conduct.csv"
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -43,39 +43,76 @@ def _report(title: str, company: Issuer | None, **kw: Any) -> Report:
     )
 
 
-def _held_issuers(n: int) -> list[Issuer]:
-    """Reference issuers held in the first demo fund's latest holdings."""
-    ids = list(
+# What each demo report is about, and the GICS industries (code prefixes) of the companies
+# such a report would fit: a garment maker's factory, a miner's opponents, a chemicals plant's
+# river, a food company's supplier, an electronics maker's supply chain.
+FITS = {
+    "garment": ("252030", "2550", "2520"),
+    "defenders": ("151040", "101020", "151050"),
+    "pollution": ("151010", "151050", "151040"),
+    "child-labour": ("302020", "302030", "301010"),
+    "electronics": ("452030", "452020", "453010"),
+}
+
+
+def _held_issuers(*fits: tuple[str, ...]) -> list[Issuer]:
+    """One company per report, held in the first demo fund's latest holdings (its largest
+    positions first) and of an industry that fits the report; any other held or registered
+    company where none fits. Each company is chosen once while there are enough."""
+    held = list(
         Position.objects.unrestricted("loading the demo")
         .in_latest_snapshots()
         .filter(
             snapshot__fund__code="PF001",
             issuer__in=Issuer.objects.unrestricted("loading the demo").in_register(),
+            issuer__merged_into=None,
         )
-        .exclude(issuer=None)
-        .order_by("-value_eur")
-        .values_list("issuer_id", flat=True)[: n * 3]
+        .order_by("-value_eur", "issuer_id")
+        .values_list("issuer_id", "issuer__sector_code")
     )
-    issuers = list(
-        Issuer.objects.unrestricted("loading the demo").filter(pk__in=ids, merged_into=None)
-    )
-    if len(issuers) < n:
-        issuers += list(
-            Issuer.objects.unrestricted("loading the demo").filter(
-                proposed_by_party=None, merged_into=None
-            )[:n]
-        )
-    return issuers[:n]
+    candidates = list(dict.fromkeys(held))  # (issuer, sector) once each, largest first
+    if len(candidates) < len(fits):
+        candidates += [
+            (pk, code)
+            for pk, code in Issuer.objects.unrestricted("loading the demo")
+            .filter(proposed_by_party=None, merged_into=None)
+            .order_by("pk")
+            .values_list("pk", "sector_code")[: len(fits)]
+        ]
+    chosen: list[int] = []
+    for prefixes in fits:
+        free = [(pk, code) for pk, code in candidates if pk not in chosen] or candidates
+        fitting = [  # the most typical industry first, then the largest position
+            pk for prefix in prefixes for pk, code in free if (code or "").startswith(prefix)
+        ]
+        chosen.append(fitting[0] if fitting else free[0][0])
+    issuers = Issuer.objects.unrestricted("loading the demo").in_bulk(chosen)
+    return [issuers[pk] for pk in chosen]
 
 
 def _to_shared(
-    signal: Signal, by: User, issuer: Issuer, level: str, verifier: User, **share: Any
+    signal: Signal,
+    by: User,
+    issuer: Issuer,
+    level: str,
+    verifier: User,
+    assessment: tuple[int, int, int, int] = (3, 3, 2, 4),
+    **share: Any,
 ) -> Signal:
     """Through triage to shared; ``verifier`` is the second person who verifies it (the
-    one who filed it may not)."""
+    one who filed it may not). ``assessment`` is the handler's scale, scope, irremediable
+    character and likelihood."""
+    scale, scope, irremediability, likelihood = assessment
     actions.assign_handler(by=by, signal=signal, handler=by)
     actions.change_state(by=by, signal=signal, to=State.IN_REVIEW, reason="Demo: in behandeling.")
-    actions.assess_signal(by=by, signal=signal, scale=3, scope=3, irremediability=2, likelihood=4)
+    actions.assess_signal(
+        by=by,
+        signal=signal,
+        scale=scale,
+        scope=scope,
+        irremediability=irremediability,
+        likelihood=likelihood,
+    )
     actions.link_issuer(by=by, signal=signal, issuer=issuer)
     actions.change_state(
         by=verifier, signal=signal, to=State.VERIFIED, reason="Demo: bevestigd door twee bronnen."
@@ -110,15 +147,26 @@ def load_demo_signals() -> str:
     oxfam = Party.objects.filter(code="OXN").first()
     if not (union_person and ngo_person and secretariat and fnv and oxfam):
         return "Signals: skipped (the demo parties are not loaded)."
-    issuers = _held_issuers(4)
-    if len(issuers) < 4:
+    if not Issuer.objects.unrestricted("loading the demo").exists():
         return "Signals: skipped (no issuers in the demo register)."
-    a, b, c, d = issuers
+    a, b, c, d, e = _held_issuers(
+        FITS["garment"],
+        FITS["defenders"],
+        FITS["pollution"],
+        FITS["child-labour"],
+        FITS["electronics"],
+    )
 
     covenant = actions.submit_signal(
-        by=union_person, party=fnv, report=_report("Onbetaalde overuren in kledingfabriek", a)
+        by=union_person,
+        party=fnv,
+        report=_report(
+            "Onbetaalde overuren in kledingfabriek",
+            a,
+            themes=["freedom-of-association", "living-wage"],
+        ),
     )
-    _to_shared(covenant, union_person, a, "covenant", secretariat)
+    _to_shared(covenant, union_person, a, "covenant", secretariat, assessment=(3, 3, 3, 4))
     restricted = actions.submit_signal(
         by=ngo_person,
         party=oxfam,
@@ -132,7 +180,15 @@ def load_demo_signals() -> str:
             shared_with=[fnv.pk],
         ),
     )
-    _to_shared(restricted, ngo_person, b, "restricted", secretariat, shared_with=[fnv])
+    _to_shared(
+        restricted,
+        ngo_person,
+        b,
+        "restricted",
+        secretariat,
+        assessment=(4, 2, 4, 4),
+        shared_with=[fnv],
+    )
     public = actions.submit_signal(
         by=ngo_person,
         party=oxfam,
@@ -145,7 +201,7 @@ def load_demo_signals() -> str:
             affected_groups=["communities"],
         ),
     )
-    _to_shared(public, ngo_person, c, "public", secretariat)
+    _to_shared(public, ngo_person, c, "public", secretariat, assessment=(3, 3, 3, 4))
     actions.change_state(
         by=ngo_person, signal=public, to=State.CLOSED, reason="Demo: bedrijf heeft hersteld."
     )
@@ -167,6 +223,27 @@ def load_demo_signals() -> str:
     actions.change_state(
         by=secretariat, signal=verified, to=State.VERIFIED, reason="Demo: bevestigd."
     )
+    # A risk that has not (yet) materialised: verified and shared as a potential impact.
+    potential = actions.submit_signal(
+        by=ngo_person,
+        party=oxfam,
+        report=_report(
+            "Wervingskosten bij toeleverancier van componenten",
+            e,
+            description=(
+                "Fictief demoverslag: arbeidsmigranten bij een toeleverancier betalen hoge "
+                "wervingskosten en hun paspoorten worden ingehouden; het bedrijf koopt er "
+                "onderdelen. Niets hiervan is echt gebeurd."
+            ),
+            themes=["forced-labour"],
+            impact="potential",
+            country="MY",
+            site="Fictief industrieterrein 3, Demostad",
+            affected_groups=["workers"],
+            affected_count=400,
+        ),
+    )
+    _to_shared(potential, ngo_person, e, "covenant", secretariat, assessment=(3, 3, 3, 3))
     unfounded = actions.submit_signal(
         by=union_person, party=fnv, report=_report("Ontslag van stakers", d)
     )
