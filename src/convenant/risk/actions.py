@@ -31,6 +31,7 @@ from convenant.risk.models import (
     SectorThemeRisk,
     Theme,
 )
+from convenant.risk.sectors import LEVELS
 
 LIBRARY = Path(__file__).resolve().parent / "data"
 MANIFEST_KEYS = ("id", "name", "edition", "publisher", "source", "citation", "licence", "kind")
@@ -140,9 +141,28 @@ def _theme_problems(specs: list[dict[str, Any]]) -> list[str]:
     return problems
 
 
-def _sector_goods(manifest: dict[str, Any], problems: list[str]) -> list[SectorGood]:
-    """The DoL goods each sector produces or sources, one row per (sector, good)."""
-    sources = manifest.get("sources") or {}
+def _source_titles(manifest: dict[str, Any], problems: list[str]) -> dict[str, tuple[str, str]]:
+    """The map's sources as (English, Dutch) titles. Edition 2026.1 gives one title per
+    source; from 2026.2 a source is ``{en: ..., nl: ...}``, and a map that declares
+    ``languages: [en, nl]`` must give both."""
+    bilingual = "nl" in (manifest.get("languages") or [])
+    titles: dict[str, tuple[str, str]] = {}
+    for key, title in (manifest.get("sources") or {}).items():
+        if isinstance(title, dict):
+            en, nl = str(title.get("en") or ""), str(title.get("nl") or "")
+        else:
+            en, nl = str(title or ""), ""
+        if not en or (bilingual and not nl):
+            problems.append(f"source {key}: needs a title in English and in Dutch")
+        titles[str(key)] = (en[:300], nl[:300])
+    return titles
+
+
+def _sector_goods(
+    manifest: dict[str, Any], sources: dict[str, tuple[str, str]], problems: list[str]
+) -> list[SectorGood]:
+    """The DoL goods each sector or industry produces or sources, one row per (code, good);
+    a good counts for a company whose map entry is the code or lies below it."""
     codes = {str(sector.get("code")) for sector in manifest.get("sectors") or []}
     rows: dict[tuple[str, str], SectorGood] = {}
     for number, entry in enumerate(manifest.get("goods") or [], start=1):
@@ -161,18 +181,44 @@ def _sector_goods(manifest: dict[str, Any], problems: list[str]) -> list[SectorG
                     sector_code=str(code),
                     good=name[:120],
                     reason=str(entry.get("why", ""))[:300],
-                    citation=sources.get(entry.get("source"), "")[:300],
+                    citation=sources.get(entry.get("source"), ("", ""))[0],
                 )
     return list(rows.values())
+
+
+def _entry_problems(sector: dict[str, Any], codes: list[str], bilingual: bool) -> list[str]:
+    """What is wrong with one entry of the map itself (its code and names)."""
+    code = str(sector.get("code") or "")
+    where = f"sector {code or '?'}"
+    problems = []
+    if not (code.isdigit() and len(code) in LEVELS):
+        problems.append(f"{where}: a GICS code has 2, 4, 6 or 8 digits")
+    elif len(code) > 2 and code[:2] not in codes:
+        problems.append(f"{where}: its sector {code[:2]} has no entry in the map")
+    if codes.count(code) > 1:
+        problems.append(f"{where}: listed twice")
+    if not sector.get("name") or (bilingual and not sector.get("name_nl")):
+        problems.append(f"{where}: needs a name in English and in Dutch (name, name_nl)")
+    if not sector.get("themes"):
+        problems.append(f"{where}: lists no theme")
+    return problems
 
 
 def _sector_risks(
     manifest: dict[str, Any],
 ) -> tuple[list[SectorThemeRisk], list[SectorGood], list[str]]:
+    """Every (entry, theme) row of the map, checked: an entry's code is a GICS sector,
+    industry group, industry or sub-industry under a sector the map has; names, reasons and
+    sources in both languages where the map is bilingual; themes of the taxonomy in force."""
     themes = set(Theme.objects.in_force().values_list("key", flat=True))
-    sources = manifest.get("sources") or {}
-    risks, problems = [], []
-    for sector in manifest.get("sectors") or []:
+    problems: list[str] = []
+    sources = _source_titles(manifest, problems)
+    bilingual = "nl" in (manifest.get("languages") or [])
+    entries = manifest.get("sectors") or []
+    codes = [str(sector.get("code") or "") for sector in entries]
+    risks = []
+    for sector in entries:
+        problems += _entry_problems(sector, codes, bilingual)
         for theme, entry in (sector.get("themes") or {}).items():
             where = f"sector {sector.get('code')}, theme {theme}"
             if not isinstance(entry, list) or len(entry) != 4:
@@ -185,19 +231,24 @@ def _sector_risks(
                 problems.append(f"{where}: severity must be 1 to 4")
             if source not in sources:
                 problems.append(f"{where}: unknown source {source}")
+            if not reason or (bilingual and not reason_nl):
+                problems.append(f"{where}: needs a reason in English and in Dutch")
+            citation, citation_nl = sources.get(source, ("", ""))
             risks.append(
                 SectorThemeRisk(
                     scheme=manifest.get("scheme", "GICS"),
-                    sector_code=str(sector["code"]),
-                    sector_name=sector["name"],
+                    sector_code=str(sector.get("code")),
+                    sector_name=str(sector.get("name") or "")[:120],
+                    sector_name_nl=str(sector.get("name_nl") or "")[:120],
                     theme=theme,
                     severity=severity,
-                    reason=reason[:300],
-                    reason_nl=reason_nl[:300],
-                    citation=sources.get(source, "")[:300],
+                    reason=str(reason or "")[:300],
+                    reason_nl=str(reason_nl or "")[:300],
+                    citation=citation,
+                    citation_nl=citation_nl,
                 )
             )
-    goods = _sector_goods(manifest, problems)
+    goods = _sector_goods(manifest, sources, problems)
     return risks, goods, problems
 
 

@@ -30,6 +30,7 @@ from convenant.risk.models import (
     SectorThemeRisk,
     Theme,
 )
+from convenant.risk.sectors import nested
 from convenant.risk.sfdr import principal_adverse_impacts
 
 
@@ -51,26 +52,13 @@ def dataset_detail(request: HttpRequest, pk: int) -> HttpResponse:
             },
         )
     if dataset.sector_risks.exists():
-        risks = SectorThemeRisk.objects.visible_to(request.user).filter(dataset=dataset)
-        sectors: dict[tuple[str, str], list[SectorThemeRisk]] = defaultdict(list)
-        for risk in risks:
-            sectors[(risk.sector_code, risk.sector_name)].append(risk)
-        names = {t.key: str(t) for t in Theme.objects.in_force()}
-        sector_goods: dict[str, list[SectorGood]] = defaultdict(list)
-        for good in SectorGood.objects.visible_to(request.user).filter(dataset=dataset):
-            sector_goods[good.sector_code].append(good)
-        return render(
-            request,
-            "risk/sector_map.html",
-            {
-                "dataset": dataset,
-                "sectors": [
-                    (key, risks, sector_goods.get(key[0], []))
-                    for key, risks in sorted(sectors.items())
-                ],
-                "theme_names": names,
-            },
+        # Sectors with their industries nested below them, in the reader's language.
+        sectors = nested(
+            SectorThemeRisk.objects.visible_to(request.user).filter(dataset=dataset),
+            SectorGood.objects.visible_to(request.user).filter(dataset=dataset),
+            {t.key: str(t) for t in Theme.objects.in_force()},
         )
+        return render(request, "risk/sector_map.html", {"dataset": dataset, "sectors": sectors})
     if dataset.goods.exists():
         goods = GoodsListing.objects.visible_to(request.user).filter(dataset=dataset)
         if country:

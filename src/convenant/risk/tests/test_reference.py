@@ -20,7 +20,8 @@ EXPECTED_ROWS = {
     "methodology": 5,
     "walkfree-gsi": 180,
     "themes": 14,
-    "sector-map": 42,
+    "sector-map": 259,
+    "sector-map-2026.1": 42,
 }
 
 
@@ -100,8 +101,11 @@ def test_taxonomy_and_sector_map() -> None:
     climate = Theme.objects.get(key="climate")
     assert climate.parent is not None and climate.parent.key == "environment"
     assert (climate.name, climate.name_en) == ("Klimaat", "Climate")
-    garment = SectorThemeRisk.objects.get(sector_code="25", theme="living-wage")
+    # Edition 2026.2: the garment guidance's wages belong to apparel, not to all of 25.
+    garment = SectorThemeRisk.objects.get(sector_code="252030", theme="living-wage")
     assert garment.severity == 4 and "Garment and Footwear" in garment.citation
+    assert "kleding- en schoenensector" in garment.citation_nl
+    assert garment.sector_name_nl == "Textiel, kleding en luxegoederen"
     assert not SectorThemeRisk.objects.exclude(
         theme__in=Theme.objects.values_list("key", flat=True)
     ).exists()
