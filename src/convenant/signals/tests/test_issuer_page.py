@@ -83,6 +83,10 @@ def _judge(user: Any, snapshot_id: int, reason: str) -> None:
 
 @pytest.fixture
 def miner(world: World, tmp_path: Path) -> World:
+    return set_up(world, tmp_path)
+
+
+def set_up(world: World, tmp_path: Path) -> World:
     """The world's fund and the other fund both hold the mining company (each with its own
     judgement); a signal about it at each level; a finding and a conduct record."""
     issuer, snapshot_id = hold_a_mining_company(world, tmp_path)
