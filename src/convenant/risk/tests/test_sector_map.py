@@ -276,3 +276,24 @@ def test_the_page_nests_industries_under_their_sector_in_the_readers_language(
     assert guidance in materials and other in materials
     # Industries come before the sector's fallback, in code order.
     assert materials.index("gics-151010") < materials.index("gics-151040") < materials.index(other)
+
+
+@pytest.mark.browser
+def test_the_page_in_chromium_in_both_languages(page, live_server, transactional_db) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    from convenant.core.tests.browser import assert_accessible
+
+    load_reference_dataset(LIBRARY / "themes")
+    dataset = load_reference_dataset(MAP)
+    for language, sector, industry in (
+        ("nl", "Basismaterialen", "Metalen en mijnbouw"),
+        ("en", "Materials", "Metals & Mining"),
+    ):
+        page.context.add_cookies(
+            [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+        )
+        page.goto(f"{live_server.url}/reference/{dataset.pk}/")
+        expect(page.locator("#gics-15 h2")).to_contain_text(sector)
+        expect(page.locator("#gics-151040")).to_contain_text(industry)
+        assert_accessible(page, f"sector-map-2026-2-{language}")
