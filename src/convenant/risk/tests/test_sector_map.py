@@ -107,6 +107,10 @@ def test_known_rows_of_the_map(sector_map: ReferenceDataset) -> None:
         "verantwoord ondernemen (2023)"
     )
     assert rows("302020")["child-labour"].sector_name_nl == "Voedingsmiddelen"
+    # … and the Dutch edition's own title of the due diligence guidance.
+    assert chemicals["child-labour"].citation_nl == (
+        "OESO Due Diligence Handreiking voor Maatschappelijk Verantwoord Ondernemen (2018)"
+    )
 
 
 def test_a_4_only_where_the_guidance_names_it_among_the_most_severe(
@@ -201,7 +205,7 @@ def copy_map(tmp_path: Path, *changes: tuple[str, str]) -> Path:
             "sector 302030, theme child-labour: needs a reason in English and in Dutch",
         ),
         (
-            '    nl: "OESO-FAO-richtsnoer voor verantwoorde toeleveringsketens in de landbouw'
+            '    nl: "OESO-FAO Handreiking voor verantwoorde toeleveringsketens in de landbouw'
             ' (2016)"\n',
             "",
             "source agriculture: needs a title in English and in Dutch",
