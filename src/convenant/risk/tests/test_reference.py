@@ -20,7 +20,7 @@ EXPECTED_ROWS = {
     "methodology": 5,
     "walkfree-gsi": 180,
     "themes": 14,
-    "sector-map": 259,
+    "sector-map": 264,
     "sector-map-2026.1": 42,
 }
 

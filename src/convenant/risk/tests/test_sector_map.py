@@ -66,7 +66,7 @@ def test_every_sector_has_a_fallback_and_the_industries_their_own_entry(
     sector_map: ReferenceDataset,
 ) -> None:
     codes = set(SectorThemeRisk.objects.values_list("sector_code", flat=True))
-    assert sector_map.edition == "2026.2" and sector_map.rows == 259
+    assert sector_map.edition == "2026.2" and sector_map.rows == 264
     assert codes >= GICS_SECTORS and codes >= INDUSTRIES
     # Every row is complete in both languages.
     assert not SectorThemeRisk.objects.filter(sector_name_nl="").exists()
@@ -88,6 +88,10 @@ def test_known_rows_of_the_map(sector_map: ReferenceDataset) -> None:
         "pollution",
     }
     assert max(r.severity for r in services.values()) == 3
+    # A steel maker (a sub-industry of Metals & Mining) runs mills, not mines.
+    steel = rows("15104050")
+    assert sector_entry("15104050", {"15", "151040", "15104050"}) == "15104050"
+    assert max(r.severity for r in steel.values()) == 3 and "child-labour" not in steel
     # Software, IT services, insurance and real estate: nothing above 2; banks' financed
     # climate impact at 3 under the lending guidance.
     for code in ("451030", "451020", "403010", "60", "6010", "6020"):
@@ -154,9 +158,9 @@ def test_both_editions_load_side_by_side_and_reload_without_duplicating() -> Non
         for folder in library_folders():
             load_reference_dataset(folder)
     maps = ReferenceDataset.objects.filter(key="sector-map").order_by("edition")
-    assert [(d.edition, d.rows) for d in maps] == [("2026.1", 42), ("2026.2", 259)]
+    assert [(d.edition, d.rows) for d in maps] == [("2026.1", 42), ("2026.2", 264)]
     assert SectorThemeRisk.objects.filter(dataset__edition="2026.1").count() == 42
-    assert SectorThemeRisk.objects.filter(dataset__edition="2026.2").count() == 259
+    assert SectorThemeRisk.objects.filter(dataset__edition="2026.2").count() == 264
     # 2026.1 is unchanged: sector level only, English names.
     old = SectorThemeRisk.objects.get(
         dataset__edition="2026.1", sector_code="25", theme="living-wage"
