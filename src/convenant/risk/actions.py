@@ -783,3 +783,183 @@ def judge_risk(
             },
         )
     return judgement
+
+
+# --- The covenant risks: totals across the funds' latest holdings, kept ready -----------
+
+COVENANT_LOCK = "risk.refresh_covenant_risks"
+WHY_COVENANT = "covenant risks: totals the page shows only under the k-minimum rule"
+
+# Per company, theme and priority over the given snapshots (one latest per fund, one result
+# per snapshot, company and theme: counting rows counts funds), with the company's country
+# (as scoring takes it: operations, else incorporation) and sector for the page's filters.
+_COVENANT_INSERT = """
+INSERT INTO {table} (issuer_id, theme, rank, country, sector, funds, value, score,
+                     evidence_funds)
+SELECT p.issuer_id, p.theme, p.rank,
+       CASE WHEN i.country_of_operations <> '' THEN i.country_of_operations
+            ELSE i.country_of_incorporation END,
+       i.sector_name, p.funds, p.value, p.score, p.evidence_funds
+FROM (SELECT issuer_id, theme, rank, count(*) AS funds, sum(value_eur) AS value,
+             max(score) AS score, count(*) FILTER (WHERE evidence) AS evidence_funds
+      FROM {results} WHERE snapshot_id = ANY(%s::bigint[]) {only}
+      GROUP BY issuer_id, theme, rank) p
+JOIN {issuers} i ON i.id = p.issuer_id
+"""
+
+# Per company, from those rows: its themes that at least the minimum number of funds hold,
+# highest first (rank × 100 + score: its maximum is the highest rank's highest score), and
+# the company's highest rank, that rank's score, the most funds on a theme and their value.
+_COMPANY_INSERT = """
+INSERT INTO {companies} (issuer_id, rank, score, funds, value, evidence, country, sector,
+                         themes, minimum)
+SELECT issuer_id, max(top), max(key) - max(top) * 100, max(funds), max(value),
+       bool_or(evidence > 0), min(country), min(sector),
+       json_agg(json_build_object('theme', theme, 'rank', top, 'funds', funds,
+                                  'value', value::text, 'score', (key - top * 100)::text,
+                                  'evidence', evidence)
+                ORDER BY key DESC, funds DESC, theme),
+       %s
+FROM (SELECT issuer_id, theme, max(rank) AS top, max(rank * 100 + score) AS key,
+             sum(funds) AS funds, sum(value) AS value, sum(evidence_funds) AS evidence,
+             min(country) AS country, min(sector) AS sector
+      FROM {table} {where} GROUP BY issuer_id, theme HAVING sum(funds) >= %s) p
+GROUP BY issuer_id
+"""
+
+# A refresh touching more companies than this recomputes all of them: a snapshot of 10,000
+# positions names about half the companies 84 funds hold.
+RECOMPUTE_ALL_ABOVE = 2000
+
+# The companies a snapshot's results name, from the (snapshot, issuer, theme) unique index.
+_HELD = "ARRAY(SELECT DISTINCT issuer_id FROM {results} WHERE snapshot_id = {snapshot})"
+
+
+def _recompute_covenant_rows(
+    cursor: Any, snapshot_ids: list[int], issuers: list[int] | None
+) -> int:
+    """Replace the covenant rows of these companies (all when None) by their totals over
+    these snapshots, and their lines for the unfiltered page; set-based."""
+    from django.conf import settings
+
+    from convenant.portfolios.models import Issuer
+    from convenant.risk.models import CovenantCompany, CovenantRisk, RiskResult
+
+    table = CovenantRisk._meta.db_table
+    companies = CovenantCompany._meta.db_table
+    if issuers is not None and len(issuers) > RECOMPUTE_ALL_ABOVE:
+        issuers = None  # one pass over all results beats picking most of them by index
+    # A semi-join on the list, which PostgreSQL hashes (a long "= ANY(list)" it scans).
+    where = "" if issuers is None else "issuer_id IN (SELECT unnest(%s::bigint[]))"
+    chosen = [] if issuers is None else [issuers]
+    minimum = settings.AGGREGATE_MIN_FUNDS
+    # The grouping of a few million results fits in memory instead of spilling to disk.
+    cursor.execute("SET LOCAL work_mem = '256MB'")
+    for target in (table, companies):
+        cursor.execute(f"DELETE FROM {target} {'WHERE' if where else ''} {where}", chosen)  # noqa: S608
+    cursor.execute(
+        _COVENANT_INSERT.format(
+            table=table,
+            results=RiskResult._meta.db_table,
+            issuers=Issuer._meta.db_table,
+            only=f"AND {where}" if where else "",
+        ),
+        [snapshot_ids, *chosen],
+    )
+    rows = int(cursor.rowcount)
+    cursor.execute(
+        _COMPANY_INSERT.format(
+            companies=companies, table=table, where=f"WHERE {where}" if where else ""
+        ),
+        [minimum, *chosen, minimum],
+    )
+    return rows
+
+
+def refresh_covenant_risks(
+    *, fund_id: int | None = None, issuer_ids: set[int] | None = None, by: Any = None
+) -> int:
+    """Bring the covenant risks up to date with the funds' latest complete holdings:
+    - ``fund_id``: after that fund's snapshot was scored, replaced or deleted — the
+      companies it was counted for before and those its latest snapshot holds now;
+    - ``issuer_ids``: after those companies' results were recomputed;
+    - neither: everything (the repair, ``convenant refresh_covenant_risks``).
+    Safe to run again; one refresh at a time. Returns the rows written."""
+    from django.db import connection
+
+    from convenant.portfolios.models import Snapshot
+    from convenant.risk.models import CovenantRiskSource, RiskResult
+
+    scope = "fund" if fund_id is not None else "issuers" if issuer_ids is not None else "all"
+    sources = CovenantRiskSource._meta.db_table
+    results = RiskResult._meta.db_table
+    with transaction.atomic(durable=True), connection.cursor() as cursor:
+        # Two refreshes touching the same companies would both write their rows.
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [COVENANT_LOCK])
+        latest = {
+            fund: (pk, as_of)
+            for pk, fund, as_of in Snapshot.objects.unrestricted(WHY_COVENANT)
+            .latest_per_fund()
+            .values_list("pk", "fund_id", "as_of")
+        }
+        snapshot_ids = sorted(pk for pk, _as_of in latest.values())
+        now = timezone.now()
+        if scope == "all":
+            rows = _recompute_covenant_rows(cursor, snapshot_ids, None)
+            cursor.execute(f"DELETE FROM {sources}")  # noqa: S608
+            held = _HELD.format(results=results, snapshot="s.id")
+            cursor.execute(
+                f"INSERT INTO {sources} (fund_id, snapshot_id, as_of, issuers, refreshed_at) "  # noqa: S608
+                f"SELECT s.fund_id, s.id, s.as_of, {held}, %s "
+                f"FROM {Snapshot._meta.db_table} s WHERE s.id = ANY(%s::bigint[])",
+                [now, snapshot_ids],
+            )
+        elif scope == "fund":
+            cursor.execute(
+                f"SELECT issuers FROM {sources} WHERE fund_id = %s FOR UPDATE",  # noqa: S608
+                [fund_id],
+            )
+            found = cursor.fetchone()
+            counted = set(found[0]) if found else set()
+            snapshot = latest.get(fund_id)  # type: ignore[arg-type]
+            holds: list[int] = []
+            if snapshot:
+                cursor.execute(
+                    f"SELECT {_HELD.format(results=results, snapshot='%s')}",
+                    [snapshot[0]],
+                )
+                holds = list(cursor.fetchone()[0])
+            rows = _recompute_covenant_rows(cursor, snapshot_ids, sorted(counted | set(holds)))
+            cursor.execute(f"DELETE FROM {sources} WHERE fund_id = %s", [fund_id])  # noqa: S608
+            if snapshot:
+                cursor.execute(
+                    f"INSERT INTO {sources} (fund_id, snapshot_id, as_of, issuers, refreshed_at) "  # noqa: S608
+                    "VALUES (%s, %s, %s, %s::bigint[], %s)",
+                    [fund_id, snapshot[0], snapshot[1], holds, now],
+                )
+        else:
+            chosen = sorted(issuer_ids or ())
+            rows = _recompute_covenant_rows(cursor, snapshot_ids, chosen) if chosen else 0
+            # The funds now counted for these companies: a later refresh of such a fund must
+            # revisit them, so they join its list where they are not on it yet.
+            cursor.execute(
+                f"""
+                INSERT INTO {sources} (fund_id, snapshot_id, as_of, issuers, refreshed_at)
+                SELECT s.fund_id, s.id, s.as_of, array_agg(DISTINCT r.issuer_id), %s
+                FROM {results} r JOIN {Snapshot._meta.db_table} s ON s.id = r.snapshot_id
+                WHERE r.snapshot_id = ANY(%s::bigint[]) AND r.issuer_id = ANY(%s::bigint[])
+                GROUP BY s.fund_id, s.id, s.as_of
+                ON CONFLICT (fund_id) DO UPDATE SET issuers = ARRAY(
+                    SELECT DISTINCT unnest({sources}.issuers || EXCLUDED.issuers))
+                WHERE NOT {sources}.issuers @> EXCLUDED.issuers
+                """,  # noqa: S608
+                [now, snapshot_ids, chosen],
+            )
+            cursor.execute(f"UPDATE {sources} SET refreshed_at = %s", [now])  # noqa: S608
+        record_event(
+            actor=by,
+            verb="risk.refresh_covenant",
+            obj=None,
+            after={"scope": scope, "funds": len(latest), "rows": rows},
+        )
+    return rows

@@ -1,5 +1,5 @@
 """A fund's risks as CSV or XLSX, the same rows and columns as the page (with the reasons);
-and the covenant risks, one row per company and theme."""
+the covenant risks export (risk/covenant.py) uses its writers."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import csv
 import io
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any
 
 from convenant.core.exports import inert_cell
 from convenant.risk.models import RiskResult
@@ -73,41 +72,6 @@ def rows(
                 getattr(j, "impact", ""),
             )
         ]
-
-
-# The covenant risks page: one row per company and theme, only where at least the minimum
-# number of funds contribute; how many and how much together, never which funds.
-COVENANT_COLUMNS = [
-    "issuer",
-    "lei",
-    "country",
-    "sector",
-    "theme",
-    "priority",
-    "funds",
-    "value_eur",
-]
-
-
-def covenant_rows(companies: Iterable[Mapping[str, Any]]) -> Iterable[list[object]]:
-    for c in companies:
-        for t in c["themes"]:
-            yield [
-                inert_cell(v)
-                for v in (
-                    c["name"],
-                    c["lei"],
-                    c["country"] or "",
-                    c["sector"] or "",
-                    t["name"],
-                    _LEVELS[t["rank"] - 1],
-                    t["funds"],
-                    t["value"],
-                )
-            ]
-
-
-_LEVELS = ["low", "medium", "high", "very-high"]
 
 
 def as_csv(data: Iterable[list[object]], columns: list[str] = COLUMNS) -> bytes:

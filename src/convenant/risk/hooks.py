@@ -137,11 +137,22 @@ def _fund_risks_panel(request: HttpRequest, actor: Actor) -> dict[str, Any] | No
     return {"funds": funds}
 
 
+def _load_demo_covenant_risks() -> str:
+    """The covenant risks from every fund's latest scored holdings, after the demo's imports,
+    signals and conduct data changed them: the same rebuild an operator runs for repair."""
+    from convenant.risk.actions import refresh_covenant_risks
+
+    rows = refresh_covenant_risks()
+    return f"Covenant risks rebuilt from every fund's latest holdings: {rows:,} rows."
+
+
 def register() -> None:
     navigation.register_nav_item(
         navigation.NavItem(_("Reference data"), "dataset_list", lambda a: True, 60)
     )
     register_demo_loader("reference", _load_demo_reference, 40)
+    # Last: after the holdings, their scoring, the signals' findings and conduct data.
+    register_demo_loader("covenant risks", _load_demo_covenant_risks, 90)
     navigation.register_nav_item(
         navigation.NavItem(
             _("Covenant risks"), "covenant_risks", access.can_see_covenant_aggregates, 55
@@ -169,6 +180,7 @@ def register() -> None:
             "risk.load_conduct": _("Conduct data loaded"),
             "risk.record_finding": _("Company finding recorded"),
             "risk.withdraw_finding": _("Company finding withdrawn"),
+            "risk.refresh_covenant": _("Covenant risks brought up to date"),
         }
     )
     # A fund's risk results and its judgements of them are its own (DESIGN §5). Recomputing

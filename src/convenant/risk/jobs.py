@@ -15,6 +15,7 @@ from convenant.core.models import Job
 
 SCORE_SNAPSHOT = "risk.score_snapshot"
 RESCORE_ISSUERS = "risk.rescore_issuers"
+REFRESH_COVENANT = "risk.refresh_covenant"
 
 
 def queue_scoring(snapshot_id: int) -> None:
@@ -35,17 +36,63 @@ def queue_rescoring(issuer_ids: set[int]) -> None:
         enqueue_job(RESCORE_ISSUERS, params={"issuer_ids": sorted(issuer_ids)})
 
 
+def queue_covenant_refresh(
+    *, fund_id: int | None = None, issuer_ids: set[int] | None = None
+) -> None:
+    """A fund's results changed (its snapshot scored, replaced or deleted), or some
+    companies' results did: bring the covenant risks up to date after the commit. Without
+    either, the whole table is rebuilt. Covenant-wide work: it names no party."""
+    params: dict[str, Any] = {}
+    if fund_id is not None:
+        params["fund_id"] = fund_id
+    if issuer_ids is not None:
+        params["issuer_ids"] = sorted(issuer_ids)
+    enqueue_job(REFRESH_COVENANT, params=params)
+
+
 def _score(job: Job, context: JobContext) -> dict[str, Any]:
+    from django.db import transaction
+
+    from convenant.portfolios.models import Snapshot
     from convenant.risk.actions import score_snapshot
 
     context.progress("score", 0.05)
-    return {"results": score_snapshot(int(job.subject_id))}
+    results = score_snapshot(int(job.subject_id))
+    fund_id = (
+        Snapshot.objects.unrestricted("the scoring job refreshes its fund's covenant totals")
+        .filter(pk=job.subject_id)
+        .values_list("fund_id", flat=True)
+        .first()
+    )
+    if fund_id is not None:
+        with transaction.atomic():
+            queue_covenant_refresh(fund_id=fund_id)
+    return {"results": results}
 
 
 def _rescore(job: Job, context: JobContext) -> dict[str, Any]:
+    from django.db import transaction
+
     from convenant.risk.actions import rescore_issuers
 
-    return {"results": rescore_issuers(set(job.params["issuer_ids"]))}
+    issuer_ids = set(job.params["issuer_ids"])
+    results = rescore_issuers(issuer_ids)
+    with transaction.atomic():
+        queue_covenant_refresh(issuer_ids=issuer_ids)
+    return {"results": results}
+
+
+def _refresh_covenant(job: Job, context: JobContext) -> dict[str, Any]:
+    from convenant.risk.actions import refresh_covenant_risks
+
+    context.progress("refresh", 0.05)
+    issuer_ids = job.params.get("issuer_ids")
+    return {
+        "rows": refresh_covenant_risks(
+            fund_id=job.params.get("fund_id"),
+            issuer_ids=set(issuer_ids) if issuer_ids is not None else None,
+        )
+    }
 
 
 def register() -> None:
@@ -56,3 +103,9 @@ def register() -> None:
         subject_url=lambda job: reverse("snapshot_risks", args=[job.subject_id]),
     )
     register_job_kind(RESCORE_ISSUERS, _rescore, label=_("Risks of changed issuers recomputed"))
+    register_job_kind(
+        REFRESH_COVENANT,
+        _refresh_covenant,
+        label=_("Covenant risks brought up to date"),
+        subject_url=lambda job: reverse("covenant_risks"),
+    )

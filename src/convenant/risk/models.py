@@ -535,3 +535,120 @@ class ConductRecord(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.issuer_id} {self.source} {self.as_of}"
+
+
+class CovenantRiskQuerySet(access.RestrictedQuerySet[Any]):
+    def visible_to(self, user: Any) -> CovenantRiskQuerySet:
+        """Covenant-wide totals, for those who may see them (the secretariat): never listed
+        row by row, only grouped under the k-minimum rule by the covenant risks page."""
+        from convenant.core import access
+
+        actor = access.actor_for(user)
+        return self.all() if access.can_see_covenant_aggregates(actor) else self.none()
+
+
+class CovenantRisk(models.Model):
+    """How many funds' latest complete holdings carry a company's risk on a theme at one
+    priority, how much they hold together, the highest score and how many of those funds'
+    results rest on company evidence — refreshed from the results after they change
+    (``refresh_covenant_risks``), so the covenant risks page reads a few thousand rows
+    instead of grouping every fund's results. Kept per priority so that the priority filter
+    counts only the funds whose result has it; the page applies the k-minimum rule after its
+    filters. A row names no fund."""
+
+    issuer = models.ForeignKey("portfolios.Issuer", on_delete=models.CASCADE, related_name="+")
+    theme = models.SlugField(_("theme"), max_length=40)
+    rank = models.PositiveSmallIntegerField()  # 4 very high … 1 low, as RiskResult.rank
+    # The company's, copied at each refresh for the filters: the country its risk was
+    # assessed for (operations, else incorporation) and its sector.
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    sector = models.CharField(_("sector"), max_length=120, blank=True)
+    funds = models.PositiveIntegerField(_("funds"))
+    value = models.DecimalField(_("combined value (EUR)"), max_digits=22, decimal_places=2)
+    score = models.DecimalField(_("score"), max_digits=4, decimal_places=2, default=0)
+    evidence_funds = models.PositiveIntegerField(_("funds with company evidence"), default=0)
+
+    objects = CovenantRiskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("covenant risk")
+        verbose_name_plural = _("covenant risks")
+        ordering = ["-rank", "-score", "-funds", "-value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "theme", "rank"], name="covenant_risk_once_per_priority"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rank__gte=1, rank__lte=4), name="covenant_risk_rank_in_scale"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(funds__gte=1, evidence_funds__lte=models.F("funds")),
+                name="covenant_risk_counts_funds",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer_id} {self.theme} rank {self.rank}: {self.funds} funds"
+
+
+class CovenantCompany(models.Model):
+    """A company's line on the covenant risks page before any theme or priority filter: its
+    themes held by at least ``minimum`` funds (the k-minimum rule, applied at the refresh),
+    highest first, and the company's highest rank, that rank's score, the most funds on one
+    theme and their value — so the unfiltered page, and the page filtered by country or
+    sector (facts of the company, not of a theme), is read in order from an index. Theme
+    and priority filters change which funds count, so they group ``CovenantRisk``."""
+
+    issuer = models.OneToOneField("portfolios.Issuer", on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveSmallIntegerField()
+    score = models.DecimalField(_("score"), max_digits=4, decimal_places=2, default=0)
+    funds = models.PositiveIntegerField(_("funds"))
+    value = models.DecimalField(_("combined value (EUR)"), max_digits=22, decimal_places=2)
+    evidence = models.BooleanField(_("company evidence"), default=False)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    sector = models.CharField(_("sector"), max_length=120, blank=True)
+    # [{theme, rank, funds, value, score, evidence}], in the page's order.
+    themes = models.JSONField(default=list)
+    # The k-minimum rule the row was built under: a stricter rule set later hides it until
+    # the next refresh rather than showing what the new rule would withhold.
+    minimum = models.PositiveSmallIntegerField()
+
+    objects = CovenantRiskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("company in the covenant risks")
+        verbose_name_plural = _("companies in the covenant risks")
+        ordering = ["-rank", "-score", "-funds", "-value", "issuer"]
+        indexes = [
+            models.Index(
+                fields=["-rank", "-score", "-funds", "-value", "issuer"],
+                name="covenant_company_page_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer_id}: rank {self.rank}, {self.funds} funds"
+
+
+class CovenantRiskSource(models.Model):
+    """Which snapshot of a fund the covenant risks count, since when, and the companies it
+    contributed: a refresh for the fund recomputes exactly those and the ones its latest
+    snapshot holds, so a replaced or deleted snapshot's contribution is gone at the next
+    refresh even though its results are gone already."""
+
+    fund = models.OneToOneField("parties.Party", on_delete=models.CASCADE, related_name="+")
+    # Not a foreign key: the row must outlive the snapshot it counted.
+    snapshot_id = models.BigIntegerField(null=True, blank=True)
+    as_of = models.DateField(_("as of"), null=True, blank=True)
+    issuers = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    refreshed_at = models.DateTimeField(_("refreshed"))
+
+    objects = CovenantRiskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("fund counted in the covenant risks")
+        verbose_name_plural = _("funds counted in the covenant risks")
+        ordering = ["fund"]
+
+    def __str__(self) -> str:
+        return f"{self.fund_id}: snapshot {self.snapshot_id}"

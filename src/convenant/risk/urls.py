@@ -1,15 +1,16 @@
 from django.urls import path
 
 from convenant.risk import fund_views, views
+from convenant.risk.covenant import covenant_risks, export_covenant_risks
 
 urlpatterns = [
     path("reference/", views.dataset_list, name="dataset_list"),
     path("reference/<int:pk>/", views.dataset_detail, name="dataset_detail"),
     path("holdings/<int:pk>/risks/", fund_views.snapshot_risks, name="snapshot_risks"),
-    path("risks/covenant/", views.covenant_risks, name="covenant_risks"),
+    path("risks/covenant/", covenant_risks, name="covenant_risks"),
     path(
         "risks/covenant.<str:file_format>",
-        views.export_covenant_risks,
+        export_covenant_risks,
         name="export_covenant_risks",
     ),
     path(

@@ -8,6 +8,7 @@ from django.test import Client
 from convenant.core.testing import World
 from convenant.parties.models import Party
 from convenant.portfolios.models import Issuer, Snapshot
+from convenant.risk.actions import refresh_covenant_risks
 from convenant.risk.models import RiskAssessment, RiskResult
 from convenant.risk.testing import make_assessment
 
@@ -41,6 +42,7 @@ def test_only_combinations_held_by_enough_funds(world: World) -> None:
     narrowly = Issuer.objects.create(legal_name="Smal Gehouden N.V.", source=Issuer.Source.GLEIF)
     hold(world, [world.fund, world.other_fund, third], widely, assessment)
     hold(world, [world.fund, world.other_fund], narrowly, assessment)
+    refresh_covenant_risks()
 
     client = Client()
     client.force_login(world.users["secretariat"])
@@ -133,6 +135,8 @@ def _covenant_world(world: World, companies: int = 60) -> list[Issuer]:
             legal_name=f"Bedrijf {number:02d} N.V.",
             source="gleif",
             sector_name="Mining" if number % 2 else "Textiles",
+            # Where it operates: the country its risks were assessed for (Brazil).
+            country_of_operations="BR",
         )
         hold(world, funds, issuer, forced)
         if number < 5:
@@ -141,6 +145,7 @@ def _covenant_world(world: World, companies: int = 60) -> list[Issuer]:
     # Held by two funds only: below the rule, on the page and in the export alike.
     hidden = Issuer.objects.create(legal_name="Smal Gehouden N.V.", source="gleif")
     hold(world, funds[:2], hidden, child)
+    refresh_covenant_risks()
     return issuers
 
 
@@ -189,11 +194,13 @@ def test_covenant_risks_export_keeps_the_k_minimum_rule(world: World) -> None:
     assert response.status_code == 200
     text = response.content.decode("utf-8-sig")
     lines = text.strip().splitlines()
-    assert lines[0].startswith("issuer,lei,country,sector,theme,priority,funds,value_eur")
+    assert lines[0] == (
+        "issuer,lei,country,sector,theme,priority,score,funds,funds_with_company_evidence,value_eur"
+    )
     # Three companies, each with its themes: 3 + 3 rows; the company two funds hold is absent.
     assert len(lines) == 1 + 6
     assert "Smal Gehouden" not in text and "Pensioenfonds" not in text
-    assert all(line.split(",")[6] == "3" for line in lines[1:])
+    assert all(line.split(",")[7] == "3" for line in lines[1:])
     themed = client.get("/risks/covenant.csv", {"theme": "child-labour"}).content.decode()
     assert len(themed.strip().splitlines()) == 1 + 3
     xlsx = client.get("/risks/covenant.xlsx")
@@ -217,8 +224,11 @@ def test_covenant_risks_query_count_is_flat(world: World) -> None:
     _covenant_world_more(world)
     with CaptureQueriesContext(connection) as many:
         assert client.get("/risks/covenant/").context["page"].paginator.count == 43
-    # Session, user, access, themes, count, page: six, however many companies.
-    assert len(many) == len(few) == 6
+    with CaptureQueriesContext(connection) as themed:
+        client.get("/risks/covenant/", {"theme": "forced-labour", "priority": "high"})
+    # Session, user, access, themes, count, page, freshness and waiting refreshes: eight,
+    # however many companies, whether the page reads the companies' lines or groups totals.
+    assert len(many) == len(few) == len(themed) == 8
 
 
 def _covenant_world_more(world: World) -> None:
@@ -227,3 +237,4 @@ def _covenant_world_more(world: World) -> None:
     for number in range(40):
         issuer = Issuer.objects.create(legal_name=f"Meer {number:02d} N.V.", source="gleif")
         hold(world, funds, issuer, forced)
+    refresh_covenant_risks()
