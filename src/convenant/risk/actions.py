@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import json
 import unicodedata
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -310,6 +311,9 @@ def _load_methodology(folder: Path, manifest: dict[str, Any], by: Any) -> Refere
         raise ActionError(f"{folder.name}: the methodology is incomplete ({error}).") from None
     with transaction.atomic(durable=True):
         dataset, created = _dataset(manifest, folder, len(methodology.likelihood), {})
+        # Kept with the edition, so it can be recomputed and compared after the file changes.
+        dataset.parameters = json.loads(json.dumps(manifest, default=str))
+        dataset.save(update_fields=["parameters"])
         record_event(
             actor=by,
             verb="risk.load_reference",
@@ -403,9 +407,9 @@ def score_snapshot(snapshot_id: int, *, by: Any = None) -> int:
     after every import (a hook of portfolios) and after reference data is loaded."""
     from convenant.portfolios.models import Snapshot
     from convenant.risk.models import RiskResult
-    from convenant.risk.scoring import write_results
+    from convenant.risk.scoring import methodology_in_force, write_results
 
-    methodology = Methodology.load()
+    methodology = methodology_in_force()
     with transaction.atomic(durable=True):
         snapshot = (
             Snapshot.objects.unrestricted("score snapshot: the action decides access")
@@ -432,11 +436,11 @@ def rescore_issuers(issuer_ids: set[int], *, by: Any = None) -> int:
     issuer and theme)."""
     from convenant.portfolios.models import Position, Snapshot
     from convenant.risk.models import RiskResult
-    from convenant.risk.scoring import write_results
+    from convenant.risk.scoring import methodology_in_force, write_results
 
     if not issuer_ids:
         return 0
-    methodology = Methodology.load()
+    methodology = methodology_in_force()
     count = 0
     with transaction.atomic():
         snapshot_ids = sorted(
@@ -768,6 +772,15 @@ def judge_risk(
                 "decided_by": by,
             },
         )
+        # A judgement of an actual impact is company evidence for this fund's ranking
+        # (edition 2026.2): when that changes, the issuer's results are recomputed.
+        was_actual = bool(
+            existing and existing.impact == "actual" and existing.decision != "dismissed"
+        )
+        if was_actual != (impact == "actual" and decision != "dismissed"):
+            from convenant.risk.jobs import queue_rescoring
+
+            queue_rescoring({result.issuer_id})
         record_event(
             actor=by,
             verb="risk.judge_risk",

@@ -40,8 +40,10 @@ class RiskOut(Schema):
     issuer: str
     theme: str
     priority: RiskResult.Priority
+    score: Decimal = Field(description="Severity × likelihood (1–16): orders risks in a band.")
+    evidence: bool = Field(description="Company-specific evidence went in: not only potential.")
     severity: int
-    likelihood: int
+    likelihood: Decimal = Field(description="1–4; from the context at most 3 (edition 2026.2).")
     scale: int
     scope: int
     irremediability: int
@@ -61,7 +63,7 @@ class RiskOut(Schema):
         return obj.assessment.severity
 
     @staticmethod
-    def resolve_likelihood(obj: RiskResult) -> int:
+    def resolve_likelihood(obj: RiskResult) -> Decimal:
         return obj.assessment.likelihood
 
     @staticmethod
@@ -183,7 +185,9 @@ def list_risks(
             result.judgement = judgements.get((result.issuer_id, result.theme))  # type: ignore[attr-defined]
         return page
 
-    return Converted(results.order_by("-rank", "-value_eur", "pk"), with_judgements)
+    return Converted(
+        results.order_by("-rank", "-score", "-evidence", "-value_eur", "pk"), with_judgements
+    )
 
 
 @router.post(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from convenant.risk import fund_views, views
+from convenant.risk import edition_views, fund_views, views
 from convenant.risk.covenant import covenant_risks, export_covenant_risks
 
 urlpatterns = [
@@ -18,4 +18,9 @@ urlpatterns = [
     ),
     path("holdings/<int:pk>/risks/<int:result_id>/judge/", fund_views.judge, name="judge_risk"),
     path("holdings/<int:pk>/sfdr/", views.snapshot_sfdr, name="snapshot_sfdr"),
+    path(
+        "holdings/<int:pk>/risks/editions/",
+        edition_views.snapshot_editions,
+        name="snapshot_editions",
+    ),
 ]

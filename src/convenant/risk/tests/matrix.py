@@ -142,6 +142,12 @@ ROWS = [
         args=lambda w: [w.extra["snapshot"].pk],
         absent=other_funds_data,
     ),
+    Row(
+        "snapshot_editions",
+        FUND_A_ONLY,
+        args=lambda w: [w.extra["snapshot"].pk],
+        absent=other_funds_data,
+    ),
     # Exports, decoded: the fund's own rows, never another fund's.
     Row(
         "export_risks",

@@ -2,10 +2,12 @@
 action as the page (bad input refused, nothing saved), and the SFDR indicators."""
 
 import json
+from decimal import Decimal
 
 from django.test import Client
 
 from convenant.core.testing import World
+from convenant.risk.methodology import LEVELS
 from convenant.risk.models import RiskJudgement
 
 
@@ -18,13 +20,19 @@ def client(world: World, actor: str) -> Client:
 def test_list_risks_highest_first_with_reasons(scored: World) -> None:
     base = f"/api/v1/snapshots/{scored.extra['snapshot_id']}/risks"
     answer = client(scored, "fund_viewer").get(base).json()
-    assert answer["count"] == 6
-    first = answer["items"][0]
-    assert first["priority"] == "very-high" and first["country"] == "BR"
-    assert first["methodology"] == "2026.1" and first["editions"]["ituc-gri"] == "2026"
-    assert any(r["source"].startswith("ILO NORMLEX") for r in first["reasons"])
+    assert answer["count"] == 8  # the eight themes of Metals & Mining
+    items = answer["items"]
+    # Highest priority first, and within a priority the highest score.
+    order = [(LEVELS.index(i["priority"]), Decimal(str(i["score"]))) for i in items]
+    assert order == sorted(order, reverse=True)
+    first = items[0]
+    assert first["country"] == "BR" and first["evidence"] is False
+    assert first["methodology"] == "2026.2" and first["editions"]["ituc-gri"] == "2026"
+    assert Decimal(str(first["score"])) == first["severity"] * Decimal(str(first["likelihood"]))
+    assert any(r["source"].startswith("ILO NORMLEX") for i in items for r in i["reasons"])
+    high = sum(1 for i in items if i["priority"] == "high")
     filtered = client(scored, "fund_viewer").get(base, {"priority": "high"}).json()
-    assert {r["priority"] for r in filtered["items"]} == {"high"} and filtered["count"] == 3
+    assert {r["priority"] for r in filtered["items"]} == {"high"} and filtered["count"] == high
     assert client(scored, "other_fund").get(base).status_code == 404
 
 

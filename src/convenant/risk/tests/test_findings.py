@@ -3,6 +3,7 @@ company-specific input, and recomputing only the issuers whose data changed."""
 
 import csv
 import unicodedata
+from decimal import Decimal
 
 import pytest
 import yaml
@@ -108,13 +109,14 @@ def test_a_finding_on_a_theme_outside_the_sector_map_adds_a_risk(scored: World) 
         source="NGO Voorbeeld",
     )
     # No sector severity: scale 3 from the finding, scope 2, irremediability 2 → 3;
-    # likelihood max(default 2, finding 3) = 3. 3 × 3 = 9 → high.
+    # likelihood max(context 2, finding 3, company evidence 3.5) = 3.5. 3 × 3.5 = 10.5 → high.
     found = _results(scored)["discrimination"]
     assert (found.assessment.severity, found.assessment.likelihood, found.priority) == (
         3,
-        3,
+        Decimal("3.5"),
         "high",
     )
+    assert found.evidence and found.score == Decimal("10.5")
 
 
 def test_withdrawing_a_finding_restores_the_computed_risk(scored: World) -> None:

@@ -18,6 +18,7 @@ EXPECTED_ROWS = {
     "ilo-fundamental": 187,
     "dol-tvpra": 467,
     "methodology": 5,
+    "methodology-2026.1": 5,
     "walkfree-gsi": 180,
     "themes": 14,
     "sector-map": 264,
