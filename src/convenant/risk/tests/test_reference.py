@@ -21,7 +21,7 @@ EXPECTED_ROWS = {
     "methodology-2026.1": 5,
     "walkfree-gsi": 180,
     "themes": 14,
-    "sector-map": 264,
+    "sector-map": 268,
     "sector-map-2026.1": 42,
 }
 

@@ -27,7 +27,8 @@ INDUSTRIES = {
     "252010", "252020", "252030", "253010", "255030", "255040", "301010", "302010", "302020",
     "302030", "303010", "303020", "352020", "352010", "351010", "351020", "401010",
     "402030", "403010", "402010", "451030", "451020", "452020", "453010", "452030", "5010",
-    "502010", "502030", "551010", "551050", "551040", "6010", "6020",
+    "502010", "502030", "551010", "551050", "551040", "6010", "6020", "203050", "253020",
+    "15104050",
 }  # fmt: skip
 
 
@@ -66,7 +67,7 @@ def test_every_sector_has_a_fallback_and_the_industries_their_own_entry(
     sector_map: ReferenceDataset,
 ) -> None:
     codes = set(SectorThemeRisk.objects.values_list("sector_code", flat=True))
-    assert sector_map.edition == "2026.2" and sector_map.rows == 264
+    assert sector_map.edition == "2026.2" and sector_map.rows == 268
     assert codes >= GICS_SECTORS and codes >= INDUSTRIES
     # Every row is complete in both languages.
     assert not SectorThemeRisk.objects.filter(sector_name_nl="").exists()
@@ -158,9 +159,9 @@ def test_both_editions_load_side_by_side_and_reload_without_duplicating() -> Non
         for folder in library_folders():
             load_reference_dataset(folder)
     maps = ReferenceDataset.objects.filter(key="sector-map").order_by("edition")
-    assert [(d.edition, d.rows) for d in maps] == [("2026.1", 42), ("2026.2", 264)]
+    assert [(d.edition, d.rows) for d in maps] == [("2026.1", 42), ("2026.2", 268)]
     assert SectorThemeRisk.objects.filter(dataset__edition="2026.1").count() == 42
-    assert SectorThemeRisk.objects.filter(dataset__edition="2026.2").count() == 264
+    assert SectorThemeRisk.objects.filter(dataset__edition="2026.2").count() == 268
     # 2026.1 is unchanged: sector level only, English names.
     old = SectorThemeRisk.objects.get(
         dataset__edition="2026.1", sector_code="25", theme="living-wage"
