@@ -74,7 +74,15 @@ def issuer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             )
         )
         if leverage["funds"] < settings.AGGREGATE_MIN_FUNDS:  # a total of one or two funds
-            leverage.update(value=None, ownership=None, voting=None, withheld=True)
+            # Not even the count: "1 fund" beside a known mandate would name the fund.
+            leverage.update(
+                funds=None,
+                value=None,
+                ownership=None,
+                voting=None,
+                withheld=True,
+                minimum=settings.AGGREGATE_MIN_FUNDS,
+            )
     return render(
         request,
         "portfolios/issuer_detail.html",
