@@ -471,6 +471,11 @@ def rescore_issuers(issuer_ids: set[int], *, by: Any = None) -> int:
         ).delete()
         for snapshot_id in snapshot_ids:
             count += write_results(snapshot_id, methodology, issuer_ids)
+        # The covenant totals of these companies follow, once this commits (also when a
+        # signal's finding is recorded or withdrawn, which calls this directly).
+        from convenant.risk.jobs import queue_covenant_refresh
+
+        queue_covenant_refresh(issuer_ids=set(issuer_ids))
         record_event(
             actor=by,
             verb="risk.rescore_issuers",

@@ -243,3 +243,31 @@ def test_scoring_a_snapshot_refreshes_the_covenant_risks_as_a_job(
     source = CovenantRiskSource.objects.unrestricted("test").get(fund=world.fund)
     assert source.snapshot_id == snapshot_id and source.issuers == [world.extra["miner"].pk]
     assert CovenantRisk.objects.unrestricted("test").filter(issuer=world.extra["miner"]).exists()
+
+
+@pytest.mark.usefixtures("scored")
+def test_a_signals_finding_refreshes_the_companys_covenant_risks(
+    world: World, django_capture_on_commit_callbacks
+) -> None:
+    from convenant.risk.actions import record_company_finding
+
+    miner = world.extra["miner"]
+    # When a verified signal's finding about the company is recorded (the signals app calls
+    # the action inside its own transaction)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        record_company_finding(
+            issuer=miner,
+            theme="child-labour",
+            reference="SIG-1",
+            scale=4,
+            scope=3,
+            irremediability=4,
+            likelihood=4,
+            actual=True,
+            source="test",
+        )
+    # Then the company's covenant totals were refreshed after the commit, with the evidence
+    refresh = Job.objects.unrestricted("test").get(kind=REFRESH_COVENANT)
+    assert refresh.state == Job.State.SUCCEEDED and refresh.params == {"issuer_ids": [miner.pk]}
+    child = CovenantRisk.objects.unrestricted("test").get(issuer=miner, theme="child-labour")
+    assert child.funds == 1 and child.evidence_funds == 1
