@@ -4,6 +4,7 @@ kept loadable beside it; a bad map is refused naming the entry and theme."""
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -288,7 +289,9 @@ def test_the_page_nests_industries_under_their_sector_in_the_readers_language(
 
 
 @pytest.mark.browser
-def test_the_page_in_chromium_in_both_languages(page, live_server, transactional_db) -> None:  # type: ignore[no-untyped-def]
+def test_the_page_in_chromium_in_both_languages(
+    page: Any, live_server: Any, transactional_db: None
+) -> None:
     from playwright.sync_api import expect
 
     from convenant.core.tests.browser import assert_accessible
