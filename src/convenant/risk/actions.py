@@ -825,24 +825,27 @@ FROM (SELECT issuer_id, theme, rank, count(*) AS funds, sum(value_eur) AS value,
 JOIN {issuers} i ON i.id = p.issuer_id
 """
 
-# Per company, from those rows: its themes that at least the minimum number of funds hold,
-# highest first (rank × 100 + score: its maximum is the highest rank's highest score), and
-# the company's highest rank, that rank's score, the most funds on a theme and their value.
+# Per company, from those rows, for every priority (level 0) and for each priority alone
+# (only the funds whose result has it count): its themes that at least the minimum number
+# of funds hold, highest first (rank × 100 + score: its maximum is the highest rank's
+# highest score), and the company's highest rank, that rank's score, the most funds on a
+# theme and their value.
 _COMPANY_INSERT = """
-INSERT INTO {companies} (issuer_id, rank, score, funds, value, evidence, country, sector,
-                         themes, minimum)
-SELECT issuer_id, max(top), max(key) - max(top) * 100, max(funds), max(value),
+INSERT INTO {companies} (issuer_id, level, rank, score, funds, value, evidence, country,
+                         sector, themes, minimum)
+SELECT issuer_id, level, max(top), max(key) - max(top) * 100, max(funds), max(value),
        bool_or(evidence > 0), min(country), min(sector),
        json_agg(json_build_object('theme', theme, 'rank', top, 'funds', funds,
                                   'value', value::text, 'score', (key - top * 100)::text,
                                   'evidence', evidence)
                 ORDER BY key DESC, funds DESC, theme),
        %s
-FROM (SELECT issuer_id, theme, max(rank) AS top, max(rank * 100 + score) AS key,
+FROM (SELECT issuer_id, l.level, theme, max(rank) AS top, max(rank * 100 + score) AS key,
              sum(funds) AS funds, sum(value) AS value, sum(evidence_funds) AS evidence,
              min(country) AS country, min(sector) AS sector
-      FROM {table} {where} GROUP BY issuer_id, theme HAVING sum(funds) >= %s) p
-GROUP BY issuer_id
+      FROM {table} CROSS JOIN LATERAL (VALUES (0), (rank)) AS l(level) {where}
+      GROUP BY issuer_id, l.level, theme HAVING sum(funds) >= %s) p
+GROUP BY issuer_id, level
 """
 
 # A refresh touching more companies than this recomputes all of them: a snapshot of 10,000

@@ -1,9 +1,10 @@
 """The covenant risks page and its export, for the secretariat: the risks across all funds'
-latest holdings, one row per company with its themes, read from the totals kept ready in
-``CovenantRisk`` (refreshed by jobs after scoring) so that a page is two small grouped
-queries whatever the number of positions behind it. A company and theme appear only where
-at least ``AGGREGATE_MIN_FUNDS`` funds contribute after the filters (the k-minimum rule);
-which funds they are is never shown."""
+latest holdings, one row per company with its themes, read from the totals kept ready
+(refreshed by jobs after scoring): the companies' lines in ``CovenantCompany``, or with a
+theme filter the totals per company, theme and priority in ``CovenantRisk`` grouped here —
+a count and a page, whatever the number of positions behind them. A company and theme
+appear only where at least ``AGGREGATE_MIN_FUNDS`` funds contribute after the filters (the
+k-minimum rule); which funds they are is never shown."""
 
 from __future__ import annotations
 
@@ -73,12 +74,17 @@ def _pairs(request: HttpRequest) -> tuple[Any, dict[str, str]]:
 
 
 def _lines(request: HttpRequest, chosen: dict[str, str]) -> Any:
-    """Without a theme or priority filter every fund counts on every theme, so the companies'
-    lines kept ready are the answer, filtered by the company's country and sector."""
-    if chosen["theme"] or chosen["priority"] in RiskResult.Priority.values:
+    """Without a theme filter the companies' lines kept ready are the answer: for every
+    priority or for the one chosen, filtered by the company's country and sector."""
+    if chosen["theme"]:
         return None
+    level = (
+        LEVELS.index(chosen["priority"]) + 1
+        if chosen["priority"] in RiskResult.Priority.values
+        else 0
+    )
     lines = CovenantCompany.objects.visible_to(request.user).filter(
-        minimum__gte=settings.AGGREGATE_MIN_FUNDS
+        level=level, minimum__gte=settings.AGGREGATE_MIN_FUNDS
     )
     code = country_code(chosen["country"]) if chosen["country"] else None
     if code:

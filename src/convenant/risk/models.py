@@ -592,14 +592,17 @@ class CovenantRisk(models.Model):
 
 
 class CovenantCompany(models.Model):
-    """A company's line on the covenant risks page before any theme or priority filter: its
-    themes held by at least ``minimum`` funds (the k-minimum rule, applied at the refresh),
-    highest first, and the company's highest rank, that rank's score, the most funds on one
-    theme and their value — so the unfiltered page, and the page filtered by country or
-    sector (facts of the company, not of a theme), is read in order from an index. Theme
-    and priority filters change which funds count, so they group ``CovenantRisk``."""
+    """A company's line on the covenant risks page without a theme filter, for every
+    priority (``level`` 0) and for each priority alone: its themes held by at least
+    ``minimum`` funds (the k-minimum rule, applied at the refresh), highest first, and the
+    company's highest rank, that rank's score, the most funds on one theme and their value —
+    so the page, also filtered by priority, country or sector (facts of the company, not of
+    a theme), is read in order from an index. A theme filter groups ``CovenantRisk``."""
 
-    issuer = models.OneToOneField("portfolios.Issuer", on_delete=models.CASCADE, related_name="+")
+    issuer = models.ForeignKey("portfolios.Issuer", on_delete=models.CASCADE, related_name="+")
+    # 0: every priority counts; 1–4: the page filtered by that priority, where only the funds
+    # whose result has it count.
+    level = models.PositiveSmallIntegerField(default=0)
     rank = models.PositiveSmallIntegerField()
     score = models.DecimalField(_("score"), max_digits=4, decimal_places=2, default=0)
     funds = models.PositiveIntegerField(_("funds"))
@@ -618,10 +621,16 @@ class CovenantCompany(models.Model):
     class Meta:
         verbose_name = _("company in the covenant risks")
         verbose_name_plural = _("companies in the covenant risks")
-        ordering = ["-rank", "-score", "-funds", "-value", "issuer"]
+        ordering = ["level", "-rank", "-score", "-funds", "-value", "issuer"]
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "level"], name="covenant_company_once"),
+            models.CheckConstraint(
+                condition=models.Q(level__lte=4), name="covenant_company_level_in_scale"
+            ),
+        ]
         indexes = [
             models.Index(
-                fields=["-rank", "-score", "-funds", "-value", "issuer"],
+                fields=["level", "-rank", "-score", "-funds", "-value", "issuer"],
                 name="covenant_company_page_order",
             )
         ]
