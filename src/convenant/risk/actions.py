@@ -706,12 +706,32 @@ def load_conduct_records(*, path: Path, source: str, by: Any) -> int:
         raise ActionError("; ".join(str(p) for p in problems[:MAX_REPORTED]))
     with transaction.atomic(durable=True):
         dates = {as_of for _issuer, as_of in records}
-        replaced, _deleted = (
-            ConductRecord.objects.unrestricted("load conduct records: the action decides access")
-            .filter(source=source, as_of__in=dates)
-            .delete()
-        )
+        existing = ConductRecord.objects.unrestricted(
+            "load conduct records: the action decides access"
+        ).filter(source=source, as_of__in=dates)
+        # A violation is company evidence (methodology 2026.2): the companies whose
+        # violations appear, change or go are rescored once this commits.
+        before = {
+            (issuer, as_of): (violation, tuple(themes))
+            for issuer, as_of, violation, themes in existing.values_list(
+                "issuer_id", "as_of", "violation", "themes"
+            )
+        }
+        replaced, _deleted = existing.delete()
         ConductRecord.objects.bulk_create(records.values(), batch_size=5000)
+        after = {key: (r.violation, tuple(r.themes)) for key, r in records.items()}
+        # A company's latest record per source decides; any company of the file with a
+        # violation on record, now or before this load, may have changed.
+        touched = {issuer for issuer, _as_of in before.keys() | after.keys()}
+        changed = {issuer for (issuer, _d), (violation, _t) in before.items() if violation} | set(
+            ConductRecord.objects.unrestricted("load conduct records: the action decides access")
+            .filter(issuer_id__in=touched, violation=True)
+            .values_list("issuer_id", flat=True)
+        )
+        if changed:
+            from convenant.risk.jobs import queue_rescoring
+
+            queue_rescoring(changed)
         record_event(
             actor=by,
             verb="risk.load_conduct",

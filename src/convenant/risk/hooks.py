@@ -19,11 +19,12 @@ def _load_demo_reference() -> str:
     from convenant.risk.actions import library_folders, load_reference_dataset, score_snapshot
 
     loaded = [load_reference_dataset(folder) for folder in library_folders()]
+    # Conduct data first: a violation is company evidence that scoring takes in.
+    conduct = _load_demo_conduct()
     scored = sum(
         score_snapshot(pk)
         for pk in Snapshot.objects.unrestricted("loading the demo").values_list("pk", flat=True)
     )
-    conduct = _load_demo_conduct()
     return (
         "Reference data: "
         + "; ".join(f"{d} ({d.rows} rows)" for d in loaded)
