@@ -3,6 +3,9 @@
 and p95 in ms and the number of queries, which must not grow with the number of rows.
 Target: covenant-risks-p95 ≤ 300 ms. Also the time to rebuild the covenant totals the page
 reads (covenant-rebuild) and to refresh them after one snapshot (covenant-refresh-snapshot).
+Then a fund's own risks page (fund-risks: one row per company of its 10,000 positions; the
+first page, a filtered one and a deep one) as an editor of that fund, with the same figures.
+Target: fund-risks-p95 ≤ 300 ms.
 
 Run by `make bench` (which starts a throwaway PostgreSQL and migrates it).
 """
@@ -138,6 +141,19 @@ def secretariat() -> Client:
     return client
 
 
+def fund_officer() -> tuple[Client, int]:
+    """An editor of the first bench fund (its own risks page, with the judgement forms) and
+    that fund's snapshot."""
+    fund = Party.objects.get(code="RB00")
+    user, _ = User.objects.get_or_create(
+        email="bench-fund-editor@example.org", defaults={"full_name": "Bench fund"}
+    )
+    Membership.objects.get_or_create(user=user, party=fund, defaults={"role": Role.EDITOR})
+    client = Client()
+    client.force_login(user)
+    return client, Snapshot.objects.get(fund=fund).pk
+
+
 def main() -> None:
     for folder in library_folders():
         load_reference_dataset(folder)
@@ -157,6 +173,17 @@ def main() -> None:
         ("covenant-risks", "/risks/covenant/"),
         ("covenant-risks-filtered", "/risks/covenant/?priority=very-high&country=US"),
         ("covenant-risks-theme", "/risks/covenant/?theme=forced-labour"),
+    ):
+        median, p95, queries = measure(client, url, ROUNDS)
+        print(f"{name}-median = {median:.0f} ms")
+        print(f"{name}-p95 = {p95:.0f} ms")
+        print(f"{name}-queries = {queries} queries")
+    # A fund's own risks page: 10,000 positions, one row per company.
+    client, snapshot = fund_officer()
+    for name, url in (
+        ("fund-risks", f"/holdings/{snapshot}/risks/"),
+        ("fund-risks-filtered", f"/holdings/{snapshot}/risks/?priority=high&country=US&judged=no"),
+        ("fund-risks-page-40", f"/holdings/{snapshot}/risks/?page=40"),
     ):
         median, p95, queries = measure(client, url, ROUNDS)
         print(f"{name}-median = {median:.0f} ms")

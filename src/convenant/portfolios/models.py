@@ -460,9 +460,16 @@ class PositionQuerySet(access.RestrictedQuerySet["Position"]):
         if not access.can_see_joint_leverage(access.actor_for(user), fund_id):
             return {}
         # Totals over every fund, never rows: the rule above is the policy's own.
+        # The latest snapshots are read first, as ids: given as a subquery, the planner
+        # expects one snapshot and scans every fund's positions once per snapshot.
+        latest = list(
+            Snapshot.objects.unrestricted("joint leverage, counts only")
+            .latest_per_fund()
+            .values_list("pk", flat=True)
+        )
         rows = (
             self.unrestricted("joint leverage, counts only")
-            .in_latest_snapshots()
+            .filter(snapshot_id__in=latest)
             .filter(issuer_id__in=list(issuer_ids), status=Position.Status.MATCHED)
             .order_by()
             .values("issuer_id")

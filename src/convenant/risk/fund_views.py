@@ -23,6 +23,7 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -41,6 +42,7 @@ from convenant.risk.models import (
     SectorThemeRisk,
     Theme,
 )
+from convenant.risk.reasons import describe
 
 PER_PAGE = 50
 LEVELS = ["low", "medium", "high", "very-high"]  # rank 1 … 4
@@ -219,10 +221,27 @@ def _options(results: RiskResultQuerySet) -> tuple[dict[str, int], dict[str, int
     return countries, sectors
 
 
+def _worded(reason: dict[str, Any]) -> tuple[str, str]:
+    """A reason in the reader's words, and its source where the wording does not already
+    name it."""
+    text = describe(reason)
+    source = str(reason.get("source") or "")
+    return text, "" if source in text else source
+
+
+def _blank_options(choices: Any) -> str:
+    """A select's options with none chosen, rendered once for every form of the page."""
+    return format_html_join(
+        "", '<option value="{}">{}</option>', ((v, label) for v, label in choices)
+    )
+
+
 def _query(request: HttpRequest, **changes: str | None) -> str:
     """The page's query with some parameters changed (None removes one); a change of
     filter starts again at page 1."""
     params = request.GET.copy()
+    for key in [k for k, v in params.items() if not v]:  # the form's empty selects
+        del params[key]
     for key, value in changes.items():
         params.pop(key, None)
         if value:
@@ -272,8 +291,15 @@ def snapshot_risks(request: HttpRequest, pk: int) -> HttpResponse:
     }
     by_company: dict[int, list[RiskResult]] = {i: [] for i in ids}
     first = None
+    # Companies in the same sector and country share an assessment: word its reasons once.
+    worded: dict[int, list[tuple[str, str]]] = {}
     for risk in risks:
         first = first or risk
+        a = risk.assessment
+        if a.pk not in worded:
+            worded[a.pk] = [_worded(reason) for reason in a.reasons]
+        risk.reason_lines = worded[a.pk]  # type: ignore[attr-defined]
+        risk.key = str(risk.pk)  # type: ignore[attr-defined]  # ids in the page, unlocalised
         risk.theme_name = names.get(risk.theme, risk.theme)  # type: ignore[attr-defined]
         risk.judgement = judgements.get((risk.issuer_id, risk.theme))  # type: ignore[attr-defined]
         risk.error = failed.get(str(risk.pk), "")  # type: ignore[attr-defined]
@@ -303,9 +329,10 @@ def snapshot_risks(request: HttpRequest, pk: int) -> HttpResponse:
         company["judged"] = sum(1 for r in themes if getattr(r, "judgement", None))
         company["leverage"] = leverage.get(company["issuer_id"])
         company["opened"] = company["issuer_id"] == opened
-        a = themes[0].assessment if themes else None
-        company["country_name"] = country_name(a.country) if a and a.country else ""
-        company["sector"] = sectors.get(a.sector_code, a.sector_code) if a else ""
+        # A company has one country and one sector entry: its first theme says them.
+        shown = themes[0].assessment if themes else None
+        company["country_name"] = country_name(shown.country) if shown and shown.country else ""
+        company["sector"] = sectors.get(shown.sector_code, shown.sector_code) if shown else ""
     heat = charts.heat_map(everything, names, sectors)
     # The map follows the theme filter: "where is forced labour?"
     world = charts.world_map(everything.filter(theme=chosen.theme) if chosen.theme else everything)
@@ -355,6 +382,11 @@ def snapshot_risks(request: HttpRequest, pk: int) -> HttpResponse:
             "editions": sorted(editions.items()),
             "min_funds": settings.AGGREGATE_MIN_FUNDS,
             "can_judge": access.actor_for(request.user).has_role(snapshot.fund_id, Role.EDITOR),
+            "blank": {
+                "decision": _blank_options(RiskJudgement.Decision.choices),
+                "priority": _blank_options([("", "—"), *RiskResult.Priority.choices]),
+                "impact": _blank_options(RiskJudgement.Impact.choices),
+            },
             "decisions": RiskJudgement.Decision.choices,
             "impacts": RiskJudgement.Impact.choices,
             "priorities": RiskResult.Priority.choices,
@@ -366,6 +398,7 @@ def snapshot_risks(request: HttpRequest, pk: int) -> HttpResponse:
             ]
             + [(charts.NO_HOLDINGS, _("no holdings"))],
             "query": _query(request),
+            "judge_base": reverse("snapshot_risks", args=[snapshot.pk]),
         },
     )
 

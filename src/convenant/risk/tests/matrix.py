@@ -17,6 +17,9 @@ from convenant.core.testing import (
 
 # A fund's risks: its own people only, like its holdings.
 FUND_A_ONLY = members(HIDDEN, fund_viewer=OK, fund_editor=OK, fund_admin=OK)
+FUND_RISK_FILTERS = (
+    "priority=very-high&theme=forced-labour&country=BR&sector=15&evidence=no&judged=no&page=1"
+)
 
 
 def extend_world(world: World) -> None:
@@ -95,12 +98,30 @@ ROWS = [
         absent=other_funds_data,
         present=lambda w: ["Mijn Risico N.V."],
     ),
+    # Every filter of the page at once: still the fund's own company, and no other's.
+    Row(
+        "snapshot_risks",
+        FUND_A_ONLY,
+        args=lambda w: [w.extra["snapshot"].pk],
+        query=FUND_RISK_FILTERS,
+        absent=other_funds_data,
+        present=lambda w: ["Mijn Risico N.V."],
+    ),
     Row(
         "judge_risk",
         members(HIDDEN, fund_viewer=FORBIDDEN, fund_editor=REDIRECT, fund_admin=REDIRECT),
         method="post",
         args=lambda w: [w.extra["snapshot"].pk, w.extra["risk_result"].pk],
         data=lambda w: {"decision": "confirmed", "impact": "actual"},
+    ),
+    # With the page's filters: the judgement returns to them.
+    Row(
+        "judge_risk",
+        members(HIDDEN, fund_viewer=FORBIDDEN, fund_editor=REDIRECT, fund_admin=REDIRECT),
+        method="post",
+        args=lambda w: [w.extra["snapshot"].pk, w.extra["risk_result"].pk],
+        query="theme=forced-labour&page=1",
+        data=lambda w: {"decision": "confirmed", "impact": "potential"},
     ),
     # Across the covenant, for the secretariat: counts and themes, no fund's companies.
     Row("covenant_risks", members(FORBIDDEN, secretariat=OK), absent=other_funds_data),
@@ -153,6 +174,14 @@ ROWS = [
         "export_risks",
         FUND_A_ONLY,
         args=lambda w: [w.extra["snapshot"].pk, "csv"],
+        absent=other_funds_data,
+        present=lambda w: ["Mijn Risico N.V."],
+    ),
+    Row(
+        "export_risks",
+        FUND_A_ONLY,
+        args=lambda w: [w.extra["snapshot"].pk, "csv"],
+        query=FUND_RISK_FILTERS,
         absent=other_funds_data,
         present=lambda w: ["Mijn Risico N.V."],
     ),

@@ -85,7 +85,7 @@ def test_risks_page_with_a_judgement_form(
     page.goto(live_server.url + f"/holdings/{report.snapshot_id}/risks/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Geprioriteerde risico's")
     assert_accessible(page, "risks-nl")
-    page.locator("td.themes summary").first.click()  # the company's themes and reasons
+    page.locator("td.themes > details > summary").first.click()  # the company's themes
     page.get_by_text("Beoordelen").first.click()
     page.get_by_label("Besluit").first.select_option("confirmed")
     page.get_by_role("button", name="Opslaan").first.click()
