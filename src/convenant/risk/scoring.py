@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Sum
+from psycopg.types.json import Jsonb
 
 from convenant.portfolios.models import Position, Snapshot
 from convenant.risk.methodology import (
@@ -325,8 +326,54 @@ class Assessor:
                 ],
             )
             new.append(known[need])
-        RiskAssessment.objects.bulk_create(new, batch_size=2000)
+        _copy_assessments(new)
         return {n: known[n] for n in needs}
+
+
+_ASSESSMENT_COLUMNS = (
+    "id",
+    "methodology",
+    "editions",
+    "editions_key",
+    "sector_code",
+    "theme",
+    "country",
+    "findings_key",
+    "scale",
+    "scope",
+    "irremediability",
+    "severity",
+    "likelihood",
+    "priority",
+    "score",
+    "evidence",
+    "reasons",
+)
+
+
+def _copy_assessments(new: list[RiskAssessment]) -> None:
+    """Save new assessments with COPY (a cold scoring of an index-like million positions
+    makes some 8,000, each with its reasons: an INSERT of them took most of the time), ids
+    drawn from the table's sequence first so the results can point at them."""
+    if not new:
+        return
+    table = RiskAssessment._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, len(new)],
+        )
+        for assessment, (pk,) in zip(new, cursor.fetchall(), strict=True):
+            assessment.pk = pk
+        columns = ", ".join(_ASSESSMENT_COLUMNS)
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for a in new:
+                copy.write_row(
+                    [
+                        Jsonb(v) if name in ("editions", "reasons") else v
+                        for name, v in ((c, getattr(a, c)) for c in _ASSESSMENT_COLUMNS)
+                    ]
+                )
 
 
 @dataclass
