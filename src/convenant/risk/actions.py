@@ -1003,4 +1003,16 @@ def refresh_covenant_risks(
             obj=None,
             after={"scope": scope, "funds": len(latest), "rows": rows},
         )
+    # VACUUM runs outside a transaction only; a refresh of a few companies leaves it to
+    # autovacuum.
+    if not connection.in_atomic_block and (scope != "issuers" or rows > RECOMPUTE_ALL_ABOVE):
+        # A large refresh rewrites its rows: reclaim the old versions and renew the planner's
+        # figures at once, so the page counts and reads live rows from its index.
+        from convenant.risk.models import CovenantCompany, CovenantRisk
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"VACUUM (ANALYZE) {CovenantRisk._meta.db_table}, "
+                f"{CovenantCompany._meta.db_table}, {sources}"
+            )
     return rows
