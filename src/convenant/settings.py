@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "ninja",
     "convenant.core",
     "convenant.parties",
+    "convenant.governance",
     "convenant.portfolios",
     "convenant.risk",
     "convenant.signals",

@@ -68,6 +68,9 @@ class Actor:
     former_party_ids: frozenset[int] = frozenset()
     # The active parties among the person's that invest (pension funds): they hold portfolios.
     fund_ids: frozenset[int] = frozenset()
+    # What apps above parties add (governance: the bodies a person sits in), read on first
+    # use only, so a page that never asks costs no query.
+    _extended: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def is_authenticated(self) -> bool:
@@ -89,6 +92,25 @@ class Actor:
         role = self.roles.get(party_id) if party_id is not None else None
         return role is not None and role.rank >= minimum.rank
 
+    def extended(self, name: str, default: Any) -> Any:
+        if self.user_id is None:
+            return default
+        if not self._extended:
+            for extension in _extensions.values():
+                self._extended.update(extension(self))
+            self._extended.setdefault("", True)  # asked once, even when nothing was added
+        return self._extended.get(name, default)
+
+    @property
+    def body_ids(self) -> frozenset[int]:
+        """Governance bodies the person sits in today (a seat held or deputised, a
+        membership)."""
+        return cast(frozenset[int], self.extended("body_ids", frozenset()))
+
+    @property
+    def is_steering_group(self) -> bool:
+        return bool(self.extended("is_steering_group", False))
+
 
 ANONYMOUS = Actor()
 
@@ -101,6 +123,16 @@ def register_actor_resolver(resolver: ActorResolver) -> None:
     """Called once by the app that owns memberships (parties) in its AppConfig.ready()."""
     global _resolver
     _resolver = resolver
+
+
+# Apps above parties that add to a person's standing (governance: the bodies they sit in)
+# register an extension: given the actor, the facts it adds (read on first use).
+ActorExtension = Callable[[Actor], Mapping[str, Any]]
+_extensions: dict[str, ActorExtension] = {}
+
+
+def register_actor_extension(name: str, extension: ActorExtension) -> None:
+    _extensions[name] = extension
 
 
 def actor_for(user: Any, *, fresh: bool = False) -> Actor:
@@ -391,8 +423,9 @@ def can_manage_members(actor: Actor, party_id: int) -> bool:
 
 def can_see_covenant_aggregates(actor: Actor) -> bool:
     """Covenant-wide totals across funds (how many funds hold a company, their combined
-    stake), never one fund's own figures: the secretariat."""
-    return actor.is_secretariat
+    stake), never one fund's own figures: the secretariat and the steering group, always
+    under the minimum-of-funds rule the callers apply."""
+    return actor.is_secretariat or actor.is_steering_group
 
 
 def can_see_joint_leverage(actor: Actor, fund_id: int) -> bool:

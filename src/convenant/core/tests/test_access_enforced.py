@@ -241,6 +241,7 @@ ALLOWED_MODULES = {
 # Single functions elsewhere, each with its reason.
 ALLOWED_FUNCTIONS = {
     ("parties/hooks.py", "resolve_actor"): "the access policy's own input: a person's roles",
+    ("governance/hooks.py", "current_bodies"): "the access policy's own input: a person's bodies",
     ("core/models.py", "get_by_natural_key"): "signing in: the person behind an address",
     ("core/models.py", "unrestricted"): "the User manager passes it on",
     ("portfolios/models.py", "joint_leverage_for"): "the policy's aggregate rule, counts only",
