@@ -32,13 +32,20 @@ COLUMN_LABEL_CHARS = 28  # the template truncates longer names
 
 
 def heat_map(
-    results: QuerySet[RiskResult], names: dict[str, str], sectors: dict[str, str] | None = None
+    results: QuerySet[RiskResult],
+    names: dict[str, str],
+    sectors: dict[str, str] | None = None,
+    cells: list[dict[str, Any]] | None = None,
 ) -> dict[str, object]:
     """Sector × theme: how many risks, coloured by the highest priority. ``sectors`` names
-    the sector map's entries in the reader's language (read from the map when not given)."""
-    cells = results.values("assessment__sector_code", "theme").annotate(
-        n=Count("pk"), top=Max("rank")
-    )
+    the sector map's entries in the reader's language (read from the map when not given);
+    ``cells`` are the counts where the caller has them already (else they are counted)."""
+    if cells is None:
+        cells = list(
+            results.values("assessment__sector_code", "theme").annotate(
+                n=Count("pk"), top=Max("rank")
+            )
+        )
     if sectors is None:
         sectors = {
             c.sector_code: c.sector_name
@@ -142,18 +149,22 @@ def country_outlines() -> dict[str, str]:
     return outlines
 
 
-def world_map(results: QuerySet[RiskResult]) -> dict[str, Any]:
+def world_map(
+    results: QuerySet[RiskResult], rows: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     """Countries where the companies operate, coloured by the highest priority of their
-    risks, with the counts in the title (and in a table beside it, for screen readers)."""
-    by_country = {
-        row["assessment__country"]: row
-        for row in results.values("assessment__country").annotate(
-            n=Count("pk"),
-            severe=Count("pk", filter=Q(rank__gte=3)),
-            companies=Count("issuer", distinct=True),
-            top=Max("rank"),
+    risks, with the counts in the title (and in a table beside it, for screen readers).
+    ``rows`` are the counts per country where the caller has them already."""
+    if rows is None:
+        rows = list(
+            results.values("assessment__country").annotate(
+                n=Count("pk"),
+                severe=Count("pk", filter=Q(rank__gte=3)),
+                companies=Count("issuer", distinct=True),
+                top=Max("rank"),
+            )
         )
-    }
+    by_country = {row["assessment__country"]: row for row in rows}
     outlines = country_outlines()
     countries = []
     for code, d in outlines.items():

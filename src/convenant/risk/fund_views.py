@@ -18,12 +18,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, DecimalField, Exists, Max, OuterRef, QuerySet
+from django.db.models import DecimalField, Exists, F, Max, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -36,6 +38,7 @@ from convenant.portfolios.models import Issuer, Position, Snapshot
 from convenant.risk import charts, exports
 from convenant.risk.actions import judge_risk
 from convenant.risk.models import (
+    RiskAssessment,
     RiskJudgement,
     RiskResult,
     RiskResultQuerySet,
@@ -205,20 +208,62 @@ def _band_counts(results: RiskResultQuerySet) -> dict[int, tuple[int, int]]:
     return {rank: (companies[rank], risks[rank]) for rank in range(1, 5)}
 
 
-def _options(results: RiskResultQuerySet) -> tuple[dict[str, int], dict[str, int]]:
-    """The countries and sectors present in the snapshot with their number of companies
-    (a company has one country and one sector entry, so the sums are exact)."""
-    countries: dict[str, int] = {}
-    sectors: dict[str, int] = {}
-    for row in (
-        results.order_by()
-        .values("assessment__country", "assessment__sector_code")
-        .annotate(n=Count("issuer_id", distinct=True))
-    ):
-        country, sector = row["assessment__country"], row["assessment__sector_code"]
-        countries[country] = countries.get(country, 0) + row["n"]
-        sectors[sector] = sectors.get(sector, 0) + row["n"]
-    return countries, sectors
+@dataclass
+class _Overview:
+    """What the page says about the whole snapshot, counted in one pass over its risks:
+    the heat map's cells, the world map's countries and the companies per country and per
+    sector entry for the filters' choices."""
+
+    heat: list[dict[str, Any]]
+    world: list[dict[str, Any]]
+    countries: dict[str, int]
+    sectors: dict[str, int]
+
+
+# GROUPING() of (sector, country, theme): a bit is set for each column a set leaves out.
+_SECTOR_THEME, _COUNTRY, _COUNTRY_THEME, _SECTOR = 2, 5, 4, 3
+
+
+def _overview(results: RiskResultQuerySet, theme: str) -> _Overview:
+    pairs = results.order_by().values(
+        "issuer_id",
+        "rank",
+        "theme",
+        sector=F("assessment__sector_code"),
+        land=F("assessment__country"),
+    )
+    sql, params = pairs.query.sql_with_params()
+    sets = "(sector, theme), (land), (sector)" + (", (land, theme)" if theme else "")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT sector, land, theme, GROUPING(sector, land, theme), count(*), "  # noqa: S608
+            "count(*) FILTER (WHERE rank >= 3), count(DISTINCT issuer_id), max(rank) "
+            f"FROM ({sql}) p GROUP BY GROUPING SETS ({sets})",
+            params,
+        )
+        found = cursor.fetchall()
+    overview = _Overview(heat=[], world=[], countries={}, sectors={})
+    for sector, land, key, grouping, n, severe, companies, top in found:
+        if grouping == _SECTOR_THEME:
+            overview.heat.append(
+                {"assessment__sector_code": sector, "theme": key, "n": n, "top": top}
+            )
+        elif grouping == _COUNTRY or (grouping == _COUNTRY_THEME and key == theme):
+            if grouping == _COUNTRY:
+                overview.countries[land] = companies
+            if (grouping == _COUNTRY) != bool(theme):  # the map follows the theme filter
+                overview.world.append(
+                    {
+                        "assessment__country": land,
+                        "n": n,
+                        "severe": severe,
+                        "companies": companies,
+                        "top": top,
+                    }
+                )
+        elif grouping == _SECTOR:
+            overview.sectors[sector] = companies
+    return overview
 
 
 def _worded(reason: dict[str, Any]) -> tuple[str, str]:
@@ -229,11 +274,83 @@ def _worded(reason: dict[str, Any]) -> tuple[str, str]:
     return text, "" if source in text else source
 
 
-def _blank_options(choices: Any) -> str:
-    """A select's options with none chosen, rendered once for every form of the page."""
-    return format_html_join(
-        "", '<option value="{}">{}</option>', ((v, label) for v, label in choices)
+def _facts(a: RiskAssessment) -> str:
+    """Severity and its dimensions, likelihood and score, as one line."""
+    return (
+        f"{_('severity')} {a.severity} ({_('scale')} {a.scale}, {_('scope')} {a.scope}, "
+        f"{_('irremediable')} {a.irremediability}) · {_('likelihood')} "
+        f"{floatformat(a.likelihood, '-2')} · {_('score')} {floatformat(a.score, '-2')}"
     )
+
+
+def _choices(choices: Any, chosen: str = "") -> str:
+    """A select's options, the chosen one marked."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((v, " selected" if v == chosen else "", label) for v, label in choices),
+    )
+
+
+class _JudgeForm:
+    """The judgement form of each risk on the page, written here rather than in a template:
+    a page holds some 250 of them, and a template costs several times more per form."""
+
+    def __init__(self, request: HttpRequest, snapshot: Snapshot, query: str) -> None:
+        self.action = reverse("snapshot_risks", args=[snapshot.pk]) + "{}/judge/"
+        self.query = f"?{query}" if query else ""
+        self.token = get_token(request)
+        self.words = {
+            "decision": _("Decision"),
+            "priority": _("Adjusted priority"),
+            "impact": _("Impact"),
+            "reason": _("Reason"),
+            "hint": _("Needed when you adjust or dismiss."),
+            "limit": limits.hint(limits.MESSAGE),
+            "save": _("Save"),
+        }
+        self.decisions = list(RiskJudgement.Decision.choices)
+        self.priorities = [("", "—"), *RiskResult.Priority.choices]
+        self.impacts = list(RiskJudgement.Impact.choices)
+        self.blank = [_choices(c) for c in (self.decisions, self.priorities, self.impacts)]
+
+    def __call__(self, risk: RiskResult, form: dict[str, Any], error: str) -> str:
+        k = str(risk.pk)
+        options = (
+            [
+                _choices(self.decisions, form.get("decision", "")),
+                _choices(self.priorities, form.get("priority", "")),
+                _choices(self.impacts, form.get("impact", "")),
+            ]
+            if form
+            else self.blank
+        )
+        return format_html(
+            '<form method="post" action="{action}{query}" class="judge-form"{described}>'
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+            '<p><label for="decision-{k}">{decision}</label>'
+            '<select id="decision-{k}" name="decision">{o0}</select></p>'
+            '<p><label for="priority-{k}">{priority}</label>'
+            '<select id="priority-{k}" name="priority">{o1}</select></p>'
+            '<p><label for="impact-{k}">{impact}</label>'
+            '<select id="impact-{k}" name="impact">{o2}</select></p>'
+            '<p class="wide"><label for="reason-{k}">{reason}</label>'
+            '<textarea id="reason-{k}" name="reason" rows="2" maxlength="{max}" '
+            'aria-describedby="reason-{k}-hint">{text}</textarea>'
+            '<small class="helptext" id="reason-{k}-hint">{hint} {limit}</small></p>'
+            '<p class="wide"><button type="submit">{save}</button></p></form>',
+            action=self.action.format(k),
+            query=self.query,
+            described=format_html(' aria-describedby="risk-{}-error"', k) if error else "",
+            token=self.token,
+            k=k,
+            o0=options[0],
+            o1=options[1],
+            o2=options[2],
+            max=limits.MESSAGE,
+            text=form.get("reason", ""),
+            **self.words,
+        )
 
 
 def _query(request: HttpRequest, **changes: str | None) -> str:
@@ -265,7 +382,7 @@ def snapshot_risks(request: HttpRequest, pk: int) -> HttpResponse:
     everything = RiskResult.objects.visible_to(request.user).filter(snapshot=snapshot)
     sectors = _sector_names()
     bands = _band_counts(everything)
-    countries, sector_counts = _options(everything)
+    overview = _overview(everything, chosen.theme)
     results = _risks(request, snapshot, chosen)
     companies: Any = _Companies(results, chosen)
     page = Paginator(companies, PER_PAGE).get_page(request.GET.get("page"))
@@ -289,16 +406,21 @@ def snapshot_risks(request: HttpRequest, pk: int) -> HttpResponse:
         for m in messages.get_messages(request)
         if "judgement-" in (m.extra_tags or "")
     }
+    can_judge = access.actor_for(request.user).has_role(snapshot.fund_id, Role.EDITOR)
+    judge_form = _JudgeForm(request, snapshot, _query(request)) if can_judge else None
     by_company: dict[int, list[RiskResult]] = {i: [] for i in ids}
     first = None
     # Companies in the same sector and country share an assessment: word its reasons once.
     worded: dict[int, list[tuple[str, str]]] = {}
+    facts: dict[int, str] = {}
     for risk in risks:
         first = first or risk
         a = risk.assessment
         if a.pk not in worded:
             worded[a.pk] = [_worded(reason) for reason in a.reasons]
+            facts[a.pk] = _facts(a)
         risk.reason_lines = worded[a.pk]  # type: ignore[attr-defined]
+        risk.facts = facts[a.pk]  # type: ignore[attr-defined]
         risk.key = str(risk.pk)  # type: ignore[attr-defined]  # ids in the page, unlocalised
         risk.theme_name = names.get(risk.theme, risk.theme)  # type: ignore[attr-defined]
         risk.judgement = judgements.get((risk.issuer_id, risk.theme))  # type: ignore[attr-defined]
@@ -317,6 +439,8 @@ def snapshot_risks(request: HttpRequest, pk: int) -> HttpResponse:
             if judgement
             else {}
         )
+        if judge_form:
+            risk.form_html = judge_form(risk, risk.form, risk.error)  # type: ignore[attr-defined]
         by_company[risk.issuer_id].append(risk)
     try:
         opened = int(request.GET.get("open", ""))
@@ -333,9 +457,9 @@ def snapshot_risks(request: HttpRequest, pk: int) -> HttpResponse:
         shown = themes[0].assessment if themes else None
         company["country_name"] = country_name(shown.country) if shown and shown.country else ""
         company["sector"] = sectors.get(shown.sector_code, shown.sector_code) if shown else ""
-    heat = charts.heat_map(everything, names, sectors)
+    heat = charts.heat_map(everything, names, sectors, cells=overview.heat)
     # The map follows the theme filter: "where is forced labour?"
-    world = charts.world_map(everything.filter(theme=chosen.theme) if chosen.theme else everything)
+    world = charts.world_map(everything, rows=overview.world)
     labels = dict(RiskResult.Priority.choices)
     evidence_labels = {"yes": _("with company evidence"), "no": _("from sector and country only")}
     judged_labels = {"yes": _("judged"), "no": _("not yet judged")}
@@ -367,11 +491,15 @@ def snapshot_risks(request: HttpRequest, pk: int) -> HttpResponse:
                 for level in reversed(LEVELS)
             ],
             "countries": sorted(
-                ((code, country_name(code) or code, n) for code, n in countries.items() if code),
+                (
+                    (code, country_name(code) or code, n)
+                    for code, n in overview.countries.items()
+                    if code
+                ),
                 key=lambda c: c[1],
             ),
             "sectors": sorted(
-                ((code, sectors.get(code, code), n) for code, n in sector_counts.items()),
+                ((code, sectors.get(code, code), n) for code, n in overview.sectors.items()),
                 key=lambda s: s[1],
             ),
             "themes": sorted(names.items(), key=lambda item: item[1]),
@@ -381,12 +509,7 @@ def snapshot_risks(request: HttpRequest, pk: int) -> HttpResponse:
             "methodology": methodology,
             "editions": sorted(editions.items()),
             "min_funds": settings.AGGREGATE_MIN_FUNDS,
-            "can_judge": access.actor_for(request.user).has_role(snapshot.fund_id, Role.EDITOR),
-            "blank": {
-                "decision": _blank_options(RiskJudgement.Decision.choices),
-                "priority": _blank_options([("", "—"), *RiskResult.Priority.choices]),
-                "impact": _blank_options(RiskJudgement.Impact.choices),
-            },
+            "can_judge": can_judge,
             "decisions": RiskJudgement.Decision.choices,
             "impacts": RiskJudgement.Impact.choices,
             "priorities": RiskResult.Priority.choices,
@@ -398,7 +521,6 @@ def snapshot_risks(request: HttpRequest, pk: int) -> HttpResponse:
             ]
             + [(charts.NO_HOLDINGS, _("no holdings"))],
             "query": _query(request),
-            "judge_base": reverse("snapshot_risks", args=[snapshot.pk]),
         },
     )
 
