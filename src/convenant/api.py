@@ -6,6 +6,7 @@ from ninja.errors import ValidationError
 
 from convenant.core.api import AUTHENTICATED, ConvenantAPI, declare_error_answers, invalid_input
 from convenant.core.jobs_api import router as jobs_router
+from convenant.governance.api import router as governance_router
 from convenant.parties.api import router as parties_router
 from convenant.portfolios.api.holdings import router as holdings_router
 from convenant.portfolios.api.issuers import router as portfolios_router
@@ -30,6 +31,7 @@ api = ConvenantAPI(
 )
 api.add_router("/", jobs_router)
 api.add_router("/", parties_router)
+api.add_router("/", governance_router)
 api.add_router("/", portfolios_router)
 api.add_router("/", holdings_router)
 api.add_router("/", rates_router)

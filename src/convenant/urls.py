@@ -5,6 +5,7 @@ from convenant.api import api
 urlpatterns = [
     path("", include("convenant.core.urls")),
     path("", include("convenant.parties.urls")),
+    path("", include("convenant.governance.urls")),
     path("", include("convenant.portfolios.urls")),
     path("", include("convenant.risk.urls")),
     path("", include("convenant.signals.urls")),

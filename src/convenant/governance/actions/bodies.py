@@ -1,0 +1,1 @@
+"""Governance actions: bodies (every write in one transaction, audited)."""

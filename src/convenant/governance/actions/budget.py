@@ -1,0 +1,1 @@
+"""Governance actions: budget (every write in one transaction, audited)."""

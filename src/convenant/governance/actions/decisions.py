@@ -1,0 +1,1 @@
+"""Governance actions: decisions (every write in one transaction, audited)."""

@@ -1,0 +1,5 @@
+"""API of governance's bodies."""
+
+from ninja import Router
+
+router = Router(tags=["governance"])

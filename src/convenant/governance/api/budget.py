@@ -1,0 +1,5 @@
+"""API of governance's budget."""
+
+from ninja import Router
+
+router = Router(tags=["governance"])

@@ -1,0 +1,5 @@
+"""API of governance's decisions."""
+
+from ninja import Router
+
+router = Router(tags=["governance"])

@@ -1,0 +1,3 @@
+from convenant.governance.routes import bodies, budget, decisions
+
+urlpatterns = [*decisions.urlpatterns, *bodies.urlpatterns, *budget.urlpatterns]
