@@ -53,7 +53,7 @@ def heat_map(
         }
     rows = sorted({c["assessment__sector_code"] for c in cells})
     columns = sorted({c["theme"] for c in cells}, key=lambda k: names.get(k, k))
-    label_width, cell_w, cell_h, head = 210, 64, 30, 150
+    label_width, cell_w, cell_h, head = 250, 64, 30, 150
     # The last column's label runs furthest right: the drawing is wide enough for it, so
     # nothing is cut off (the page scales the drawing down where the screen is narrower).
     reach = max(

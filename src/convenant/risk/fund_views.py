@@ -271,7 +271,9 @@ def _worded(reason: dict[str, Any]) -> tuple[str, str]:
     name it."""
     text = describe(reason)
     source = str(reason.get("source") or "")
-    return text, "" if source in text else source
+    # A sector's guidance is named in the wording itself, in the reader's language.
+    named = source in text or reason.get("key") == "sector_guidance"
+    return text, "" if named else source
 
 
 def _facts(a: RiskAssessment) -> str:
