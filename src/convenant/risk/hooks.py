@@ -169,6 +169,7 @@ def register() -> None:
     register_issuer_panel(issuer_risks_panel)
     risk_jobs.register()
     events.on_snapshot_imported(risk_jobs.queue_scoring)
+    events.on_snapshot_imported(risk_jobs.queue_covenant_refresh_after_import)
     events.on_issuers_changed(risk_jobs.queue_rescoring)
     events.offer_snapshot_page(_("Prioritised risks"), "snapshot_risks")
     events.offer_snapshot_page(_("SFDR indicators 10 and 11"), "snapshot_sfdr")

@@ -28,6 +28,22 @@ def queue_scoring(snapshot_id: int) -> None:
     enqueue_job(SCORE_SNAPSHOT, subject=snapshot, party_id=snapshot.fund_id)
 
 
+def queue_covenant_refresh_after_import(snapshot_id: int) -> None:
+    """A snapshot was imported, perhaps replacing one: its fund's covenant totals are
+    refreshed at once (the replaced snapshot's results are gone), not only after the
+    scoring, so a wrong file replaced never counts on even if its successor's scoring fails."""
+    from convenant.portfolios.models import Snapshot
+
+    fund_id = (
+        Snapshot.objects.unrestricted("the import refreshes its fund's covenant totals")
+        .filter(pk=snapshot_id)
+        .values_list("fund_id", flat=True)
+        .first()
+    )
+    if fund_id is not None:
+        queue_covenant_refresh(fund_id=fund_id)
+
+
 def queue_rescoring(issuer_ids: set[int]) -> None:
     """Issuers changed: recompute only their results, in every snapshot that holds them.
     The job concerns several funds' results, so it names no party (the secretariat follows

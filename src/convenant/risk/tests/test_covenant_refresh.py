@@ -5,6 +5,7 @@ for every combination of filters, and scoring a snapshot queues the refresh as a
 import datetime
 import itertools
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -237,7 +238,7 @@ def test_scoring_a_snapshot_refreshes_the_covenant_risks_as_a_job(
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         queue_scoring(snapshot_id)
     # Then a refresh job followed, and the fund's results are counted
-    refresh = Job.objects.unrestricted("test").get(kind=REFRESH_COVENANT)
+    refresh = Job.objects.unrestricted("test").get(kind=REFRESH_COVENANT, state=Job.State.SUCCEEDED)
     assert refresh.state == Job.State.SUCCEEDED and refresh.party_id is None
     assert refresh.params == {"fund_id": world.fund.pk}
     source = CovenantRiskSource.objects.unrestricted("test").get(fund=world.fund)
@@ -267,7 +268,38 @@ def test_a_signals_finding_refreshes_the_companys_covenant_risks(
             source="test",
         )
     # Then the company's covenant totals were refreshed after the commit, with the evidence
-    refresh = Job.objects.unrestricted("test").get(kind=REFRESH_COVENANT)
+    refresh = Job.objects.unrestricted("test").get(kind=REFRESH_COVENANT, state=Job.State.SUCCEEDED)
     assert refresh.state == Job.State.SUCCEEDED and refresh.params == {"issuer_ids": [miner.pk]}
     child = CovenantRisk.objects.unrestricted("test").get(issuer=miner, theme="child-labour")
     assert child.funds == 1 and child.evidence_funds == 1
+
+
+def test_a_replacing_import_refreshes_its_funds_covenant_totals_at_once(
+    world: World, tmp_path: Path, django_capture_on_commit_callbacks
+) -> None:
+    from convenant.core.jobs import run_job
+    from convenant.portfolios.actions import import_holdings
+    from convenant.risk.testing import hold_a_mining_company
+
+    # Given a fund's snapshot holding a company, counted
+    miner, _snapshot_id = hold_a_mining_company(world, tmp_path)
+    refresh_covenant_risks()
+    assert CovenantRisk.objects.unrestricted("test").filter(issuer=miner).exists()
+    # When the fund replaces it by a file without the company (the scoring not yet run)
+    path = tmp_path / "vervangen.csv"
+    path.write_text("ISIN;Marktwaarde;Valuta\nNL0000009165;1.000,00;EUR\n")
+    with django_capture_on_commit_callbacks(execute=False):
+        import_holdings(
+            by=world.users["fund_editor"],
+            fund=world.fund,
+            as_of=AS_OF,
+            path=path,
+            filename=path.name,
+            size_confirmed=True,
+        )
+    # (one refresh per import: the first import queued one too)
+    refreshes = Job.objects.unrestricted("test").filter(kind=REFRESH_COVENANT).order_by("pk")
+    assert [job.params for job in refreshes] == [{"fund_id": world.fund.pk}] * 2
+    run_job(refreshes.last().pk)  # type: ignore[union-attr]
+    # Then the replaced snapshot no longer counts, whatever becomes of the scoring
+    assert not CovenantRisk.objects.unrestricted("test").filter(issuer=miner).exists()
