@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
@@ -164,6 +164,12 @@ def list_risks(
     priority: RiskResult.Priority | None = None,
     theme: str | None = None,
     country: str | None = None,
+    sector: str | None = Query(
+        None, description="The sector map's entry the risk rests on (a GICS code)."
+    ),
+    evidence: bool | None = Query(
+        None, description="Only risks with (true) or without (false) company-specific evidence."
+    ),
 ):
     snapshot = access.get_visible_or_404(Snapshot, request.user, pk=snapshot_id)
     results = (
@@ -171,7 +177,13 @@ def list_risks(
         .filter(snapshot=snapshot)
         .select_related("issuer", "assessment")
     )
-    results = results.filtered(priority=priority or "", theme=theme or "", country=country or "")
+    results = results.filtered(
+        priority=priority or "",
+        theme=theme or "",
+        country=country or "",
+        sector=sector or "",
+        evidence=evidence,
+    )
 
     def with_judgements(page: list[RiskResult]) -> list[RiskResult]:
         """The fund's judgements of this page's risks, in one query."""

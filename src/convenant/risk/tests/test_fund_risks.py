@@ -370,3 +370,19 @@ def test_the_heat_maps_last_column_is_not_cut_off(portfolio: World) -> None:
     reach = min(len(last["label"]), 28) * 7.0 * 0.77
     assert heat["width"] >= last["x"] + reach
     assert heat["width"] >= max(r["x"] for r in heat["rects"]) + heat["cell_w"]
+
+
+def test_the_api_filters_by_sector_and_company_evidence_too(portfolio: World) -> None:
+    base = f"/api/v1/snapshots/{portfolio.extra['snapshot'].pk}/risks"
+    client = viewer(portfolio)
+    by_sector = client.get(base, {"sector": "45"}).json()["items"]
+    assert {(r["issuer"], r["theme"]) for r in by_sector} == {
+        ("Epsilon Chips", "privacy"),
+        ("Epsilon Chips", "forced-labour"),
+    }
+    evidenced = client.get(base, {"evidence": "true"}).json()["items"]
+    assert [(r["issuer"], r["theme"], r["evidence"]) for r in evidenced] == [
+        ("Beta Metaal", "forced-labour", True)
+    ]
+    assert client.get(base, {"evidence": "false"}).json()["count"] == 7  # of 8
+    assert client.get(base, {"evidence": "perhaps"}).status_code == 422
