@@ -379,6 +379,8 @@ def snapshot_risks(request: HttpRequest, pk: int) -> HttpResponse:
     snapshot = access.get_visible_or_404(
         Snapshot.objects.select_related("fund"), request.user, pk=pk
     )
+    if "" in request.GET.values():  # the filter form's unused selects: an address to share
+        return redirect(f"{request.path}?{_query(request)}")
     names = {t.key: str(t) for t in Theme.objects.in_force()}
     chosen = _chosen(request, names)
     everything = RiskResult.objects.visible_to(request.user).filter(snapshot=snapshot)

@@ -386,3 +386,11 @@ def test_the_api_filters_by_sector_and_company_evidence_too(portfolio: World) ->
     ]
     assert client.get(base, {"evidence": "false"}).json()["count"] == 7  # of 8
     assert client.get(base, {"evidence": "perhaps"}).status_code == 422
+
+
+def test_the_filter_forms_empty_choices_leave_the_address(portfolio: World) -> None:
+    answer = viewer(portfolio).get(
+        url(portfolio), {"priority": "", "theme": "privacy", "country": "", "page": "1"}
+    )
+    assert answer.status_code == 302
+    assert answer["Location"] == f"{url(portfolio)}?theme=privacy&page=1"
