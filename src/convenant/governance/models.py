@@ -25,7 +25,8 @@ from convenant.core.models import TimeStampedModel
 def body_q(actor: access.Actor, body_field: str = "body") -> Q:
     """Rows of the bodies the actor sits in; the secretariat sees every body's."""
     if actor.is_secretariat:
-        return Q()
+        # Not an empty Q(): OR-ed with another condition, an empty Q() drops out of it.
+        return Q(pk__isnull=False)
     return Q(**{f"{body_field}__in": actor.body_ids}) if actor.body_ids else access.nothing()
 
 
