@@ -51,3 +51,7 @@ def _standing(actor: access.Actor) -> dict[str, Any]:
 
 def register() -> None:
     access.register_actor_extension("governance", _standing)
+
+    from convenant.governance import hooks_budget
+
+    hooks_budget.register()
