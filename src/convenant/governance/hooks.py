@@ -55,3 +55,7 @@ def register() -> None:
     from convenant.governance import hooks_budget
 
     hooks_budget.register()
+
+    from convenant.governance import hooks_bodies
+
+    hooks_bodies.register()
