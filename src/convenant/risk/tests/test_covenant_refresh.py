@@ -300,6 +300,6 @@ def test_a_replacing_import_refreshes_its_funds_covenant_totals_at_once(
     # (one refresh per import: the first import queued one too)
     refreshes = Job.objects.unrestricted("test").filter(kind=REFRESH_COVENANT).order_by("pk")
     assert [job.params for job in refreshes] == [{"fund_id": world.fund.pk}] * 2
-    run_job(refreshes.last().pk)  # type: ignore[union-attr]
+    run_job(refreshes.last().pk)
     # Then the replaced snapshot no longer counts, whatever becomes of the scoring
     assert not CovenantRisk.objects.unrestricted("test").filter(issuer=miner).exists()
