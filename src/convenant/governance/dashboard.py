@@ -62,7 +62,7 @@ def waiting_proposals(user: Any, actor: Actor) -> list[dict[str, Any]]:
             {
                 "proposal": p,
                 "seat": assignment.seat,
-                "url": link("proposal_detail", p.pk),
+                "url": link("proposal_detail", p.number),
             }
             for p in proposals
         ]
