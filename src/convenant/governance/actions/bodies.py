@@ -606,7 +606,8 @@ def record_outcome(
         AgendaItem.Outcome.ACTION,
     ):
         raise ActionError(_("Choose information, decision or action."), field="outcome")
-    meeting = item.meeting
+    # The meeting as it stands now, not as the caller last read it.
+    meeting = Meeting.objects.unrestricted(WHY).select_related("body").get(pk=item.meeting_id)
     if meeting.state != Meeting.State.IN_PROGRESS:
         raise ActionError(_("Outcomes are recorded while the meeting is in progress."))
     if outcome == AgendaItem.Outcome.DECISION and (
@@ -621,6 +622,10 @@ def record_outcome(
         if due_on is None:
             raise ActionError(_("Give the action a due date."), field="due_on")
     with transaction.atomic(durable=True):
+        # Locked as closing locks it: an outcome cannot slip in after the meeting closed.
+        locked = Meeting.objects.unrestricted(WHY).select_for_update().get(pk=meeting.pk)
+        if locked.state != Meeting.State.IN_PROGRESS:
+            raise ActionError(_("Outcomes are recorded while the meeting is in progress."))
         item = AgendaItem.objects.unrestricted(WHY).select_for_update().get(pk=item.pk)
         item.outcome, item.outcome_text, item.handled = outcome, text.strip(), True
         item.proposal = proposal if outcome == AgendaItem.Outcome.DECISION else None
