@@ -38,3 +38,22 @@ def issuer_panels(request: HttpRequest, issuer: Any) -> list[tuple[str, dict[str
         if context is not None:
             shown.append((panel.template, context))
     return shown
+
+
+# A party's page: apps above parties (governance: the decisions that admitted or expelled it)
+# add what they know about a party without parties importing them.
+_party_panels: dict[str, IssuerPanel] = {}
+
+
+def register_party_panel(panel: IssuerPanel) -> None:
+    _party_panels[panel.name] = panel
+
+
+def party_panels(request: HttpRequest, party: Any) -> list[tuple[str, dict[str, Any]]]:
+    """The panels shown to this reader on a party's page, in order, as (template, context)."""
+    shown = []
+    for panel in sorted(_party_panels.values(), key=lambda p: (p.order, p.name)):
+        context = panel.context(request, party)
+        if context is not None:
+            shown.append((panel.template, context))
+    return shown

@@ -52,6 +52,10 @@ def _standing(actor: access.Actor) -> dict[str, Any]:
 def register() -> None:
     access.register_actor_extension("governance", _standing)
 
+    from convenant.governance import hooks_decisions
+
+    hooks_decisions.register()
+
     from convenant.governance import hooks_budget
 
     hooks_budget.register()

@@ -209,6 +209,96 @@ def record_departure(
     return party
 
 
+# --- By a decision of the covenant's steering group -----------------------------------------
+# Governance applies an adopted decision through these: the decision is the authority, so no
+# person's role is checked here; ``decision`` names it ("governance.decision:12") in the
+# audit trail. ``by`` is whoever closed the vote (or None: the system at the deadline).
+
+
+def admit_party(
+    *,
+    by: User | None,
+    decision: str,
+    covenant: Covenant,
+    name: str,
+    code: str,
+    type: str,
+    constituency: Constituency | None,
+    joined_on: datetime.date,
+    short_name: str = "",
+    website: str = "",
+    description: str = "",
+) -> Party:
+    """A party the steering group decided to admit joins the covenant."""
+    from django.utils.text import slugify
+
+    _check_party_fields(covenant, type, constituency, None, joined_on)
+    if not name.strip() or not code.strip():
+        raise ActionError(_("A party needs a name and a code."), field="name")
+    slug = slugify(name)[:70] or code.lower()
+    try:
+        with transaction.atomic(durable=True):
+            if Party.objects.filter(slug=slug).exists():
+                slug = f"{slug[:60]}-{code.strip().lower()}"[:80]
+            party = Party.objects.create(
+                covenant=covenant,
+                name=name.strip(),
+                code=code.strip().upper(),
+                slug=slug,
+                type=type,
+                constituency=constituency,
+                joined_on=joined_on,
+                short_name=short_name.strip(),
+                website=website,
+                description=description,
+            )
+            party.tracks.set(covenant.tracks.filter(code="broad"))
+            record_event(
+                actor=by,
+                verb="parties.admit_party",
+                obj=party,
+                party_id=party.pk,
+                after={**_party_snapshot(party), "decision": decision},
+            )
+    except IntegrityError:
+        raise ActionError(
+            _("Another party already uses this code or address (slug)."), field="code"
+        ) from None
+    return party
+
+
+def expel_party(
+    *, by: User | None, decision: str, party: Party, left_on: datetime.date, reason: str
+) -> Party:
+    """A party the steering group decided to expel leaves the covenant, as in
+    record_departure."""
+    with transaction.atomic(durable=True):
+        party = Party.objects.select_for_update().get(pk=party.pk)
+        if party.left_on is not None:
+            raise ActionError(
+                _("%(party)s already left the covenant on %(date)s.")
+                % {"party": party.name, "date": party.left_on.isoformat()},
+                code="conflict",
+            )
+        left_on = max(left_on, party.joined_on)
+        before = _party_snapshot(party)
+        party.left_on, party.departure = left_on, Party.Departure.EXPELLED
+        party.departure_reason = reason.strip() or decision
+        party.save(update_fields=["left_on", "departure", "departure_reason", "updated_at"])
+        Invitation.objects.unrestricted("expel by decision: the decision decides").filter(
+            party=party
+        ).open().update(revoked_at=timezone.now())
+        record_event(
+            actor=by,
+            verb="parties.expel_party",
+            obj=party,
+            party_id=party.pk,
+            before=before,
+            after={**_party_snapshot(party), "decision": decision},
+        )
+    return party
+
+
 # --- People ------------------------------------------------------------------------------
 
 

@@ -117,6 +117,8 @@ def register() -> None:
             "parties.create_party": _("Party added"),
             "parties.update_party": _("Party details changed"),
             "parties.record_departure": _("Departure recorded"),
+            "parties.admit_party": _("Party admitted by a decision"),
+            "parties.expel_party": _("Party expelled by a decision"),
             "parties.invite_person": _("Person invited"),
             "parties.accept_invitation": _("Invitation accepted"),
             "parties.revoke_invitation": _("Invitation withdrawn"),

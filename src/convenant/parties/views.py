@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from convenant.core import access
+from convenant.core import access, panels
 from convenant.core.errors import ActionError, show_on_form
 from convenant.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from convenant.core.models import User, normalize_email
@@ -110,6 +110,7 @@ def party_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "can_manage_members": can_manage,
             "can_administer": access.can_administer_covenant(actor),
             "is_active": party.is_active(),
+            "panels": panels.party_panels(request, party),
         },
     )
 

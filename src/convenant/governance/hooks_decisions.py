@@ -1,0 +1,43 @@
+"""What the decisions part of governance plugs into the rest: its audit verbs, its own
+effect types (admitting and expelling a party), the reminder jobs, the decision panel on a
+party's page and the demo."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from convenant.core.audit import register_verbs
+
+
+def register() -> None:
+    from convenant.governance import effects
+
+    register_verbs(
+        {
+            "governance.create_proposal": _("Proposal made"),
+            "governance.open_proposal": _("Proposal opened for votes"),
+            "governance.amend_proposal": _("Proposal amended"),
+            "governance.withdraw_proposal": _("Proposal withdrawn"),
+            "governance.cast_vote": _("Vote cast"),
+            "governance.grant_proxy": _("Proxy given"),
+            "governance.revoke_proxy": _("Proxy revoked"),
+            "governance.close_proposal": _("Proposal closed"),
+            "governance.record_outcome": _("Outcome statement recorded"),
+            "governance.record_decision": _("Decision recorded"),
+            "governance.correct_decision": _("Decision corrected"),
+            "governance.apply_decision": _("Decision's effect applied"),
+        }
+    )
+    effects.register_own()
+
+    from convenant.core import panels
+    from convenant.governance.views import decisions as views
+
+    panels.register_party_panel(
+        panels.IssuerPanel(
+            name="governance.decisions",
+            order=50,
+            context=views.party_decisions_panel,
+            template="governance/decision_party_panel.html",
+        )
+    )
