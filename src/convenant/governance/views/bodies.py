@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -20,7 +21,7 @@ from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -835,7 +836,9 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     user = actions.feed_owner(token)
     if user is None:
         raise Http404
-    body = calendar.render_ical(calendar.events_for(user), _("Covenant meetings"))
+    # No session here: the person's own language, as on their pages.
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        body = calendar.render_ical(calendar.events_for(user), _("Covenant meetings"))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
