@@ -9,6 +9,7 @@ k-minimum rule); which funds they are is never shown."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
@@ -277,10 +278,34 @@ def covenant_risks(request: HttpRequest) -> HttpResponse:
             else "",
             "priorities": list(reversed(RiskResult.Priority.choices)),
             "themes": sorted(names.items(), key=lambda item: item[1]),
+            **_choices(request.user),
             "query": request.GET.urlencode(),
             "freshness": _freshness(request.user),
         },
     )
+
+
+def _choices(user: Any) -> dict[str, list[tuple[str, str, int]]]:
+    """The countries and sectors of the companies the page can show at all (lines for every
+    priority, already under the k-minimum rule), with how many companies each: a select the
+    secretariat picks from rather than a code it has to know."""
+    lines = CovenantCompany.objects.visible_to(user).filter(
+        level=0, minimum__gte=settings.AGGREGATE_MIN_FUNDS
+    )
+    countries: Counter[str] = Counter()
+    sectors: Counter[str] = Counter()
+    for code, sector, n in (
+        lines.values_list("country", "sector").annotate(n=Count("pk")).order_by()
+    ):
+        countries[code] += n
+        sectors[sector] += n
+    return {
+        "country_choices": sorted(
+            ((code, country_name(code) or code, n) for code, n in countries.items() if code),
+            key=lambda c: c[1],
+        ),
+        "sector_choices": sorted((name, name, n) for name, n in sectors.items() if name),
+    }
 
 
 # The export: one row per company and theme, in the page's order, under the same rule; how
