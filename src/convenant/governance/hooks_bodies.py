@@ -34,6 +34,7 @@ def register() -> None:
             "governance.create_action_item": _("Action item created"),
             "governance.complete_action_item": _("Action item done"),
             "governance.renew_calendar_feed": _("Calendar address renewed"),
+            "governance.load_demo_bodies": _("Demo bodies and meetings loaded"),
         }
     )
     navigation.register_nav_item(navigation.NavItem(_("Bodies"), "body_list", lambda a: True, 70))
