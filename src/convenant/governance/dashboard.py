@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from convenant.core.access import Actor
+from convenant.governance import annual
 
 LIMIT = 8
 
@@ -97,12 +98,22 @@ def governance_panel(request: HttpRequest, actor: Actor) -> dict[str, Any] | Non
         .order_by("due_on", "pk")[:LIMIT]
     )
     proposals = waiting_proposals(user, actor) if actor.body_ids else []
-    if not (bodies or meetings or actions or proposals):
+    # Every party's people are invited to the annual covenant meeting, seat or not.
+    annual_meeting = (
+        Meeting.objects.unrestricted("the annual covenant meeting is open to every party")
+        .filter(annual=True, starts_at__gte=timezone.now())
+        .order_by("starts_at")
+        .first()
+        if annual.can_read(actor)
+        else None
+    )
+    if not (bodies or meetings or actions or proposals or annual_meeting):
         return None
     return {
         "bodies": [{"body": b, "url": link("body_detail", b.slug)} for b in bodies],
         "meetings": [{"meeting": m, "url": link("meeting_detail", m.pk)} for m in meetings],
         "proposals": proposals,
         "actions": actions,
+        "annual": annual_meeting,
         "today": timezone.localdate(),
     }

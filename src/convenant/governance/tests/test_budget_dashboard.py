@@ -77,3 +77,19 @@ def test_someone_without_a_seat_or_action_finds_no_governance_panel(
 ) -> None:
     assert 'id="governance-panel"' not in _dashboard(world.users["union"])
     assert 'id="governance-panel"' in _dashboard(world.users["fund_editor"])  # the working group
+
+
+def test_every_party_s_people_find_the_annual_meeting_s_invitation(
+    world: World, gov: Governance
+) -> None:
+    Meeting.objects.create(
+        body=gov.steering_group,
+        title="Jaarbijeenkomst",
+        starts_at=timezone.now() + datetime.timedelta(days=20),
+        ends_at=timezone.now() + datetime.timedelta(days=20, hours=3),
+        location="Zaal Wielewaal",
+        annual=True,
+    )
+    page = _dashboard(world.users["union"])
+    assert 'id="governance-panel"' in page and "Zaal Wielewaal" in page
+    assert "Zaal Wielewaal" not in _dashboard(world.users["former"])
