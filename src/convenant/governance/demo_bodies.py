@@ -127,7 +127,7 @@ TOPICS = {
     2021: ["Monitoringrapport 2020", "Uittreding na fusie", "Casussen: stand van zaken"],
     2022: ["Monitoringrapport 2021", "Evaluatie van het convenant", "Toolkit versie 2"],
 }
-ACTIONS = [
+ACTIONS: list[tuple[str, tuple[str, str], tuple[int, int, int] | int, bool]] = [
     # title, owner person key or party code, due (year, month, day) or days from today, done
     ("Reactie op concept-toolkit verzamelen", ("party", "OXN"), (2019, 9, 30), True),
     ("Wetgevingsagenda IMVO toelichten", ("person", "overheid"), (2020, 3, 1), True),

@@ -170,7 +170,7 @@ def _meeting_out(m: Meeting) -> dict[str, object]:
 
 @router.get("/meetings", response=list[MeetingOut], summary="List the meetings of your bodies")
 @paginate
-def list_meetings(request: HttpRequest, body: str = "", upcoming: bool = False):  # type: ignore[no-untyped-def]
+def list_meetings(request: HttpRequest, body: str = "", upcoming: bool = False):
     meetings = Meeting.objects.visible_to(request.user).select_related("body")
     if body:
         meetings = meetings.filter(body__slug=body)
@@ -226,7 +226,7 @@ def get_meeting(request: HttpRequest, meeting_id: int) -> dict[str, object]:
 
 @router.get("/action-items", response=list[ActionItemOut], summary="Your action items")
 @paginate
-def list_action_items(request: HttpRequest, status: str = "open"):  # type: ignore[no-untyped-def]
+def list_action_items(request: HttpRequest, status: str = "open"):
     """The action items you own, your party owns, or of the bodies you sit in;
     ``status=all`` for done and cancelled ones too."""
     items = ActionItem.objects.visible_to(request.user).select_related(

@@ -231,7 +231,7 @@ def test_documents_are_checked_stored_privately_and_served_to_the_body(
     url = reverse("agenda_document", args=[document.pk])
     got = _client(world, "fund_editor").get(url)
     assert got.status_code == 200
-    assert b"".join(got.streaming_content) == PDF
+    assert got.getvalue() == PDF
     assert got["Content-Disposition"].startswith("attachment")
     assert _client(world, "fund_admin").get(url).status_code == 404
     assert Client().get(url).status_code == 302  # to log in

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from convenant.core import access
 from convenant.core.errors import ActionError
+from convenant.core.http import AuthenticatedHttpRequest
 from convenant.governance import calendar
 from convenant.governance.actions import bodies as actions
 from convenant.governance.models import (
@@ -517,7 +518,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         empty_value=None,
         required=False,
     )
-    outcome_form.fields["proposal"].queryset = proposals
+    cast(forms.ModelChoiceField, outcome_form.fields["proposal"]).queryset = proposals
     return render(
         request,
         "governance/meeting_detail.html",
@@ -673,9 +674,9 @@ def agenda_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     )
     _secretariat(request)
     form = OutcomeForm(request.POST)
-    form.fields["proposal"].queryset = Proposal.objects.visible_to(request.user).filter(
-        body_id=item.meeting.body_id
-    )
+    cast(forms.ModelChoiceField, form.fields["proposal"]).queryset = Proposal.objects.visible_to(
+        request.user
+    ).filter(body_id=item.meeting.body_id)
     return _write(
         request,
         form,
@@ -806,7 +807,7 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def calendar_settings(request: HttpRequest) -> HttpResponse:
+def calendar_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The person's calendar feed: renewing it gives a new secret address (shown once) and
     the old one stops working."""
     from convenant.governance.models import CalendarFeed
