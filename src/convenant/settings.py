@@ -270,7 +270,12 @@ JOB_QUEUED_RESEND_SECONDS = env_int("JOB_QUEUED_RESEND_SECONDS", 600)
 JOB_RETRY_SECONDS = env_int("JOB_RETRY_SECONDS", 60)  # times the attempt number
 # The worker's beat (`celery -A convenant.worker worker --beat`) sweeps stale jobs.
 CELERY_BEAT_SCHEDULE = {
-    "sweep-jobs": {"task": "core.sweep_jobs", "schedule": float(env_int("JOB_SWEEP_SECONDS", 60))}
+    "sweep-jobs": {"task": "core.sweep_jobs", "schedule": float(env_int("JOB_SWEEP_SECONDS", 60))},
+    # Governance: reminders to seats that have not voted, review dates, votes past deadline.
+    "governance-reminders": {
+        "task": "governance.queue_reminders",
+        "schedule": float(env_int("GOVERNANCE_REMINDER_SECONDS", 3600)),
+    },
 }
 
 # Matching holdings to issuers: fuzzy name matches at or above AUTO are accepted, between

@@ -10,7 +10,7 @@ from convenant.core.audit import register_verbs
 
 
 def register() -> None:
-    from convenant.governance import effects
+    from convenant.governance import effects, jobs
 
     register_verbs(
         {
@@ -26,9 +26,12 @@ def register() -> None:
             "governance.record_decision": _("Decision recorded"),
             "governance.correct_decision": _("Decision corrected"),
             "governance.apply_decision": _("Decision's effect applied"),
+            "governance.remind_seats": _("Seats reminded to vote"),
+            "governance.remind_review": _("Body reminded of a review date"),
         }
     )
     effects.register_own()
+    jobs.register()
 
     from convenant.core import panels
     from convenant.governance.views import decisions as views
