@@ -7,10 +7,11 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from convenant.core.audit import register_verbs
+from convenant.core.demo import register_demo_loader
 
 
 def register() -> None:
-    from convenant.governance import effects, jobs
+    from convenant.governance import demo_decisions, effects, jobs
 
     register_verbs(
         {
@@ -28,10 +29,12 @@ def register() -> None:
             "governance.apply_decision": _("Decision's effect applied"),
             "governance.remind_seats": _("Seats reminded to vote"),
             "governance.remind_review": _("Body reminded of a review date"),
+            "governance.load_demo_decisions": _("Demo decisions loaded"),
         }
     )
     effects.register_own()
     jobs.register()
+    register_demo_loader("governance_decisions", demo_decisions.load_and_describe, 22)
 
     from convenant.core import panels
     from convenant.governance.views import decisions as views
