@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from convenant.core import navigation
 from convenant.core.audit import register_verbs
 from convenant.core.demo import register_demo_loader
 
@@ -35,6 +36,9 @@ def register() -> None:
     effects.register_own()
     jobs.register()
     register_demo_loader("governance_decisions", demo_decisions.load_and_describe, 22)
+    navigation.register_nav_item(
+        navigation.NavItem(_("Decision log"), "decision_log", lambda a: True, 72)
+    )
 
     from convenant.core import panels
     from convenant.governance.views import decisions as views
