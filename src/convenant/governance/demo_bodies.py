@@ -308,6 +308,18 @@ def _history(bodies: dict[str, Body]) -> int:
                     user=person,
                     defaults={"presence": Attendance.Presence.PRESENT},
                 )
+        # The monitoring committee meets on its report each spring, from 2020 on.
+        if year > 2019:
+            _meeting(
+                bodies["monitoringcommissie"],
+                datetime.date(year, 4, 8),
+                f"Monitoringcommissie: rapport {year - 1}",
+                Meeting.State.MINUTES_APPROVED,
+                location="Online",
+                minutes=f"Het conceptrapport over {year - 1} is besproken (fictief).",
+                minutes_sent_at=_at(datetime.date(year, 4, 10), 9),
+                minutes_approved_at=_at(datetime.date(year, 5, 10), 9),
+            )
         for slug in ("werkgroep-toolkit", "werkgroep-diep-spoor"):
             for month in (3, 10):
                 _meeting(

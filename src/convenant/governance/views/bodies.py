@@ -77,7 +77,8 @@ class BodyForm(forms.Form):
         label=gettext_lazy("Mandate"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     established_on = forms.DateField(
-        label=gettext_lazy("Established on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Established on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
@@ -94,7 +95,8 @@ class AssignForm(forms.Form):
     party = PartyField(label=gettext_lazy("For the party"), required=False)
     role = forms.ChoiceField(label=gettext_lazy("Role"), choices=SeatAssignment.Role.choices)
     start = forms.DateField(
-        label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("From"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
@@ -103,13 +105,15 @@ class MembershipForm(forms.Form):
     party = PartyField(label=gettext_lazy("For the party"), required=False)
     role = forms.ChoiceField(label=gettext_lazy("Role"), choices=BodyMembership.Role.choices)
     start = forms.DateField(
-        label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("From"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
 class EndForm(forms.Form):
     end = forms.DateField(
-        label=gettext_lazy("First day without"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("First day without"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
@@ -117,10 +121,11 @@ class MeetingForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     starts_at = forms.DateTimeField(
         label=gettext_lazy("Starts at"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     ends_at = forms.DateTimeField(
-        label=gettext_lazy("Ends at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=gettext_lazy("Ends at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     location = forms.CharField(label=gettext_lazy("Location"), max_length=200, required=False)
 
@@ -168,7 +173,7 @@ class OutcomeForm(forms.Form):
     due_on = forms.DateField(
         label=gettext_lazy("Due on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
@@ -198,7 +203,8 @@ class ActionItemForm(forms.Form):
     owner_user = PersonField(label=gettext_lazy("Owner (person)"), required=False)
     owner_party = PartyField(label=gettext_lazy("Owner (party)"), required=False)
     due_on = forms.DateField(
-        label=gettext_lazy("Due on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Due on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
@@ -346,12 +352,16 @@ def body_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .filter(body=body, status=ActionItem.Status.OPEN)
         .select_related("owner_user", "owner_party")
     )
+    seats = seat_table(body, today)
+    if actor.is_secretariat:
+        for row in seats:
+            row["form"] = AssignForm(auto_id=f"seat{row['seat'].pk}_%s", initial={"start": today})
     return render(
         request,
         "governance/body_detail.html",
         {
             "body": body,
-            "seats": seat_table(body, today),
+            "seats": seats,
             "current_members": [
                 m for m in memberships if m.start <= today and (m.end is None or m.end > today)
             ],
@@ -365,13 +375,12 @@ def body_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "member": member,
             "can_manage": actor.is_secretariat,
             "today": today,
+            # Each form its own ids (auto_id), as several share field names on one page.
             "forms": {
-                "seat": SeatForm(),
-                "assign": AssignForm(initial={"start": today}),
-                "membership": MembershipForm(initial={"start": today}),
-                "end": EndForm(initial={"end": today}),
-                "meeting": MeetingForm(),
-                "action": ActionItemForm(),
+                "seat": SeatForm(auto_id="seat_%s"),
+                "membership": MembershipForm(auto_id="member_%s", initial={"start": today}),
+                "meeting": MeetingForm(auto_id="meeting_%s"),
+                "action": ActionItemForm(auto_id="action_%s"),
             }
             if actor.is_secretariat
             else {},
@@ -509,8 +518,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     here = states.index(meeting.state)
     next_state = states[here + 1] if here + 1 < len(states) else None
     proposals = Proposal.objects.visible_to(request.user).filter(body=meeting.body)
-    outcome_form = OutcomeForm()
-    item_form = AgendaItemForm()
+    item_form = AgendaItemForm(auto_id="item_%s")
     item_form.fields["parent"] = forms.TypedChoiceField(
         label=_("Under item"),
         choices=[("", _("(top level)")), *((i.pk, i.title) for i, _d in agenda)],
@@ -518,7 +526,20 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         empty_value=None,
         required=False,
     )
-    cast(forms.ModelChoiceField, outcome_form.fields["proposal"]).queryset = proposals
+    amendments = list(
+        MinutesAmendment.objects.visible_to(request.user)
+        .filter(meeting=meeting)
+        .select_related("proposed_by")
+    )
+    if can_manage:
+        # Per item and per amendment a form with ids of its own.
+        for item, _depth in agenda:
+            item.document_form = DocumentForm(auto_id=f"doc{item.pk}_%s")  # type: ignore[attr-defined]
+            outcome = OutcomeForm(auto_id=f"outcome{item.pk}_%s")
+            cast(forms.ModelChoiceField, outcome.fields["proposal"]).queryset = proposals
+            item.outcome_form = outcome  # type: ignore[attr-defined]
+        for amendment in amendments:
+            amendment.answer_form = AnswerForm(auto_id=f"answer{amendment.pk}_%s")
     return render(
         request,
         "governance/meeting_detail.html",
@@ -529,9 +550,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attendance": Attendance.objects.visible_to(request.user)
             .filter(meeting=meeting)
             .select_related("user", "party"),
-            "amendments": MinutesAmendment.objects.visible_to(request.user)
-            .filter(meeting=meeting)
-            .select_related("proposed_by"),
+            "amendments": amendments,
             "actions": ActionItem.objects.visible_to(request.user)
             .filter(meeting=meeting)
             .select_related("owner_user", "owner_party"),
@@ -546,15 +565,12 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "agenda_open": meeting.state in (Meeting.State.DRAFT, Meeting.State.AGENDA_PUBLISHED),
             "forms": {
                 "item": item_form,
-                "document": DocumentForm(),
-                "attendance": AttendanceForm(),
-                "outcome": outcome_form,
-                "minutes": MinutesForm(initial={"minutes": meeting.minutes}),
-                "answer": AnswerForm(),
+                "attendance": AttendanceForm(auto_id="attendance_%s"),
+                "minutes": MinutesForm(auto_id="minutes_%s", initial={"minutes": meeting.minutes}),
             }
             if can_manage
             else {},
-            "amendment_form": AmendmentForm(),
+            "amendment_form": AmendmentForm(auto_id="amendment_%s"),
         },
     )
 
