@@ -69,6 +69,8 @@ def meeting_of(year: int) -> Any:
     """The annual covenant meeting of a year (404 without one)."""
     from convenant.governance.models import Meeting
 
+    if not 1900 <= year <= 2999:  # a year a meeting can have (and a date can hold)
+        raise Http404
     meeting = (
         Meeting.objects.unrestricted("the annual covenant meeting is open to every party")
         .filter(annual=True, starts_at__year=year)

@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 
 from convenant.core import access
 from convenant.core.api import PUBLIC, Error
+from convenant.governance.actions.budget import FIRST_YEAR, LAST_YEAR
 from convenant.governance.models import CommunicationAgreement, PressStatement
 from convenant.governance.views.budget import (
     _covenant,
@@ -60,7 +61,7 @@ class BudgetOut(Schema):
 
 @router.get(
     "/governance/budget/{year}",
-    response={200: BudgetOut, 403: Error},
+    response={200: BudgetOut, 403: Error, 404: Error},
     summary="The budget of a year against actual",
 )
 def get_budget(request: HttpRequest, year: int) -> Any:
@@ -69,6 +70,8 @@ def get_budget(request: HttpRequest, year: int) -> Any:
     only (others: 403). Amounts are exact decimals."""
     if not can_see_budget(access.actor_for(request.user)):
         return Status(403, {"detail": "The budget is for the steering group and the secretariat."})
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        return Status(404, {"detail": f"A budget year lies between {FIRST_YEAR} and {LAST_YEAR}."})
     data = budget_overview(request.user, _covenant(), year)
     t = data["totals"]
     return {

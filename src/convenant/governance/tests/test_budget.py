@@ -241,3 +241,15 @@ def test_a_form_with_a_bad_amount_comes_back_with_the_reason(world: World) -> No
     assert BudgetLine.objects.unrestricted("test").count() == 0
     # A year that is not one falls back to the latest, with a message: never a 500.
     assert client.get("/governance/budget/?year=abc").status_code == 200
+
+
+def test_a_year_out_of_any_calendar_is_not_found_never_an_error(world: World) -> None:
+    client = Client(raise_request_exception=False)
+    client.force_login(world.users["secretariat"])
+    for url in (
+        "/governance/budget/99999999999999999999.csv",
+        "/api/v1/governance/budget/40000",
+        "/governance/annual/0/invitation/",
+        "/governance/annual/99999/pack.pdf",
+    ):
+        assert client.get(url).status_code == 404, url

@@ -233,7 +233,7 @@ def export_rows(data: dict[str, Any]) -> list[list[object]]:
 def budget_export(request: AuthenticatedHttpRequest, year: int, file_format: str) -> HttpResponse:
     """The yearly overview as CSV or XLSX, the same figures as the page."""
     access.require(can_see_budget(access.actor_for(request.user)))
-    if file_format not in ("csv", "xlsx"):
+    if file_format not in ("csv", "xlsx") or not actions.FIRST_YEAR <= year <= actions.LAST_YEAR:
         raise Http404
     data = export_rows(budget_overview(request.user, _covenant(), year))
     if file_format == "xlsx":
