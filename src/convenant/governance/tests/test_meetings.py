@@ -235,3 +235,15 @@ def test_documents_are_checked_stored_privately_and_served_to_the_body(
     assert got["Content-Disposition"].startswith("attachment")
     assert _client(world, "fund_admin").get(url).status_code == 404
     assert Client().get(url).status_code == 302  # to log in
+
+
+def test_attendance_is_recorded_for_the_bodys_people(world: World, gov: Governance) -> None:
+    meeting = _advance(world, _meeting(world, gov, 0), "agenda_published", "in_progress")
+    client = _client(world, "secretariat")
+    url = reverse("attendance_record", args=[meeting.pk])
+    before = last_event_id()
+    client.post(url, {"user": world.users["union"].pk, "presence": "present"})  # not a member
+    assert last_event_id() == before
+    client.post(url, {"user": world.users["fund_editor"].pk, "presence": "excused"})
+    page = client.get(reverse("meeting_detail", args=[meeting.pk])).content.decode()
+    assert "Fund Editor" in page and "Afgemeld" in page

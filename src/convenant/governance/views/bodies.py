@@ -153,6 +153,18 @@ class AttendanceForm(forms.Form):
         label=gettext_lazy("Presence"), choices=Attendance.Presence.choices
     )
 
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        """The people of the body on the meeting's day, not every account."""
+        super().__init__(*args, **kwargs)
+        on = timezone.localdate(meeting.starts_at)
+        seats = (
+            SeatAssignment.objects.visible_to(None).current(on).filter(seat__body=meeting.body_id)
+        )
+        members = BodyMembership.objects.visible_to(None).current(on).filter(body=meeting.body_id)
+        ids = {*seats.values_list("user_id", flat=True), *members.values_list("user_id", flat=True)}
+        field = cast(forms.ModelChoiceField, self.fields["user"])
+        field.queryset = actions.people_choices().filter(pk__in=ids)
+
 
 class OutcomeForm(forms.Form):
     outcome = forms.ChoiceField(
@@ -565,7 +577,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "agenda_open": meeting.state in (Meeting.State.DRAFT, Meeting.State.AGENDA_PUBLISHED),
             "forms": {
                 "item": item_form,
-                "attendance": AttendanceForm(auto_id="attendance_%s"),
+                "attendance": AttendanceForm(auto_id="attendance_%s", meeting=meeting),
                 "minutes": MinutesForm(auto_id="minutes_%s", initial={"minutes": meeting.minutes}),
             }
             if can_manage
@@ -675,7 +687,7 @@ def attendance_record(request: HttpRequest, pk: int) -> HttpResponse:
     _secretariat(request)
     return _write(
         request,
-        AttendanceForm(request.POST),
+        AttendanceForm(request.POST, meeting=meeting),
         lambda d: actions.record_attendance(by=request.user, meeting=meeting, **d),
         _("Attendance was recorded."),
         reverse("meeting_detail", args=[pk]),
