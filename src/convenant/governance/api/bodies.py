@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
@@ -226,12 +227,15 @@ def get_meeting(request: HttpRequest, meeting_id: int) -> dict[str, object]:
 
 @router.get("/action-items", response=list[ActionItemOut], summary="Your action items")
 @paginate
-def list_action_items(request: HttpRequest, status: str = "open"):
-    """The action items you own, your party owns, or of the bodies you sit in;
-    ``status=all`` for done and cancelled ones too."""
+def list_action_items(request: HttpRequest, status: str = "open", mine: bool = False):
+    """The action items you own, your party owns, or of the bodies you sit in; ``mine=true``
+    for only those you or your party own, ``status=all`` for done and cancelled ones too."""
     items = ActionItem.objects.visible_to(request.user).select_related(
         "body", "owner_user", "owner_party"
     )
+    if mine:
+        actor = access.actor_for(request.user)
+        items = items.filter(Q(owner_user_id=actor.user_id) | Q(owner_party_id__in=actor.party_ids))
     if status != "all":
         items = items.filter(status=status if status in ActionItem.Status.values else "open")
     return Converted(

@@ -87,3 +87,29 @@ def test_an_action_needs_an_owner(world: World) -> None:
             by=world.users["secretariat"], body=gov.steering_group, title="Niemand", due_on=TODAY
         )
     assert not ActionItem.objects.unrestricted("test").exists()
+
+
+def test_the_api_lists_ones_own_action_items(world: World) -> None:
+    gov = governance_of(world)
+    secretariat = world.users["secretariat"]
+    actions.create_action_item(
+        by=secretariat,
+        body=gov.working_group,
+        title="Van het fonds",
+        owner_party=world.fund,
+        due_on=TODAY,
+    )
+    actions.create_action_item(
+        by=secretariat,
+        body=gov.working_group,
+        title="Van de vakbond",
+        owner_party=world.union,
+        due_on=TODAY,
+    )
+    client = _client(world, "fund_editor")  # a member of the working group
+    every = client.get("/api/v1/action-items").json()["items"]
+    mine = client.get("/api/v1/action-items?mine=true").json()["items"]
+    assert {a["title"] for a in every} == {"Van het fonds", "Van de vakbond"}
+    assert [a["title"] for a in mine] == ["Van het fonds"]
+    other = _client(world, "other_fund").get("/api/v1/action-items").json()["items"]
+    assert other == []
