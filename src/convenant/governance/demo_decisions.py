@@ -127,7 +127,7 @@ def _holder(seat: Seat, on: datetime.date) -> User:
         SeatAssignment.objects.unrestricted(WHY)
         .current(on)
         .filter(seat=seat)
-        .order_by("role")
+        .order_by("-role")  # the holder before the deputy
         .select_related("user")
         .first()
     )

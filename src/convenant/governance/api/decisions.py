@@ -15,9 +15,9 @@ from ninja.pagination import paginate
 from convenant.core import access
 from convenant.core.api import PUBLIC, Converted, Error
 from convenant.core.errors import ActionError
-from convenant.governance import effects
 from convenant.governance.actions import decisions as actions
 from convenant.governance.models import Decision, Proposal, Seat, Vote
+from convenant.governance.views.decisions import effect_text
 
 router = Router(tags=["governance"])
 
@@ -206,7 +206,7 @@ def _decision_out(d: Decision, actor: access.Actor) -> dict[str, Any]:
         "corrects": d.corrects.number if d.corrects else None,
         "corrected_by": [c.number for c in d.corrections.all()],
         "effect_type": d.effect_type,
-        "effect": effects.describe(d.effect_type, d.effect_params),
+        "effect": effect_text(d.effect_type, d.effect_params),
         "effect_state": d.effect_state,
         "proposal": (d.proposal.number if d.proposal and actions.can_see(actor, d.body) else None),
     }

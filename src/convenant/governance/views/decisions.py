@@ -136,6 +136,8 @@ class ProxyForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["seat"].queryset = Seat.objects.filter(pk__in=[s.pk for s in seats])  # type: ignore[attr-defined]
         self.fields["grantee"].queryset = people  # type: ignore[attr-defined]
+        if len(seats) == 1:
+            self.fields["seat"].initial = seats[0].pk
         self.fields["grantee"].label_from_instance = lambda u: u.full_name  # type: ignore[attr-defined]
 
 
@@ -498,10 +500,19 @@ def _decisions(request: HttpRequest) -> Any:
     )
 
 
+def effect_text(effect_type: str, params: dict[str, Any]) -> str:
+    """What a decision does, in words: as its effect type says, or, while no app has
+    registered it, the type of proposal it came from."""
+    text = effects.describe(effect_type, params)
+    if text or not effect_type:
+        return text
+    return str(Proposal.Kind(effect_type).label) if effect_type in Proposal.Kind.values else ""
+
+
 def _with_effects(decisions: Any) -> list[Decision]:
     rows = list(decisions)
     for d in rows:
-        d.effect_text = effects.describe(d.effect_type, d.effect_params)
+        d.effect_text = effect_text(d.effect_type, d.effect_params)
         d.effect_url = effects.link(d.effect_type, d.effect_object)
     return rows
 
