@@ -108,7 +108,10 @@ def declare_error_answers(api: NinjaAPI) -> None:
     the path, 413 for an oversized body, 422 for invalid
     parameters. Public operations declare no authentication (an anonymous caller sees
     what is public; a signed-in one may see more). Call once the routers are added."""
-    for _prefix, router in api._routers:
+    routers = [router for _prefix, router in api._routers]
+    for router in routers:  # with the routers nested in them (an app's areas)
+        routers.extend(child for _p, child, *_rest in router._routers if child not in routers)
+    for router in routers:
         for path, path_view in router.path_operations.items():
             for operation in path_view.operations:
                 declared = operation.response_models
