@@ -65,15 +65,23 @@ def can_read(actor: access.Actor) -> bool:
     return actor.is_covenant_member
 
 
-def meeting_of(year: int) -> Any:
-    """The annual covenant meeting of a year (404 without one)."""
+def annual_meetings() -> Any:
+    """The annual covenant meetings: their date, place and published agenda are every
+    party's (the rest of the meeting, its minutes above all, stays with its body)."""
     from convenant.governance.models import Meeting
 
+    return Meeting.objects.unrestricted(
+        "the annual covenant meeting is open to every party"
+    ).filter(annual=True)
+
+
+def meeting_of(year: int) -> Any:
+    """The annual covenant meeting of a year (404 without one)."""
     if not 1900 <= year <= 2999:  # a year a meeting can have (and a date can hold)
         raise Http404
     meeting = (
-        Meeting.objects.unrestricted("the annual covenant meeting is open to every party")
-        .filter(annual=True, starts_at__year=year)
+        annual_meetings()
+        .filter(starts_at__year=year)
         .select_related("body")
         .order_by("starts_at")
         .first()
@@ -84,14 +92,7 @@ def meeting_of(year: int) -> Any:
 
 
 def annual_years() -> list[int]:
-    from convenant.governance.models import Meeting
-
-    dates = (
-        Meeting.objects.unrestricted("the annual covenant meeting is open to every party")
-        .filter(annual=True)
-        .dates("starts_at", "year", order="DESC")
-    )
-    return [d.year for d in dates]
+    return [d.year for d in annual_meetings().dates("starts_at", "year", order="DESC")]
 
 
 def build_pack(user: Any, meeting: Any) -> dict[str, Any]:
@@ -150,24 +151,18 @@ def _actions(user: Any, meeting: Any) -> dict[str, Any]:
     )
     # How many are open per body is part of the covenant's report to its parties; what they
     # are stays with the body (the list above is the reader's own).
-    counts = (
-        ActionItem.objects.unrestricted("counts per body for the annual pack")
-        .filter(status=ActionItem.Status.OPEN)
-        .values("body_id")
-        .annotate(n=Count("pk"), late=Count("pk", filter=Q(due_on__lt=timezone.localdate())))
-    )
     names = {b.pk: b for b in Body.objects.visible_to(user)}
     per_body = [
-        {"body": names[c["body_id"]], "open": c["n"], "overdue": c["late"]}
-        for c in counts
-        if c["body_id"] in names
+        {"body": names[body_id], "open": n, "overdue": late}
+        for body_id, (n, late) in open_actions_per_body().items()
+        if body_id in names
     ]
     per_body.sort(key=lambda r: str(r["body"]))
     return {"items": items, "per_body": per_body, "today": timezone.localdate()}
 
 
 def _working_groups(user: Any, meeting: Any) -> dict[str, Any]:
-    from convenant.governance.models import ActionItem, Body, BodyMembership, Meeting
+    from convenant.governance.models import Body, BodyMembership
 
     start, end = _period(meeting)
     groups = list(
@@ -187,19 +182,8 @@ def _working_groups(user: Any, meeting: Any) -> dict[str, Any]:
     ):
         members.setdefault(m.body_id, []).append(m)
     # Counts of meetings held and of open actions: the state of the group, not its business.
-    held = dict(
-        Meeting.objects.unrestricted("counts per body for the annual pack")
-        .filter(body_id__in=ids, starts_at__date__gte=start, starts_at__date__lte=end)
-        .exclude(state=Meeting.State.DRAFT)
-        .values_list("body_id")
-        .annotate(n=Count("pk"))
-    )
-    open_actions = dict(
-        ActionItem.objects.unrestricted("counts per body for the annual pack")
-        .filter(body_id__in=ids, status=ActionItem.Status.OPEN)
-        .values_list("body_id")
-        .annotate(n=Count("pk"))
-    )
+    held = meetings_held_per_body(ids, start, end)
+    open_actions = {k: n for k, (n, _late) in open_actions_per_body(ids).items()}
     return {
         "groups": [
             {
@@ -213,6 +197,40 @@ def _working_groups(user: Any, meeting: Any) -> dict[str, Any]:
         "start": start,
         "end": end,
     }
+
+
+# How many actions are open and how many meetings were held, per body, is part of the
+# covenant's report to its parties (the state of a group, not its business): counts only.
+
+
+def open_actions_per_body(body_ids: list[int] | None = None) -> dict[int, tuple[int, int]]:
+    """Per body: its open action items and how many of those are overdue."""
+    from convenant.governance.models import ActionItem
+
+    rows = ActionItem.objects.unrestricted("counts per body for the annual pack").filter(
+        status=ActionItem.Status.OPEN
+    )
+    if body_ids is not None:
+        rows = rows.filter(body_id__in=body_ids)
+    counts = rows.values_list("body_id").annotate(
+        n=Count("pk"), late=Count("pk", filter=Q(due_on__lt=timezone.localdate()))
+    )
+    return {body_id: (n, late) for body_id, n, late in counts}
+
+
+def meetings_held_per_body(
+    body_ids: list[int], start: datetime.date, end: datetime.date
+) -> dict[int, int]:
+    from convenant.governance.models import Meeting
+
+    counts = (
+        Meeting.objects.unrestricted("counts per body for the annual pack")
+        .filter(body_id__in=body_ids, starts_at__date__gte=start, starts_at__date__lte=end)
+        .exclude(state=Meeting.State.DRAFT)
+        .values_list("body_id")
+        .annotate(n=Count("pk"))
+    )
+    return dict(counts)
 
 
 def register_governance_sections() -> None:

@@ -100,10 +100,7 @@ def governance_panel(request: HttpRequest, actor: Actor) -> dict[str, Any] | Non
     proposals = waiting_proposals(user, actor) if actor.body_ids else []
     # Every party's people are invited to the annual covenant meeting, seat or not.
     annual_meeting = (
-        Meeting.objects.unrestricted("the annual covenant meeting is open to every party")
-        .filter(annual=True, starts_at__gte=timezone.now())
-        .order_by("starts_at")
-        .first()
+        annual.annual_meetings().filter(starts_at__gte=timezone.now()).order_by("starts_at").first()
         if annual.can_read(actor)
         else None
     )

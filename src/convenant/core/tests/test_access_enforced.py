@@ -228,6 +228,7 @@ ALLOWED_MODULES = {
     "*/tasks.py": "Celery tasks run jobs",
     "*/management/commands/*.py": "commands are run by an operator on the server",
     "*/demo.py": "the demo loaders write fictional data",
+    "*/demo_*.py": "the demo loaders of an app's parts",
     "*/testing.py": "test helpers",
     "*/tests/*": "tests",
     "conftest.py": "test fixtures",
@@ -242,6 +243,10 @@ ALLOWED_MODULES = {
 ALLOWED_FUNCTIONS = {
     ("parties/hooks.py", "resolve_actor"): "the access policy's own input: a person's roles",
     ("governance/hooks.py", "current_bodies"): "the access policy's own input: a person's bodies",
+    ("governance/annual.py", "annual_meetings"): "the annual covenant meeting is every party's",
+    ("governance/annual.py", "agenda_of"): "the annual meeting's published agenda, to every party",
+    ("governance/annual.py", "open_actions_per_body"): "the annual pack's counts, not the items",
+    ("governance/annual.py", "meetings_held_per_body"): "the annual pack's counts of meetings",
     ("core/models.py", "get_by_natural_key"): "signing in: the person behind an address",
     ("core/models.py", "unrestricted"): "the User manager passes it on",
     ("portfolios/models.py", "joint_leverage_for"): "the policy's aggregate rule, counts only",
