@@ -25,6 +25,7 @@ from convenant.core.models import User
 from convenant.governance import effects, rules
 from convenant.governance.models import (
     Body,
+    BodyMembership,
     Decision,
     Meeting,
     Proposal,
@@ -34,6 +35,7 @@ from convenant.governance.models import (
     SeatAssignment,
     Vote,
 )
+from convenant.parties.models import Membership
 
 UNSCOPED = "governance decisions: the action checks the actor"
 
@@ -106,6 +108,24 @@ def usable_proxy(user: Any, proposal: Proposal, seat: Seat) -> Proxy | None:
         .order_by("pk")
         .first()
     )
+
+
+def proxy_candidates(body: Body, user: Any) -> list[User]:
+    """Who a seat may give its proxy to: the people sitting in the body today (their names
+    are public, as the bodies are), and the colleagues of the party the giver sits for."""
+    seated = SeatAssignment.objects.unrestricted(UNSCOPED).current()
+    members = BodyMembership.objects.unrestricted(UNSCOPED).current()
+    ids = set(seated.filter(seat__body=body).values_list("user_id", flat=True))
+    ids |= set(members.filter(body=body).values_list("user_id", flat=True))
+    parties = seated.filter(seat__body=body, user=user).values_list("party_id", flat=True)
+    ids |= set(
+        Membership.objects.unrestricted(UNSCOPED)
+        .filter(party_id__in=[p for p in parties if p])
+        .values_list("user_id", flat=True)
+    )
+    ids.discard(user.pk)
+    people = User.objects.unrestricted(UNSCOPED).filter(pk__in=ids, is_active=True)
+    return list(people.order_by("full_name"))
 
 
 def can_write(actor: access.Actor, body: Body) -> bool:

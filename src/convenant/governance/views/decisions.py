@@ -29,17 +29,15 @@ from convenant.governance import effects
 from convenant.governance.actions import decisions as actions
 from convenant.governance.models import (
     Body,
-    BodyMembership,
     Decision,
     Proposal,
     ProposalAttachment,
     ProposalVersion,
     Proxy,
     Seat,
-    SeatAssignment,
     Vote,
 )
-from convenant.parties.models import Constituency, Membership, Party
+from convenant.parties.models import Constituency, Party
 
 # --- Forms -------------------------------------------------------------------------------
 
@@ -127,18 +125,22 @@ class VoteForm(forms.Form):
 
 class ProxyForm(forms.Form):
     seat = forms.ModelChoiceField(label=gettext_lazy("Seat"), queryset=Seat.objects.none())
-    grantee = forms.ModelChoiceField(
-        label=gettext_lazy("Give the seat's vote on this proposal to"),
-        queryset=User.objects.none(),
+    grantee = forms.TypedChoiceField(
+        label=gettext_lazy("Give the seat's vote on this proposal to"), coerce=int
     )
 
-    def __init__(self, *args: Any, seats: list[Seat], people: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, seats: list[Seat], people: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.people = {u.pk: u for u in people}
         self.fields["seat"].queryset = Seat.objects.filter(pk__in=[s.pk for s in seats])  # type: ignore[attr-defined]
-        self.fields["grantee"].queryset = people  # type: ignore[attr-defined]
+        self.fields["grantee"].choices = [("", "---------")] + [  # type: ignore[attr-defined]
+            (u.pk, u.full_name) for u in people
+        ]
         if len(seats) == 1:
             self.fields["seat"].initial = seats[0].pk
-        self.fields["grantee"].label_from_instance = lambda u: u.full_name  # type: ignore[attr-defined]
+
+    def clean_grantee(self) -> User:
+        return self.people[self.cleaned_data["grantee"]]
 
 
 class OutcomeForm(forms.Form):
@@ -173,27 +175,6 @@ def _proposal(request: HttpRequest, number: int) -> Proposal:
 
 def _back(proposal: Proposal) -> HttpResponse:
     return redirect("proposal_detail", proposal.number)
-
-
-def _people_of(body: Body, user: Any) -> Any:
-    """Who a seat may give its proxy to: the people sitting in the body today, and the
-    colleagues of the party the giver sits for."""
-    seated = SeatAssignment.objects.unrestricted("the body's people are public").current()
-    members = BodyMembership.objects.unrestricted("the body's people are public").current()
-    ids = set(seated.filter(seat__body=body).values_list("user_id", flat=True))
-    ids |= set(members.filter(body=body).values_list("user_id", flat=True))
-    parties = seated.filter(seat__body=body, user=user).values_list("party_id", flat=True)
-    ids |= set(
-        Membership.objects.unrestricted("a seat's colleagues")
-        .filter(party_id__in=[p for p in parties if p])
-        .values_list("user_id", flat=True)
-    )
-    ids.discard(user.pk)
-    return (
-        User.objects.unrestricted("the body's people are public")
-        .filter(pk__in=ids, is_active=True)
-        .order_by("full_name")
-    )
 
 
 def _run(request: HttpRequest, proposal: Proposal, do: Any, done: str) -> HttpResponse:
@@ -330,7 +311,9 @@ def proposal_detail(request: HttpRequest, number: int) -> HttpResponse:
             if own_seats or proxy_seats
             else None,
             "proxy_form": (
-                ProxyForm(seats=own_seats, people=_people_of(body, user)) if own_seats else None
+                ProxyForm(seats=own_seats, people=actions.proxy_candidates(body, user))
+                if own_seats
+                else None
             ),
             "history": history,
             "proxies": proxies,
@@ -454,7 +437,7 @@ def proxy_grant(request: HttpRequest, number: int) -> HttpResponse:
     form = ProxyForm(
         request.POST,
         seats=seats,
-        people=_people_of(proposal.body, request.user),
+        people=actions.proxy_candidates(proposal.body, request.user),
     )
     if not form.is_valid():
         _form_errors(request, form)
