@@ -490,6 +490,15 @@ def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("meeting_detail", made[0].pk) if made else response
 
 
+# The button that takes a meeting to its next state says what it does.
+STEP_LABELS: dict[str, Any] = {
+    Meeting.State.AGENDA_PUBLISHED: gettext_lazy("Publish the agenda"),
+    Meeting.State.IN_PROGRESS: gettext_lazy("Open the meeting"),
+    Meeting.State.CLOSED: gettext_lazy("Close the meeting (unhandled items move on)"),
+    Meeting.State.MINUTES_APPROVED: gettext_lazy("Record the minutes as approved by the body"),
+}
+
+
 def _meeting(request: HttpRequest, pk: int) -> Meeting:
     return access.get_visible_or_404(Meeting.objects.select_related("body"), request.user, pk=pk)
 
@@ -573,7 +582,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage": can_manage,
             "can_amend": is_member,
             "next_state": next_state,
-            "next_state_label": Meeting.State(next_state).label if next_state else "",
+            "next_state_label": STEP_LABELS.get(next_state or "", ""),
             "agenda_open": meeting.state in (Meeting.State.DRAFT, Meeting.State.AGENDA_PUBLISHED),
             "forms": {
                 "item": item_form,
