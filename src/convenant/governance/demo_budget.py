@@ -176,9 +176,12 @@ def _decision(
     decisions = Decision.objects.unrestricted("loading the demo").filter(
         body=steering, confidential=False, corrects__isnull=True
     )
-    found = decisions.filter(proposal__kind__in=kinds).order_by("decided_on", "number").first()
+    for kind in kinds:  # the first kind found, in the order given
+        found = decisions.filter(proposal__kind=kind).order_by("decided_on", "number").first()
+        if found is not None:
+            return found
     title, on = fallback
-    found = found or decisions.filter(title=title).first()
+    found = decisions.filter(title=title).first()
     if found is not None:
         return found
     with transaction.atomic(durable=True):
@@ -195,7 +198,8 @@ def _decision(
 def _load_communication(steering: Body, by: User) -> int:
     if CommunicationAgreement.objects.unrestricted("loading the demo").exists():
         return 0
-    first = _decision(steering, (), AGREEMENTS_DECISION)
+    # The steering group's working method (its first recommendation) settles who speaks.
+    first = _decision(steering, ("recommendation",), AGREEMENTS_DECISION)
     for title, text, who in AGREEMENTS:
         act.save_agreement(by=by, title=title, text=text, spokespeople=who, decision=first)
     for title, text, kind, fallback in STATEMENTS:

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from convenant.core import access
+from convenant.core import access, limits
 from convenant.core.audit import record_event, snapshot
 from convenant.core.errors import ActionError
 from convenant.core.models import User
@@ -266,6 +266,8 @@ def save_agreement(
         raise ActionError(_("Give the agreement a title."), field="title")
     if not text:
         raise ActionError(_("Write what was agreed."), field="text")
+    limits.check_length(text, limits.TEXT, field="text")
+    limits.check_length(spokespeople, limits.MESSAGE, field="spokespeople")
     if valid_from and valid_until and valid_until < valid_from:
         raise ActionError(_("An agreement cannot end before it starts."), field="valid_until")
     _check_approving_decision(decision)
@@ -319,6 +321,7 @@ def save_statement(
         raise ActionError(_("Give the statement a title."), field="title")
     if not text:
         raise ActionError(_("Write the statement's text."), field="text")
+    limits.check_length(text, limits.TEXT, field="text")
     _check_approving_decision(decision)
     with transaction.atomic(durable=True):
         before = None

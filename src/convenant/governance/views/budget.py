@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from convenant.core import access
+from convenant.core import access, limits
 from convenant.core.errors import ActionError, show_on_form
 from convenant.core.exports import inert_cell
 from convenant.core.http import AuthenticatedHttpRequest
@@ -470,12 +470,15 @@ def communication(request: HttpRequest) -> HttpResponse:
 class AgreementForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     text = forms.CharField(
-        label=gettext_lazy("What was agreed"), widget=forms.Textarea(attrs={"rows": 6})
+        label=gettext_lazy("What was agreed"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        **limits.text_field(limits.TEXT),
     )
     spokespeople = forms.CharField(
         label=gettext_lazy("Who may speak"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+        **limits.text_field(limits.MESSAGE),
     )
     decision = forms.ModelChoiceField(
         label=gettext_lazy("Approved by decision"),
@@ -497,7 +500,11 @@ class AgreementForm(forms.Form):
 
 class StatementForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=300)
-    text = forms.CharField(label=gettext_lazy("Text"), widget=forms.Textarea(attrs={"rows": 8}))
+    text = forms.CharField(
+        label=gettext_lazy("Text"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        **limits.text_field(limits.TEXT),
+    )
     spokesperson = forms.CharField(
         label=gettext_lazy("Spokesperson"), max_length=200, required=False
     )
