@@ -140,7 +140,13 @@ def test_public_operations_declare_no_authentication() -> None:
         for method, operation in methods.items()
     }
     public = {op for op, details in operations.items() if "security" not in details}
-    assert public == {"GET /api/v1/parties", "GET /api/v1/parties/{slug}"}
+    assert public == {
+        "GET /api/v1/parties",
+        "GET /api/v1/parties/{slug}",
+        # What the covenant agreed may be said in public, and what it said.
+        "GET /api/v1/governance/communication/agreements",
+        "GET /api/v1/governance/communication/statements",
+    }
     for name, operation in operations.items():
         assert ("401" in operation["responses"]) == (name not in public), name
         assert "400" in operation["responses"], name  # input refused at the edge
