@@ -19,6 +19,7 @@ def register() -> None:
             "governance.create_proposal": _("Proposal made"),
             "governance.open_proposal": _("Proposal opened for votes"),
             "governance.amend_proposal": _("Proposal amended"),
+            "governance.add_proposal_attachment": _("Document attached to a proposal"),
             "governance.withdraw_proposal": _("Proposal withdrawn"),
             "governance.cast_vote": _("Vote cast"),
             "governance.grant_proxy": _("Proxy given"),

@@ -18,7 +18,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from convenant.core import access
+from convenant.core import access, limits
 from convenant.core.audit import record_event
 from convenant.core.errors import ActionError
 from convenant.core.models import User
@@ -29,6 +29,7 @@ from convenant.governance.models import (
     Decision,
     Meeting,
     Proposal,
+    ProposalAttachment,
     ProposalVersion,
     Proxy,
     Seat,
@@ -191,6 +192,8 @@ def create_proposal(
         raise ActionError(_("Give the proposal a title."), field="title")
     if not text.strip():
         raise ActionError(_("Write the text of the proposal."), field="text")
+    limits.check_length(title, limits.LINE, field="title")
+    limits.check_length(text, limits.TEXT, field="text")
     if closes_at <= timezone.now():
         raise ActionError(_("The closing date must be in the future."), field="closes_at")
     if not voting_seats(body):
@@ -266,6 +269,8 @@ def amend_proposal(
         raise ActionError(_("Write the text of the proposal."), field="text")
     if not note.strip():
         raise ActionError(_("Say what changed."), field="note")
+    limits.check_length(text, limits.TEXT, field="text")
+    limits.check_length(note, limits.LINE, field="note")
     if closes_at is not None and closes_at <= timezone.now():
         raise ActionError(_("The closing date must be in the future."), field="closes_at")
     close_if_due(proposal)
@@ -324,6 +329,66 @@ def withdraw_proposal(*, by: User, proposal: Proposal, reason: str = "") -> Prop
     return proposal
 
 
+def add_proposal_attachment(
+    *, by: User, proposal: Proposal, title: str, filename: str, data: bytes
+) -> ProposalAttachment:
+    """A document attached to the proposal's current version: a PDF or an office document
+    (by its content), within the size limit, stored under a random name outside the web
+    root, as meeting documents are."""
+    import secrets
+
+    import filetype
+    from django.core.files.base import ContentFile
+    from django.utils.text import get_valid_filename
+
+    from convenant.governance.actions.bodies import (
+        DOCUMENT_TYPES,
+        document_storage,
+        max_document_bytes,
+    )
+
+    _require_author(by, proposal)
+    if proposal.state not in (Proposal.State.DRAFT, Proposal.State.OPEN):
+        raise ActionError(_("A closed or withdrawn proposal cannot be amended."), code="conflict")
+    if not data:
+        raise ActionError(_("Choose a file."), field="file")
+    if len(data) > max_document_bytes():
+        raise ActionError(
+            _("A document may be at most %(mb)d MB.") % {"mb": max_document_bytes() // 2**20},
+            field="file",
+        )
+    kind = filetype.guess_mime(data)
+    if kind not in DOCUMENT_TYPES:
+        raise ActionError(
+            _("Upload a PDF, Word, Excel, PowerPoint or OpenDocument file."), field="file"
+        )
+    title = title.strip()[:200] or get_valid_filename(filename)[:200] or _("Document")
+    storage = document_storage()
+    name = storage.save(
+        f"proposals/{secrets.token_hex(16)}.{DOCUMENT_TYPES[kind]}", ContentFile(data)
+    )
+    try:
+        with transaction.atomic(durable=True):
+            version = current_version(_lock(proposal))
+            attachment = ProposalAttachment.objects.create(version=version, title=title, file=name)
+            record_event(
+                actor=by,
+                verb="governance.add_proposal_attachment",
+                obj=attachment,
+                after={
+                    "proposal": proposal.number,
+                    "version": version.number,
+                    "title": title,
+                    "bytes": len(data),
+                    "type": kind,
+                },
+            )
+    except BaseException:
+        storage.delete(name)  # nothing recorded: no file left behind either
+        raise
+    return attachment
+
+
 # --- Votes and proxies --------------------------------------------------------------------
 
 
@@ -336,6 +401,7 @@ def cast_vote(*, by: User, proposal: Proposal, seat: Seat, choice: str, reason: 
         raise ActionError(_("Choose consent, objection or abstention."), field="choice")
     if choice == Vote.Choice.OBJECTION and not reason.strip():
         raise ActionError(_("An objection needs a reason."), field="reason")
+    limits.check_length(reason, limits.MESSAGE, field="reason")
     close_if_due(proposal)
     if seat.body_id != proposal.body_id or not seat.has_vote:
         raise ActionError(_("That seat has no vote on this proposal."), field="seat")
@@ -576,6 +642,7 @@ def record_outcome_statement(
     access.require(access.actor_for(by, fresh=True).is_secretariat)
     if not statement.strip():
         raise ActionError(_("Write the outcome statement."), field="statement")
+    limits.check_length(statement, limits.MESSAGE, field="statement")
     if review_on is not None and review_on <= timezone.localdate():
         raise ActionError(_("The review date must be in the future."), field="review_on")
     if proposal.state == Proposal.State.OPEN:
@@ -614,6 +681,8 @@ def correct_decision(
     access.require(access.actor_for(by, fresh=True).is_secretariat)
     if not title.strip() or not text.strip():
         raise ActionError(_("Write the corrected title and text."), field="text")
+    limits.check_length(title, limits.LINE, field="title")
+    limits.check_length(text, limits.TEXT, field="text")
     with transaction.atomic(durable=True):
         entry = Decision.objects.create(
             number=_next_number(Decision),

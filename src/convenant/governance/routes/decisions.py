@@ -26,6 +26,12 @@ urlpatterns: list[URLPattern] = [
         views.proposal_outcome,
         name="proposal_outcome",
     ),
+    path(
+        "governance/proposals/<int:number>/attachments/",
+        views.proposal_attach,
+        name="proposal_attach",
+    ),
+    path("governance/attachments/<int:pk>/", views.proposal_attachment, name="proposal_attachment"),
     path("governance/proposals/<int:number>/proxies/", views.proxy_grant, name="proxy_grant"),
     path("governance/proxies/<int:pk>/revoke/", views.proxy_revoke, name="proxy_revoke"),
     path("decisions/", views.decision_log, name="decision_log"),

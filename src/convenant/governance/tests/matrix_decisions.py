@@ -12,8 +12,10 @@ steering group and the secretariat.
 from __future__ import annotations
 
 import datetime
+import pathlib
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from convenant.core.testing import (
@@ -34,6 +36,7 @@ PROPOSAL_MARKER = "Roerdomp"
 WG_PROPOSAL_MARKER = "Wulp"
 CONFIDENTIAL_MARKER = "Purperreiger"
 PUBLIC_DECISION = "Besluit Tureluur"
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 NOT_SECRETARIAT = tuple(a for a in ACTORS if a != "secretariat")
 NOT_WG = tuple(a for a in ACTORS if a not in ("secretariat", "fund_editor"))
 
@@ -48,9 +51,11 @@ def _d(key: str) -> Any:
 
 
 def extend_world(world: World) -> None:
+    from convenant.governance.actions.bodies import document_storage
     from convenant.governance.models import (
         Decision,
         Proposal,
+        ProposalAttachment,
         ProposalVersion,
         Proxy,
         Seat,
@@ -87,6 +92,13 @@ def extend_world(world: World) -> None:
         reason=f"Bezwaar {PROPOSAL_MARKER}",
         cast_by=gov.holders["ngos"],
     )
+    name = f"proposals/matrix-{PROPOSAL_MARKER}.pdf"
+    attachment = ProposalAttachment.objects.create(
+        version=v1, title=f"Bijlage {PROPOSAL_MARKER}", file=name
+    )
+    path = pathlib.Path(document_storage().path(name))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    world.keep_file(path, "%PDF-1.4 matrix")
     proxy = Proxy.objects.create(
         seat=gov.seats["funds"],
         proposal=sg_open,
@@ -144,6 +156,7 @@ def extend_world(world: World) -> None:
         "voted": sg_voted.number,
         "wg": 903,
         "proxy": proxy.pk,
+        "attachment": attachment.pk,
         "public": public.number,
         "secret": secret.number,
         "failed": failed.number,
@@ -218,6 +231,14 @@ ROWS: list[Row] = [
         data=lambda w: {"text": "Nieuwe tekst", "note": "Artikel 2"},
     ),
     Row("proposal_withdraw", SG_WRITE, args=_d("open"), method="post"),
+    Row(
+        "proposal_attach",
+        SG_WRITE,
+        args=_d("open"),
+        method="post",
+        data=lambda w: {"title": "Notitie", "file": SimpleUploadedFile("notitie.pdf", PDF)},
+    ),
+    Row("proposal_attachment", SG_READ, args=_d("attachment")),
     Row("proposal_close", SG_WRITE, args=_d("voted"), method="post"),
     Row(
         "proposal_outcome",

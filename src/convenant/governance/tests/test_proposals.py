@@ -317,3 +317,33 @@ def test_the_outcome_statement_and_its_review_date(world: World, gov: Governance
     )
     assert p.state == Proposal.State.CLOSED and p.review_on == review
     assert p.outcome_statement == "Aangenomen."
+
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def test_a_document_attached_to_the_current_version_reaches_only_the_body(
+    world: World, gov: Governance, settings: Any, tmp_path: Any
+) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    settings.GOVERNANCE_UPLOAD_DIR = tmp_path
+    p = _proposal(world, gov)
+    with pytest.raises(ActionError, match="PDF, Word"):
+        act.add_proposal_attachment(
+            by=world.users["secretariat"], proposal=p, title="x", filename="x.html", data=b"<html>"
+        )
+    act.amend_proposal(by=world.users["secretariat"], proposal=p, text="v2", note="Bijlage")
+    attachment = act.add_proposal_attachment(
+        by=world.users["secretariat"], proposal=p, title="Toelichting", filename="t.pdf", data=PDF
+    )
+    assert attachment.version.number == 2
+    url = reverse("proposal_attachment", args=[attachment.pk])
+    member, outsider = Client(), Client()
+    member.force_login(gov.holders["ngos"])
+    outsider.force_login(world.users["fund_admin"])
+    response = member.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+    assert "attachment" in response["Content-Disposition"]
+    assert outsider.get(url).status_code == 404

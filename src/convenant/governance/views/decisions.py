@@ -13,7 +13,8 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -21,12 +22,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from convenant.core import access
+from convenant.core import access, limits
 from convenant.core.errors import ActionError, show_on_form
 from convenant.core.exports import inert_cell
 from convenant.core.models import User
 from convenant.governance import effects
 from convenant.governance.actions import decisions as actions
+from convenant.governance.actions.bodies import (
+    DOCUMENT_TYPES,
+    document_storage,
+    max_document_bytes,
+)
 from convenant.governance.models import (
     Body,
     Decision,
@@ -49,7 +55,11 @@ class DateTimeInput(forms.DateTimeInput):
 class ProposalForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Type"), choices=Proposal.Kind.choices)
     title = forms.CharField(label=gettext_lazy("Title"), max_length=300)
-    text = forms.CharField(label=gettext_lazy("Text"), widget=forms.Textarea(attrs={"rows": 8}))
+    text = forms.CharField(
+        label=gettext_lazy("Text"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        **limits.text_field(limits.TEXT),
+    )
     closes_at = forms.DateTimeField(label=gettext_lazy("Closes at"), widget=DateTimeInput)
     confidential = forms.BooleanField(
         label=gettext_lazy("Confidential: the decision stays with the body and the secretariat"),
@@ -112,6 +122,7 @@ class VoteForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Reason (required with an objection)"),
         required=False,
+        **limits.text_field(limits.MESSAGE),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -141,6 +152,11 @@ class ProxyForm(forms.Form):
 
     def clean_grantee(self) -> User:
         return self.people[self.cleaned_data["grantee"]]
+
+
+class AttachmentForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200, required=False)
+    file = forms.FileField(label=gettext_lazy("File"))
 
 
 class OutcomeForm(forms.Form):
@@ -260,7 +276,11 @@ def proposal_detail(request: HttpRequest, number: int) -> HttpResponse:
         .select_related("written_by")
         .order_by("number")
     )
-    attachments = ProposalAttachment.objects.visible_to(user).filter(version__proposal=proposal)
+    attachments = (
+        ProposalAttachment.objects.visible_to(user)
+        .filter(version__proposal=proposal)
+        .select_related("version")
+    )
     tally = actions.tally_of(proposal)
     current = actions.current_votes(proposal)
     seats = []
@@ -325,6 +345,7 @@ def proposal_detail(request: HttpRequest, number: int) -> HttpResponse:
             "outcome_form": OutcomeForm(
                 initial={"statement": proposal.outcome_statement, "review_on": proposal.review_on}
             ),
+            "attachment_form": AttachmentForm(),
             "amend_form": AmendForm(initial={"text": versions[-1].text if versions else ""}),
             "decision": decision,
             "effect_text": effects.describe(
@@ -377,6 +398,55 @@ def proposal_amend(request: HttpRequest, number: int) -> HttpResponse:
         ),
         _("A new version is out; the seats must vote on it again."),
     )
+
+
+@login_required
+@require_POST
+def proposal_attach(request: HttpRequest, number: int) -> HttpResponse:
+    proposal = _proposal(request, number)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(proposal)
+    upload = form.cleaned_data["file"]
+    if upload.size > max_document_bytes():  # refused before it is read into memory
+        messages.error(
+            request,
+            _("A document may be at most %(mb)d MB.") % {"mb": max_document_bytes() // 2**20},
+        )
+        return _back(proposal)
+    return _run(
+        request,
+        proposal,
+        lambda: actions.add_proposal_attachment(
+            by=request.user,  # type: ignore[arg-type]
+            proposal=proposal,
+            title=form.cleaned_data["title"],
+            filename=upload.name,
+            data=upload.read(),
+        ),
+        _("The document was added."),
+    )
+
+
+@login_required
+def proposal_attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """A proposal's document, to the body's members and the secretariat only; always as a
+    download, never rendered in the page."""
+    attachment = access.get_visible_or_404(ProposalAttachment, request.user, pk=pk)
+    storage = document_storage()
+    if not attachment.file.name or not storage.exists(attachment.file.name):
+        raise Http404
+    extension = attachment.file.name.rsplit(".", 1)[-1]
+    types = {v: k for k, v in DOCUMENT_TYPES.items()}
+    response = FileResponse(
+        storage.open(attachment.file.name, "rb"),
+        as_attachment=True,
+        filename=f"{attachment.title}.{extension}",
+        content_type=types.get(extension, "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required
