@@ -200,6 +200,11 @@ def create_proposal(
         raise ActionError(
             _("%(body)s has no voting seats, so it cannot decide by vote.") % {"body": body}
         )
+    if effects.effect_type_of(kind) and body.kind != Body.Kind.STEERING_GROUP:
+        # Admitting a party, the toolkit, the cases and the reports are the steering group's.
+        raise ActionError(
+            _("Only the steering group decides on this type of proposal."), field="kind"
+        )
     params = effect_params or {}
     effect = effects.effect_for(effects.effect_type_of(kind))
     if effect is not None and effect.check is not None:

@@ -347,3 +347,19 @@ def test_a_document_attached_to_the_current_version_reaches_only_the_body(
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
     assert "attachment" in response["Content-Disposition"]
     assert outsider.get(url).status_code == 404
+
+
+def test_only_the_steering_group_decides_what_takes_effect(world: World, gov: Governance) -> None:
+    from convenant.governance.models import Seat
+
+    Seat.objects.create(body=gov.working_group, label="Lid", order=0)
+    with pytest.raises(ActionError, match="Only the steering group"):
+        act.create_proposal(
+            by=world.users["secretariat"],
+            body=gov.working_group,
+            kind=Proposal.Kind.EXPEL_PARTY,
+            title="Royement",
+            text="x",
+            closes_at=timezone.now() + datetime.timedelta(days=1),
+            effect_params={"party_id": world.other_fund.pk},
+        )
