@@ -344,7 +344,7 @@ def test_a_document_attached_to_the_current_version_reaches_only_the_body(
     member.force_login(gov.holders["ngos"])
     outsider.force_login(world.users["fund_admin"])
     response = member.get(url)
-    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+    assert response.status_code == 200 and response.getvalue() == PDF
     assert "attachment" in response["Content-Disposition"]
     assert outsider.get(url).status_code == 404
 
@@ -363,3 +363,33 @@ def test_only_the_steering_group_decides_what_takes_effect(world: World, gov: Go
             closes_at=timezone.now() + datetime.timedelta(days=1),
             effect_params={"party_id": world.other_fund.pk},
         )
+
+
+def test_a_proxy_for_a_meeting_given_on_the_page_covers_its_proposals(
+    world: World, gov: Governance
+) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from convenant.governance.models import AgendaItem, Meeting
+
+    p = _proposal(world, gov)
+    start = timezone.now() + datetime.timedelta(days=2)
+    meeting = Meeting.objects.create(
+        body=gov.steering_group,
+        title="Stuurgroep juni",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+    )
+    AgendaItem.objects.create(meeting=meeting, title="Het voorstel", proposal=p)
+    holder = Client()
+    holder.force_login(gov.holders["ngos"])
+    page = holder.get(reverse("proposal_detail", args=[p.number])).content.decode()
+    assert "Stuurgroep juni" in page  # the meeting is offered as the proxy's scope
+    stand_in = gov.holders["funds"]
+    holder.post(
+        reverse("proxy_grant", args=[p.number]),
+        {"seat": gov.seats["ngos"].pk, "grantee": stand_in.pk, "scope": meeting.pk},
+    )
+    vote = _vote(gov, p, "ngos", "abstention", by=stand_in)
+    assert vote.proxy is not None and vote.proxy.meeting == meeting

@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -36,6 +37,7 @@ from convenant.governance.actions.bodies import (
 from convenant.governance.models import (
     Body,
     Decision,
+    Meeting,
     Proposal,
     ProposalAttachment,
     ProposalVersion,
@@ -136,22 +138,37 @@ class VoteForm(forms.Form):
 
 class ProxyForm(forms.Form):
     seat = forms.ModelChoiceField(label=gettext_lazy("Seat"), queryset=Seat.objects.none())
-    grantee = forms.TypedChoiceField(
-        label=gettext_lazy("Give the seat's vote on this proposal to"), coerce=int
-    )
+    grantee = forms.TypedChoiceField(label=gettext_lazy("Give the seat's vote to"), coerce=int)
+    scope = forms.ChoiceField(label=gettext_lazy("For"))
 
-    def __init__(self, *args: Any, seats: list[Seat], people: list[User], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        seats: list[Seat],
+        people: list[User],
+        meetings: list[Meeting],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.people = {u.pk: u for u in people}
+        self.meetings = {str(m.pk): m for m in meetings}
         self.fields["seat"].queryset = Seat.objects.filter(pk__in=[s.pk for s in seats])  # type: ignore[attr-defined]
         self.fields["grantee"].choices = [("", "---------")] + [  # type: ignore[attr-defined]
             (u.pk, u.full_name) for u in people
         ]
+        # One proposal, or one meeting whose agenda has it (then every proposal of it).
+        self.fields["scope"].choices = [("", _("this proposal"))] + [  # type: ignore[attr-defined]
+            (str(m.pk), _("the meeting %(title)s") % {"title": m.title}) for m in meetings
+        ]
+        self.fields["scope"].required = False
         if len(seats) == 1:
             self.fields["seat"].initial = seats[0].pk
 
     def clean_grantee(self) -> User:
         return self.people[self.cleaned_data["grantee"]]
+
+    def meeting(self) -> Meeting | None:
+        return self.meetings.get(self.cleaned_data.get("scope") or "")
 
 
 class AttachmentForm(forms.Form):
@@ -191,6 +208,16 @@ def _proposal(request: HttpRequest, number: int) -> Proposal:
 
 def _back(proposal: Proposal) -> HttpResponse:
     return redirect("proposal_detail", proposal.number)
+
+
+def _meetings_of(request: HttpRequest, proposal: Proposal) -> list[Meeting]:
+    """The meetings to come whose agenda has the proposal: a proxy may be for one of them."""
+    return list(
+        Meeting.objects.visible_to(request.user)
+        .filter(items__proposal=proposal, ends_at__gt=timezone.now())
+        .distinct()
+        .order_by("starts_at")
+    )
 
 
 def _run(request: HttpRequest, proposal: Proposal, do: Any, done: str) -> HttpResponse:
@@ -309,8 +336,9 @@ def proposal_detail(request: HttpRequest, number: int) -> HttpResponse:
     )
     proxies = (
         Proxy.objects.visible_to(user)
-        .filter(proposal=proposal)
-        .select_related("seat", "grantee", "granted_by")
+        .filter(Q(proposal=proposal) | Q(meeting__items__proposal=proposal))
+        .distinct()
+        .select_related("seat", "grantee", "granted_by", "meeting")
         .order_by("-created_at")
     )
     is_author = actor.is_secretariat or proposal.proposed_by_id == user.pk
@@ -331,7 +359,11 @@ def proposal_detail(request: HttpRequest, number: int) -> HttpResponse:
             if own_seats or proxy_seats
             else None,
             "proxy_form": (
-                ProxyForm(seats=own_seats, people=actions.proxy_candidates(body, user))
+                ProxyForm(
+                    seats=own_seats,
+                    people=actions.proxy_candidates(body, user),
+                    meetings=_meetings_of(request, proposal),
+                )
                 if own_seats
                 else None
             ),
@@ -508,10 +540,12 @@ def proxy_grant(request: HttpRequest, number: int) -> HttpResponse:
         request.POST,
         seats=seats,
         people=actions.proxy_candidates(proposal.body, request.user),
+        meetings=_meetings_of(request, proposal),
     )
     if not form.is_valid():
         _form_errors(request, form)
         return _back(proposal)
+    meeting = form.meeting()
     return _run(
         request,
         proposal,
@@ -519,7 +553,8 @@ def proxy_grant(request: HttpRequest, number: int) -> HttpResponse:
             by=request.user,  # type: ignore[arg-type]
             seat=form.cleaned_data["seat"],
             grantee=form.cleaned_data["grantee"],
-            proposal=proposal,
+            proposal=None if meeting else proposal,
+            meeting=meeting,
         ),
         _("The proxy is given."),
     )
@@ -529,16 +564,21 @@ def proxy_grant(request: HttpRequest, number: int) -> HttpResponse:
 @require_POST
 def proxy_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     proxy = access.get_visible_or_404(
-        Proxy.objects.select_related("seat", "proposal"), request.user, pk=pk
+        Proxy.objects.select_related("seat", "proposal", "meeting"), request.user, pk=pk
     )
-    if proxy.proposal is None:
-        raise Http404
-    return _run(
-        request,
-        proxy.proposal,
-        lambda: actions.revoke_proxy(by=request.user, proxy=proxy),  # type: ignore[arg-type]
-        _("The proxy is revoked."),
-    )
+    try:
+        actions.revoke_proxy(by=request.user, proxy=proxy)  # type: ignore[arg-type]
+    except ActionError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("The proxy is revoked."))
+    # Back to the proposal it was for, or to the page the revoking came from (a meeting's).
+    if proxy.proposal is not None:
+        return _back(proxy.proposal)
+    number = request.POST.get("proposal", "")
+    if number.isdigit():
+        return redirect("proposal_detail", int(number))
+    return redirect("meeting_detail", proxy.meeting_id)
 
 
 # --- The decision log --------------------------------------------------------------------
