@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -105,8 +106,11 @@ def _proposal_out(p: Proposal) -> dict[str, Any]:
 @router.get("/proposals", response=list[ProposalOut], summary="List proposals")
 @paginate
 def list_proposals(request: HttpRequest, body: str = "", state: str = ""):
-    """Proposals of the bodies you sit in (the secretariat: all), newest first."""
+    """Proposals of the bodies you sit in (the secretariat: all), newest first; those past
+    their deadline are closed first, as on the page."""
     qs = Proposal.objects.visible_to(request.user).select_related("body").order_by("-number")
+    for due in qs.filter(state=Proposal.State.OPEN, closes_at__lte=timezone.now()):
+        actions.close_if_due(due)
     if body:
         qs = qs.filter(body__slug=body)
     if state in Proposal.State.values:

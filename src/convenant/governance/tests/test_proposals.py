@@ -393,3 +393,21 @@ def test_a_proxy_for_a_meeting_given_on_the_page_covers_its_proposals(
     )
     vote = _vote(gov, p, "ngos", "abstention", by=stand_in)
     assert vote.proxy is not None and vote.proxy.meeting == meeting
+
+
+def test_the_list_page_and_the_api_close_what_is_past_its_deadline(
+    world: World, gov: Governance
+) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    first, second = _proposal(world, gov), _proposal(world, gov, title="Tweede")
+    _expire(first)
+    _expire(second)
+    client = Client()
+    client.force_login(gov.holders["unions"])
+    assert client.get(reverse("proposal_list", args=[gov.steering_group.slug])).status_code == 200
+    first.refresh_from_db()
+    assert first.outcome == Proposal.Outcome.NOT_DECIDED
+    listed = client.get("/api/v1/proposals").json()["items"]
+    assert {p["state"] for p in listed} == {"closed"}

@@ -242,11 +242,10 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     body = get_object_or_404(Body.objects.visible_to(request.user), slug=slug)
     actor = access.actor_for(request.user)
     access.require(actions.can_see(actor, body))
-    proposals = list(
-        Proposal.objects.visible_to(request.user).filter(body=body).select_related("body")
-    )
-    for proposal in proposals:
-        actions.close_if_due(proposal)
+    proposals = Proposal.objects.visible_to(request.user).filter(body=body)
+    for due in proposals.filter(state=Proposal.State.OPEN, closes_at__lte=timezone.now()):
+        actions.close_if_due(due)  # closed when read, before the list shows it
+    proposals = list(proposals.select_related("body"))
     open_first = sorted(
         proposals, key=lambda p: (p.state != Proposal.State.OPEN, p.state != "draft", -p.number)
     )
