@@ -372,7 +372,10 @@ def proposal_detail(request: HttpRequest, number: int) -> HttpResponse:
             "is_open": is_open,
             "can_amend": is_author and proposal.state in ("draft", "open"),
             "can_close": actor.is_secretariat and is_open and tally.everyone_voted,
-            "can_record_outcome": actor.is_secretariat and proposal.state != "draft",
+            # Open, the statement closes it: only once every seat has voted.
+            "can_record_outcome": actor.is_secretariat
+            and proposal.state != "draft"
+            and (not is_open or tally.everyone_voted),
             "outcome_form": OutcomeForm(
                 initial={"statement": proposal.outcome_statement, "review_on": proposal.review_on}
             ),
