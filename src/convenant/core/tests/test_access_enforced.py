@@ -243,6 +243,10 @@ ALLOWED_MODULES = {
 ALLOWED_FUNCTIONS = {
     ("parties/hooks.py", "resolve_actor"): "the access policy's own input: a person's roles",
     ("governance/hooks.py", "current_bodies"): "the access policy's own input: a person's bodies",
+    ("governance/views/bodies.py", "seat_table"): (
+        "whether a seat's holder still works for the party they sit for: the public fact that "
+        "the seat is vacant, never the membership itself"
+    ),
     ("governance/annual.py", "annual_meetings"): "the annual covenant meeting is every party's",
     ("governance/annual.py", "agenda_of"): "the annual meeting's published agenda, to every party",
     ("governance/annual.py", "open_actions_per_body"): "the annual pack's counts, not the items",

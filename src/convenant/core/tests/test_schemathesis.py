@@ -146,6 +146,9 @@ def test_public_operations_declare_no_authentication() -> None:
         # What the covenant agreed may be said in public, and what it said.
         "GET /api/v1/governance/communication/agreements",
         "GET /api/v1/governance/communication/statements",
+        # The decision log: public, but for decisions marked confidential.
+        "GET /api/v1/decisions",
+        "GET /api/v1/decisions/{number}",
     }
     for name, operation in operations.items():
         assert ("401" in operation["responses"]) == (name not in public), name

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from convenant.core import access
+from convenant.core import access, limits
 from convenant.core.errors import ActionError
 from convenant.core.http import AuthenticatedHttpRequest
 from convenant.governance import calendar
@@ -74,7 +74,10 @@ class BodyForm(forms.Form):
         label=gettext_lazy("Reports to"), queryset=Body.objects.all(), required=False
     )
     description = forms.CharField(
-        label=gettext_lazy("Mandate"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=gettext_lazy("Mandate"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        **limits.text_field(limits.TEXT),
     )
     established_on = forms.DateField(
         label=gettext_lazy("Established on"),
@@ -138,7 +141,10 @@ class AgendaItemForm(forms.Form):
     presenter = PersonField(label=gettext_lazy("Presenter"), required=False)
     parent = forms.IntegerField(label=gettext_lazy("Under item"), required=False)
     description = forms.CharField(
-        label=gettext_lazy("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=gettext_lazy("Description"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        **limits.text_field(limits.TEXT),
     )
 
 
@@ -172,11 +178,14 @@ class OutcomeForm(forms.Form):
         choices=[c for c in AgendaItem.Outcome.choices if c[0]],
     )
     text = forms.CharField(
-        label=gettext_lazy("Outcome"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=gettext_lazy("Outcome"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        **limits.text_field(limits.MESSAGE),
     )
     proposal = forms.ModelChoiceField(
         label=gettext_lazy("Proposal"),
-        queryset=Proposal.objects.unrestricted("choices: the view limits them to the body"),
+        queryset=Proposal.objects.visible_to(None),  # none; the view offers the body's own
         required=False,
     )
     action_title = forms.CharField(label=gettext_lazy("Action"), max_length=300, required=False)
@@ -191,13 +200,18 @@ class OutcomeForm(forms.Form):
 
 class MinutesForm(forms.Form):
     minutes = forms.CharField(
-        label=gettext_lazy("Minutes"), widget=forms.Textarea(attrs={"rows": 12}), required=False
+        label=gettext_lazy("Minutes"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        required=False,
+        **limits.text_field(limits.TEXT),
     )
 
 
 class AmendmentForm(forms.Form):
     text = forms.CharField(
-        label=gettext_lazy("Proposed amendment"), widget=forms.Textarea(attrs={"rows": 3})
+        label=gettext_lazy("Proposed amendment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        **limits.text_field(limits.MESSAGE),
     )
 
 
@@ -207,7 +221,11 @@ class AnswerForm(forms.Form):
         choices=[("1", gettext_lazy("Accept")), ("0", gettext_lazy("Reject"))],
         coerce=lambda v: v == "1",
     )
-    answer = forms.CharField(label=gettext_lazy("Answer"), widget=forms.Textarea(attrs={"rows": 2}))
+    answer = forms.CharField(
+        label=gettext_lazy("Answer"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        **limits.text_field(limits.MESSAGE),
+    )
 
 
 class ActionItemForm(forms.Form):

@@ -112,7 +112,11 @@ class ProposalForm(forms.Form):
 
 
 class AmendForm(forms.Form):
-    text = forms.CharField(label=gettext_lazy("Text"), widget=forms.Textarea(attrs={"rows": 8}))
+    text = forms.CharField(
+        label=gettext_lazy("Text"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        **limits.text_field(limits.TEXT),
+    )
     note = forms.CharField(label=gettext_lazy("What changed"), max_length=300)
 
 
@@ -178,7 +182,9 @@ class AttachmentForm(forms.Form):
 
 class OutcomeForm(forms.Form):
     statement = forms.CharField(
-        label=gettext_lazy("Outcome statement"), widget=forms.Textarea(attrs={"rows": 4})
+        label=gettext_lazy("Outcome statement"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        **limits.text_field(limits.MESSAGE),
     )
     review_on = forms.DateField(
         label=gettext_lazy("Review on"),
@@ -190,7 +196,9 @@ class OutcomeForm(forms.Form):
 class CorrectionForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=300)
     text = forms.CharField(
-        label=gettext_lazy("Corrected decision"), widget=forms.Textarea(attrs={"rows": 6})
+        label=gettext_lazy("Corrected decision"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        **limits.text_field(limits.TEXT),
     )
 
 
