@@ -60,9 +60,7 @@ def snapshot_editions(request: HttpRequest, pk: int) -> HttpResponse:
             "older_choices": older_choices,
             "comparison": comparison,
             "levels": [labels[level] for level in reversed(RiskResult.Priority.values)],
-            "matrix": [
-                (labels[level], cells, total) for level, cells, total in comparison.matrix
-            ]
+            "matrix": [(labels[level], cells, total) for level, cells, total in comparison.matrix]
             if comparison
             else [],
             "totals": list(

@@ -13,9 +13,7 @@ urlpatterns = [
         export_covenant_risks,
         name="export_covenant_risks",
     ),
-    path(
-        "holdings/<int:pk>/risks.<str:file_format>", fund_views.export_risks, name="export_risks"
-    ),
+    path("holdings/<int:pk>/risks.<str:file_format>", fund_views.export_risks, name="export_risks"),
     path("holdings/<int:pk>/risks/<int:result_id>/judge/", fund_views.judge, name="judge_risk"),
     path("holdings/<int:pk>/sfdr/", views.snapshot_sfdr, name="snapshot_sfdr"),
     path(

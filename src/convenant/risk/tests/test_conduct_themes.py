@@ -83,9 +83,11 @@ def test_a_violation_is_company_evidence_in_the_ranking(
     assert (land.priority, land.evidence, str(land.score)) == ("very-high", True, "16.00")
     assert any(r["key"] == "conduct_violation" for r in land.assessment.reasons)
     # The other themes are untouched: the record named land rights only.
-    assert not RiskResult.objects.filter(snapshot_id=snapshot_id, evidence=True).exclude(
-        theme="land-rights"
-    ).exists()
+    assert (
+        not RiskResult.objects.filter(snapshot_id=snapshot_id, evidence=True)
+        .exclude(theme="land-rights")
+        .exists()
+    )
     # The provider's next file says the case is resolved: the evidence goes.
     with django_capture_on_commit_callbacks(execute=True):
         _load(
