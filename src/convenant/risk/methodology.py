@@ -294,8 +294,8 @@ def likelihood(
             reasons.append(
                 Reason(
                     "country",
-                    f"{facts.country} — {source}: {prevalence.quantize(CENT)} people in modern slavery "
-                    "per 1,000 inhabitants",
+                    f"{facts.country} — {source}: {prevalence.quantize(CENT)} people in "
+                    "modern slavery per 1,000 inhabitants",
                     source,
                     "gsi",
                     (*country, ("prevalence", str(prevalence)), ("source", source)),
