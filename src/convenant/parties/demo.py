@@ -338,10 +338,13 @@ def load_demo_covenant() -> dict[str, int]:
                 "Pensioenfondsen",
                 "short_name": "IMVB",
                 "start_date": datetime.date(2019, 1, 1),
-                "end_date": datetime.date(2022, 12, 31),
+                # The real covenant ended in 2022; the demo's runs on, so that what the
+                # steering group decides today (admitting a party) can take effect.
+                "end_date": datetime.date(2027, 12, 31),
                 "description": "Pensioenfondsen, overheid, vakbonden en ngo's werken samen om "
                 "schade aan mens en milieu in de beleggingsketen te voorkomen en "
-                "aan te pakken. (Demo-omgeving met fictieve fondsen.)",
+                "aan te pakken. (Demo-omgeving met fictieve fondsen; de looptijd is voor "
+                "de demo verlengd tot eind 2027.)",
             },
         )
         constituencies = {
