@@ -6,6 +6,7 @@ from ninja.errors import ValidationError
 
 from convenant.core.api import AUTHENTICATED, ConvenantAPI, declare_error_answers, invalid_input
 from convenant.core.jobs_api import router as jobs_router
+from convenant.engagement.api import router as engagement_router
 from convenant.governance.api import router as governance_router
 from convenant.parties.api import router as parties_router
 from convenant.portfolios.api.holdings import router as holdings_router
@@ -37,5 +38,6 @@ api.add_router("/", holdings_router)
 api.add_router("/", rates_router)
 api.add_router("/", risk_router)
 api.add_router("/", signals_router)
+api.add_router("/", engagement_router)
 api.add_exception_handler(ValidationError, partial(invalid_input, api=api))
 declare_error_answers(api)

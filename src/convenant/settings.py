@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "convenant.portfolios",
     "convenant.risk",
     "convenant.signals",
+    "convenant.engagement",
 ]
 
 MIDDLEWARE = [
@@ -318,3 +319,9 @@ LOGGING = {
         "celery.app.trace": {"level": "WARNING"},
     },
 }
+
+# An engagement activity can be edited for this many days after it is logged; after that it
+# can be annotated, not changed. Escalation is due when an objective has not moved for this
+# many months.
+ENGAGEMENT_ACTIVITY_LOCK_DAYS = int(os.environ.get("ENGAGEMENT_ACTIVITY_LOCK_DAYS", "30"))
+ENGAGEMENT_STALE_MONTHS = int(os.environ.get("ENGAGEMENT_STALE_MONTHS", "6"))

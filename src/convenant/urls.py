@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("convenant.portfolios.urls")),
     path("", include("convenant.risk.urls")),
     path("", include("convenant.signals.urls")),
+    path("", include("convenant.engagement.urls")),
     path("api/v1/", api.urls),
 ]

@@ -1,0 +1,1 @@
+"""Engagement actions, by area."""

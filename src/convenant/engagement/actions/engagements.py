@@ -1,0 +1,1 @@
+"""Engagement actions: engagements (every write in one transaction, audited)."""

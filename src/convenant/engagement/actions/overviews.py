@@ -1,0 +1,1 @@
+"""Engagement actions: overviews (every write in one transaction, audited)."""

@@ -1,0 +1,5 @@
+"""URLs of engagement's overviews."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,3 @@
+from convenant.engagement.routes import engagements, overviews
+
+urlpatterns = [*engagements.urlpatterns, *overviews.urlpatterns]

@@ -1,0 +1,1 @@
+"""Engagement views: overviews."""
