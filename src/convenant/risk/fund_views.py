@@ -46,6 +46,7 @@ from convenant.risk.models import (
     Theme,
 )
 from convenant.risk.reasons import describe
+from convenant.risk.scoring import SHORT_NAMES
 
 PER_PAGE = 50
 LEVELS = ["low", "medium", "high", "very-high"]  # rank 1 … 4
@@ -511,7 +512,11 @@ def snapshot_risks(request: HttpRequest, pk: int) -> HttpResponse:
             "evidence_choices": list(evidence_labels.items()),
             "judged_choices": list(judged_labels.items()),
             "methodology": methodology,
-            "editions": sorted(editions.items()),
+            # By the datasets' names, as their citations give them, not their keys.
+            "editions": sorted(
+                ({**SHORT_NAMES, "sector-map": _("sector risk map")}.get(key, key), edition)
+                for key, edition in editions.items()
+            ),
             "min_funds": settings.AGGREGATE_MIN_FUNDS,
             "can_judge": can_judge,
             "decisions": RiskJudgement.Decision.choices,
