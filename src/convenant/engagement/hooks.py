@@ -5,3 +5,6 @@ from __future__ import annotations
 
 def register() -> None:
     """Each area adds its registrations here."""
+    from convenant.engagement import hooks_engagements
+
+    hooks_engagements.register()
