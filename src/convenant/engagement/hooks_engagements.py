@@ -22,5 +22,6 @@ def register() -> None:
             "engagement.annotate_activity": _("Note added to an engagement activity"),
             "engagement.link_risk": _("Risk linked to an engagement"),
             "engagement.link_signal": _("Signal linked to an engagement"),
+            "engagement.add_attachment": _("Document attached to an engagement activity"),
         }
     )

@@ -648,3 +648,66 @@ def link_signal(*, by: Any, engagement: Engagement, signal: Any) -> SignalLink:
         after={"signal": signal.pk},
     )
     return link
+
+
+# --- Attachments -------------------------------------------------------------------------
+
+
+def attachment_storage() -> Any:
+    """Activity documents live outside the web root, beside governance's documents, and are
+    served only by a view that checks who may read the activity."""
+    from django.core.files.storage import FileSystemStorage
+
+    location = getattr(
+        settings, "ENGAGEMENT_UPLOAD_DIR", settings.HOLDINGS_UPLOAD_DIR.parent / "engagement"
+    )
+    return FileSystemStorage(location=str(location), base_url="/no-public-url/")
+
+
+def add_attachment(*, by: Any, activity: Activity, title: str, filename: str, data: bytes) -> Any:
+    """A document attached to an activity: a PDF or an office document (judged by its
+    content, as governance's documents are), within the size limit, under a random name."""
+    import secrets
+
+    import filetype
+    from django.core.files.base import ContentFile
+    from django.utils.text import get_valid_filename
+
+    from convenant.engagement.models import ActivityAttachment
+    from convenant.governance.actions.bodies import DOCUMENT_TYPES, max_document_bytes
+
+    _require_edit(by, activity.engagement)
+    if not data:
+        raise ActionError(_("Choose a file."), field="file")
+    if len(data) > max_document_bytes():
+        raise ActionError(
+            _("A document may be at most %(mb)d MB.") % {"mb": max_document_bytes() // 2**20},
+            field="file",
+        )
+    kind = filetype.guess_mime(data)
+    if kind not in DOCUMENT_TYPES:
+        raise ActionError(
+            _("Upload a PDF, Word, Excel, PowerPoint or OpenDocument file."), field="file"
+        )
+    title = limits.check_length(title.strip(), 200, field="title")
+    title = title or get_valid_filename(filename)[:200] or _("Document")
+    storage = attachment_storage()
+    name = storage.save(
+        f"activities/{secrets.token_hex(16)}.{DOCUMENT_TYPES[kind]}", ContentFile(data)
+    )
+    try:
+        with transaction.atomic(durable=True):
+            attachment = ActivityAttachment.objects.create(
+                activity=activity, title=title, file=name, uploaded_by=by
+            )
+            record_event(
+                actor=by,
+                verb="engagement.add_attachment",
+                obj=activity,
+                party_id=activity.party_id,
+                after={"title": title, "bytes": len(data), "type": kind},
+            )
+    except BaseException:
+        storage.delete(name)  # nothing recorded: no file left behind either
+        raise
+    return attachment

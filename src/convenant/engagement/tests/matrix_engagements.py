@@ -1,5 +1,318 @@
-"""Permission-matrix rows of engagement's engagements."""
+"""Permission-matrix rows of engagement's engagements.
 
-from convenant.core.testing import Row
+The world: fund A's restricted engagement (A and an extra fund C take part) with an
+objective, its milestones, a restricted activity with a note and a document; and fund B's
+covenant-level engagement, every party's to read, whose restricted activity stays with B
+and the secretariat. Writes are for an editor of a party taking part and the secretariat;
+a viewer gets 403; whoever may not read the engagement gets 404."""
 
-ROWS: list[Row] = []
+import datetime
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from convenant.core.testing import (
+    ACTORS,
+    FORBIDDEN,
+    HIDDEN,
+    LOGIN,
+    OK,
+    REDIRECT,
+    Row,
+    World,
+    members,
+)
+
+# Words found only in what must stay with the participants and the secretariat.
+RESTRICTED_MARKER = "Gesprek Korhoen"  # fund A's restricted engagement's title
+ACTIVITY_MARKER = "Brief Kwartel"  # its restricted activity
+COVENANT_TITLE = "Mijnbouw Grauwe Gors"  # fund B's covenant-level engagement
+B_ACTIVITY_MARKER = "Stemverklaring Patrijs"  # its restricted activity: B's alone
+
+TODAY = datetime.date.today()
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+READERS = members(HIDDEN, fund_viewer=OK, fund_editor=OK, fund_admin=OK, secretariat=OK)
+FORMS = members(HIDDEN, fund_viewer=FORBIDDEN, fund_editor=OK, fund_admin=OK, secretariat=OK)
+WRITES = members(
+    HIDDEN,
+    fund_viewer=FORBIDDEN,
+    fund_editor=REDIRECT,
+    fund_admin=REDIRECT,
+    secretariat=REDIRECT,
+)
+NOT_B = tuple(a for a in ACTORS if a not in ("other_fund", "secretariat"))
+NOT_A = tuple(
+    a for a in ACTORS if a not in ("fund_viewer", "fund_editor", "fund_admin", "secretariat")
+)
+
+
+def extend_world(world: World) -> None:
+    from convenant.engagement.actions.engagements import attachment_storage
+    from convenant.engagement.ladder import load_ladder
+    from convenant.engagement.models import (
+        Activity,
+        ActivityAttachment,
+        ActivityNote,
+        Engagement,
+        Milestone,
+        Objective,
+        Participant,
+    )
+    from convenant.parties.models import Party
+    from convenant.portfolios.models import Issuer
+
+    load_ladder()
+    issuer = Issuer.objects.create(
+        legal_name="Engagement Mijnbouw N.V.",
+        country_of_incorporation="NL",
+        source=Issuer.Source.GLEIF,
+    )
+    extra = {}
+    for code in ("FC", "FD"):
+        extra[code] = Party.objects.create(
+            covenant=world.covenant,
+            code=code,
+            slug=code.lower(),
+            name=f"Pensioenfonds {code}",
+            type=Party.Type.PENSION_FUND,
+            constituency=world.fund.constituency,
+            joined_on=datetime.date(2019, 1, 1),
+        )
+    start = TODAY - datetime.timedelta(days=200)
+    mine = Engagement.objects.create(
+        title=RESTRICTED_MARKER,
+        target="issuer",
+        issuer=issuer,
+        themes=["living-wage"],
+        lead_party=world.fund,
+        start_date=start,
+        created_by=world.users["fund_editor"],
+    )
+    Participant.objects.create(engagement=mine, party=world.fund, role="lead", start=start)
+    world.extra["eng_participant"] = Participant.objects.create(
+        engagement=mine, party=extra["FC"], role="supporting", start=start
+    )
+    world.extra["eng_extra_party"] = extra["FD"]
+    objective = Objective.objects.create(engagement=mine, title="Leefbaar loon Korhoen")
+    for n in (1, 2, 3, 4):
+        Milestone.objects.create(objective=objective, number=n)
+    world.extra["eng_objective"] = objective
+    world.extra["eng_milestone"] = Milestone.objects.get(objective=objective, number=1)
+    activity = Activity.objects.create(
+        engagement=mine,
+        objective=objective,
+        step="letter",
+        ladder_edition="2026.1",
+        occurred_on=TODAY,
+        party=world.fund,
+        summary=ACTIVITY_MARKER,
+        recorded_by=world.users["fund_editor"],
+    )
+    ActivityNote.objects.create(
+        activity=activity, text="Notitie Kwartel", written_by=world.users["fund_editor"]
+    )
+    storage = attachment_storage()
+    path = storage.path("activities/matrix-engagement.pdf")
+    import pathlib
+
+    pathlib.Path(path).parent.mkdir(parents=True, exist_ok=True)
+    world.keep_file(pathlib.Path(path), PDF.decode())
+    world.extra["eng_document"] = ActivityAttachment.objects.create(
+        activity=activity,
+        title="Brief",
+        file="activities/matrix-engagement.pdf",
+        uploaded_by=world.users["fund_editor"],
+    )
+    world.extra["eng"] = mine
+    world.extra["eng_activity"] = activity
+
+    theirs = Engagement.objects.create(
+        title=COVENANT_TITLE,
+        target="issue",
+        issue="Ontheemding",
+        lead_party=world.other_fund,
+        visibility="covenant",
+        start_date=start,
+        created_by=world.users["other_fund"],
+    )
+    Participant.objects.create(engagement=theirs, party=world.other_fund, role="lead", start=start)
+    Activity.objects.create(
+        engagement=theirs,
+        step="agm-vote",
+        ladder_edition="2026.1",
+        occurred_on=TODAY,
+        party=world.other_fund,
+        summary=B_ACTIVITY_MARKER,
+        agm_item="Punt 4",
+        vote="against",
+        vote_rationale="Geen plan",
+        recorded_by=world.users["other_fund"],
+    )
+    world.extra["eng_covenant"] = theirs
+
+
+def eng(key: str = "eng") -> Any:
+    return lambda w: [w.extra[key].pk]
+
+
+def _activity_form(world: World) -> dict[str, Any]:
+    return {
+        "step": "meeting-management",
+        "occurred_on": TODAY.isoformat(),
+        "party": world.fund.pk,
+        "summary": "Gesprek met het management",
+        "confidentiality": "restricted",
+    }
+
+
+def _edit_form(world: World) -> dict[str, Any]:
+    return {**_activity_form(world), "step": "letter", "summary": "Brief, gecorrigeerd"}
+
+
+def _attachment(world: World) -> dict[str, Any]:
+    return {"title": "Verslag", "file": SimpleUploadedFile("verslag.pdf", PDF)}
+
+
+ROWS: list[Row] = [
+    Row(
+        "engagement_list",
+        members(OK),
+        query="mine=0",
+        absent=lambda w: [RESTRICTED_MARKER, ACTIVITY_MARKER],
+        absent_for=NOT_A,
+    ),
+    Row(
+        "engagement_list",
+        members(OK),
+        query="mine=0&status=all&due=1",
+        absent=lambda w: [B_ACTIVITY_MARKER],
+        absent_for=NOT_B,
+    ),
+    Row(
+        "engagement_add",
+        members(
+            FORBIDDEN,
+            fund_editor=OK,
+            fund_admin=OK,
+            other_fund=OK,
+            union=OK,
+            secretariat=OK,
+            monitoring=OK,
+        ),
+    ),
+    Row(
+        "engagement_add",
+        members(
+            FORBIDDEN,
+            fund_editor=REDIRECT,
+            fund_admin=REDIRECT,
+            secretariat=REDIRECT,
+            other_fund="form error",
+            union="form error",
+            monitoring="form error",
+        ),
+        method="post",
+        data=lambda w: {
+            "title": "Nieuw",
+            "target": "issue",
+            "issue": "Kinderarbeid",
+            "lead_party": w.fund.pk,
+            "start_date": TODAY.isoformat(),
+            "visibility": "restricted",
+        },
+    ),
+    Row(
+        "engagement_detail",
+        READERS,
+        args=eng(),
+        present=lambda w: [RESTRICTED_MARKER, ACTIVITY_MARKER],
+    ),
+    Row(
+        "engagement_detail",
+        members(OK, former=HIDDEN),
+        args=eng("eng_covenant"),
+        present=lambda w: [COVENANT_TITLE],
+        absent=lambda w: [B_ACTIVITY_MARKER],
+        absent_for=NOT_B,
+    ),
+    Row("engagement_detail", members(HIDDEN), args=lambda w: [999999], missing=True),
+    Row("objective_add", FORMS, args=eng()),
+    Row(
+        "objective_add",
+        WRITES,
+        args=eng(),
+        method="post",
+        data=lambda w: {"title": "Vakbondsvrijheid", "target_2": TODAY.isoformat()},
+    ),
+    Row("activity_add", FORMS, args=eng()),
+    Row("activity_add", WRITES, args=eng(), method="post", data=_activity_form),
+    Row("activity_edit", FORMS, args=eng("eng_activity")),
+    Row("activity_edit", WRITES, args=eng("eng_activity"), method="post", data=_edit_form),
+    Row(
+        "activity_note",
+        WRITES,
+        args=eng("eng_activity"),
+        method="post",
+        data=lambda w: {"text": "Het bedrijf belde terug"},
+    ),
+    Row("activity_attach", WRITES, args=eng("eng_activity"), method="post", data=_attachment),
+    Row("activity_attachment", READERS, args=eng("eng_document")),
+    Row("milestone_target", FORMS, args=eng("eng_milestone")),
+    Row(
+        "milestone_target",
+        WRITES,
+        args=eng("eng_milestone"),
+        method="post",
+        data=lambda w: {"target_on": TODAY.isoformat()},
+    ),
+    Row("milestone_reach", FORMS, args=eng("eng_milestone")),
+    Row(
+        "milestone_reach",
+        WRITES,
+        args=eng("eng_milestone"),
+        method="post",
+        data=lambda w: {"reached_on": TODAY.isoformat(), "evidence": "Brief verstuurd"},
+    ),
+    Row("objective_outcome", FORMS, args=eng("eng_objective")),
+    Row(
+        "objective_outcome",
+        WRITES,
+        args=eng("eng_objective"),
+        method="post",
+        data=lambda w: {
+            "outcome": "partly_met",
+            "rationale": "Beleid, nog geen uitvoering",
+            "closed_on": TODAY.isoformat(),
+        },
+    ),
+    Row(
+        "participant_add",
+        WRITES,
+        args=eng(),
+        method="post",
+        data=lambda w: {
+            "party": w.extra["eng_extra_party"].pk,
+            "role": "supporting",
+            "start": TODAY.isoformat(),
+        },
+    ),
+    Row("participant_end", WRITES, args=eng("eng_participant"), method="post"),
+    Row(
+        "engagement_risk_link",
+        WRITES,
+        args=eng(),
+        method="post",
+        data=lambda w: {"theme": "living-wage"},
+    ),
+    Row(
+        "engagement_signal_link",
+        WRITES,
+        args=eng(),
+        method="post",
+        data=lambda w: {"signal": w.extra["sig_public"].reference},
+    ),
+]
+
+# Anonymous visitors are sent to log in everywhere above (``members``).
+assert all(row.outcome_for("anonymous") == LOGIN for row in ROWS)
