@@ -8,3 +8,6 @@ def register() -> None:
     from convenant.engagement import hooks_engagements
 
     hooks_engagements.register()
+    from convenant.engagement import hooks_overviews
+
+    hooks_overviews.register()

@@ -254,6 +254,13 @@ ALLOWED_FUNCTIONS = {
     ("core/models.py", "get_by_natural_key"): "signing in: the person behind an address",
     ("core/models.py", "unrestricted"): "the User manager passes it on",
     ("portfolios/models.py", "joint_leverage_for"): "the policy's aggregate rule, counts only",
+    ("engagement/leverage.py", "leverage_of"): (
+        "an engagement's combined leverage: totals only, under the minimum-of-funds rule"
+    ),
+    ("engagement/leverage.py", "_snapshots_on"): "each participating fund's snapshot, as ids",
+    ("engagement/views/overviews.py", "covenant_funnel"): (
+        "the covenant's engagement funnel: counts only, under the minimum-of-funds rule"
+    ),
 }
 ALLOWED_FUNCTION_PATTERNS = {
     ("*/hooks.py", "_load_demo*"): "demo loaders registered from hooks",
