@@ -60,7 +60,8 @@ def leverage_of(engagement: Engagement, user: Any, on: datetime.date | None = No
         result.applies = False
         return result
     actor = access.actor_for(user)
-    participants = Participant.objects.unrestricted(UNSCOPED).filter(
+    # The parties of an engagement are read by whoever may read it.
+    participants = Participant.objects.visible_to(user).filter(
         engagement=engagement, start__lte=on
     )
     fund_ids = list(

@@ -131,7 +131,9 @@ def create_engagement(
     actor = access.actor_for(by)
     if not (actor.is_secretariat or actor.has_role(lead_party.pk, access.Role.EDITOR)):
         raise ActionError(
-            _("Only an editor of the lead party may start its engagement."), field="lead_party"
+            _("Only an editor of the lead party may start its engagement."),
+            field="lead_party",
+            code="forbidden",
         )
     if not lead_party.is_active(start_date) and not lead_party.is_active():
         raise ActionError(_("The lead party is not in the covenant."), field="lead_party")

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from convenant.core.testing import (
     ACTORS,
+    CREATED,
     FORBIDDEN,
     HIDDEN,
     LOGIN,
@@ -311,6 +312,95 @@ ROWS: list[Row] = [
         args=eng(),
         method="post",
         data=lambda w: {"signal": w.extra["sig_public"].reference},
+    ),
+]
+
+
+# The API: the same reads and the same actions (201 for a write that creates).
+API_WRITES = members(
+    HIDDEN, fund_viewer=FORBIDDEN, fund_editor=CREATED, fund_admin=CREATED, secretariat=CREATED
+)
+API_CHANGES = members(HIDDEN, fund_viewer=FORBIDDEN, fund_editor=OK, fund_admin=OK, secretariat=OK)
+ROWS += [
+    Row(
+        "api:list_engagements",
+        members(OK),
+        absent=lambda w: [RESTRICTED_MARKER],
+        absent_for=NOT_A,
+    ),
+    Row(
+        "api:create_engagement",
+        members(
+            FORBIDDEN,
+            fund_editor=CREATED,
+            fund_admin=CREATED,
+            secretariat=CREATED,
+        ),
+        method="post",
+        as_json=True,
+        data=lambda w: {
+            "title": "Via de API",
+            "target": "issue",
+            "issue": "Leefbaar loon",
+            "lead_party": w.fund.code,
+            "start_date": TODAY.isoformat(),
+        },
+    ),
+    Row("api:get_engagement", READERS, args=eng(), present=lambda w: [RESTRICTED_MARKER]),
+    Row("api:get_engagement", members(OK, former=HIDDEN), args=eng("eng_covenant")),
+    Row(
+        "api:add_objective",
+        API_WRITES,
+        args=eng(),
+        method="post",
+        as_json=True,
+        data=lambda w: {"title": "Via de API", "targets": {"1": TODAY.isoformat()}},
+    ),
+    Row("api:get_objective", READERS, args=eng("eng_objective")),
+    Row(
+        "api:record_objective_outcome",
+        API_CHANGES,
+        args=eng("eng_objective"),
+        method="post",
+        as_json=True,
+        data=lambda w: {"outcome": "met", "rationale": "Beleid uitgevoerd"},
+    ),
+    Row(
+        "api:update_milestone",
+        API_CHANGES,
+        args=eng("eng_milestone"),
+        method="patch",
+        as_json=True,
+        data=lambda w: {"reached_on": TODAY.isoformat(), "evidence": "Brief verstuurd"},
+    ),
+    Row(
+        "api:list_activities",
+        READERS,
+        args=eng(),
+        present=lambda w: [ACTIVITY_MARKER],
+    ),
+    Row(
+        "api:list_activities",
+        members(OK, former=HIDDEN),
+        args=eng("eng_covenant"),
+        absent=lambda w: [B_ACTIVITY_MARKER],
+        absent_for=NOT_B,
+    ),
+    Row(
+        "api:log_activity",
+        API_WRITES,
+        args=eng(),
+        method="post",
+        as_json=True,
+        data=lambda w: {**_activity_form(w), "party": w.fund.code},
+    ),
+    Row(
+        "api:update_activity",
+        API_CHANGES,
+        args=eng("eng_activity"),
+        method="patch",
+        as_json=True,
+        data=lambda w: {"summary": "Brief, gecorrigeerd via de API"},
     ),
 ]
 

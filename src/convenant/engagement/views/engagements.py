@@ -254,7 +254,7 @@ class ParticipantForm(forms.Form):
     role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Participant.Role.choices[1:])
     start = forms.DateField(label=gettext_lazy("From"), widget=DATE)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _set_choices(
             self,
@@ -470,7 +470,7 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": can_edit,
             "note_form": NoteForm(),
             "attachment_form": AttachmentForm(),
-            "participant_form": ParticipantForm(initial={"start": timezone.localdate()}),
+            "participant_form": ParticipantForm(user=user, initial={"start": timezone.localdate()}),
             "risk_form": RiskLinkForm(),
             "signal_form": SignalLinkForm(),
         },
@@ -773,7 +773,7 @@ def activity_attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
 @require_POST
 def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
     engagement = _editable(request, pk)
-    form = ParticipantForm(request.POST)
+    form = ParticipantForm(request.POST, user=request.user)
     _post(
         request,
         form,
