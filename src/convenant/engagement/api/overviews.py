@@ -36,6 +36,7 @@ class EscalationOut(Schema):
     objective_id: int
     objective: str
     why: str
+    next_step: str | None  # the key of the step suggested next on the ladder in force
 
 
 class FunnelOut(Schema):
@@ -71,6 +72,7 @@ def _funnel_out(funnel: Funnel, fund: str | None) -> dict[str, Any]:
                 "objective_id": d["objective"].pk,
                 "objective": d["objective"].title,
                 "why": str(d["why"]),
+                "next_step": d["next_step"].key if d.get("next_step") else None,
             }
             for d in funnel.escalations_due
         ],

@@ -90,6 +90,8 @@ def test_a_funds_funnel_counts_stages_moves_success_and_escalations(
     assert funnel.success_rate == 50
     assert funnel.overdue_milestones == 1
     assert [d["objective"].title for d in funnel.escalations_due] == ["Leefbaar loon"]
+    # No activity yet: the ladder's first step is suggested.
+    assert funnel.escalations_due[0]["next_step"].key == "letter"
     assert funnel.engagements == 1
     # Moved this year: an objective with a milestone reached in the calendar year.
     reached = [(300, 5), (390, 380, 370, 360)]

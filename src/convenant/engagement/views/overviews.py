@@ -28,6 +28,7 @@ from convenant.core import access
 from convenant.core.errors import ActionError
 from convenant.engagement import rules
 from convenant.engagement.models import Activity, Engagement, Milestone, Objective
+from convenant.engagement.progress import progress_of
 from convenant.parties.models import Party
 
 STAGES = (0, 1, 2, 3, 4)  # 0: no milestone reached yet
@@ -71,9 +72,9 @@ def funnel_of(
     today: datetime.date,
 ) -> Funnel:
     """The funnel of these objectives; ``milestones`` and ``activities`` are the reader's
-    (already scoped, like ``objectives``). Escalation follows ``rules.escalation``: a
-    milestone overdue, or no milestone reached nor activity (on the objective or on the
-    engagement as a whole) for ``ENGAGEMENT_STALE_MONTHS``."""
+    (already scoped, like ``objectives``). Escalation is judged as on the engagement's page
+    (``progress.progress_of``): ``rules.escalation`` on the objective's milestones and its
+    own activities, from the day it was set."""
     rows = list(objectives.select_related("engagement").order_by("engagement__title", "pk"))
     funnel = Funnel(engagements=len({o.engagement_id for o in rows}))
     ids = [o.pk for o in rows]
@@ -84,18 +85,12 @@ def funnel_of(
         states.setdefault(objective_id, []).append(
             rules.MilestoneState(number, target_on, reached_on)
         )
-    on_objective: dict[int, datetime.date] = {}
-    on_engagement: dict[int, datetime.date] = {}
-    for engagement_id, objective_id, last in (
-        activities.filter(engagement_id__in={o.engagement_id for o in rows})
+    on_objective = dict(
+        activities.filter(objective_id__in=ids)
         .order_by()
-        .values_list("engagement_id", "objective_id")
+        .values_list("objective_id")
         .annotate(last=Max("occurred_on"))
-    ):
-        if objective_id is None:
-            on_engagement[engagement_id] = last
-        else:
-            on_objective[objective_id] = last
+    )
     for o in rows:
         mine = states.get(o.pk, [])
         funnel.stages[rules.stage(mine)] += 1
@@ -111,9 +106,9 @@ def funnel_of(
         funnel.overdue_milestones += len(overdue)
         if o.engagement.status != Engagement.Status.ACTIVE:
             continue
-        dates = [d for d in (on_objective.get(o.pk), on_engagement.get(o.engagement_id)) if d]
+        dates = [d for d in (on_objective.get(o.pk),) if d]
         due = rules.escalation(
-            started=max(o.engagement.start_date, o.created_at.date()),
+            started=o.created_at.date(),
             milestones=mine,
             activity_dates=dates,
             today=today,
@@ -139,12 +134,19 @@ def fund_objectives(user: Any, fund: Party) -> QuerySet[Objective]:
 
 
 def fund_funnel(user: Any, fund: Party, today: datetime.date | None = None) -> Funnel:
-    return funnel_of(
+    today = today or timezone.localdate()
+    funnel = funnel_of(
         fund_objectives(user, fund),
         Milestone.objects.visible_to(user),
         Activity.objects.visible_to(user),
-        today or timezone.localdate(),
+        today,
     )
+    # The step suggested next on the ladder, as the engagement's page says it.
+    engagements = {d["engagement"].pk: d["engagement"] for d in funnel.escalations_due}
+    progress = progress_of(engagements.values(), user, today)
+    for due in funnel.escalations_due:
+        due["next_step"] = progress[due["engagement"].pk].next_step
+    return funnel
 
 
 def can_see_covenant_view(actor: access.Actor) -> bool:
