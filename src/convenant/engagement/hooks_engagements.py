@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from convenant.core.audit import register_verbs
@@ -25,3 +27,58 @@ def register() -> None:
             "engagement.add_attachment": _("Document attached to an engagement activity"),
         }
     )
+    from convenant.risk.annotations import register_risk_annotation
+    from convenant.signals.annotations import register_signal_followup
+
+    register_risk_annotation("engagement", _being_engaged)
+    register_signal_followup("engagement", _follow_up)
+
+
+def _being_engaged(user: Any, pairs: set[tuple[int, str]]) -> dict[Any, list[Any]]:
+    """A fund's risk (company and theme) that an active engagement the reader may read
+    answers: "being engaged", linking to it."""
+    from django.urls import reverse
+
+    from convenant.engagement.models import RiskLink
+    from convenant.risk.annotations import RiskAnnotation
+
+    links = (
+        RiskLink.objects.visible_to(user)
+        .filter(issuer_id__in={i for i, _t in pairs}, engagement__status="active")
+        .select_related("engagement")
+        .order_by("engagement__start_date", "pk")
+    )
+    found: dict[Any, list[Any]] = {}
+    for link in links:
+        if (link.issuer_id, link.theme) in pairs:
+            found.setdefault((link.issuer_id, link.theme), []).append(
+                RiskAnnotation(
+                    str(_("Being engaged")),
+                    reverse("engagement_detail", args=[link.engagement_id]),
+                    link.engagement.title,
+                )
+            )
+    return found
+
+
+def _follow_up(user: Any, signal: Any) -> list[Any]:
+    """The engagements the reader may read that follow the signal up."""
+    from django.urls import reverse
+
+    from convenant.engagement.models import SignalLink
+    from convenant.signals.annotations import FollowUp
+
+    links = (
+        SignalLink.objects.visible_to(user)
+        .filter(signal=signal)
+        .select_related("engagement")
+        .order_by("engagement__start_date", "pk")
+    )
+    return [
+        FollowUp(
+            str(_("Engagement")),
+            reverse("engagement_detail", args=[link.engagement_id]),
+            link.engagement.title,
+        )
+        for link in links
+    ]

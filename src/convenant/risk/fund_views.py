@@ -37,6 +37,7 @@ from convenant.portfolios.identifiers import country_code, country_name
 from convenant.portfolios.models import Issuer, Position, Snapshot
 from convenant.risk import charts, exports
 from convenant.risk.actions import judge_risk
+from convenant.risk.annotations import risk_annotations
 from convenant.risk.models import (
     RiskAssessment,
     RiskJudgement,
@@ -414,6 +415,8 @@ def snapshot_risks(request: HttpRequest, pk: int) -> HttpResponse:
     can_judge = access.actor_for(request.user).has_role(snapshot.fund_id, Role.EDITOR)
     judge_form = _JudgeForm(request, snapshot, _query(request)) if can_judge else None
     by_company: dict[int, list[RiskResult]] = {i: [] for i in ids}
+    # What apps above risk say about a risk (engagement: "being engaged").
+    annotated = risk_annotations(request.user, {(r.issuer_id, r.theme) for r in risks})
     first = None
     # Companies in the same sector and country share an assessment: word its reasons once.
     worded: dict[int, list[tuple[str, str]]] = {}
@@ -430,6 +433,7 @@ def snapshot_risks(request: HttpRequest, pk: int) -> HttpResponse:
         risk.theme_name = names.get(risk.theme, risk.theme)  # type: ignore[attr-defined]
         risk.judgement = judgements.get((risk.issuer_id, risk.theme))  # type: ignore[attr-defined]
         risk.error = failed.get(str(risk.pk), "")  # type: ignore[attr-defined]
+        risk.annotations = annotated.get((risk.issuer_id, risk.theme), [])  # type: ignore[attr-defined]
         judgement = risk.judgement  # type: ignore[attr-defined]
         # The form shows what was just entered (after a failure) or the judgement in force.
         risk.form = (  # type: ignore[attr-defined]

@@ -26,6 +26,7 @@ from convenant.core.http import AuthenticatedHttpRequest
 from convenant.parties.models import Party
 from convenant.portfolios.models import Issuer
 from convenant.signals import actions
+from convenant.signals.annotations import signal_followups
 from convenant.signals.duplicates import possible_duplicates
 from convenant.signals.forms import MemberReportForm
 from convenant.signals.models import (
@@ -204,6 +205,8 @@ def signal_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "can_handle": can_handle,
         "is_team": signal.is_team(actor),
         "contact": actions.contact_for(signal),
+        # What apps above signals say about it (engagement: its follow-up).
+        "followups": signal_followups(request.user, signal),
     }
     if signal.is_team(actor):
         ids = [signal.pk, *signal.merged_from.values_list("pk", flat=True)]
