@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from convenant.core import navigation
 from convenant.core.audit import register_verbs
 
 
@@ -26,6 +27,15 @@ def register() -> None:
             "engagement.link_signal": _("Signal linked to an engagement"),
             "engagement.add_attachment": _("Document attached to an engagement activity"),
         }
+    )
+    # Every member of a party in the covenant may read covenant-level engagements.
+    navigation.register_nav_item(
+        navigation.NavItem(
+            _("Engagements"),
+            "engagement_list",
+            lambda a: a.is_covenant_member or a.is_secretariat,
+            55,
+        )
     )
     from convenant.risk.annotations import register_risk_annotation
     from convenant.signals.annotations import register_signal_followup
