@@ -144,8 +144,11 @@ ROWS: list[Row] = [
     ),
     Row(
         "api:get_covenant_funnel",
-        # Two funds take part in the matrix world: too few for the aggregate (409).
-        members(FORBIDDEN, secretariat=409),
+        # Three funds take part in the matrix world (with the engagements area's): the
+        # aggregate is shown, counts only — no engagement's title, no fund's name.
+        members(FORBIDDEN, secretariat=OK),
+        absent=other_funds,
+        absent_for=ACTORS,
     ),
     Row(
         "api:import_updates",

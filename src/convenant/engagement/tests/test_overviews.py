@@ -117,6 +117,9 @@ def test_the_covenant_view_shows_aggregates_only_with_enough_funds(
     # Two funds take part: under a minimum of three nothing is shown.
     settings.AGGREGATE_MIN_FUNDS = 3
     assert covenant_funnel(world.users["secretariat"]) is None
+    api = Client()
+    api.force_login(world.users["secretariat"])
+    assert api.get(reverse("api:get_covenant_funnel")).status_code == 409
     settings.AGGREGATE_MIN_FUNDS = 2
     funnel = covenant_funnel(world.users["secretariat"])
     assert funnel is not None
