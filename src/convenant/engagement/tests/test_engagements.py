@@ -3,8 +3,11 @@ milestones reached in order, activities on the ladder in force (an AGM vote is o
 own), the lock period, and the risks and signals an engagement answers."""
 
 import datetime
+import io
+from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.utils import timezone
 
@@ -219,3 +222,22 @@ def test_a_risk_links_once(world: World, engagement: Engagement) -> None:
     actions.link_risk(by=editor, engagement=engagement, issuer=engagement.issuer, theme="wages")
     with pytest.raises(ActionError):
         actions.link_risk(by=editor, engagement=engagement, issuer=engagement.issuer, theme="wages")
+
+
+def test_the_load_ladder_command_loads_an_edition_once(tmp_path: Any) -> None:
+    out = io.StringIO()
+    call_command("load_ladder", stdout=out)
+    call_command("load_ladder", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "Escalation ladder 2026.1: 13 steps added.",
+        "Escalation ladder 2026.1: 0 steps added.",
+    ]
+    # A later edition is the one in force; activities keep the edition they were logged under.
+    (tmp_path / "dataset.yaml").write_text(
+        'edition: "2027.1"\nsteps:\n  - {key: letter, nl: Brief, en: Letter}\n'
+        "  - {key: divestment, nl: Desinvestering, en: Divestment}\n"
+    )
+    call_command("load_ladder", str(tmp_path), stdout=out)
+    assert [s.key for s in LadderStep.objects.in_force()] == ["letter", "divestment"]
+    with pytest.raises(CommandError):
+        call_command("load_ladder", str(tmp_path / "nowhere"), stdout=out)
