@@ -126,9 +126,11 @@ class ImportOut(Schema):
     unchanged: int
 
 
-class ImportRejectedOut(Schema):
-    detail: str
-    problems: list[ProblemOut]
+class ImportRejectedOut(Error):
+    """400: the file's rows were refused (``problems``, each with its line), or the request
+    itself was refused at the edge (``detail`` only)."""
+
+    problems: list[ProblemOut] = []
 
 
 @router.post(
