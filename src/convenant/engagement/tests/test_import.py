@@ -192,3 +192,14 @@ def test_the_page_and_the_api(world: World, engaged: dict[str, Any]) -> None:
     assert answer.status_code == 200 and answer.json()["milestones"] == 1
     template = client.get(reverse("engagement_import_template", args=["csv"]))
     assert template.status_code == 200 and b"Engagement" in template.content
+
+
+def test_a_file_over_the_limit_is_refused_unread(world: World, engaged: dict[str, Any]) -> None:
+    from convenant.engagement import importing
+
+    client = Client()
+    client.force_login(world.users["fund_editor"])
+    big = b"engagement,objective\n" + b"1,2\n" * (importing.LIMITS.max_bytes // 4 + 1)
+    page = client.post(reverse("engagement_import"), {"file": SimpleUploadedFile("u.csv", big)})
+    assert page.status_code == 200 and b"errorlist" in page.content
+    assert not AuditEvent.objects.filter(verb="engagement.import_updates").exists()

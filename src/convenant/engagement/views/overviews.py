@@ -18,6 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Max, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -296,8 +297,18 @@ def import_page(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     problems: list[Any] = []
     if request.method == "POST" and form.is_valid():
+        from convenant.engagement.importing import LIMITS
+
         upload = form.cleaned_data["file"]
         try:
+            if upload.size > LIMITS.max_bytes:  # refused before it is read into memory
+                raise ActionError(
+                    _("The file is %(size)s; the limit is %(limit)s.")
+                    % {
+                        "size": filesizeformat(upload.size),
+                        "limit": filesizeformat(LIMITS.max_bytes),
+                    }
+                )
             result = import_engagement_updates(
                 by=request.user, data=upload.read(), filename=upload.name or "upload"
             )
