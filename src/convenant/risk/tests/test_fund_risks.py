@@ -354,8 +354,9 @@ def test_queries_do_not_grow_with_the_number_of_companies(world: World) -> None:
     assert counts[0] == counts[2] and counts[1] == counts[3], counts
     # Pinned: a new query is a decision, not drift. The snapshot, the themes in force, the
     # sector names, the bands, the overview (maps and choices), the count, the page of
-    # companies, their risks, the fund's judgements, the latest snapshots and the leverage.
-    assert counts[0] == 11, counts
+    # companies, their risks, the fund's judgements, the latest snapshots, the leverage and
+    # the engagements on its risks ("being engaged", one query whatever the page).
+    assert counts[0] == 12, counts
 
 
 def test_the_holdings_page_queries_are_pinned(world: World) -> None:
