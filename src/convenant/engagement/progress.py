@@ -45,20 +45,26 @@ def progress_of(
     milestones: dict[int, list[rules.MilestoneState]] = defaultdict(list)
     for m in Milestone.objects.visible_to(user).filter(objective__engagement_id__in=ids):
         milestones[m.objective_id].append(rules.MilestoneState(m.number, m.target_on, m.reached_on))
-    activity_dates: dict[int | None, list[datetime.date]] = defaultdict(list)
+    # An activity logged for an objective moves that objective; one logged for the
+    # engagement as a whole moves each of its objectives.
+    activity_dates: dict[int, list[datetime.date]] = defaultdict(list)
+    engagement_dates: dict[int, list[datetime.date]] = defaultdict(list)
     used: dict[int, set[str]] = defaultdict(set)
     rows = Activity.objects.visible_to(user).filter(engagement_id__in=ids)
     for engagement_id, objective_id, step, occurred_on in rows.values_list(
         "engagement_id", "objective_id", "step", "occurred_on"
     ):
         used[engagement_id].add(step)
-        activity_dates[objective_id].append(occurred_on)
+        if objective_id is None:
+            engagement_dates[engagement_id].append(occurred_on)
+        else:
+            activity_dates[objective_id].append(occurred_on)
     result = {pk: Progress() for pk in ids}
     for o in objectives:
         esc = rules.escalation(
             started=o.created_at.date(),
             milestones=milestones[o.pk],
-            activity_dates=activity_dates[o.pk],
+            activity_dates=activity_dates[o.pk] + engagement_dates[o.engagement_id],
             today=today,
             stale_months=settings.ENGAGEMENT_STALE_MONTHS,
             closed=bool(o.outcome),

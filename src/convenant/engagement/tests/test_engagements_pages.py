@@ -129,3 +129,31 @@ def test_a_risk_being_engaged_is_annotated_for_readers_of_the_engagement(
     notes = risk_annotations(world.users["fund_viewer"], {pair, (engagement.issuer_id, "x")})
     assert list(notes) == [pair] and notes[pair][0].title == "Kinderarbeid in mica"
     assert risk_annotations(world.users["other_fund"], {pair}) == {}
+
+
+def test_an_objective_that_has_not_moved_is_stale_until_an_activity_moves_it(
+    world: World, engagement: Engagement
+) -> None:
+    from convenant.engagement.models import Objective
+    from convenant.engagement.progress import progress_of
+
+    editor = world.users["fund_editor"]
+    objective = actions.add_objective(by=editor, engagement=engagement, title="Leefbaar loon")
+    Objective.objects.filter(pk=objective.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=400)
+    )
+    progress = progress_of([engagement], world.users["fund_viewer"])[engagement.pk]
+    assert progress.due and progress.escalation[objective.pk].stale
+    assert progress.next_step is not None and progress.next_step.key == "letter"
+    # A letter for the engagement as a whole moves each of its objectives.
+    actions.log_activity(
+        by=editor,
+        engagement=engagement,
+        step="letter",
+        occurred_on=TODAY,
+        party=world.fund,
+        summary="Brief",
+    )
+    progress = progress_of([engagement], world.users["fund_viewer"])[engagement.pk]
+    assert not progress.due
+    assert progress.next_step is not None and progress.next_step.key == "meeting-management"
