@@ -61,9 +61,7 @@ def leverage_of(engagement: Engagement, user: Any, on: datetime.date | None = No
         return result
     actor = access.actor_for(user)
     # The parties of an engagement are read by whoever may read it.
-    participants = Participant.objects.visible_to(user).filter(
-        engagement=engagement, start__lte=on
-    )
+    participants = Participant.objects.visible_to(user).filter(engagement=engagement, start__lte=on)
     fund_ids = list(
         participants.filter(Q(end__isnull=True) | Q(end__gt=on))
         .filter(party__type=Party.Type.PENSION_FUND)

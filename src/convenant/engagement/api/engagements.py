@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import ConfigDict
 
 from convenant.core import access, limits
 from convenant.core.errors import ActionError
@@ -123,11 +124,25 @@ class EngagementIn(Schema):
     participants: list[ParticipantIn] = Field(default=[], max_length=50)
 
 
+class MilestoneTargets(Schema):
+    """Target dates by milestone number, "1" to "4"; any other key is refused."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    raised: datetime.date | None = Field(None, alias="1")
+    acknowledged: datetime.date | None = Field(None, alias="2")
+    plan: datetime.date | None = Field(None, alias="3")
+    implemented: datetime.date | None = Field(None, alias="4")
+
+    def by_number(self) -> dict[int, datetime.date]:
+        dates = (self.raised, self.acknowledged, self.plan, self.implemented)
+        return {n: d for n, d in enumerate(dates, start=1) if d is not None}
+
+
 class ObjectiveIn(Schema):
     title: Line
     description: Text = ""
     theme: Key = ""
-    targets: dict[int, datetime.date] = Field(default={}, max_length=4)
+    targets: MilestoneTargets | None = None
 
 
 class OutcomeIn(Schema):
@@ -402,7 +417,7 @@ def add_objective(request: HttpRequest, pk: int, body: ObjectiveIn) -> Status:
             title=body.title,
             description=body.description,
             theme=body.theme,
-            targets=dict(body.targets),
+            targets=body.targets.by_number() if body.targets else {},
         )
     except ActionError as error:
         return _refused(error)
