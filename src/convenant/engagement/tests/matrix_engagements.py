@@ -70,7 +70,8 @@ def extend_world(world: World) -> None:
         source=Issuer.Source.GLEIF,
     )
     extra = {}
-    for code in ("FC", "FD"):
+    # Codes no other area's rows use (parties creates "FD" in its own row).
+    for code in ("EC", "ED"):
         extra[code] = Party.objects.create(
             covenant=world.covenant,
             code=code,
@@ -92,9 +93,9 @@ def extend_world(world: World) -> None:
     )
     Participant.objects.create(engagement=mine, party=world.fund, role="lead", start=start)
     world.extra["eng_participant"] = Participant.objects.create(
-        engagement=mine, party=extra["FC"], role="supporting", start=start
+        engagement=mine, party=extra["EC"], role="supporting", start=start
     )
-    world.extra["eng_extra_party"] = extra["FD"]
+    world.extra["eng_extra_party"] = extra["ED"]
     objective = Objective.objects.create(engagement=mine, title="Leefbaar loon Korhoen")
     for n in (1, 2, 3, 4):
         Milestone.objects.create(objective=objective, number=n)
