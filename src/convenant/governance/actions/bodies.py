@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
-from typing import Any
+from typing import Any, cast
 
 import filetype
 from django.conf import settings
@@ -256,28 +256,35 @@ def assign_seat(
     return assignment
 
 
+def _end_dated(row: Any, end: datetime.date, *, by: Any, verb: str, ended: str) -> Any:
+    """End a seat assignment or a body membership (kept as history, never deleted): the
+    first day the person no longer holds it, under a row lock."""
+    with transaction.atomic(durable=True):
+        row = type(row).objects.unrestricted(WHY).select_for_update().get(pk=row.pk)
+        if row.end is not None and row.end <= timezone.localdate():
+            raise ActionError(ended, code="conflict")
+        if end <= row.start:
+            raise ActionError(_("The end comes after the start."), field="end")
+        before = snapshot(row, ["end"])
+        row.end = end
+        row.save(update_fields=["end", "updated_at"])
+        record_event(actor=by, verb=verb, obj=row, before=before, after=snapshot(row, ["end"]))
+    return row
+
+
 def end_assignment(*, by: Any, assignment: SeatAssignment, end: datetime.date) -> SeatAssignment:
     """The person leaves the seat: the first day they no longer hold it."""
     _secretariat(by)
-    with transaction.atomic(durable=True):
-        assignment = (
-            SeatAssignment.objects.unrestricted(WHY).select_for_update().get(pk=assignment.pk)
-        )
-        if assignment.end is not None and assignment.end <= timezone.localdate():
-            raise ActionError(_("This assignment has already ended."), code="conflict")
-        if end <= assignment.start:
-            raise ActionError(_("The end comes after the start."), field="end")
-        before = snapshot(assignment, ["end"])
-        assignment.end = end
-        assignment.save(update_fields=["end", "updated_at"])
-        record_event(
-            actor=by,
+    return cast(
+        SeatAssignment,
+        _end_dated(
+            assignment,
+            end,
+            by=by,
             verb="governance.end_assignment",
-            obj=assignment,
-            before=before,
-            after=snapshot(assignment, ["end"]),
-        )
-    return assignment
+            ended=_("This assignment has already ended."),
+        ),
+    )
 
 
 def add_membership(
@@ -322,25 +329,16 @@ def add_membership(
 
 def end_membership(*, by: Any, membership: BodyMembership, end: datetime.date) -> BodyMembership:
     _secretariat(by)
-    with transaction.atomic(durable=True):
-        membership = (
-            BodyMembership.objects.unrestricted(WHY).select_for_update().get(pk=membership.pk)
-        )
-        if membership.end is not None and membership.end <= timezone.localdate():
-            raise ActionError(_("This membership has already ended."), code="conflict")
-        if end <= membership.start:
-            raise ActionError(_("The end comes after the start."), field="end")
-        before = snapshot(membership, ["end"])
-        membership.end = end
-        membership.save(update_fields=["end", "updated_at"])
-        record_event(
-            actor=by,
+    return cast(
+        BodyMembership,
+        _end_dated(
+            membership,
+            end,
+            by=by,
             verb="governance.end_membership",
-            obj=membership,
-            before=before,
-            after=snapshot(membership, ["end"]),
-        )
-    return membership
+            ended=_("This membership has already ended."),
+        ),
+    )
 
 
 # --- Meetings ----------------------------------------------------------------------------

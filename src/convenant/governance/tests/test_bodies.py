@@ -167,6 +167,29 @@ def test_a_membership_ends_and_stays_in_the_history(world: World) -> None:
     assert world.users["union"].full_name in page.content.decode()  # in the history
 
 
+def test_ending_is_refused_before_the_start_and_once_ended(world: World) -> None:
+    gov = governance_of(world)
+    secretariat = world.users["secretariat"]
+    membership = actions.add_membership(
+        by=secretariat,
+        body=gov.sub_working_group,
+        user=world.users["union"],
+        party=world.union,
+        start=TODAY - datetime.timedelta(days=30),
+    )
+    too_early = TODAY - datetime.timedelta(days=31)
+    with pytest.raises(ActionError, match="end comes after the start"):
+        actions.end_membership(by=secretariat, membership=membership, end=too_early)
+    with pytest.raises(PermissionDenied):
+        actions.end_membership(by=world.users["union"], membership=membership, end=TODAY)
+    actions.end_membership(by=secretariat, membership=membership, end=TODAY)
+    with pytest.raises(ActionError, match="already ended"):
+        actions.end_membership(by=secretariat, membership=membership, end=TODAY)
+    # Nothing changed by the refusals: the end stays the one given.
+    membership.refresh_from_db()
+    assert membership.end == TODAY
+
+
 def test_a_sub_working_group_reports_to_a_working_group(world: World) -> None:
     gov = governance_of(world)
     secretariat = world.users["secretariat"]
