@@ -325,3 +325,5 @@ LOGGING = {
 # many months.
 ENGAGEMENT_ACTIVITY_LOCK_DAYS = int(os.environ.get("ENGAGEMENT_ACTIVITY_LOCK_DAYS", "30"))
 ENGAGEMENT_STALE_MONTHS = int(os.environ.get("ENGAGEMENT_STALE_MONTHS", "6"))
+# At most this many deep-track cases run at once (DESIGN §3).
+ENGAGEMENT_MAX_CASES = int(os.environ.get("ENGAGEMENT_MAX_CASES", "6"))

@@ -11,3 +11,12 @@ def register() -> None:
     from convenant.engagement import hooks_overviews
 
     hooks_overviews.register()
+    from convenant.engagement import (
+        hooks_cases,
+        hooks_communication,
+        hooks_fieldwork,
+        hooks_selection,
+    )
+
+    for area in (hooks_selection, hooks_cases, hooks_fieldwork, hooks_communication):
+        area.register()

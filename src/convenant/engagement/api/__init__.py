@@ -2,8 +2,17 @@
 
 from ninja import Router
 
-from convenant.engagement.api import engagements, overviews
+from convenant.engagement.api import (
+    cases,
+    communication,
+    engagements,
+    fieldwork,
+    overviews,
+    selection,
+)
 
 router = Router(tags=["engagement"])
 router.add_router("", engagements.router)
 router.add_router("", overviews.router)
+for area in (selection, cases, fieldwork, communication):
+    router.add_router("", area.router)

@@ -116,8 +116,15 @@ class Engagement(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
-    # A deep-track case's engagements (step B) carry its reference; cases come later.
-    case_reference = models.CharField(_("case"), max_length=40, blank=True)
+    # A deep-track case's engagements (its step B, leverage).
+    case = models.ForeignKey(
+        "engagement.Case",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="engagements",
+        verbose_name=_("deep-track case"),
+    )
     created_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
 
     objects = EngagementQuerySet.as_manager()

@@ -1,0 +1,7 @@
+"""API of the deep track: a case's communications (step E: generated from publishable fields,
+approved by the group, published), the public case pages, yearly lessons, closure, and the case
+report as HTML and PDF. Writes go through the same actions as the pages."""
+
+from ninja import Router
+
+router = Router(tags=["engagement"])
