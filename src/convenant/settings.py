@@ -327,3 +327,5 @@ ENGAGEMENT_ACTIVITY_LOCK_DAYS = int(os.environ.get("ENGAGEMENT_ACTIVITY_LOCK_DAY
 ENGAGEMENT_STALE_MONTHS = int(os.environ.get("ENGAGEMENT_STALE_MONTHS", "6"))
 # At most this many deep-track cases run at once (DESIGN §3).
 ENGAGEMENT_MAX_CASES = int(os.environ.get("ENGAGEMENT_MAX_CASES", "6"))
+# The working group the cases' sub-working groups report to (its slug).
+ENGAGEMENT_DEEP_TRACK_GROUP = os.environ.get("ENGAGEMENT_DEEP_TRACK_GROUP", "werkgroep-diep-spoor")
