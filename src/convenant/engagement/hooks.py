@@ -13,10 +13,11 @@ def register() -> None:
     hooks_overviews.register()
     from convenant.engagement import (
         hooks_cases,
+        hooks_closure,
         hooks_communication,
         hooks_fieldwork,
         hooks_selection,
     )
 
-    for area in (hooks_selection, hooks_cases, hooks_fieldwork, hooks_communication):
+    for area in (hooks_selection, hooks_cases, hooks_fieldwork, hooks_communication, hooks_closure):
         area.register()

@@ -1,5 +1,6 @@
 from convenant.engagement.routes import (
     cases,
+    closure,
     communication,
     engagements,
     fieldwork,
@@ -14,4 +15,5 @@ urlpatterns = [
     *cases.urlpatterns,
     *fieldwork.urlpatterns,
     *communication.urlpatterns,
+    *closure.urlpatterns,
 ]

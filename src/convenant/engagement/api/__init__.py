@@ -4,6 +4,7 @@ from ninja import Router
 
 from convenant.engagement.api import (
     cases,
+    closure,
     communication,
     engagements,
     fieldwork,
@@ -14,5 +15,5 @@ from convenant.engagement.api import (
 router = Router(tags=["engagement"])
 router.add_router("", engagements.router)
 router.add_router("", overviews.router)
-for area in (selection, cases, fieldwork, communication):
+for area in (selection, cases, fieldwork, communication, closure):
     router.add_router("", area.router)

@@ -3,6 +3,7 @@
 from convenant.core.testing import World
 from convenant.engagement.tests import (
     matrix_cases,
+    matrix_closure,
     matrix_communication,
     matrix_engagements,
     matrix_fieldwork,
@@ -17,6 +18,7 @@ AREAS = (
     matrix_cases,
     matrix_fieldwork,
     matrix_communication,
+    matrix_closure,
 )
 ROWS = [row for area in AREAS for row in area.ROWS]
 

@@ -1,0 +1,8 @@
+"""API of the deep track: a case's yearly lessons at three levels, a lesson put to the steering
+group as a recommendation for the toolkit, and the case's closure (outcome, rationale, lessons)
+reported to the monitoring committee and the steering group. Writes go through the same actions
+as the pages."""
+
+from ninja import Router
+
+router = Router(tags=["engagement"])

@@ -1,0 +1,7 @@
+"""URLs of the deep track: a case's yearly lessons at three levels, a lesson put to the steering
+group as a recommendation for the toolkit, and the case's closure (outcome, rationale, lessons)
+reported to the monitoring committee and the steering group."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
