@@ -67,6 +67,21 @@ RIGHT_LABELS: Mapping[str, Promise] = {
     "link_engagement": _("link engagements to the case"),
 }
 
+# The fields of a case its group may mark publishable (``Case.publishable``): a public
+# communication is generated from these only. Naming a company is never implied by
+# "target": the group approves that on the communication itself (step E).
+PUBLISHABLE: Mapping[str, Promise] = {
+    "title": _("Title"),
+    "themes": _("Themes"),
+    "target": _(
+        "The target's name (a sector or issue; a company only once the group approves naming it)"
+    ),
+    "plan_objectives": _("Objectives of the collaboration plan"),
+    "milestones": _("Plan milestones reached"),
+    "step": _("The step the case stands at"),
+    "outcome": _("Outcome and its rationale"),
+}
+
 # The secretariat runs the process: it sets up a case's group, whether or not it sits in it.
 SECRETARIAT_RIGHTS = frozenset({"manage_members"})
 
