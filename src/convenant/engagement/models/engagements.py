@@ -116,6 +116,10 @@ class Engagement(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closing_note = models.TextField(_("closing note"), blank=True)
+    # The lead party's own key for it in its stewardship system: a sync finds it again.
+    external_id = models.CharField(_("external reference"), max_length=100, blank=True)
     # A deep-track case's engagements (its step B, leverage).
     case = models.ForeignKey(
         "engagement.Case",
@@ -139,6 +143,16 @@ class Engagement(TimeStampedModel):
                 | Q(target="sector") & ~Q(sector_code="")
                 | Q(target="issue") & ~Q(issue=""),
                 name="engagement_names_its_target",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="active", closed_on__isnull=True)
+                | Q(status="closed", closed_on__isnull=False),
+                name="a_closed_engagement_has_its_date",
+            ),
+            models.UniqueConstraint(
+                fields=["lead_party", "external_id"],
+                condition=~Q(external_id=""),
+                name="engagement_external_id_once_per_lead",
             ),
         ]
 
@@ -348,6 +362,8 @@ class Activity(TimeStampedModel):
     agm_item = models.CharField(_("AGM item"), max_length=300, blank=True)
     vote = models.CharField(_("vote"), max_length=8, choices=Vote.choices, blank=True)
     vote_rationale = models.TextField(_("rationale of the vote"), blank=True)
+    # The acting party's own key for it in its stewardship system: a sync finds it again.
+    external_id = models.CharField(_("external reference"), max_length=100, blank=True)
     recorded_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
 
     objects = ActivityQuerySet.as_manager()
@@ -356,6 +372,13 @@ class Activity(TimeStampedModel):
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
         ordering = ["-occurred_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["party", "external_id"],
+                condition=~Q(external_id=""),
+                name="activity_external_id_once_per_party",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.engagement_id} {self.step} {self.occurred_on}"
