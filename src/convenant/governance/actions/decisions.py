@@ -182,9 +182,12 @@ def create_proposal(
     effect_params: dict[str, Any] | None = None,
     confidential: bool = False,
     open_now: bool = True,
+    within_action: bool = False,
 ) -> Proposal:
     """The secretariat or a member of the body puts a proposal to it. Version 1 is its text;
-    with ``open_now`` the seats may vote at once, otherwise it stays a draft."""
+    with ``open_now`` the seats may vote at once, otherwise it stays a draft.
+    ``within_action``: a higher app's action writes the proposal together with its own
+    records (a lesson put forward as a recommendation), in that action's transaction."""
     access.require(can_write(access.actor_for(by, fresh=True), body))
     if kind not in Proposal.Kind.values:
         raise ActionError(_("Choose the type of proposal."), field="kind")
@@ -209,7 +212,7 @@ def create_proposal(
     effect = effects.effect_for(effects.effect_type_of(kind))
     if effect is not None and effect.check is not None:
         effect.check(params)
-    with transaction.atomic(durable=True):
+    with transaction.atomic(durable=not within_action):
         proposal = Proposal.objects.create(
             body=body,
             number=_next_number(Proposal),
