@@ -74,9 +74,13 @@ def group_member_q(actor: access.Actor, prefix: str = "") -> Q:
 
 def case_q(actor: access.Actor, prefix: str = "") -> Q:
     """Cases the actor reads: the secretariat and the steering group all; the sub-working
-    group its own. Nobody else (they read the published communications only)."""
+    group its own; the monitoring committee, to which a closure is reported, the closed
+    cases (their outcome and lessons, and records at the case level, never the group's own).
+    Nobody else (they read the published communications only)."""
     if actor.is_secretariat or actor.is_steering_group:
         return Q(**{f"{prefix}pk__isnull": False})
+    if actor.is_monitoring_committee:
+        return group_member_q(actor, prefix) | Q(**{f"{prefix}status": "closed"})
     return group_member_q(actor, prefix)
 
 
