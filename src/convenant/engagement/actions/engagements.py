@@ -16,7 +16,7 @@ with the evidence.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -102,6 +102,21 @@ def _role(value: Any) -> str:
     return str(value)
 
 
+def _external_id(value: str, same_owner: Any) -> str:
+    """A sync client's own key: once per owner, so sending the same record twice is refused
+    (409, naming the record it already made) instead of making a copy."""
+    value = _text(value, 100, "external_id")
+    if value:
+        existing = same_owner.filter(external_id=value).values_list("pk", flat=True).first()
+        if existing is not None:
+            raise ActionError(
+                _("This external reference is already used (record %(pk)s).") % {"pk": existing},
+                field="external_id",
+                code="conflict",
+            )
+    return value
+
+
 def _themes(themes: Iterable[str]) -> list[str]:
     cleaned = sorted({str(t).strip().lower() for t in themes if str(t).strip()})
     for theme in cleaned:
@@ -127,6 +142,7 @@ def create_engagement(
     themes: Iterable[str] = (),
     visibility: str = Visibility.RESTRICTED,
     participants: Sequence[tuple[Party, str]] = (),
+    external_id: str = "",
 ) -> Engagement:
     actor = access.actor_for(by)
     if not (actor.is_secretariat or actor.has_role(lead_party.pk, access.Role.EDITOR)):
@@ -150,6 +166,9 @@ def create_engagement(
         raise ActionError(_("Name the issue engaged on."), field="issue")
     if start_date is None:
         raise ActionError(_("Give the start date."), field="start_date")
+    external_id = _external_id(
+        external_id, Engagement.objects.unrestricted(UNSCOPED).filter(lead_party=lead_party)
+    )
     engagement = Engagement.objects.create(
         title=title,
         target=target,
@@ -160,6 +179,7 @@ def create_engagement(
         lead_party=lead_party,
         visibility=_visibility(visibility, "visibility"),
         start_date=start_date,
+        external_id=external_id,
         created_by=by,
     )
     Participant.objects.create(
@@ -242,6 +262,103 @@ def end_participation(
     return participant
 
 
+def can_close(user: Any, engagement: Engagement) -> bool:
+    """Closing and reopening are the lead's call: an editor of the lead party, or the
+    secretariat (the other parties end their own participation instead)."""
+    actor = access.actor_for(user)
+    return actor.is_secretariat or actor.has_role(engagement.lead_party_id, access.Role.EDITOR)
+
+
+@transaction.atomic(durable=True)
+def close_engagement(
+    *,
+    by: Any,
+    engagement: Engagement,
+    closed_on: datetime.date | None = None,
+    note: str = "",
+    outcomes: Mapping[int, tuple[str, str]] | None = None,
+) -> Engagement:
+    """Close an engagement on ``closed_on`` with a closing note. An engagement never closes
+    with an objective left open: each open objective gets its outcome (outcome, rationale)
+    in ``outcomes``, keyed by the objective's id, recorded on the same date in the same
+    step, or nothing is closed. Its parties' participations stay as they were (history)."""
+    engagement = Engagement.objects.unrestricted(UNSCOPED).select_for_update().get(pk=engagement.pk)
+    if not can_close(by, engagement):
+        raise ActionError(_("Only an editor of the lead party may close this engagement."))
+    if engagement.status == Engagement.Status.CLOSED:
+        raise ActionError(_("This engagement is closed."))
+    closed_on = closed_on or timezone.localdate()
+    if closed_on > timezone.localdate():
+        raise ActionError(_("An engagement cannot be closed in the future."), field="closed_on")
+    if closed_on < engagement.start_date:
+        raise ActionError(_("An engagement cannot be closed before it started."), field="closed_on")
+    note = _text(note, limits.MESSAGE, "note", required=True)
+    outcomes = dict(outcomes or {})
+    open_objectives = list(
+        Objective.objects.unrestricted(UNSCOPED)
+        .select_for_update()
+        .filter(engagement=engagement, outcome="")
+        .order_by("pk")
+    )
+    strangers = set(outcomes) - {o.pk for o in open_objectives}
+    if strangers:
+        raise ActionError(
+            _("Give outcomes only for this engagement's open objectives."), field="outcomes"
+        )
+    for objective in open_objectives:
+        if objective.pk not in outcomes:
+            raise ActionError(
+                _("“%(objective)s” is still open: give its outcome to close the engagement.")
+                % {"objective": objective.title},
+                field=f"outcome_{objective.pk}",
+            )
+        outcome, rationale = outcomes[objective.pk]
+        objective.engagement = engagement
+        _set_outcome(by, objective, outcome, rationale, closed_on, field=f"_{objective.pk}")
+    before = snapshot(engagement, ["status", "closed_on", "closing_note"])
+    engagement.status = Engagement.Status.CLOSED
+    engagement.closed_on = closed_on
+    engagement.closing_note = note
+    engagement.save(update_fields=["status", "closed_on", "closing_note", "updated_at"])
+    record_event(
+        actor=by,
+        verb="engagement.close",
+        obj=engagement,
+        party_id=engagement.lead_party_id,
+        before=before,
+        after=snapshot(engagement, ["status", "closed_on", "closing_note"])
+        | {"objectives_closed": [o.pk for o in open_objectives]},
+    )
+    return engagement
+
+
+@transaction.atomic(durable=True)
+def reopen_engagement(*, by: Any, engagement: Engagement, reason: str) -> Engagement:
+    """Open a closed engagement again, with a reason (kept in the audit trail with the
+    closing date and note it had). The objectives keep their recorded outcomes: new work
+    goes into a new objective."""
+    engagement = Engagement.objects.unrestricted(UNSCOPED).select_for_update().get(pk=engagement.pk)
+    if not can_close(by, engagement):
+        raise ActionError(_("Only an editor of the lead party may reopen this engagement."))
+    if engagement.status != Engagement.Status.CLOSED:
+        raise ActionError(_("This engagement is not closed."))
+    reason = _text(reason, limits.MESSAGE, "reason", required=True)
+    before = snapshot(engagement, ["status", "closed_on", "closing_note"])
+    engagement.status = Engagement.Status.ACTIVE
+    engagement.closed_on = None
+    engagement.closing_note = ""
+    engagement.save(update_fields=["status", "closed_on", "closing_note", "updated_at"])
+    record_event(
+        actor=by,
+        verb="engagement.reopen",
+        obj=engagement,
+        party_id=engagement.lead_party_id,
+        before=before,
+        after={"status": engagement.status, "reason": reason},
+    )
+    return engagement
+
+
 # --- Objectives and milestones -----------------------------------------------------------
 
 
@@ -287,6 +404,54 @@ def add_objective(
         obj=objective,
         party_id=engagement.lead_party_id,
         after={"title": title, "theme": theme},
+    )
+    return objective
+
+
+@transaction.atomic(durable=True)
+def update_objective(
+    *,
+    by: Any,
+    objective: Objective,
+    title: str,
+    description: str = "",
+    theme: str = "",
+    targets: dict[Any, Any] | None = None,
+) -> Objective:
+    """Correct an open objective: its title, description and theme, and the target dates
+    of the milestones named in ``targets`` (a date, or None to clear it). A milestone
+    already reached keeps the dates it had; a closed objective is not changed."""
+    objective = Objective.objects.unrestricted(UNSCOPED).select_for_update().get(pk=objective.pk)
+    _require_edit(by, objective.engagement)
+    if objective.outcome:
+        raise ActionError(_("This objective is closed."))
+    fields = ["title", "description", "theme"]
+    before = snapshot(objective, fields)
+    objective.title = _text(title, limits.LINE, "title", required=True)
+    objective.description = _text(description, limits.TEXT, "description")
+    objective.theme = (_themes([theme]) or [""])[0]
+    dates = _target_dates(targets)  # refuses a key other than 1 to 4
+    named = {int(k) for k in (targets or {})}
+    milestones = list(
+        Milestone.objects.unrestricted(UNSCOPED)
+        .select_for_update()
+        .filter(objective=objective, number__in=named)
+    )
+    moved = {}
+    for milestone in milestones:
+        if milestone.reached_on is None and milestone.target_on != dates[milestone.number]:
+            moved[milestone.number] = [milestone.target_on, dates[milestone.number]]
+            milestone.target_on = dates[milestone.number]
+            milestone.save(update_fields=["target_on", "updated_at"])
+    objective.save(update_fields=[*fields, "updated_at"])
+    record_event(
+        actor=by,
+        verb="engagement.update_objective",
+        obj=objective,
+        party_id=objective.engagement.lead_party_id,
+        before=before,
+        after=snapshot(objective, fields)
+        | {"targets": {str(n): [str(d) if d else None for d in v] for n, v in moved.items()}},
     )
     return objective
 
@@ -383,17 +548,39 @@ def record_outcome(
 ) -> Objective:
     objective = Objective.objects.unrestricted(UNSCOPED).select_for_update().get(pk=objective.pk)
     _require_edit(by, objective.engagement)
+    return _set_outcome(by, objective, outcome, rationale, closed_on)
+
+
+def _set_outcome(
+    by: Any,
+    objective: Objective,
+    outcome: str,
+    rationale: str,
+    closed_on: datetime.date | None,
+    *,
+    field: str = "",
+) -> Objective:
+    """Record an objective's outcome (inside the caller's transaction, the objective locked);
+    ``field`` suffixes the fields named in a refusal when several objectives are closed at
+    once."""
     if objective.outcome:
         raise ActionError(_("This objective's outcome has already been recorded."))
     if outcome not in Objective.Outcome.values or not outcome:
         raise ActionError(
             _("Choose an outcome: met, partly met, not met or ended by divestment."),
-            field="outcome",
+            field=f"outcome{field}",
         )
-    rationale = _text(rationale, limits.MESSAGE, "rationale", required=True)
+    rationale = _text(rationale, limits.MESSAGE, f"rationale{field}", required=True)
     closed_on = closed_on or timezone.localdate()
     if closed_on > timezone.localdate():
-        raise ActionError(_("An objective cannot be closed in the future."), field="closed_on")
+        raise ActionError(
+            _("An objective cannot be closed in the future."), field=f"closed_on{field}"
+        )
+    if closed_on < objective.engagement.start_date:
+        raise ActionError(
+            _("An objective cannot be closed before the engagement started."),
+            field=f"closed_on{field}",
+        )
     objective.outcome = outcome
     objective.outcome_rationale = rationale
     objective.closed_on = closed_on
@@ -479,6 +666,7 @@ def log_activity(
     agm_item: str = "",
     vote: str = "",
     vote_rationale: str = "",
+    external_id: str = "",
 ) -> Activity:
     _require_edit(by, engagement)
     rung = _step(step)
@@ -499,6 +687,9 @@ def log_activity(
         vote=vote,
         vote_rationale=vote_rationale,
     )
+    external_id = _external_id(
+        external_id, Activity.objects.unrestricted(UNSCOPED).filter(party=party)
+    )
     activity = Activity.objects.create(
         engagement=engagement,
         objective=objective,
@@ -513,6 +704,7 @@ def log_activity(
         agm_item=agm_item,
         vote=vote,
         vote_rationale=vote_rationale,
+        external_id=external_id,
         recorded_by=by,
     )
     record_event(

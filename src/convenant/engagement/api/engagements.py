@@ -4,7 +4,13 @@ step with its own stewardship system.
 
 Reads answer what the caller may read (404 for the rest, as if it did not exist); writes
 need an editor of a party taking part or the secretariat (403 otherwise). A refused change
-answers 400 with the field, or 409 when the record is locked."""
+answers 400 with the field, or 409 when the record is locked.
+
+Sync: a fund's stewardship system sends its own key as ``external_id`` with an engagement
+(unique per lead party) or an activity (unique per acting party). Sending the same key twice
+answers 409 naming the record made the first time, so a retried call never makes a copy;
+``GET /engagements?external_id=…`` and ``GET /engagements/{id}/activities?external_id=…``
+find a record again by that key."""
 
 import datetime
 from typing import Annotated, Any
@@ -91,6 +97,10 @@ class EngagementOut(Schema):
     visibility: str
     start_date: datetime.date
     status: str
+    closed_on: datetime.date | None
+    closing_note: str
+    case: str | None  # the deep-track case's reference, when the caller may read the case
+    external_id: str
     escalation_due: bool
     next_step: str | None
 
@@ -122,6 +132,40 @@ class EngagementIn(Schema):
     themes: list[Key] = Field(default=[], max_length=20)
     visibility: Key = "restricted"
     participants: list[ParticipantIn] = Field(default=[], max_length=50)
+    external_id: Annotated[str, Field(max_length=100)] = ""
+
+
+class ParticipantAdd(Schema):
+    party: Key  # a party's code
+    role: Key = "supporting"  # co_lead or supporting
+    start: datetime.date | None = None  # today when left out
+
+
+class ParticipantEnd(Schema):
+    end: datetime.date | None = None  # today when left out
+
+
+class ObjectiveOutcomeIn(Schema):
+    objective: int
+    outcome: Key  # met, partly_met, not_met or divested
+    rationale: Message
+
+
+class CloseIn(Schema):
+    """Close an engagement. Every objective still open needs its outcome in ``outcomes``
+    (recorded on ``closed_on``, in the same step); otherwise nothing is closed (400)."""
+
+    note: Message
+    closed_on: datetime.date | None = None
+    outcomes: list[ObjectiveOutcomeIn] = Field(default=[], max_length=200)
+
+
+class ReopenIn(Schema):
+    reason: Message
+
+
+class NoteIn(Schema):
+    text: Message
 
 
 class MilestoneTargets(Schema):
@@ -133,6 +177,15 @@ class MilestoneTargets(Schema):
     plan: datetime.date | None = Field(None, alias="3")
     implemented: datetime.date | None = Field(None, alias="4")
 
+    def sent(self) -> dict[int, datetime.date | None]:
+        """The targets sent, by number: a null among them clears that target."""
+        names = ("raised", "acknowledged", "plan", "implemented")
+        return {
+            n: getattr(self, name)
+            for n, name in enumerate(names, start=1)
+            if name in self.model_fields_set
+        }
+
     def by_number(self) -> dict[int, datetime.date]:
         dates = (self.raised, self.acknowledged, self.plan, self.implemented)
         return {n: d for n, d in enumerate(dates, start=1) if d is not None}
@@ -142,6 +195,16 @@ class ObjectiveIn(Schema):
     title: Line
     description: Text = ""
     theme: Key = ""
+    targets: MilestoneTargets | None = None
+
+
+class ObjectivePatch(Schema):
+    """Only the fields sent change; ``targets`` changes the milestones named in it (a date,
+    or null to clear it); a milestone already reached keeps its dates."""
+
+    title: Line | None = None
+    description: Text | None = None
+    theme: Key | None = None
     targets: MilestoneTargets | None = None
 
 
@@ -175,6 +238,7 @@ class ActivityOut(Schema):
     agm_item: str
     vote: str
     vote_rationale: str
+    external_id: str
     locked: bool
     notes: list[str]
 
@@ -191,6 +255,7 @@ class ActivityIn(Schema):
     agm_item: Line = ""
     vote: Key = ""
     vote_rationale: Message = ""
+    external_id: Annotated[str, Field(max_length=100)] = ""
 
 
 class ActivityPatch(Schema):
@@ -222,7 +287,23 @@ def _party(code: str, field: str) -> Party:
     return party
 
 
-def _engagement_out(e: Engagement, progress: Any) -> dict[str, Any]:
+def _readable_cases(request: HttpRequest, engagements: list[Engagement]) -> dict[int, str]:
+    """The references of the linked cases the caller may read: another case stays unnamed."""
+    from convenant.engagement.models import Case
+
+    ids = {e.case_id for e in engagements if e.case_id is not None}
+    if not ids:
+        return {}
+    return dict(
+        Case.objects.visible_to(request.user).filter(pk__in=ids).values_list("pk", "reference")
+    )
+
+
+def _participant_out(p: Participant) -> dict[str, Any]:
+    return {"id": p.pk, "party": p.party.code, "role": p.role, "start": p.start, "end": p.end}
+
+
+def _engagement_out(e: Engagement, progress: Any, cases: dict[int, str]) -> dict[str, Any]:
     return {
         "id": e.pk,
         "title": e.title,
@@ -235,6 +316,10 @@ def _engagement_out(e: Engagement, progress: Any) -> dict[str, Any]:
         "visibility": e.visibility,
         "start_date": e.start_date,
         "status": e.status,
+        "closed_on": e.closed_on,
+        "closing_note": e.closing_note,
+        "case": cases.get(e.case_id or 0),
+        "external_id": e.external_id,
         "escalation_due": progress.due,
         "next_step": progress.next_step.key if progress.next_step else None,
     }
@@ -296,6 +381,7 @@ def _activity_out(request: HttpRequest, activities: list[Activity]) -> list[dict
             "agm_item": a.agm_item,
             "vote": a.vote,
             "vote_rationale": a.vote_rationale,
+            "external_id": a.external_id,
             "locked": actions.is_locked(a),
             "notes": notes[a.pk],
         }
@@ -323,19 +409,27 @@ def _objective_of(request: HttpRequest, engagement: Engagement, pk: int | None) 
 
 @router.get("/engagements", response=list[EngagementOut], summary="List engagements")
 @paginate
-def list_engagements(request: HttpRequest, status: Key = "") -> Any:
-    """The engagements the caller may read, newest first (``status``: active or closed)."""
+def list_engagements(
+    request: HttpRequest,
+    status: Key = "",
+    external_id: Annotated[str, Field(max_length=100)] = "",
+) -> Any:
+    """The engagements the caller may read, newest first (``status``: active or closed;
+    ``external_id``: the one a stewardship system knows by its own key)."""
     rows = Engagement.objects.visible_to(request.user).select_related("lead_party")
     if status:
         rows = rows.filter(status=status)
+    if external_id:
+        rows = rows.filter(external_id=external_id)
     engagements = list(rows.order_by("-start_date", "pk"))
     progress = progress_of(engagements, request.user)
-    return [_engagement_out(e, progress[e.pk]) for e in engagements]
+    cases = _readable_cases(request, engagements)
+    return [_engagement_out(e, progress[e.pk], cases) for e in engagements]
 
 
 @router.post(
     "/engagements",
-    response={201: EngagementOut, 400: FieldError, 403: Error},
+    response={201: EngagementOut, 400: FieldError, 403: Error, 409: Error},
     summary="Start an engagement",
 )
 def create_engagement(request: HttpRequest, body: EngagementIn) -> Status:
@@ -359,13 +453,14 @@ def create_engagement(request: HttpRequest, body: EngagementIn) -> Status:
             themes=body.themes,
             visibility=body.visibility,
             participants=[(_party(p.party, "participants"), p.role) for p in body.participants],
+            external_id=body.external_id,
         )
     except ActionError as error:
         if error.code == "forbidden":
             return Status(403, {"detail": error.messages[0]})
         return _refused(error)
     progress = progress_of([engagement], request.user)[engagement.pk]
-    return Status(201, _engagement_out(engagement, progress))
+    return Status(201, _engagement_out(engagement, progress, {}))
 
 
 @router.get(
@@ -385,11 +480,8 @@ def get_engagement(request: HttpRequest, pk: int) -> Any:
         .select_related("party")
         .order_by("start", "pk")
     )
-    return _engagement_out(engagement, progress) | {
-        "participants": [
-            {"id": p.pk, "party": p.party.code, "role": p.role, "start": p.start, "end": p.end}
-            for p in participants
-        ],
+    return _engagement_out(engagement, progress, _readable_cases(request, [engagement])) | {
+        "participants": [_participant_out(p) for p in participants],
         "risks": [
             {"issuer": r.issuer_id, "theme": r.theme}
             for r in RiskLink.objects.visible_to(request.user).filter(engagement=engagement)
@@ -432,6 +524,40 @@ def add_objective(request: HttpRequest, pk: int, body: ObjectiveIn) -> Status:
 )
 def get_objective(request: HttpRequest, pk: int) -> Any:
     objective = access.get_visible_or_404(Objective, request.user, pk=pk)
+    progress = progress_of([objective.engagement], request.user)[objective.engagement_id]
+    return _objectives_out(request, [objective], progress)[0]
+
+
+@router.patch(
+    "/objectives/{pk}",
+    response={200: ObjectiveOut, 400: FieldError, 403: Error, 404: Error},
+    summary="Correct an objective: title, description, theme, milestone target dates",
+)
+def update_objective(request: HttpRequest, pk: int, body: ObjectivePatch) -> Any:
+    """Only the fields sent change. A closed objective is not changed (400)."""
+    objective = access.get_visible_or_404(
+        Objective.objects.select_related("engagement"), request.user, pk=pk
+    )
+    if not actions.can_edit(request.user, objective.engagement):
+        return Status(403, {"detail": "Only an editor of a party taking part may correct it."})
+    sent = body.model_fields_set
+    targets = body.targets.sent() if body.targets is not None else {}
+    try:
+        values = {name: getattr(objective, name) for name in ("title", "description", "theme")}
+        for name in values:
+            if name in sent:
+                value = getattr(body, name)
+                if value is None:
+                    raise ActionError(f"{name} cannot be null.", field=name)
+                values[name] = value
+        objective = actions.update_objective(
+            by=request.user,
+            objective=objective,
+            **values,
+            targets=targets,
+        )
+    except ActionError as error:
+        return _refused(error)
     progress = progress_of([objective.engagement], request.user)[objective.engagement_id]
     return _objectives_out(request, [objective], progress)[0]
 
@@ -508,22 +634,23 @@ def update_milestone(request: HttpRequest, pk: int, body: MilestoneIn) -> Any:
     response={200: list[ActivityOut], 404: Error},
     summary="An engagement's activities, newest first",
 )
-def list_activities(request: HttpRequest, pk: int) -> Any:
+def list_activities(
+    request: HttpRequest, pk: int, external_id: Annotated[str, Field(max_length=100)] = ""
+) -> Any:
     """The activities the caller may read: a restricted one only for the parties taking
-    part and the secretariat, whatever the engagement's level."""
+    part and the secretariat, whatever the engagement's level (``external_id``: the one a
+    stewardship system knows by its own key)."""
     engagement = _visible(request, pk)
-    activities = list(
-        Activity.objects.visible_to(request.user)
-        .filter(engagement=engagement)
-        .select_related("party")
-        .order_by("-occurred_on", "-pk")[:1000]
-    )
+    rows = Activity.objects.visible_to(request.user).filter(engagement=engagement)
+    if external_id:
+        rows = rows.filter(external_id=external_id)
+    activities = list(rows.select_related("party").order_by("-occurred_on", "-pk")[:1000])
     return _activity_out(request, activities)
 
 
 @router.post(
     "/engagements/{pk}/activities",
-    response={201: ActivityOut, 400: FieldError, 403: Error, 404: Error},
+    response={201: ActivityOut, 400: FieldError, 403: Error, 404: Error, 409: Error},
     summary="Log an activity on the escalation ladder",
 )
 def log_activity(request: HttpRequest, pk: int, body: ActivityIn) -> Status:
@@ -548,6 +675,7 @@ def log_activity(request: HttpRequest, pk: int, body: ActivityIn) -> Status:
             agm_item=body.agm_item,
             vote=body.vote,
             vote_rationale=body.vote_rationale,
+            external_id=body.external_id,
         )
     except ActionError as error:
         return _refused(error)
@@ -580,3 +708,127 @@ def update_activity(request: HttpRequest, pk: int, body: ActivityPatch) -> Any:
     except ActionError as error:
         return _refused(error)
     return _activity_out(request, [activity])[0]
+
+
+@router.get(
+    "/activities/{pk}",
+    response={200: ActivityOut, 404: Error},
+    summary="An activity with its notes",
+)
+def get_activity(request: HttpRequest, pk: int) -> Any:
+    activity = access.get_visible_or_404(
+        Activity.objects.select_related("party"), request.user, pk=pk
+    )
+    return _activity_out(request, [activity])[0]
+
+
+@router.post(
+    "/activities/{pk}/notes",
+    response={201: ActivityOut, 400: FieldError, 403: Error, 404: Error},
+    summary="Annotate an activity (also once it is locked)",
+)
+def annotate_activity(request: HttpRequest, pk: int, body: NoteIn) -> Status:
+    activity = access.get_visible_or_404(
+        Activity.objects.select_related("engagement", "party"), request.user, pk=pk
+    )
+    if not actions.can_edit(request.user, activity.engagement):
+        return Status(403, {"detail": "Only an editor of a party taking part may annotate it."})
+    try:
+        actions.annotate_activity(by=request.user, activity=activity, text=body.text)
+    except ActionError as error:
+        return _refused(error)
+    return Status(201, _activity_out(request, [activity])[0])
+
+
+# --- Closing, reopening and the parties --------------------------------------------------
+
+
+@router.post(
+    "/engagements/{pk}/close",
+    response={200: EngagementOut, 400: FieldError, 403: Error, 404: Error},
+    summary="Close an engagement (with an outcome for each open objective)",
+)
+def close_engagement(request: HttpRequest, pk: int, body: CloseIn) -> Any:
+    """As an editor of the lead party or the secretariat. Refused (400, the field names
+    the objective: ``outcome_<id>``) while an open objective has no outcome in ``outcomes``."""
+    engagement = _visible(request, pk)
+    if not actions.can_close(request.user, engagement):
+        return Status(403, {"detail": "Only an editor of the lead party may close it."})
+    try:
+        outcomes: dict[int, tuple[str, str]] = {}
+        for given in body.outcomes:
+            if given.objective in outcomes:
+                raise ActionError(f"Objective {given.objective} is given twice.", field="outcomes")
+            outcomes[given.objective] = (given.outcome, given.rationale)
+        engagement = actions.close_engagement(
+            by=request.user,
+            engagement=engagement,
+            closed_on=body.closed_on,
+            note=body.note,
+            outcomes=outcomes,
+        )
+    except ActionError as error:
+        return _refused(error)
+    progress = progress_of([engagement], request.user)[engagement.pk]
+    return _engagement_out(engagement, progress, _readable_cases(request, [engagement]))
+
+
+@router.post(
+    "/engagements/{pk}/reopen",
+    response={200: EngagementOut, 400: FieldError, 403: Error, 404: Error},
+    summary="Reopen a closed engagement, with a reason",
+)
+def reopen_engagement(request: HttpRequest, pk: int, body: ReopenIn) -> Any:
+    engagement = _visible(request, pk)
+    if not actions.can_close(request.user, engagement):
+        return Status(403, {"detail": "Only an editor of the lead party may reopen it."})
+    try:
+        engagement = actions.reopen_engagement(
+            by=request.user, engagement=engagement, reason=body.reason
+        )
+    except ActionError as error:
+        return _refused(error)
+    progress = progress_of([engagement], request.user)[engagement.pk]
+    return _engagement_out(engagement, progress, _readable_cases(request, [engagement]))
+
+
+@router.post(
+    "/engagements/{pk}/participants",
+    response={201: ParticipantOut, 400: FieldError, 403: Error, 404: Error},
+    summary="A party takes part, with a role, from a date",
+)
+def add_participant(request: HttpRequest, pk: int, body: ParticipantAdd) -> Status:
+    engagement = _visible(request, pk)
+    if not actions.can_edit(request.user, engagement):
+        return Status(403, {"detail": "Only an editor of a party taking part may add one."})
+    try:
+        participant = actions.add_participant(
+            by=request.user,
+            engagement=engagement,
+            party=_party(body.party, "party"),
+            role=body.role,
+            start=body.start,
+        )
+    except ActionError as error:
+        return _refused(error)
+    return Status(201, _participant_out(participant))
+
+
+@router.post(
+    "/participants/{pk}/end",
+    response={200: ParticipantOut, 400: FieldError, 403: Error, 404: Error},
+    summary="End a party's participation (the row stays, with its end date)",
+)
+def end_participation(request: HttpRequest, pk: int, body: ParticipantEnd) -> Any:
+    participant = access.get_visible_or_404(
+        Participant.objects.select_related("engagement", "party"), request.user, pk=pk
+    )
+    if not actions.can_edit(request.user, participant.engagement):
+        return Status(403, {"detail": "Only an editor of a party taking part may end it."})
+    try:
+        participant = actions.end_participation(
+            by=request.user, participant=participant, end=body.end
+        )
+    except ActionError as error:
+        return _refused(error)
+    return _participant_out(participant)

@@ -139,7 +139,7 @@ def extend_world(world: World) -> None:
         created_by=world.users["other_fund"],
     )
     Participant.objects.create(engagement=theirs, party=world.other_fund, role="lead", start=start)
-    Activity.objects.create(
+    world.extra["eng_covenant_activity"] = Activity.objects.create(
         engagement=theirs,
         step="agm-vote",
         ladder_edition="2026.1",
@@ -152,6 +152,21 @@ def extend_world(world: World) -> None:
         recorded_by=world.users["other_fund"],
     )
     world.extra["eng_covenant"] = theirs
+
+    # Fund A's closed engagement: reopened by the lead party's editors and the secretariat.
+    closed = Engagement.objects.create(
+        title="Afgesloten Korhoen",
+        target="issue",
+        issue="Kinderarbeid",
+        lead_party=world.fund,
+        start_date=start,
+        status="closed",
+        closed_on=TODAY,
+        closing_note="Doel bereikt",
+        created_by=world.users["fund_editor"],
+    )
+    Participant.objects.create(engagement=closed, party=world.fund, role="lead", start=start)
+    world.extra["eng_closed"] = closed
 
 
 def eng(key: str = "eng") -> Any:
@@ -317,6 +332,39 @@ ROWS: list[Row] = [
 ]
 
 
+def _close_form(world: World) -> dict[str, Any]:
+    objective = world.extra["eng_objective"].pk
+    return {
+        "closed_on": TODAY.isoformat(),
+        "note": "Doel deels bereikt",
+        f"outcome_{objective}": "partly_met",
+        f"rationale_{objective}": "Beleid, nog geen uitvoering",
+    }
+
+
+ROWS += [
+    Row("objective_edit", FORMS, args=eng("eng_objective")),
+    Row(
+        "objective_edit",
+        WRITES,
+        args=eng("eng_objective"),
+        method="post",
+        data=lambda w: {"title": "Leefbaar loon Korhoen, herzien", "target_3": TODAY.isoformat()},
+    ),
+    # Closing and reopening are the lead party's (its editors) and the secretariat's.
+    Row("engagement_close", FORMS, args=eng()),
+    Row("engagement_close", WRITES, args=eng(), method="post", data=_close_form),
+    Row("engagement_reopen", FORMS, args=eng("eng_closed")),
+    Row(
+        "engagement_reopen",
+        WRITES,
+        args=eng("eng_closed"),
+        method="post",
+        data=lambda w: {"reason": "Nieuwe berichten over kinderarbeid"},
+    ),
+]
+
+
 # The API: the same reads and the same actions (201 for a write that creates).
 API_WRITES = members(
     HIDDEN, fund_viewer=FORBIDDEN, fund_editor=CREATED, fund_admin=CREATED, secretariat=CREATED
@@ -402,6 +450,69 @@ ROWS += [
         method="patch",
         as_json=True,
         data=lambda w: {"summary": "Brief, gecorrigeerd via de API"},
+    ),
+]
+
+ROWS += [
+    Row(
+        "api:update_objective",
+        API_CHANGES,
+        args=eng("eng_objective"),
+        method="patch",
+        as_json=True,
+        data=lambda w: {"description": "Via de API", "targets": {"2": TODAY.isoformat()}},
+    ),
+    Row(
+        "api:close_engagement",
+        API_CHANGES,
+        args=eng(),
+        method="post",
+        as_json=True,
+        data=lambda w: {
+            "note": "Afgerond via de API",
+            "outcomes": [
+                {"objective": w.extra["eng_objective"].pk, "outcome": "met", "rationale": "Klaar"}
+            ],
+        },
+    ),
+    Row(
+        "api:reopen_engagement",
+        API_CHANGES,
+        args=eng("eng_closed"),
+        method="post",
+        as_json=True,
+        data=lambda w: {"reason": "Nieuwe berichten"},
+    ),
+    Row(
+        "api:add_participant",
+        API_WRITES,
+        args=eng(),
+        method="post",
+        as_json=True,
+        data=lambda w: {"party": w.extra["eng_extra_party"].code, "role": "supporting"},
+    ),
+    Row(
+        "api:end_participation",
+        API_CHANGES,
+        args=eng("eng_participant"),
+        method="post",
+        as_json=True,
+        data=lambda w: {},
+    ),
+    Row("api:get_activity", READERS, args=eng("eng_activity"), present=lambda w: [ACTIVITY_MARKER]),
+    # Fund B's restricted AGM vote in its covenant-level engagement: B's and the secretariat's.
+    Row(
+        "api:get_activity",
+        members(HIDDEN, other_fund=OK, secretariat=OK),
+        args=eng("eng_covenant_activity"),
+    ),
+    Row(
+        "api:annotate_activity",
+        API_WRITES,
+        args=eng("eng_activity"),
+        method="post",
+        as_json=True,
+        data=lambda w: {"text": "Het bedrijf belde terug"},
     ),
 ]
 

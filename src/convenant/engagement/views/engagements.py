@@ -17,8 +17,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -32,6 +33,7 @@ from convenant.engagement.models import (
     Activity,
     ActivityAttachment,
     ActivityNote,
+    Case,
     Engagement,
     LadderStep,
     Milestone,
@@ -264,6 +266,46 @@ class ParticipantForm(forms.Form):
         )
 
 
+class CloseForm(forms.Form):
+    """Close an engagement: a date and a note, and an outcome for each objective still open
+    (an engagement never closes with an objective left open)."""
+
+    closed_on = forms.DateField(label=gettext_lazy("Closed on"), widget=DATE)
+    note = forms.CharField(
+        label=gettext_lazy("Closing note"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        **limits.text_field(limits.MESSAGE),
+    )
+
+    def __init__(self, *args: Any, open_objectives: list[Objective], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.open_objectives = open_objectives
+        outcomes = [("", "—")] + [c for c in Objective.Outcome.choices if c[0]]
+        for o in open_objectives:
+            self.fields[f"outcome_{o.pk}"] = forms.ChoiceField(
+                label=_("Outcome: %(objective)s") % {"objective": o.title}, choices=outcomes
+            )
+            self.fields[f"rationale_{o.pk}"] = forms.CharField(
+                label=_("Rationale: %(objective)s") % {"objective": o.title},
+                widget=forms.Textarea(attrs={"rows": 2}),
+                **limits.text_field(limits.MESSAGE),
+            )
+
+    def outcomes(self) -> dict[int, tuple[str, str]]:
+        data = self.cleaned_data
+        return {
+            o.pk: (data[f"outcome_{o.pk}"], data[f"rationale_{o.pk}"]) for o in self.open_objectives
+        }
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Why it is reopened"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        **limits.text_field(limits.MESSAGE),
+    )
+
+
 class RiskLinkForm(forms.Form):
     theme = forms.SlugField(label=gettext_lazy("Theme of the risk"), max_length=40)
 
@@ -333,6 +375,17 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
     theme = request.GET.get("theme", "").strip()[:40]
     if theme:
         engagements = engagements.filter(themes__contains=[theme])
+    # The deep-track cases the reader may read name themselves in the filter and the rows;
+    # an engagement on a case the reader may not read shows no case.
+    cases = {c.pk: c for c in Case.objects.visible_to(request.user).order_by("reference")}
+    case = request.GET.get("case", "").strip()[:40]
+    if case == "none":
+        engagements = engagements.filter(case__isnull=True)
+    elif case == "any":
+        engagements = engagements.filter(case__isnull=False)
+    elif case:
+        chosen = [pk for pk, c in cases.items() if c.reference == case]
+        engagements = engagements.filter(case_id__in=chosen)
     mine = request.GET.get("mine", "1" if actor.party_ids else "") == "1"
     if mine:
         engagements = engagements.filter(participants__party_id__in=actor.party_ids).distinct()
@@ -340,7 +393,7 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
     progress = progress_of(rows, request.user)
     due_only = request.GET.get("due") == "1"
     listed = [
-        {"engagement": e, "progress": progress[e.pk]}
+        {"engagement": e, "progress": progress[e.pk], "case": cases.get(e.case_id or 0)}
         for e in rows
         if not due_only or progress[e.pk].due
     ]
@@ -355,6 +408,8 @@ def engagement_list(request: HttpRequest) -> HttpResponse:
             "themes": themes,
             "due_only": due_only,
             "mine": mine,
+            "case": case,
+            "cases": list(cases.values()),
             "statuses": Engagement.Status.choices,
             "can_start": actor.is_secretariat or bool(actor.party_ids_with(access.Role.EDITOR)),
         },
@@ -434,6 +489,9 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         documents[d.activity_id].append(d)
     steps = {s.key: s for s in LadderStep.objects.all()}
     can_edit = actions.can_edit(user, engagement) and engagement.status == "active"
+    case = None
+    if engagement.case_id is not None:
+        case = Case.objects.visible_to(user).filter(pk=engagement.case_id).first()
     return render(
         request,
         "engagement/engagement_detail.html",
@@ -468,6 +526,9 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "progress": progress,
             "leverage": leverage_of(engagement, user, _reference_date(request)),
             "can_edit": can_edit,
+            "can_close": actions.can_close(user, engagement),
+            "case": case,
+            "case_url": _case_url(case),
             "note_form": NoteForm(),
             "attachment_form": AttachmentForm(),
             "participant_form": ParticipantForm(user=user, initial={"start": timezone.localdate()}),
@@ -475,6 +536,16 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "signal_form": SignalLinkForm(),
         },
     )
+
+
+def _case_url(case: Case | None) -> str:
+    """The case's page, once the deep track has one (its URL name ``case_detail``)."""
+    if case is None:
+        return ""
+    try:
+        return reverse("case_detail", args=[case.reference])
+    except NoReverseMatch:
+        return ""
 
 
 def _readable_signals(engagement: Engagement, user: Any) -> list[Any]:
@@ -510,6 +581,125 @@ def objective_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The objective was added."))
             return redirect("engagement_detail", engagement.pk)
     return _form_page(request, engagement, form, _("Add an objective"))
+
+
+def _open_objective(request: HttpRequest, pk: int) -> Objective:
+    objective = access.get_visible_or_404(
+        Objective.objects.select_related("engagement"), request.user, pk=pk
+    )
+    access.require(actions.can_edit(request.user, objective.engagement))
+    return objective
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct an objective: its title, description, theme and the target dates of the
+    milestones not yet reached."""
+    objective = _open_objective(request, pk)
+    engagement = objective.engagement
+    back = reverse("engagement_detail", args=[engagement.pk]) + f"#objective-{objective.pk}"
+    if objective.outcome:
+        messages.error(request, _("This objective is closed."))
+        return redirect(back)
+    milestones = {
+        m.number: m for m in Milestone.objects.visible_to(request.user).filter(objective=objective)
+    }
+    initial: dict[str, Any] = {
+        "title": objective.title,
+        "description": objective.description,
+        "theme": objective.theme,
+    }
+    form = ObjectiveForm(request.POST or None, initial=initial)
+    for n, m in milestones.items():
+        form.fields[f"target_{n}"].initial = m.target_on
+        if m.reached_on is not None:
+            # A reached milestone keeps its dates: shown, not sent.
+            form.fields[f"target_{n}"].disabled = True
+            form.fields[f"target_{n}"].help_text = _("Reached on %(date)s.") % {
+                "date": date_format(m.reached_on)
+            }
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        targets = {
+            n: data[f"target_{n}"]
+            for n in (1, 2, 3, 4)
+            if n in milestones and milestones[n].reached_on is None
+        }
+        done = _run(
+            form,
+            lambda: actions.update_objective(
+                by=request.user,
+                objective=objective,
+                title=data["title"],
+                description=data["description"],
+                theme=data["theme"],
+                targets=targets,
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("The objective was corrected."))
+            return redirect(back)
+    return _form_page(
+        request, engagement, form, _("Correct: %(objective)s") % {"objective": objective.title}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def engagement_close(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = _engagement(request, pk)
+    access.require(actions.can_close(request.user, engagement))
+    if engagement.status == Engagement.Status.CLOSED:
+        messages.error(request, _("This engagement is closed."))
+        return _back_to(engagement)
+    open_objectives = list(
+        Objective.objects.visible_to(request.user)
+        .filter(engagement=engagement, outcome="")
+        .order_by("pk")
+    )
+    form = CloseForm(
+        request.POST or None,
+        open_objectives=open_objectives,
+        initial={"closed_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        done = _run(
+            form,
+            lambda: actions.close_engagement(
+                by=request.user,
+                engagement=engagement,
+                closed_on=form.cleaned_data["closed_on"],
+                note=form.cleaned_data["note"],
+                outcomes=form.outcomes(),
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("The engagement was closed."))
+            return _back_to(engagement)
+    return _form_page(request, engagement, form, _("Close the engagement"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def engagement_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    engagement = _engagement(request, pk)
+    access.require(actions.can_close(request.user, engagement))
+    if engagement.status != Engagement.Status.CLOSED:
+        messages.error(request, _("This engagement is not closed."))
+        return _back_to(engagement)
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = _run(
+            form,
+            lambda: actions.reopen_engagement(
+                by=request.user, engagement=engagement, reason=form.cleaned_data["reason"]
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("The engagement was reopened."))
+            return _back_to(engagement)
+    return _form_page(request, engagement, form, _("Reopen the engagement"))
 
 
 def _milestone(request: HttpRequest, pk: int) -> Milestone:
