@@ -2,6 +2,29 @@
 redaction), remedies and company policy changes (step C), and progress with the grievance-
 mechanism assessments against UNGP 31 (step D)."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from convenant.engagement.views import fieldwork as views
+
+urlpatterns: list[URLPattern] = [
+    path("cases/<slug:reference>/assessment/", views.case_assessment, name="case_assessment"),
+    path(
+        "cases/<slug:reference>/assessment/new/",
+        views.consultation_add,
+        name="consultation_add",
+    ),
+    path(
+        "cases/consultations/<int:pk>/edit/",
+        views.consultation_edit,
+        name="consultation_edit",
+    ),
+    path("cases/<slug:reference>/remediation/", views.case_remediation, name="case_remediation"),
+    path("cases/<slug:reference>/remediation/new/", views.remedy_add, name="remedy_add"),
+    path("cases/remedies/<int:pk>/status/", views.remedy_update, name="remedy_update"),
+    path("cases/<slug:reference>/monitoring/", views.case_monitoring, name="case_monitoring"),
+    path(
+        "cases/<slug:reference>/monitoring/grievance/",
+        views.grievance_assess,
+        name="grievance_assess",
+    ),
+]
