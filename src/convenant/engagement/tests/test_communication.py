@@ -273,3 +273,24 @@ def test_bad_input_is_refused_with_the_field_named(world: World, case: Case) -> 
         if field:
             assert refused.value.field == field
     assert _count() == before
+
+
+def test_the_demo_publishes_an_approved_text_and_approves_the_big_tech_letter(
+    world: World, case: Case
+) -> None:
+    from convenant.engagement.demo_case_plan import CASES
+    from convenant.engagement.demo_communication import communicate
+
+    big_tech = next(spec for spec in CASES if spec.key == "big_tech")
+    public, letter = communicate(case, big_tech, publish=True)
+    case.refresh_from_db()
+    assert "plan_objectives" in case.publishable  # the group chose, through its action
+    assert public.status == "published" and public.names_company
+    assert case.issuer is not None and case.issuer.legal_name in public.text
+    assert letter.kind == "confidential" and letter.status == "approved"
+    assert "(fictief)" in letter.title
+    approvals = CommunicationApproval.objects.unrestricted(WHY).filter(communication=public)
+    assert {a.party_id for a in approvals} == {world.fund.pk, world.union.pk}
+    mining = next(spec for spec in CASES if spec.key == "mining")
+    (unpublished,) = communicate(case, mining, publish=False)
+    assert unpublished.status == "approved" and not unpublished.names_company
