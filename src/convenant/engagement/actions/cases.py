@@ -9,19 +9,30 @@ on top: one action writes both, so the body's members and the case's never disag
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from convenant.core import access
+from convenant.core import access, limits
 from convenant.core.audit import record_event, snapshot
 from convenant.core.errors import ActionError
 from convenant.core.models import User
 from convenant.engagement import case_rules
-from convenant.engagement.models import Case, CaseMember, CaseRole, Nomination
+from convenant.engagement.models import (
+    Case,
+    CaseMember,
+    CaseMilestone,
+    CaseRole,
+    Engagement,
+    Nomination,
+    StepMove,
+)
 from convenant.governance.models import Body, BodyMembership, Decision
 from convenant.parties.models import Membership, Party
 
@@ -211,3 +222,396 @@ def end_case_member(*, by: Any, member: CaseMember, end: datetime.date | None = 
             after={"case": case.reference, "end": end.isoformat()},
         )
     return member
+
+
+# --- The collaboration plan ----------------------------------------------------------------
+
+
+def _open_for(by: Any, case: Case, right: str) -> None:
+    """The actor holds the right in the case today, and the case still runs."""
+    _require(by, case, right)
+    if case.status == Case.Status.CLOSED:
+        raise ActionError(_("This case is closed."), code="conflict")
+
+
+def _plan_text(value: str, field: str) -> str:
+    return limits.check_length((value or "").strip(), limits.TEXT, field=field)
+
+
+PLAN_FIELDS = ("plan_objectives", "plan_questions", "plan_roles", "plan_communication")
+
+
+def update_plan(
+    *,
+    by: Any,
+    case: Case,
+    objectives: str,
+    questions: str = "",
+    roles: str = "",
+    communication: str = "",
+) -> Case:
+    """Write the collaboration plan's texts (those with ``edit_plan``). An agreed plan stays
+    agreed: the audit log keeps what changed after the agreement."""
+    _open_for(by, case, "edit_plan")
+    values = {
+        "plan_objectives": _plan_text(objectives, "objectives"),
+        "plan_questions": _plan_text(questions, "questions"),
+        "plan_roles": _plan_text(roles, "roles"),
+        "plan_communication": _plan_text(communication, "communication"),
+    }
+    with transaction.atomic(durable=True):
+        case = Case.objects.unrestricted(WHY).select_for_update().get(pk=case.pk)
+        before = snapshot(case, list(PLAN_FIELDS))
+        for name, value in values.items():
+            setattr(case, name, value)
+        case.save(update_fields=[*PLAN_FIELDS, "updated_at"])
+        record_event(
+            actor=by,
+            verb="engagement.update_plan",
+            obj=case,
+            before=before,
+            after=snapshot(case, list(PLAN_FIELDS)),
+        )
+    return case
+
+
+def agree_plan(*, by: Any, case: Case, on: datetime.date | None = None) -> Case:
+    """The group agrees the plan: it needs objectives and at least one milestone."""
+    _open_for(by, case, "edit_plan")
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise ActionError(_("The plan cannot be agreed on a date still to come."), field="on")
+    if on < case.selected_on:
+        raise ActionError(_("The plan is agreed after the case was selected."), field="on")
+    with transaction.atomic(durable=True):
+        case = Case.objects.unrestricted(WHY).select_for_update().get(pk=case.pk)
+        if not case.plan_objectives.strip():
+            raise ActionError(_("Write the plan's objectives before agreeing it."), field="on")
+        if not CaseMilestone.objects.unrestricted(WHY).filter(case=case).exists():
+            raise ActionError(_("Give the plan a milestone before agreeing it."), field="on")
+        before = snapshot(case, ["plan_agreed_on"])
+        case.plan_agreed_on = on
+        case.save(update_fields=["plan_agreed_on", "updated_at"])
+        record_event(
+            actor=by,
+            verb="engagement.agree_plan",
+            obj=case,
+            before=before,
+            after=snapshot(case, ["plan_agreed_on"]),
+        )
+    return case
+
+
+def add_plan_milestone(
+    *, by: Any, case: Case, title: str, target_on: datetime.date | None = None
+) -> CaseMilestone:
+    _open_for(by, case, "edit_plan")
+    title = limits.check_length((title or "").strip(), limits.LINE, field="title")
+    if not title:
+        raise ActionError(_("Name the milestone."), field="title")
+    with transaction.atomic(durable=True):
+        last = (
+            CaseMilestone.objects.unrestricted(WHY)
+            .filter(case=case)
+            .aggregate(last=Max("order"))["last"]
+        )
+        milestone = CaseMilestone.objects.create(
+            case=case, title=title, target_on=target_on, order=(last or 0) + 1
+        )
+        record_event(
+            actor=by,
+            verb="engagement.add_plan_milestone",
+            obj=milestone,
+            after=snapshot(milestone, ["case", "title", "target_on"]),
+        )
+    return milestone
+
+
+_UNCHANGED: Any = object()
+
+
+def update_plan_milestone(
+    *,
+    by: Any,
+    milestone: CaseMilestone,
+    title: str | None = None,
+    target_on: Any = _UNCHANGED,
+    reached_on: datetime.date | None = None,
+    evidence: str = "",
+) -> CaseMilestone:
+    """Rename it, move its target date (``None`` clears it), or record it reached — which
+    needs evidence and a date that has come. A reached milestone stays reached."""
+    case = milestone.case
+    _open_for(by, case, "edit_plan")
+    if title is not None:
+        title = limits.check_length(title.strip(), limits.LINE, field="title")
+        if not title:
+            raise ActionError(_("Name the milestone."), field="title")
+    evidence = limits.check_length((evidence or "").strip(), limits.TEXT, field="evidence")
+    if reached_on is not None:
+        if reached_on > timezone.localdate():
+            raise ActionError(
+                _("A milestone is reached on a date that has come."), field="reached_on"
+            )
+        if not evidence:
+            raise ActionError(_("Give the evidence that it was reached."), field="evidence")
+    with transaction.atomic(durable=True):
+        milestone = CaseMilestone.objects.unrestricted(WHY).select_for_update().get(pk=milestone.pk)
+        fields = ["title", "target_on", "reached_on", "evidence"]
+        before = snapshot(milestone, fields)
+        if title is not None:
+            milestone.title = title
+        if target_on is not _UNCHANGED:
+            milestone.target_on = target_on
+        if reached_on is not None:
+            if milestone.reached_on is not None:
+                raise ActionError(_("This milestone was reached already."), code="conflict")
+            milestone.reached_on, milestone.evidence = reached_on, evidence
+        milestone.save(update_fields=[*fields, "updated_at"])
+        record_event(
+            actor=by,
+            verb="engagement.update_plan_milestone",
+            obj=milestone,
+            before=before,
+            after=snapshot(milestone, fields),
+        )
+    return milestone
+
+
+def set_publishable(*, by: Any, case: Case, fields: list[str]) -> Case:
+    """The fields a public communication may be generated from. Naming a company is not
+    among them: the group approves that on the communication itself (step E)."""
+    _open_for(by, case, "edit_plan")
+    unknown = [f for f in fields if f not in case_rules.PUBLISHABLE]
+    if unknown:
+        raise ActionError(
+            _("Not a field that can be published: %(fields)s.") % {"fields": ", ".join(unknown)},
+            field="fields",
+        )
+    chosen = [f for f in case_rules.PUBLISHABLE if f in set(fields)]
+    with transaction.atomic(durable=True):
+        case = Case.objects.unrestricted(WHY).select_for_update().get(pk=case.pk)
+        before = snapshot(case, ["publishable"])
+        case.publishable = chosen
+        case.save(update_fields=["publishable", "updated_at"])
+        record_event(
+            actor=by,
+            verb="engagement.set_publishable",
+            obj=case,
+            before=before,
+            after=snapshot(case, ["publishable"]),
+        )
+    return case
+
+
+# --- Steps --------------------------------------------------------------------------------
+
+
+def move_step(*, by: Any, case: Case, to_step: str, reason: str = "") -> StepMove:
+    """Move the case one step on once the exit criteria of its step hold (the checks as they
+    stood are kept on the move), or back to an earlier step with a reason. A closed case
+    never moves; leaving E forwards is the closure, not a move."""
+    _require(by, case, "move_step")
+    reason = limits.check_length((reason or "").strip(), limits.MESSAGE, field="reason")
+    if to_step not in case_rules.STEPS:
+        raise ActionError(_("Choose a step from A to E."), field="to_step")
+    with transaction.atomic(durable=True):
+        case = Case.objects.unrestricted(WHY).select_for_update().get(pk=case.pk)
+        if case.status == Case.Status.CLOSED:
+            raise ActionError(_("A closed case does not move."), code="conflict")
+        checks: list[dict[str, Any]] = []
+        if to_step == case.step:
+            raise ActionError(_("The case stands at this step already."), field="to_step")
+        if case_rules.is_back(case.step, to_step):
+            if not reason:
+                raise ActionError(_("Say why the case goes back."), field="reason")
+        else:
+            if not case_rules.is_next(case.step, to_step):
+                raise ActionError(
+                    _("A case moves forward one step at a time: next is %(step)s.")
+                    % {"step": case_rules.STEPS[case_rules.STEPS.index(case.step) + 1]},
+                    field="to_step",
+                )
+            found = case_rules.exit_checks(case.step, case_rules.facts_of(case))
+            failing = [str(c.label) for c in found if not c.met]
+            if failing:
+                raise ActionError(
+                    _("The case cannot leave step %(step)s yet: %(checks)s.")
+                    % {"step": case.step, "checks": "; ".join(failing)},
+                    field="to_step",
+                )
+            checks = [{"key": c.key, "label": str(c.label), "met": c.met} for c in found]
+        move = StepMove.objects.create(
+            case=case,
+            from_step=case.step,
+            to_step=to_step,
+            moved_by=by,
+            reason=reason,
+            checks=checks,
+        )
+        case.step = to_step
+        case.save(update_fields=["step", "updated_at"])
+        record_event(
+            actor=by,
+            verb="engagement.move_step",
+            obj=case,
+            before={"step": move.from_step},
+            after={"step": to_step, "reason": reason, "checks": checks},
+        )
+    return move
+
+
+# --- Step B: the case's engagements ------------------------------------------------------
+
+
+def linkable_engagements(user: Any, case: Case) -> Any:
+    """Engagements the person may write and link: on the case's company (for a company
+    case), active, not linked to a case yet."""
+    from convenant.engagement.actions.engagements import can_edit
+
+    rows = Engagement.objects.visible_to(user).filter(
+        case__isnull=True, status=Engagement.Status.ACTIVE
+    )
+    if case.issuer_id is not None:
+        rows = rows.filter(issuer_id=case.issuer_id)
+    return [e for e in rows.order_by("title", "pk")[:200] if can_edit(user, e)]
+
+
+def link_engagement(*, by: Any, case: Case, engagement: Engagement) -> Engagement:
+    """Link an engagement to the case (step B). Those with ``link_engagement`` in the case,
+    for an engagement they may write; for a company case, it must be on that company."""
+    from convenant.engagement.actions.engagements import can_edit
+
+    _open_for(by, case, "link_engagement")
+    if not can_edit(by, engagement):
+        raise ActionError(
+            _("Only an editor of a party taking part may link this engagement."),
+            field="engagement",
+        )
+    if case.issuer_id is not None and engagement.issuer_id != case.issuer_id:
+        raise ActionError(_("Link an engagement with the case's company."), field="engagement")
+    with transaction.atomic(durable=True):
+        engagement = Engagement.objects.unrestricted(WHY).select_for_update().get(pk=engagement.pk)
+        if engagement.case_id == case.pk:
+            raise ActionError(
+                _("This engagement is linked to the case already."), field="engagement"
+            )
+        if engagement.case_id is not None:
+            raise ActionError(
+                _("This engagement belongs to another case."), field="engagement", code="conflict"
+            )
+        engagement.case = case
+        engagement.save(update_fields=["case", "updated_at"])
+        record_event(
+            actor=by,
+            verb="engagement.link_case",
+            obj=engagement,
+            after={"case": case.reference},
+        )
+    return engagement
+
+
+def start_case_engagement(
+    *,
+    by: Any,
+    case: Case,
+    lead_party: Party,
+    title: str,
+    start_date: datetime.date,
+    visibility: str = "restricted",
+) -> Engagement:
+    """Start an engagement on the case's target and link it to the case: the engagement
+    action, then the link (each its own transaction; the link's checks are made first, so
+    it does not fail after the engagement was made)."""
+    from convenant.engagement.actions.engagements import create_engagement
+
+    _open_for(by, case, "link_engagement")
+    engagement = create_engagement(
+        by=by,
+        title=title,
+        target=case.target,
+        lead_party=lead_party,
+        start_date=start_date,
+        issuer=case.issuer,
+        sector_code=case.sector_code,
+        issue=case.issue,
+        themes=case.themes,
+        visibility=visibility,
+    )
+    return link_engagement(by=by, case=case, engagement=engagement)
+
+
+# --- Reads that decide access themselves -------------------------------------------------
+
+
+def running_count() -> int:
+    """How many cases run: the covenant's own fact (shown as "n of 6 running"), never which."""
+    return Case.objects.unrestricted("counting the running cases").running().count()
+
+
+@dataclass
+class CaseLeverage:
+    """The leverage map of a company case: each of the reader's funds in the group sees its
+    own holding; the group's combined figure only when enough funds besides the reader's
+    hold the company (the minimum-of-funds rule)."""
+
+    reference_date: datetime.date
+    applies: bool = True
+    own: dict[int, tuple[datetime.date, Decimal]] = field(default_factory=dict)
+    funds: int | None = None
+    value: Decimal | None = None
+    withheld: bool = False
+    fund_parties: list[Party] = field(default_factory=list)
+
+
+def case_leverage(case: Case, user: Any, on: datetime.date | None = None) -> CaseLeverage:
+    from convenant.portfolios.models import Position, Snapshot
+
+    on = on or timezone.localdate()
+    result = CaseLeverage(reference_date=on)
+    if case.issuer_id is None:
+        result.applies = False
+        return result
+    why = "a case's combined leverage: totals only, under the minimum-of-funds rule"
+    members = (
+        CaseMember.objects.unrestricted(why)
+        .filter(case=case, role__in=[CaseRole.LEAD_FUND, CaseRole.SUPPORTING_FUND])
+        .filter(case_rules.current_membership_q("membership__"))
+        .select_related("membership__party")
+    )
+    parties = {m.membership.party_id: m.membership.party for m in members}
+    result.fund_parties = sorted(parties.values(), key=lambda p: p.name)
+    snapshots = list(
+        Snapshot.objects.unrestricted(why)
+        .filter(fund_id__in=list(parties), as_of__lte=on, partial=False)
+        .order_by("fund_id", "-as_of")
+        .distinct("fund_id")
+        .values_list("pk", flat=True)
+    )
+    held = Q(snapshot_id__in=snapshots, issuer_id=case.issuer_id, status=Position.Status.MATCHED)
+    own = (
+        Position.objects.visible_to(user)
+        .filter(held)
+        .order_by()
+        .values("snapshot__fund_id", "snapshot__as_of")
+        .annotate(value=Sum("value_eur"))
+    )
+    for row in own:
+        result.own[row["snapshot__fund_id"]] = (row["snapshot__as_of"], row["value"])
+    actor = access.actor_for(user)
+    totals = (
+        Position.objects.unrestricted(why)
+        .filter(held)
+        .aggregate(
+            funds=Count("snapshot__fund", distinct=True),
+            others=Count(
+                "snapshot__fund", distinct=True, filter=~Q(snapshot__fund_id__in=actor.fund_ids)
+            ),
+            value=Sum("value_eur"),
+        )
+    )
+    if totals["funds"] and totals["others"] >= settings.AGGREGATE_MIN_FUNDS:
+        result.funds, result.value = totals["funds"], totals["value"]
+    elif totals["funds"]:
+        result.withheld = True
+    return result
