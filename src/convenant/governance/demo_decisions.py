@@ -1,6 +1,7 @@
 """The demo's proposals and decision log, all FICTIONAL: the steering group's decisions over
 2019–2022 — admitting the funds that joined after the signing (applied: the party is there),
-adopting the toolkit, selecting the deep-track cases, approving the monitoring reports and
+adopting the toolkit, agreeing on the deep track's first cases (in words: the cases are
+opened by the deep track's own select_cases decisions), approving the monitoring reports and
 their public summaries (recorded with their effect *pending*, as the apps that apply them do
 not exist yet), a recommendation, and one confidential decision — each by the four seats'
 consent; and an open proposal waiting for two seats.
@@ -56,13 +57,15 @@ HISTORY: list[tuple[datetime.date, str, str, str, dict[str, Any], bool]] = [
         {"version": "1.0"},
         False,
     ),
+    # A decision in words: the cases themselves are selected by the steering group's
+    # select_cases decisions the deep track's demo takes, whose effect opens them.
     (
         datetime.date(2020, 9, 15),
-        Proposal.Kind.SELECT_CASES,
+        Proposal.Kind.OTHER,
         "Selectie van de eerste casussen van het diepe spoor",
         "De stuurgroep selecteert drie casussen voor het diepe spoor: een mijnbouwbedrijf, een "
         "kledingketen en een palmolieproducent (fictief).",
-        {"cases": ["DS-2020-01", "DS-2020-02", "DS-2020-03"]},
+        {},
         False,
     ),
     (

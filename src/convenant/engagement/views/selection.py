@@ -347,33 +347,29 @@ def platform_knows(nomination: Nomination, user: Any) -> dict[str, Any]:
         .filter(pk__in=signal_ids, merged_into__isnull=True)
         .order_by("-pk")[:50]
     )
-    known["holders"] = _holders(actor, issuer, minimum)
+    known["holders"] = _holders(user, issuer, minimum)
     return known
 
 
-def _holders(actor: access.Actor, issuer: Issuer, minimum: int) -> dict[str, Any] | None:
-    """How many funds hold the company in their latest snapshots: told to those who may see
-    covenant aggregates and to the funds' own people, as a number only where at least the
-    minimum of funds *besides the reader's own* hold it (else "fewer than"), never which."""
-    if not (access.can_see_covenant_aggregates(actor) or actor.fund_ids):
-        return None
-    why = "deep-track nomination: a count of funds under the minimum-of-funds rule"
-    latest = list(Snapshot.objects.unrestricted(why).latest_per_fund().values_list("pk", flat=True))
-    counts = (
-        Position.objects.unrestricted(why)
-        .filter(snapshot_id__in=latest, issuer=issuer, status=Position.Status.MATCHED)
-        .aggregate(
-            funds=Count("snapshot__fund", distinct=True),
-            others=Count(
-                "snapshot__fund",
-                distinct=True,
-                filter=~Q(snapshot__fund_id__in=list(actor.fund_ids)),
-            ),
+def _holders(user: Any, issuer: Issuer, minimum: int) -> dict[str, Any] | None:
+    """How many funds hold the company in their latest snapshots, never which: for those
+    who see covenant aggregates, a number once at least the minimum of funds hold it; for a
+    fund's own people the covenant's joint leverage beside their fund (a number where at
+    least the minimum of *other* funds hold it). Otherwise "fewer than"; nobody else is told."""
+    actor = access.actor_for(user)
+    if access.can_see_covenant_aggregates(actor):
+        funds = (
+            Position.objects.aggregatable_by(user)
+            .in_latest_snapshots()
+            .filter(issuer=issuer, status=Position.Status.MATCHED)
+            .aggregate(funds=Count("snapshot__fund", distinct=True))["funds"]
         )
-    )
-    if counts["others"] >= minimum:
-        return {"funds": counts["funds"]}
-    return {"withheld": True}
+        return {"funds": funds} if funds >= minimum else {"withheld": True}
+    if actor.fund_ids:
+        joint = Position.objects.joint_leverage_for(user, min(actor.fund_ids), [issuer.pk])
+        found = joint.get(issuer.pk)
+        return {"funds": found["funds"]} if found and "funds" in found else {"withheld": True}
+    return None
 
 
 @login_required
