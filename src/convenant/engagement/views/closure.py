@@ -71,16 +71,19 @@ class CloseForm(forms.Form):
     )
     lesson_issue = forms.CharField(
         label=gettext_lazy("Closing lesson: the issue (what approach works)"),
+        required=False,  # the action names every level still missing, in one message
         widget=forms.Textarea(attrs={"rows": 3}),
         **limits.text_field(limits.TEXT),
     )
     lesson_collaboration = forms.CharField(
         label=gettext_lazy("Closing lesson: collaboration"),
+        required=False,  # the action names every level still missing, in one message
         widget=forms.Textarea(attrs={"rows": 3}),
         **limits.text_field(limits.TEXT),
     )
     lesson_policy = forms.CharField(
         label=gettext_lazy("Closing lesson: policy implications"),
+        required=False,  # the action names every level still missing, in one message
         widget=forms.Textarea(attrs={"rows": 3}),
         **limits.text_field(limits.TEXT),
     )
