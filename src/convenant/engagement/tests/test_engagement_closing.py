@@ -418,3 +418,18 @@ def test_a_retried_sync_never_makes_a_copy(world: World, engagement: Engagement)
     assert _send(editor, "post", f"/engagements/{pk}/activities", vote).status_code == 409
     listed = editor.get(f"{API}/engagements/{pk}/activities?external_id=STW-A-1").json()
     assert len(listed) == 1
+
+
+def test_a_participation_ends_on_the_date_given_and_stays_listed(
+    world: World, engagement: Engagement
+) -> None:
+    supporting = Participant.objects.get(engagement=engagement, party=world.other_fund)
+    editor = _client(world, "fund_editor")
+    url = reverse("participant_end", args=[supporting.pk])
+    editor.post(url, {"end": (START - datetime.timedelta(days=1)).isoformat()})
+    assert Participant.objects.get(pk=supporting.pk).end is None  # before its start: refused
+    ended_on = TODAY - datetime.timedelta(days=5)
+    assert editor.post(url, {"end": ended_on.isoformat()}).status_code == 302
+    assert Participant.objects.get(pk=supporting.pk).end == ended_on
+    page = editor.get(reverse("engagement_detail", args=[engagement.pk])).content.decode()
+    assert world.other_fund.display_name in page  # history kept

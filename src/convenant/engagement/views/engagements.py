@@ -280,6 +280,10 @@ class CloseForm(forms.Form):
     def __init__(self, *args: Any, open_objectives: list[Objective], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.open_objectives = open_objectives
+        if open_objectives:
+            self.fields["closed_on"].help_text = _(
+                "Each objective still open gets its outcome on this date."
+            )
         outcomes = [("", "—")] + [c for c in Objective.Outcome.choices if c[0]]
         for o in open_objectives:
             self.fields[f"outcome_{o.pk}"] = forms.ChoiceField(
@@ -304,6 +308,10 @@ class ReopenForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         **limits.text_field(limits.MESSAGE),
     )
+
+
+class ParticipantEndForm(forms.Form):
+    end = forms.DateField(label=gettext_lazy("Until"), required=False, widget=DATE)
 
 
 class RiskLinkForm(forms.Form):
@@ -987,12 +995,16 @@ def participant_end(request: HttpRequest, pk: int) -> HttpResponse:
     )
     engagement = participant.engagement
     access.require(actions.can_edit(request.user, engagement))
-    try:
-        actions.end_participation(by=request.user, participant=participant)
-    except ActionError as error:
-        messages.error(request, error.messages[0])
-    else:
-        messages.success(request, _("The party's participation ended."))
+    form = ParticipantEndForm(request.POST)
+    _post(
+        request,
+        form,
+        # The row stays with its end date: who took part when is kept.
+        lambda: actions.end_participation(
+            by=request.user, participant=participant, end=form.cleaned_data["end"]
+        ),
+        _("The party's participation ended."),
+    )
     return _back_to(engagement, "#parties")
 
 
