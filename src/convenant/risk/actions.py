@@ -406,7 +406,7 @@ def score_snapshot(snapshot_id: int, *, by: Any = None) -> int:
     """(Re)compute a snapshot's risks with the current methodology and reference data. Runs
     after every import (a hook of portfolios) and after reference data is loaded."""
     from convenant.portfolios.models import Snapshot
-    from convenant.risk.models import RiskResult
+    from convenant.risk.models import RiskResult, ScoredSnapshot
     from convenant.risk.scoring import methodology_in_force, write_results
 
     methodology = methodology_in_force()
@@ -420,6 +420,7 @@ def score_snapshot(snapshot_id: int, *, by: Any = None) -> int:
             snapshot=snapshot
         ).delete()
         count = write_results(snapshot.pk, methodology)
+        ScoredSnapshot.renew([snapshot.pk])
         record_event(
             actor=by,
             verb="risk.score_snapshot",
@@ -435,7 +436,7 @@ def rescore_issuers(issuer_ids: set[int], *, by: Any = None) -> int:
     when an issuer's data or its findings change. Judgements are kept (they are per fund,
     issuer and theme)."""
     from convenant.portfolios.models import Position, Snapshot
-    from convenant.risk.models import RiskResult
+    from convenant.risk.models import RiskResult, ScoredSnapshot
     from convenant.risk.scoring import methodology_in_force, write_results
 
     if not issuer_ids:
@@ -471,6 +472,7 @@ def rescore_issuers(issuer_ids: set[int], *, by: Any = None) -> int:
         ).delete()
         for snapshot_id in snapshot_ids:
             count += write_results(snapshot_id, methodology, issuer_ids)
+        ScoredSnapshot.renew(snapshot_ids)
         # The covenant totals of these companies follow, once this commits (also when a
         # signal's finding is recorded or withdrawn, which calls this directly).
         from convenant.risk.jobs import queue_covenant_refresh

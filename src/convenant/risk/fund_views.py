@@ -9,13 +9,15 @@ queries for 5 companies as for 10,000.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import DecimalField, Exists, F, Max, OuterRef, QuerySet
@@ -43,6 +45,7 @@ from convenant.risk.models import (
     RiskJudgement,
     RiskResult,
     RiskResultQuerySet,
+    ScoredSnapshot,
     SectorThemeRisk,
     Theme,
 )
@@ -122,6 +125,36 @@ def _of_companies(results: RiskResultQuerySet, chosen: Chosen) -> RiskResultQuer
     return results.filter(issuer_id__in=top)
 
 
+T = TypeVar("T")
+
+
+class _Kept:
+    """Totals counted from a snapshot's results (the bands, the overview, a filter's count),
+    kept in the cache under the snapshot's scoring token: new results, a new token, so a
+    total is never read stale. Paging through the list then counts nothing again."""
+
+    SECONDS = 24 * 3600
+
+    def __init__(self, request: HttpRequest, snapshot: Snapshot) -> None:
+        self.snapshot_id = snapshot.pk
+        self.token = (
+            ScoredSnapshot.objects.visible_to(request.user)
+            .filter(snapshot=snapshot)
+            .values_list("token", flat=True)
+            .first()
+        )
+
+    def __call__(self, name: str, compute: Callable[[], T]) -> T:
+        if self.token is None:  # results written before tokens, or by hand: count them
+            return compute()
+        key = f"risk:fund-risks:{self.snapshot_id}:{self.token}:{name}"
+        found = cache.get(key)
+        if found is None:
+            found = compute()
+            cache.set(key, found, self.SECONDS)
+        return cast(T, found)
+
+
 class _Companies:
     """The grouped companies as a sequence the paginator can count and slice."""
 
@@ -131,8 +164,12 @@ class _Companies:
         self.having = " HAVING max(rank) = %s" if chosen.rank else ""
         self.params = (*params, chosen.rank) if chosen.rank else tuple(params)
         self.labels = dict(RiskResult.Priority.choices)
+        self.known: int | None = None  # the count, when it was kept
 
     def __len__(self) -> int:
+        return self.known if self.known is not None else self.counted()
+
+    def counted(self) -> int:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT count(*) FROM (SELECT issuer_id FROM ({self.sql}) p "  # noqa: S608
@@ -357,6 +394,88 @@ class _JudgeForm:
         )
 
 
+class _ThemeItem:
+    """A company's theme on the page (priority, reasons, judgement, the form), written here
+    for the same reason as the form: a page lists some 350 of them."""
+
+    def __init__(self, can_judge: bool) -> None:
+        self.can_judge = can_judge
+        self.words = {
+            "evidence": _("company evidence"),
+            "judged": _("Your judgement:"),
+            "judge": _("Judge"),
+            "change": _("Change your judgement"),
+        }
+        self.priorities = dict(RiskResult.Priority.choices)
+
+    @staticmethod
+    def _badge(rank: int) -> str:
+        return " bad" if rank >= 4 else " warn" if rank == 3 else ""
+
+    def __call__(self, risk: Any) -> str:
+        k = risk.key
+        notes = format_html_join(
+            "",
+            ' <a class="badge" href="{}" title="{}">{}</a>',
+            ((note.url, note.title, note.label) for note in risk.annotations),
+        )
+        reasons = format_html_join(
+            "",
+            "<li>{}{}</li>",
+            (
+                (text, format_html(' <span class="muted">— {}</span>', source) if source else "")
+                for text, source in risk.reason_lines
+            ),
+        )
+        judgement = risk.judgement
+        judged = ""
+        if judgement:
+            judged = format_html(
+                '<p class="judged">{} <span class="badge">{}{} · {}</span>{}</p>',
+                self.words["judged"],
+                judgement.get_decision_display(),
+                f": {self.priorities.get(judgement.priority, '')}" if judgement.priority else "",
+                judgement.get_impact_display(),
+                format_html(" <small>{}</small>", judgement.reason) if judgement.reason else "",
+            )
+        error = (
+            format_html(
+                '<p class="row-error" id="risk-{}-error" role="alert">{}</p>', k, risk.error
+            )
+            if risk.error
+            else ""
+        )
+        form = ""
+        if self.can_judge:
+            form = format_html(
+                '<details class="judge"{}><summary>{}<span class="visually-hidden">: {}</span>'
+                "</summary>\n{}</details>",
+                " open" if risk.error else "",
+                self.words["change"] if judgement else self.words["judge"],
+                risk.theme_name,
+                risk.form_html,
+            )
+        return format_html(
+            '<li class="risk-theme{}" id="risk-{}">\n<p class="risk-head"><strong>{}</strong> '
+            '<span class="badge{}">{}</span>{}{}\n<br><small class="muted">{}</small></p>\n'
+            '<ul class="reasons">{}</ul>\n{}{}{}</li>',
+            " has-error" if risk.error else "",
+            k,
+            risk.theme_name,
+            self._badge(risk.rank),
+            self.priorities.get(risk.priority, risk.priority),
+            format_html(' <span class="badge evidence">{}</span>', self.words["evidence"])
+            if risk.evidence
+            else "",
+            notes,
+            risk.facts,
+            reasons,
+            judged,
+            error,
+            form,
+        )
+
+
 def _query(request: HttpRequest, **changes: str | None) -> str:
     """The page's query with some parameters changed (None removes one); a change of
     filter starts again at page 1."""
@@ -387,10 +506,17 @@ def snapshot_risks(request: HttpRequest, pk: int) -> HttpResponse:
     chosen = _chosen(request, names)
     everything = RiskResult.objects.visible_to(request.user).filter(snapshot=snapshot)
     sectors = _sector_names()
-    bands = _band_counts(everything)
-    overview = _overview(everything, chosen.theme)
+    kept = _Kept(request, snapshot)
+    bands = kept("bands", lambda: _band_counts(everything))
+    overview = kept(f"overview:{chosen.theme}", lambda: _overview(everything, chosen.theme))
     results = _risks(request, snapshot, chosen)
     companies: Any = _Companies(results, chosen)
+    if not chosen.judged:  # judgements change without new results: that count is not kept
+        companies.known = kept(
+            f"count:{chosen.priority}:{chosen.theme}:{chosen.country}:{chosen.sector}:"
+            f"{chosen.evidence}",
+            companies.counted,
+        )
     page = Paginator(companies, PER_PAGE).get_page(request.GET.get("page"))
     rows = list(page)
     ids = [c["issuer_id"] for c in rows]
@@ -414,6 +540,7 @@ def snapshot_risks(request: HttpRequest, pk: int) -> HttpResponse:
     }
     can_judge = access.actor_for(request.user).has_role(snapshot.fund_id, Role.EDITOR)
     judge_form = _JudgeForm(request, snapshot, _query(request)) if can_judge else None
+    theme_item = _ThemeItem(can_judge)
     by_company: dict[int, list[RiskResult]] = {i: [] for i in ids}
     # What apps above risk say about a risk (engagement: "being engaged").
     annotated = risk_annotations(request.user, {(r.issuer_id, r.theme) for r in risks})
@@ -450,6 +577,7 @@ def snapshot_risks(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if judge_form:
             risk.form_html = judge_form(risk, risk.form, risk.error)  # type: ignore[attr-defined]
+        risk.html = theme_item(risk)  # type: ignore[attr-defined]
         by_company[risk.issuer_id].append(risk)
     try:
         opened = int(request.GET.get("open", ""))

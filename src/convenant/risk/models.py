@@ -4,6 +4,7 @@ what it rests on."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
@@ -402,6 +403,42 @@ class RiskResultQuerySet(access.RestrictedQuerySet["RiskResult"]):
 
         actor = access.actor_for(user)
         return self.all() if access.can_see_covenant_aggregates(actor) else self.none()
+
+
+class ScoredSnapshotQuerySet(access.RestrictedQuerySet["ScoredSnapshot"]):
+    def visible_to(self, user: Any) -> ScoredSnapshotQuerySet:
+        from convenant.portfolios.models import Snapshot
+
+        return self.filter(snapshot__in=Snapshot.objects.visible_to(user))
+
+
+class ScoredSnapshot(models.Model):
+    """A token that changes each time a snapshot's results are written (scored whole, or some
+    companies rescored), in the same transaction. Totals counted from the results can be kept
+    in the cache under it: a new token is a new key, so a stale total is never read, across
+    processes and after a restore alike (the token is random, not a counter)."""
+
+    snapshot = models.OneToOneField(
+        "portfolios.Snapshot", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    token = models.UUIDField(default=uuid.uuid4)
+    written_at = models.DateTimeField(auto_now=True)
+
+    objects = ScoredSnapshotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("scored snapshot")
+        verbose_name_plural = _("scored snapshots")
+
+    def __str__(self) -> str:
+        return f"{self.snapshot_id}: {self.token}"
+
+    @classmethod
+    def renew(cls, snapshot_ids: Any) -> None:
+        """New tokens for these snapshots (inside the transaction that wrote their results)."""
+        manager = cls.objects.unrestricted("risk results were just written")
+        for snapshot_id in snapshot_ids:
+            manager.update_or_create(snapshot_id=snapshot_id, defaults={"token": uuid.uuid4()})
 
 
 class RiskResult(models.Model):

@@ -353,10 +353,32 @@ def test_queries_do_not_grow_with_the_number_of_companies(world: World) -> None:
         counts.append(_queries(editor, f"/holdings/{snapshot.pk}/risks/?judged=no&country=BR"))
     assert counts[0] == counts[2] and counts[1] == counts[3], counts
     # Pinned: a new query is a decision, not drift. The snapshot, the themes in force, the
-    # sector names, the bands, the overview (maps and choices), the count, the page of
-    # companies, their risks, the fund's judgements, the latest snapshots, the leverage and
-    # the engagements on its risks ("being engaged", one query whatever the page).
-    assert counts[0] == 12, counts
+    # sector names, the scoring token, the bands, the overview (maps and choices), the
+    # count, the page of companies, their risks, the fund's judgements, the latest
+    # snapshots, the leverage and the engagements on its risks ("being engaged", one query
+    # whatever the page). Results written here by hand have no token: all are counted.
+    assert counts[0] == 13, counts
+
+
+def test_totals_are_kept_under_the_scoring_token_and_follow_new_results(world: World) -> None:
+    """Once scored, the bands, the overview and the count come from the cache (paging counts
+    nothing again); results written again bring a new token, so the totals follow them."""
+    from convenant.risk.models import ScoredSnapshot
+
+    load_reference_dataset(LIBRARY / "themes")
+    snapshot = Snapshot.objects.create(fund=world.fund, as_of=datetime.date(2024, 12, 31))
+    for n in range(3):
+        hold(snapshot, f"Bedrijf {n}", [("forced-labour", "very-high", "12")])
+    ScoredSnapshot.renew([snapshot.pk])  # as scoring does, in its transaction
+    editor, path = world.users["fund_editor"], f"/holdings/{snapshot.pk}/risks/"
+    first = _queries(editor, path)  # warms the kept totals, then reads them
+    assert first == 10, first  # 13 less the bands, the overview and the count
+    client = Client()
+    client.force_login(editor)
+    assert "3 bedrijven" in client.get(path).content.decode()
+    hold(snapshot, "Bedrijf 3", [("forced-labour", "very-high", "12")])
+    ScoredSnapshot.renew([snapshot.pk])  # new results, a new token
+    assert "4 bedrijven" in client.get(path).content.decode()
 
 
 def test_the_holdings_page_queries_are_pinned(world: World) -> None:
