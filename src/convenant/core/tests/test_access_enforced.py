@@ -258,6 +258,12 @@ ALLOWED_FUNCTIONS = {
         "an engagement's combined leverage: totals only, under the minimum-of-funds rule"
     ),
     ("engagement/leverage.py", "_snapshots_on"): "each participating fund's snapshot, as ids",
+    ("engagement/case_rules.py", "facts_of"): (
+        "a case's exit criteria count every record of the case, counts only"
+    ),
+    ("engagement/case_rules.py", "actor_rights"): (
+        "the access policy's own input: a person's current roles in a case"
+    ),
     ("engagement/views/overviews.py", "covenant_funnel"): (
         "the covenant's engagement funnel: counts only, under the minimum-of-funds rule"
     ),
