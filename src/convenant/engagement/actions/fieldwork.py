@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _
 from convenant.core import access, limits
 from convenant.core.audit import record_event, snapshot
 from convenant.core.errors import ActionError
+from convenant.core.models import AuditEvent
 from convenant.engagement import case_rules
 from convenant.engagement.models import (
     Case,
@@ -355,6 +357,45 @@ def update_remedy(
             | {"evidence_changed": evidence_changed, "note": note},
         )
     return current
+
+
+def remedy_history(user: Any, remedies: list[Remedy]) -> dict[int, list[dict[str, Any]]]:
+    """Each remedy's status changes, from the audit events its updates recorded: for the
+    remedies the reader may read (their history is the remedy's own, whoever may read the
+    audit log as a whole)."""
+    readable = set(
+        Remedy.objects.visible_to(user)
+        .filter(pk__in=[r.pk for r in remedies])
+        .values_list("pk", flat=True)
+    )
+    history: dict[int, list[dict[str, Any]]] = {pk: [] for pk in readable}
+    if not readable:
+        return history
+    labels = {str(value): str(label) for value, label in Remedy.Status.choices}
+    events = (
+        AuditEvent.objects.unrestricted("a remedy's history, for the remedy's readers")
+        .filter(
+            object_type=ContentType.objects.get_for_model(Remedy),
+            object_id__in=[str(pk) for pk in readable],
+            verb="engagement.update_remedy",
+        )
+        .select_related("actor")
+        .order_by("occurred_at", "pk")
+    )
+    for event in events:
+        before, after = event.before or {}, event.after or {}
+        history[int(event.object_id)].append(
+            {
+                "at": event.occurred_at,
+                "who": event.actor.full_name if event.actor else event.actor_label,
+                "from": labels.get(str(before.get("status")), before.get("status")),
+                "to": labels.get(str(after.get("status")), after.get("status")),
+                "since": after.get("status_on"),
+                "evidence_changed": after.get("evidence_changed", False),
+                "note": after.get("note", ""),
+            }
+        )
+    return history
 
 
 # --- Step D: the grievance mechanism against UNGP 31 ------------------------------------

@@ -15,7 +15,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,7 +24,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from convenant.core import access, limits
 from convenant.core.errors import ActionError, show_on_form
-from convenant.core.models import AuditEvent
 from convenant.engagement.actions import fieldwork as actions
 from convenant.engagement.models import (
     Case,
@@ -372,38 +370,6 @@ def consultation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Step C: remediation -----------------------------------------------------------------
 
 
-def remedy_history(remedies: list[Remedy]) -> dict[int, list[dict[str, Any]]]:
-    """Each remedy's status changes, from the audit events its updates recorded (the reader
-    reads the remedy, so they read its history)."""
-    history: dict[int, list[dict[str, Any]]] = {r.pk: [] for r in remedies}
-    if not remedies:
-        return history
-    labels = {str(value): str(label) for value, label in Remedy.Status.choices}
-    events = (
-        AuditEvent.objects.unrestricted("a remedy's history, for the remedy's readers")
-        .filter(
-            object_type=ContentType.objects.get_for_model(Remedy),
-            object_id__in=[str(r.pk) for r in remedies],
-            verb="engagement.update_remedy",
-        )
-        .order_by("occurred_at", "pk")
-    )
-    for event in events:
-        before, after = event.before or {}, event.after or {}
-        history[int(event.object_id)].append(
-            {
-                "at": event.occurred_at,
-                "who": event.actor_label,
-                "from": labels.get(str(before.get("status")), before.get("status")),
-                "to": labels.get(str(after.get("status")), after.get("status")),
-                "since": after.get("status_on"),
-                "evidence_changed": after.get("evidence_changed", False),
-                "note": after.get("note", ""),
-            }
-        )
-    return history
-
-
 @login_required
 @require_GET
 def case_remediation(request: HttpRequest, reference: str) -> HttpResponse:
@@ -411,12 +377,12 @@ def case_remediation(request: HttpRequest, reference: str) -> HttpResponse:
     remedies = list(
         Remedy.objects.visible_to(request.user).filter(case=case).order_by("due_on", "pk")
     )
-    history = remedy_history(remedies)
+    history = actions.remedy_history(request.user, remedies)
     today = timezone.localdate()
     rows = [
         {
             "remedy": r,
-            "history": history[r.pk],
+            "history": history.get(r.pk, []),
             "overdue": r.due_on is not None
             and r.due_on < today
             and r.status not in (Remedy.Status.PROVIDED, Remedy.Status.REFUSED),
