@@ -1,6 +1,6 @@
-"""What the deep track's communication area adds to the rest of the product: its audit verbs
-and the public case pages in the navigation (for everyone, signed in or not, like the
-decision log)."""
+"""What the deep track's communication area adds to the rest of the product: its audit verbs,
+its e-mail asking the group to approve a text, and the public case pages in the navigation
+(for everyone, signed in or not, like the decision log)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,10 @@ from convenant.core.audit import register_verbs
 
 
 def register() -> None:
+    from convenant.core.mail import register_email_purpose
+    from convenant.engagement.actions.communication import ASK_MAIL
+
+    register_email_purpose(ASK_MAIL, _("A case's text awaits a party's approval"))
     register_verbs(
         {
             "engagement.draft_communication": _("Case communication drafted"),

@@ -24,7 +24,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -32,6 +34,7 @@ from django.utils.translation import gettext as _
 from convenant.core import access, limits
 from convenant.core.audit import record_event, snapshot
 from convenant.core.errors import ActionError
+from convenant.core.mail import send_email_later
 from convenant.engagement import case_rules
 from convenant.engagement.models import (
     Case,
@@ -47,6 +50,7 @@ WHY = "deep-track communications: the action decides access"
 LANGUAGES = ("nl", "en")
 AUDITED = ["kind", "title", "text", "generated_from", "names_company", "status", "published_on"]
 STATUS = Communication.Status
+ASK_MAIL = "engagement.communication_approval"
 
 
 # --- Generating a public text -------------------------------------------------------------
@@ -211,6 +215,45 @@ def approver_party(by: Any, case: Case) -> Party | None:
     return member.membership.party if member else None
 
 
+def _ask_the_group(communication: Communication, by: Any) -> int:
+    """Ask each person who approves for a party of the group, the asker aside, to read the
+    text: one e-mail each, sent once the change is committed. Returns how many were asked."""
+    case = communication.case
+    people = [
+        member.membership.user
+        for member in CaseMember.objects.unrestricted(WHY)
+        .filter(case=case, role__in=_approving_roles())
+        .filter(case_rules.current_membership_q("membership__"))
+        .exclude(membership__user_id=by.pk)
+        .select_related("membership__user")
+        .order_by("pk")
+        if member.membership.user.is_active
+    ]
+    url = settings.BASE_URL + reverse("case_communication", args=[case.reference])
+    for person in people:
+        language = person.language or settings.LANGUAGE_CODE
+        with translation.override(language):
+            send_email_later(
+                to=person.email,
+                subject=_("Case %(reference)s: a text awaits your party's approval")
+                % {"reference": case.reference},
+                body=_(
+                    "The sub-working group of the deep-track case %(title)s is asked to approve "
+                    "the communication “%(text_title)s” (%(kind)s). Each party approves once; a "
+                    "change of the text voids the approvals.\n\nRead and approve it: %(url)s"
+                )
+                % {
+                    "title": case.title,
+                    "kind": communication.get_kind_display().lower(),
+                    "text_title": communication.title,
+                    "url": url,
+                },
+                purpose=ASK_MAIL,
+                language=language,
+            )
+    return len(people)
+
+
 def _locked(communication: Communication) -> Communication:
     return (
         Communication.objects.unrestricted(WHY)
@@ -341,6 +384,8 @@ def update_communication(
         if communication.status == STATUS.APPROVED:
             communication.status = STATUS.PROPOSED
         communication.save()
+        if voided and communication.status == STATUS.PROPOSED:
+            _ask_the_group(communication, by)  # the group approves the new text afresh
         record_event(
             actor=by,
             verb="engagement.update_communication",
@@ -360,11 +405,12 @@ def propose_communication(*, by: Any, communication: Communication) -> Communica
             raise ActionError(_("Only a draft is put to the group."), code="conflict")
         communication.status = STATUS.PROPOSED
         communication.save(update_fields=["status", "updated_at"])
+        asked = _ask_the_group(communication, by)
         record_event(
             actor=by,
             verb="engagement.propose_communication",
             obj=communication,
-            after={"status": communication.status},
+            after={"status": communication.status, "asked": asked},
         )
     return communication
 

@@ -4,6 +4,7 @@ voids the approvals) and then published; a confidential one stops at approved. E
 is clear and changes nothing."""
 
 import datetime
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -294,3 +295,19 @@ def test_the_demo_publishes_an_approved_text_and_approves_the_big_tech_letter(
     mining = next(spec for spec in CASES if spec.key == "mining")
     (unpublished,) = communicate(case, mining, publish=False)
     assert unpublished.status == "approved" and not unpublished.names_company
+
+
+def test_putting_a_text_to_the_group_asks_each_approver_by_mail(
+    world: World, case: Case, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core import mail
+
+    editor = world.users["fund_editor"]
+    c = actions.draft_communication(by=editor, case=case, kind="public")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.propose_communication(by=editor, communication=c)
+    # The union expert is asked; the lead fund, who put it to the group, is not.
+    assert [m.to for m in mail.outbox] == [[world.users["union"].email]]
+    assert case.reference in mail.outbox[0].subject
+    assert f"/cases/{case.reference}/communication/" in mail.outbox[0].body
