@@ -112,9 +112,10 @@ def lessons(case: Case, spec: DemoCase, year: int) -> list[Lesson]:
     ]
 
 
-def close(case: Case, spec: DemoCase) -> Case:
+def close(case: Case, spec: DemoCase, *, secretariat: User | None = None) -> Case:
     """Close the case with the outcome of its spec, the rationale and the closing lessons;
-    the biodiversity case's policy lesson goes to the steering group as a recommendation."""
+    the biodiversity case's policy lesson goes to the steering group as a recommendation,
+    put forward by the secretariat (the demo's own, unless another is given)."""
     outcome = spec.outcome or Case.Outcome.PARTIAL
     case = actions.close_case(
         by=_lead(case),
@@ -125,7 +126,9 @@ def close(case: Case, spec: DemoCase) -> Case:
         closed_on=timezone.localdate(),
     )
     if spec.key == "biodiversity":
-        secretariat = User.objects.unrestricted(WHY).get(email=demo_email("secretariaat"))
+        secretariat = secretariat or User.objects.unrestricted(WHY).get(
+            email=demo_email("secretariaat")
+        )
         policy = (
             Lesson.objects.unrestricted(WHY)
             .filter(case=case, at_closure=True, level=Lesson.Level.POLICY)

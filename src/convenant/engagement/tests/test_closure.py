@@ -428,6 +428,8 @@ def test_the_lead_fund_is_reminded_of_the_years_lessons_after_the_anniversary(
     panel = lessons_due_panel(request, actor_for(lead))
     assert panel is not None and [row["case"].pk for row in panel["rows"]] == [case.pk]
     assert len(panel["rows"][0]["levels"]) == 3
+    dashboard = _client(lead).get(reverse("dashboard")).content.decode()
+    assert 'id="lessons-due"' in dashboard and case.title in dashboard
     # The union expert is in the group but does not lead it.
     request.user = world.users["union"]
     assert lessons_due_panel(request, actor_for(world.users["union"])) is None
