@@ -21,3 +21,9 @@ def register() -> None:
 
     for area in (hooks_selection, hooks_cases, hooks_fieldwork, hooks_communication, hooks_closure):
         area.register()
+
+    from convenant.core.demo import register_demo_loader
+    from convenant.engagement import demo_deep_track
+
+    # After the engagements (60): the cases' step B links engagements of their own.
+    register_demo_loader("deep_track", demo_deep_track.load_and_describe, 62)
