@@ -81,4 +81,4 @@ def test_the_lead_fund_plans_its_case_and_is_told_what_holds_it(
     page.goto(base + "/cases/")
     expect(page.locator("main")).not_to_contain_text("Casus Grutto")
     expect(page.locator("main")).to_contain_text("U zit in geen van die groepen")
-    assert page.goto(base + f"/cases/{reference}/").status == 404  # type: ignore[union-attr]
+    assert page.goto(base + f"/cases/{reference}/").status == 404
