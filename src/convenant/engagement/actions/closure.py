@@ -183,6 +183,17 @@ def recommend_lesson(
     return proposal
 
 
+def recommendations_of(lessons: list[Lesson]) -> dict[int, Proposal]:
+    """The proposals these lessons became, by id. Whoever reads a lesson is told its
+    proposal's number and state (the group follows what became of its lesson); the text
+    and the votes stay with those who read the proposal itself."""
+    ids = {lesson.recommendation_id for lesson in lessons if lesson.recommendation_id}
+    if not ids:
+        return {}
+    told = "a lesson's reader is told its recommendation's number and state"
+    return {p.pk: p for p in Proposal.objects.unrestricted(told).filter(pk__in=ids)}
+
+
 def closure_refusals(case: Case, outcome: str) -> list[str]:
     """Why the case may not close with this outcome now (empty: it may). A discontinued case
     closes at any step; any other outcome needs step E and its exit check."""

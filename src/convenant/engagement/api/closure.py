@@ -18,13 +18,11 @@ from convenant.core.errors import ActionError
 from convenant.engagement import case_rules
 from convenant.engagement.actions import closure as actions
 from convenant.engagement.models import Case, Lesson
-from convenant.governance.models import Proposal
 
 router = Router(tags=["engagement"])
 
 Text = Annotated[str, Field(max_length=limits.TEXT)]
 Key = Annotated[str, Field(max_length=20)]
-WHY = "a lesson's recommendation: its number and state are told to the case's readers"
 
 
 class FieldError(Schema):
@@ -94,8 +92,7 @@ def _refused(error: ActionError) -> Status:
 
 
 def _lessons_out(lessons: list[Lesson]) -> list[dict[str, Any]]:
-    ids = {lesson.recommendation_id for lesson in lessons if lesson.recommendation_id}
-    proposals = {p.pk: p for p in Proposal.objects.unrestricted(WHY).filter(pk__in=ids)}
+    proposals = actions.recommendations_of(lessons)
     out = []
     for lesson in lessons:
         proposal = proposals.get(lesson.recommendation_id or 0)

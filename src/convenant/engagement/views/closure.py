@@ -30,7 +30,6 @@ from convenant.engagement.views.case_common import case_context, case_for, stand
 from convenant.governance.models import Proposal
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-WHY = "a lesson's recommendation: its number and state are told to the case's readers"
 
 
 class LessonForm(forms.Form):
@@ -93,14 +92,14 @@ class CloseForm(forms.Form):
 def _proposals(lessons: list[Lesson], user: Any) -> dict[int, dict[str, Any]]:
     """Per recommendation: its number and state for every reader of the lesson; a link only
     for whoever reads the proposal itself (the steering group, the secretariat)."""
-    ids = {lesson.recommendation_id for lesson in lessons if lesson.recommendation_id}
-    if not ids:
+    proposals = actions.recommendations_of(lessons)
+    if not proposals:
         return {}
     readable = set(
-        Proposal.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)
+        Proposal.objects.visible_to(user).filter(pk__in=proposals).values_list("pk", flat=True)
     )
     found = {}
-    for proposal in Proposal.objects.unrestricted(WHY).filter(pk__in=ids):
+    for proposal in proposals.values():
         found[proposal.pk] = {
             "number": proposal.number,
             "state": proposal.get_state_display(),
