@@ -317,3 +317,37 @@ def test_the_timeline_lists_the_case_newest_first_each_record_by_its_level(world
     # the case, not the consultation.
     secretariat = _client(world, "secretariat").get(url).content.decode()
     assert "Gemeenschap (fictief)" not in secretariat and "Step moved" in secretariat
+
+
+def test_the_leverage_map_shows_each_fund_its_own_and_the_sum_only_under_the_rule(
+    world: World,
+) -> None:
+    from django.test import override_settings
+
+    from convenant.engagement.tests.test_leverage import _hold
+
+    case = open_case(world)
+    case_actions.add_case_member(
+        by=world.users["secretariat"],
+        case=case,
+        user=world.users["other_fund"],
+        party=world.other_fund,
+        role="supporting_fund",
+        start=SELECTED_ON,
+    )
+    _hold(world.fund, case.issuer, TODAY - datetime.timedelta(days=10), 2_000_000)
+    _hold(world.other_fund, case.issuer, TODAY - datetime.timedelta(days=10), 3_000_000)
+    mine = case_actions.case_leverage(case, world.users["fund_editor"])
+    assert {p.code for p in mine.fund_parties} == {"FA", "FB"}
+    assert list(mine.own) == [world.fund.pk] and mine.own[world.fund.pk][1] == 2_000_000
+    assert mine.value is None and mine.withheld  # one other fund is too few
+    # The union expert reads the case but no fund's figure.
+    union = case_actions.case_leverage(case, world.users["union"])
+    assert union.own == {} and union.value is None
+    with override_settings(AGGREGATE_MIN_FUNDS=1):
+        pooled = case_actions.case_leverage(case, world.users["fund_editor"])
+    assert pooled.funds == 2 and pooled.value == 5_000_000
+    page = _client(world, "fund_editor").get(reverse("case_leverage", args=[case.reference]))
+    text = page.content.decode()
+    assert "2,000,000" in text or "2.000.000" in text
+    assert "3,000,000" not in text and "3.000.000" not in text
