@@ -146,6 +146,8 @@ def test_the_page_hides_redacted_fields_and_group_consultations_from_readers_out
     own = _client(world.users["union"]).get(url).content.decode()
     assert "Ama Mensah" in own and "Put 7" in own and "de partner wordt bedreigd" in own
     assert "hidden: only the sub-working group reads this" not in own
+    # The group is told what the others do not see.
+    assert "outside the group: names of people, exact location</p>" in own
 
 
 def test_a_fund_outside_the_case_does_not_know_it_exists(world: World, case: Case) -> None:

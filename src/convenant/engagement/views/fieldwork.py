@@ -260,6 +260,12 @@ def consultation_rows(consultations: list[Consultation], in_group: bool) -> list
             "consultation": c,
             "groups": [groups.get(g, g) for g in c.groups],
             "locked": actions.is_locked(c),
+            # For the group: what the case's other readers do not see of it.
+            "closed": [
+                str(label)
+                for field, label in CONSULTATION_REDACTABLE.items()
+                if not c.shows(field, in_group=False)
+            ],
             **{
                 field: getattr(c, field) if c.shows(field, in_group) else None
                 for field in CONSULTATION_REDACTABLE
