@@ -171,7 +171,8 @@ def generate(case: Case, *, names_company: bool = False, language: str = "nl") -
             if key != "target" and not names_company and _names(text, case):
                 out.withheld.append(key)
                 continue
-            paragraphs.append(text)
+            # A name or issue ending in a full stop ("Inc.") ends the sentence itself.
+            paragraphs.append(text.replace("..", ".") if text.endswith("..") else text)
             out.fields.append(key)
         out.text = "\n\n".join(paragraphs)
     return out

@@ -311,3 +311,12 @@ def test_putting_a_text_to_the_group_asks_each_approver_by_mail(
     assert [m.to for m in mail.outbox] == [[world.users["union"].email]]
     assert case.reference in mail.outbox[0].subject
     assert f"/cases/{case.reference}/communication/" in mail.outbox[0].body
+
+
+def test_a_name_ending_in_a_full_stop_ends_the_sentence_once(world: World, case: Case) -> None:
+    assert case.issuer is not None
+    case.issuer.legal_name = "Kwak Holdings Inc."
+    case.issuer.save()
+    _publishable(case, "target")
+    text = actions.generate(case, names_company=True, language="en").text
+    assert "the company Kwak Holdings Inc." in text and "Inc.." not in text
