@@ -1,8 +1,11 @@
 """What the deep track's selection area adds to the rest of the product: the governance
 effect ``select_cases`` (the steering group's adopted selection opens the cases), the audit
-verbs, "Deep track" in the navigation and the "scores due" panel on the dashboard."""
+verbs, "Deep track" (the case board) and the nominations in the navigation and the "scores
+due" panel on the dashboard."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.urls import NoReverseMatch
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +26,13 @@ def _case_board_link(effect_object: str) -> str | None:
         return None
 
 
+def _check(params: dict[str, Any]) -> None:
+    """Refuse, when the proposal is written, a selection that could not be applied."""
+    from convenant.engagement.actions import selection
+
+    selection.check_selection(params)
+
+
 def register() -> None:
     from convenant.engagement.actions import selection
     from convenant.engagement.views.selection import dashboard_panel
@@ -33,7 +43,7 @@ def register() -> None:
         label=_("Select deep-track cases"),
         apply=selection.apply_selection,
         describe=selection.describe_selection,
-        check=lambda params: (selection.check_selection(params), None)[1],
+        check=_check,
         link=_case_board_link,
     )
     register_verbs(
@@ -50,9 +60,18 @@ def register() -> None:
     navigation.register_nav_item(
         navigation.NavItem(
             _("Deep track"),
-            "nomination_list",
+            "case_board",
             lambda a: a.is_covenant_member or a.is_secretariat,
             57,
+        )
+    )
+    # The selection has no place on the case board itself: its own item, beside it.
+    navigation.register_nav_item(
+        navigation.NavItem(
+            _("Nominations"),
+            "nomination_list",
+            lambda a: a.is_covenant_member or a.is_secretariat,
+            58,
         )
     )
     navigation.register_dashboard_panel(

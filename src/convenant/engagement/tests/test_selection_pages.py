@@ -231,3 +231,53 @@ def test_scores_given_on_the_page_rank_the_round_and_fill_its_csv(world: World) 
         not in _client(world, "fund_editor").get(reverse("dashboard")).content.decode()
     )
     assert "scores te geven" in _client(world, "union").get(reverse("dashboard")).content.decode()
+
+
+def test_the_nomination_page_lists_only_the_signals_the_reader_may_read(
+    world: World, issuer: Issuer
+) -> None:
+    from convenant.signals import actions as signals
+    from convenant.signals.models import State
+    from convenant.signals.tests.helpers import load_themes, report
+
+    load_themes()
+    union = world.users["union"]
+    signal = signals.submit_signal(
+        by=union,
+        party=world.union,
+        report=report(
+            title="Zaak Kwartel bij de mijn",
+            company_name=issuer.legal_name,
+            visibility="restricted",
+            shared_with=[world.other_fund.pk],
+        ),
+    )
+    signals.change_state(by=union, signal=signal, to=State.IN_REVIEW, reason="Nagaan")
+    signals.link_issuer(by=union, signal=signal, issuer=issuer)
+    signals.assess_signal(
+        by=union, signal=signal, scale=3, scope=2, irremediability=3, likelihood=4
+    )
+    signals.change_state(
+        by=world.users["secretariat"], signal=signal, to=State.VERIFIED, reason="Twee bronnen"
+    )
+    signals.share_signal(
+        by=union,
+        signal=signal,
+        visibility="restricted",
+        shared_with=[world.other_fund],
+        redactions={"description": 0},
+        reason="Delen",
+    )
+    nomination = act.nominate(
+        by=world.users["union"],
+        party=world.union,
+        title="Koperberg",
+        target="issuer",
+        issuer=issuer,
+        rationale="Verdreven gemeenschappen (fictief).",
+        evidence={"severity": "Zeshonderd gezinnen (fictief)."},
+    )
+    url = reverse("nomination_detail", args=[nomination.reference])
+    assert "Zaak Kwartel" in _text(_client(world, "other_fund").get(url))
+    assert "Zaak Kwartel" in _text(_client(world, "union").get(url))
+    assert "Zaak Kwartel" not in _text(_client(world, "fund_editor").get(url))
