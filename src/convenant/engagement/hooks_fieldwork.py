@@ -12,6 +12,7 @@ def register() -> None:
         {
             "engagement.record_consultation": _("Case consultation recorded"),
             "engagement.correct_consultation": _("Case consultation corrected"),
+            "engagement.annotate_consultation": _("Note added to a case consultation"),
             "engagement.record_remedy": _("Case remedy or policy change recorded"),
             "engagement.update_remedy": _("Case remedy status updated"),
             "engagement.assess_grievance_mechanism": _("Grievance mechanism assessed"),

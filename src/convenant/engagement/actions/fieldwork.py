@@ -32,6 +32,7 @@ from convenant.engagement.models import (
     Case,
     CaseLevel,
     Consultation,
+    ConsultationNote,
     GrievanceAssessment,
     GrievanceCriterion,
     GrievanceRating,
@@ -251,6 +252,23 @@ def correct_consultation(*, by: Any, consultation: Consultation, **changes: Any)
             after=snapshot(current, OPEN_FIELDS) | {"changed": changed},
         )
     return current
+
+
+def annotate_consultation(*, by: Any, consultation: Consultation, text: str) -> ConsultationNote:
+    """Add a note to a consultation: what was learned later, beside the record as written
+    (the way to add to it once it is locked). The note is read by its consultation's readers."""
+    _require_record(by, consultation.case)
+    text = _text(text, limits.MESSAGE, "text", required=True)
+    with transaction.atomic(durable=True):
+        note = ConsultationNote.objects.create(consultation=consultation, text=text, written_by=by)
+        # The text may be the group's own: the audit log names the note, not its content.
+        record_event(
+            actor=by,
+            verb="engagement.annotate_consultation",
+            obj=consultation,
+            after={"case": consultation.case.reference, "note": note.pk},
+        )
+    return note
 
 
 # --- Step C: remedies and company policy changes ----------------------------------------

@@ -468,6 +468,32 @@ class Consultation(TimeStampedModel):
         return in_group or self.redactions.get(field) == CaseLevel.CASE
 
 
+class ConsultationNoteQuerySet(access.RestrictedQuerySet[Any]):
+    def visible_to(self, user: Any) -> Any:
+        """A note is read by whoever reads its consultation."""
+        return self.filter(level_q(access.actor_for(user), "consultation__"))
+
+
+class ConsultationNote(models.Model):
+    """A note added to a consultation once it is locked: the record stands as written, what
+    was learned later is added beside it."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="notes")
+    text = models.TextField(_("note"))
+    written_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(default=timezone.now)
+
+    objects = ConsultationNoteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consultation note")
+        verbose_name_plural = _("consultation notes")
+        ordering = ["consultation", "written_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.consultation_id}: {self.text[:40]}"
+
+
 # --- Step C: remediation ------------------------------------------------------------------
 
 

@@ -18,6 +18,11 @@ urlpatterns: list[URLPattern] = [
         views.consultation_edit,
         name="consultation_edit",
     ),
+    path(
+        "cases/consultations/<int:pk>/note/",
+        views.consultation_note,
+        name="consultation_note",
+    ),
     path("cases/<slug:reference>/remediation/", views.case_remediation, name="case_remediation"),
     path("cases/<slug:reference>/remediation/new/", views.remedy_add, name="remedy_add"),
     path("cases/remedies/<int:pk>/status/", views.remedy_update, name="remedy_update"),

@@ -171,6 +171,20 @@ ROWS: list[Row] = [
         members(HIDDEN, fund_editor=OK, union=OK),
         args=case("fw_group_consultation"),
     ),
+    Row(
+        "consultation_note",
+        WRITES,
+        args=case("fw_case_consultation"),
+        method="post",
+        data=lambda w: {"text": "Later bevestigd door de partner"},
+    ),
+    Row(
+        "consultation_note",
+        members(HIDDEN, fund_editor=REDIRECT, union=REDIRECT),
+        args=case("fw_group_consultation"),
+        method="post",
+        data=lambda w: {"text": "Later bevestigd door de partner"},
+    ),
     # Step C.
     Row(
         "case_remediation",

@@ -229,6 +229,28 @@ def test_a_consultation_is_corrected_within_the_lock_period_only(world: World, c
     assert refused.value.code == "conflict"
 
 
+def test_a_locked_consultation_takes_notes_read_by_its_readers_only(
+    world: World, case: Case
+) -> None:
+    consultation = _at_risk(world, case)  # at the group level
+    Consultation.objects.unrestricted("test").filter(pk=consultation.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=400)
+    )
+    url = reverse("case_assessment", args=[case.reference])
+    union = _client(world.users["union"])
+    assert "Correct</a>" not in union.get(url).content.decode()  # locked: a note instead
+    note_url = reverse("consultation_note", args=[consultation.pk])
+    assert union.post(note_url, {"text": "De opkoper is vertrokken"}).status_code == 302
+    assert (
+        "De opkoper is vertrokken" in _client(world.users["fund_editor"]).get(url).content.decode()
+    )
+    event = AuditEvent.objects.filter(verb="engagement.annotate_consultation").get()
+    assert "opkoper" not in str(event.after)  # the log names the note, not its words
+    # Outside the group the consultation, and so its note, does not exist.
+    assert _client(world.users["secretariat"]).post(note_url, {"text": "x"}).status_code == 404
+    assert "De opkoper" not in _client(world.users["secretariat"]).get(url).content.decode()
+
+
 def test_the_consultation_form_records_through_the_action(world: World, case: Case) -> None:
     url = reverse("consultation_add", args=[case.reference])
     client = _client(world.users["union"])

@@ -17,10 +17,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from convenant.core import access, limits
 from convenant.core.errors import ActionError, show_on_form
@@ -30,6 +31,7 @@ from convenant.engagement.models import (
     CaseLevel,
     CaseMilestone,
     Consultation,
+    ConsultationNote,
     GrievanceAssessment,
     GrievanceCriterion,
     GrievanceRating,
@@ -125,6 +127,14 @@ class ConsultationForm(forms.Form):
                 field: CaseLevel.CASE for field in CONSULTATION_REDACTABLE if data[f"open_{field}"]
             },
         }
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        **limits.text_field(limits.MESSAGE),
+    )
 
 
 class RemedyForm(forms.Form):
@@ -251,7 +261,9 @@ def _form_page(
 # --- Step A: assessment ------------------------------------------------------------------
 
 
-def consultation_rows(consultations: list[Consultation], in_group: bool) -> list[dict[str, Any]]:
+def consultation_rows(
+    consultations: list[Consultation], in_group: bool, notes: dict[int, list[Any]] | None = None
+) -> list[dict[str, Any]]:
     """Each consultation with its redactable fields as the reader may see them (``None``:
     hidden from this reader)."""
     groups = dict(_affected_groups())
@@ -260,6 +272,7 @@ def consultation_rows(consultations: list[Consultation], in_group: bool) -> list
             "consultation": c,
             "groups": [groups.get(g, g) for g in c.groups],
             "locked": actions.is_locked(c),
+            "notes": (notes or {}).get(c.pk, []),
             # For the group: what the case's other readers do not see of it.
             "closed": [
                 str(label)
@@ -283,8 +296,16 @@ def case_assessment(request: HttpRequest, reference: str) -> HttpResponse:
     consultations = list(
         Consultation.objects.visible_to(request.user).filter(case=case).order_by("-held_on", "-pk")
     )
+    notes: dict[int, list[ConsultationNote]] = {}
+    for note in (
+        ConsultationNote.objects.visible_to(request.user)
+        .filter(consultation__in=consultations)
+        .select_related("written_by")
+    ):
+        notes.setdefault(note.consultation_id, []).append(note)
     context |= {
-        "consultations": consultation_rows(consultations, context["standing"].in_group),
+        "consultations": consultation_rows(consultations, context["standing"].in_group, notes),
+        "note_form": NoteForm(),
         "may_record": actions.may_record(request.user, case),
         "impacts": _impacts(request, case),
     }
@@ -371,6 +392,31 @@ def consultation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The consultation was corrected."))
             return redirect("case_assessment", case.reference)
     return _form_page(request, case, "case_assessment", form, _("Correct a consultation"))
+
+
+@login_required
+@require_POST
+def consultation_note(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = access.get_visible_or_404(
+        Consultation.objects.select_related("case"), request.user, pk=pk
+    )
+    case = consultation.case
+    access.require(actions.may_record(request.user, case))
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            actions.annotate_consultation(
+                by=request.user, consultation=consultation, text=form.cleaned_data["text"]
+            )
+        except ActionError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("The note was added."))
+    return redirect(
+        reverse("case_assessment", args=[case.reference]) + f"#consultation-{consultation.pk}"
+    )
 
 
 # --- Step C: remediation -----------------------------------------------------------------
