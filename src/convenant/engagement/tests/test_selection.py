@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.test import override_settings
+from django.test import Client, override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from convenant.core.errors import ActionError
@@ -281,7 +282,15 @@ def test_the_adopted_selection_opens_the_cases_and_decides_the_round(world: Worl
     assert states == {"Mijnbouw": "selected", "Palmolie": "selected", "Big tech": "not_selected"}
     selection_round.refresh_from_db()
     assert selection_round.state == SelectionRound.State.DECIDED
-    assert effects.link("select_cases", decision.effect_object)
+    assert effects.link("select_cases", decision.effect_object) == reverse("case_board")
+
+    # The round's page names the steering group's proposal; the nomination links its case.
+    client = Client()
+    client.force_login(world.users["secretariat"])
+    page = client.get(reverse("round_detail", args=[selection_round.pk])).content.decode()
+    assert reverse("proposal_detail", args=[proposal.number]) in page
+    page = client.get(reverse("nomination_detail", args=[palm.reference])).content.decode()
+    assert reverse("case_detail", args=["ds-test-01"]) in page
 
 
 def test_a_selection_closed_at_its_deadline_is_applied_as_the_proposals_author(
