@@ -6,6 +6,7 @@ import csv
 import datetime
 import json
 import unicodedata
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -402,11 +403,23 @@ def load_reference_dataset(folder: Path, *, by: Any = None) -> ReferenceDataset:
     return dataset
 
 
+def renew_scoring_tokens(snapshot_ids: Iterable[int]) -> None:
+    """New scoring tokens for these snapshots, inside the transaction that wrote their
+    results: the totals kept under the old ones are never read again (ADR 0011)."""
+    import uuid
+
+    from convenant.risk.models import ScoredSnapshot
+
+    manager = ScoredSnapshot.objects.unrestricted("risk results were just written")
+    for snapshot_id in snapshot_ids:
+        manager.update_or_create(snapshot_id=snapshot_id, defaults={"token": uuid.uuid4()})
+
+
 def score_snapshot(snapshot_id: int, *, by: Any = None) -> int:
     """(Re)compute a snapshot's risks with the current methodology and reference data. Runs
     after every import (a hook of portfolios) and after reference data is loaded."""
     from convenant.portfolios.models import Snapshot
-    from convenant.risk.models import RiskResult, ScoredSnapshot
+    from convenant.risk.models import RiskResult
     from convenant.risk.scoring import methodology_in_force, write_results
 
     methodology = methodology_in_force()
@@ -420,7 +433,7 @@ def score_snapshot(snapshot_id: int, *, by: Any = None) -> int:
             snapshot=snapshot
         ).delete()
         count = write_results(snapshot.pk, methodology)
-        ScoredSnapshot.renew([snapshot.pk])
+        renew_scoring_tokens([snapshot.pk])
         record_event(
             actor=by,
             verb="risk.score_snapshot",
@@ -436,7 +449,7 @@ def rescore_issuers(issuer_ids: set[int], *, by: Any = None) -> int:
     when an issuer's data or its findings change. Judgements are kept (they are per fund,
     issuer and theme)."""
     from convenant.portfolios.models import Position, Snapshot
-    from convenant.risk.models import RiskResult, ScoredSnapshot
+    from convenant.risk.models import RiskResult
     from convenant.risk.scoring import methodology_in_force, write_results
 
     if not issuer_ids:
@@ -472,7 +485,7 @@ def rescore_issuers(issuer_ids: set[int], *, by: Any = None) -> int:
         ).delete()
         for snapshot_id in snapshot_ids:
             count += write_results(snapshot_id, methodology, issuer_ids)
-        ScoredSnapshot.renew(snapshot_ids)
+        renew_scoring_tokens(snapshot_ids)
         # The covenant totals of these companies follow, once this commits (also when a
         # signal's finding is recorded or withdrawn, which calls this directly).
         from convenant.risk.jobs import queue_covenant_refresh

@@ -433,13 +433,6 @@ class ScoredSnapshot(models.Model):
     def __str__(self) -> str:
         return f"{self.snapshot_id}: {self.token}"
 
-    @classmethod
-    def renew(cls, snapshot_ids: Any) -> None:
-        """New tokens for these snapshots (inside the transaction that wrote their results)."""
-        manager = cls.objects.unrestricted("risk results were just written")
-        for snapshot_id in snapshot_ids:
-            manager.update_or_create(snapshot_id=snapshot_id, defaults={"token": uuid.uuid4()})
-
 
 class RiskResult(models.Model):
     """One (issuer, theme) risk in a fund's snapshot: the shared assessment, the position as

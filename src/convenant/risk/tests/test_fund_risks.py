@@ -18,7 +18,12 @@ from django.test.utils import CaptureQueriesContext
 
 from convenant.core.testing import World
 from convenant.portfolios.models import Issuer, Snapshot
-from convenant.risk.actions import LIBRARY, judge_risk, load_reference_dataset
+from convenant.risk.actions import (
+    LIBRARY,
+    judge_risk,
+    load_reference_dataset,
+    renew_scoring_tokens,
+)
 from convenant.risk.models import ReferenceDataset, RiskJudgement, RiskResult, SectorThemeRisk
 from convenant.risk.testing import make_assessment
 
@@ -363,13 +368,11 @@ def test_queries_do_not_grow_with_the_number_of_companies(world: World) -> None:
 def test_totals_are_kept_under_the_scoring_token_and_follow_new_results(world: World) -> None:
     """Once scored, the bands, the overview and the count come from the cache (paging counts
     nothing again); results written again bring a new token, so the totals follow them."""
-    from convenant.risk.models import ScoredSnapshot
-
     load_reference_dataset(LIBRARY / "themes")
     snapshot = Snapshot.objects.create(fund=world.fund, as_of=datetime.date(2024, 12, 31))
     for n in range(3):
         hold(snapshot, f"Bedrijf {n}", [("forced-labour", "very-high", "12")])
-    ScoredSnapshot.renew([snapshot.pk])  # as scoring does, in its transaction
+    renew_scoring_tokens([snapshot.pk])  # as scoring does, in its transaction
     editor, path = world.users["fund_editor"], f"/holdings/{snapshot.pk}/risks/"
     first = _queries(editor, path)  # warms the kept totals, then reads them
     assert first == 10, first  # 13 less the bands, the overview and the count
@@ -377,7 +380,7 @@ def test_totals_are_kept_under_the_scoring_token_and_follow_new_results(world: W
     client.force_login(editor)
     assert "3 bedrijven" in client.get(path).content.decode()
     hold(snapshot, "Bedrijf 3", [("forced-labour", "very-high", "12")])
-    ScoredSnapshot.renew([snapshot.pk])  # new results, a new token
+    renew_scoring_tokens([snapshot.pk])  # new results, a new token
     assert "4 bedrijven" in client.get(path).content.decode()
 
 
