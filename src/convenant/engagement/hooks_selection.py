@@ -50,6 +50,7 @@ def register() -> None:
         {
             "engagement.nominate": _("Deep-track case nominated"),
             "engagement.withdraw_nomination": _("Deep-track nomination withdrawn"),
+            "engagement.enter_round": _("Nomination entered in the selection round"),
             "engagement.open_selection_round": _("Selection round opened"),
             "engagement.close_selection_round": _("Selection round's scoring closed"),
             "engagement.score_nomination": _("Nomination scored"),

@@ -268,6 +268,43 @@ def withdraw_nomination(*, by: Any, nomination: Nomination, reason: str = "") ->
     return nomination
 
 
+def enter_round(*, by: Any, nomination: Nomination) -> Nomination:
+    """The nominating party (or the secretariat) enters a nomination made outside a round
+    into the round open for scores. A nomination scored in a round stays in it: its scores
+    are that round's."""
+    access.require(can_withdraw(access.actor_for(by, fresh=True), nomination))
+    with transaction.atomic(durable=True):
+        selection_round = (
+            SelectionRound.objects.unrestricted(WHY)
+            .select_for_update()
+            .filter(state=SelectionRound.State.OPEN)
+            .order_by("-opens_on", "-pk")
+            .first()
+        )
+        if not scoring_open(selection_round):
+            raise ActionError(_("No selection round is open for nominations."), code="conflict")
+        assert selection_round is not None
+        nomination = Nomination.objects.unrestricted(WHY).select_for_update().get(pk=nomination.pk)
+        if nomination.round_id is not None:
+            raise ActionError(_("The nomination is in a round already."), code="conflict")
+        if nomination.state != Nomination.State.SUBMITTED:
+            raise ActionError(
+                _("This nomination is %(state)s; it cannot enter a round.")
+                % {"state": nomination.get_state_display()},
+                code="conflict",
+            )
+        nomination.round = selection_round
+        nomination.save(update_fields=["round", "updated_at"])
+        record_event(
+            actor=by,
+            verb="engagement.enter_round",
+            obj=nomination,
+            before={"round": None},
+            after={"round": selection_round.pk},
+        )
+    return nomination
+
+
 # --- Selection rounds ---------------------------------------------------------------------
 
 

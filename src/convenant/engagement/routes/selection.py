@@ -20,6 +20,11 @@ urlpatterns: list[URLPattern] = [
         name="nomination_withdraw",
     ),
     path(
+        "cases/nominations/<slug:reference>/enter/",
+        views.nomination_enter,
+        name="nomination_enter",
+    ),
+    path(
         "cases/nominations/<slug:reference>/score/",
         views.nomination_score,
         name="nomination_score",

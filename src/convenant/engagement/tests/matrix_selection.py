@@ -81,6 +81,7 @@ def extend_world(world: World) -> None:
     scored = nomination("n-matrix-01", NOMINATION, open_round)
     nomination("n-matrix-02", PASSED, closed)
     nomination("n-matrix-03", TO_WITHDRAW, open_round)
+    nomination("n-matrix-04", "Nominatie zonder ronde", None)
     NominationScore.objects.create(
         nomination=scored,
         constituency=world.fund.constituency,
@@ -155,6 +156,12 @@ ROWS: list[Row] = [
         args=lambda w: ["n-matrix-03"],
         method="post",
         data=lambda w: {"reason": "Opgenomen in een andere nominatie"},
+    ),
+    Row(
+        "nomination_enter",
+        _only(("union", "secretariat"), REDIRECT),
+        args=lambda w: ["n-matrix-04"],
+        method="post",
     ),
     Row("nomination_score", _only(SCORERS, OK), args=lambda w: ["n-matrix-01"]),
     Row(

@@ -391,3 +391,19 @@ def test_only_a_closed_round_is_proposed_and_by_the_secretariat(world: World) ->
     with pytest.raises(ActionError) as deciding:
         act.withdraw_nomination(by=world.users["union"], nomination=nomination)
     assert "deciding" in str(deciding.value)
+
+
+def test_a_nomination_made_outside_a_round_enters_the_open_round_once(world: World) -> None:
+    nomination = _nominate(world, into_round=False)
+    with pytest.raises(ActionError) as none_open:
+        act.enter_round(by=world.users["union"], nomination=nomination)
+    assert none_open.value.code == "conflict"
+    selection_round = _round(world)
+    with pytest.raises(PermissionDenied):
+        act.enter_round(by=world.users["fund_editor"], nomination=nomination)
+    act.enter_round(by=world.users["union"], nomination=nomination)
+    nomination.refresh_from_db()
+    assert nomination.round == selection_round
+    with pytest.raises(ActionError) as again:
+        act.enter_round(by=world.users["secretariat"], nomination=nomination)
+    assert "already" in str(again.value)

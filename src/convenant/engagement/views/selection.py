@@ -410,6 +410,10 @@ def nomination_detail(request: HttpRequest, reference: str) -> HttpResponse:
             and nomination.state == Nomination.State.SUBMITTED
             and actions.scoring_open(nomination.round),
             "withdraw_form": WithdrawForm(),
+            "may_enter": actions.can_withdraw(actor, nomination)
+            and nomination.round_id is None
+            and nomination.state == Nomination.State.SUBMITTED
+            and actions.scoring_open(actions.open_round()),
             "case": case,
         },
     )
@@ -433,6 +437,21 @@ def nomination_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
             messages.error(request, error.messages[0])
         else:
             messages.success(request, _("The nomination was withdrawn."))
+    return redirect("nomination_detail", nomination.reference)
+
+
+@login_required
+@require_POST
+def nomination_enter(request: HttpRequest, reference: str) -> HttpResponse:
+    _reader(request)
+    nomination = _nomination(request, reference)
+    access.require(actions.can_withdraw(access.actor_for(request.user), nomination))
+    try:
+        actions.enter_round(by=request.user, nomination=nomination)
+    except ActionError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("The nomination entered the open round."))
     return redirect("nomination_detail", nomination.reference)
 
 
