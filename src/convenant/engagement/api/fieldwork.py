@@ -20,6 +20,7 @@ from convenant.engagement.actions import fieldwork as actions
 from convenant.engagement.models import (
     Case,
     Consultation,
+    ConsultationNote,
     GrievanceAssessment,
     GrievanceScore,
     Remedy,
@@ -63,7 +64,8 @@ class ConsultationOut(Schema):
     people_at_risk: bool
     level: str
     redactions: dict[str, str]
-    locked: bool
+    locked: bool  # past the lock period: add a note instead of correcting it
+    notes: list[str]
 
 
 class ConsultationIn(Schema):
@@ -91,6 +93,10 @@ class ConsultationPatch(Schema):
     people_at_risk: bool | None = None
     level: Key | None = None
     redactions: dict[Key, Key] | None = Field(default=None, max_length=5)
+
+
+class NoteIn(Schema):
+    text: Message
 
 
 class RemedyOut(Schema):
@@ -169,6 +175,9 @@ def _case(request: HttpRequest, reference: str) -> Case:
 
 def _consultations_out(request: HttpRequest, rows: list[Consultation]) -> list[dict[str, Any]]:
     actor = access.actor_for(request.user)
+    notes: dict[int, list[str]] = {c.pk: [] for c in rows}
+    for note in ConsultationNote.objects.visible_to(request.user).filter(consultation__in=rows):
+        notes[note.consultation_id].append(note.text)
     out = []
     for c in rows:
         member = in_group(actor, c.case)
@@ -187,6 +196,7 @@ def _consultations_out(request: HttpRequest, rows: list[Consultation]) -> list[d
                 "level": c.level,
                 "redactions": dict(c.redactions),
                 "locked": actions.is_locked(c),
+                "notes": notes[c.pk],
             }
         )
     return out
@@ -295,6 +305,24 @@ def correct_case_consultation(request: HttpRequest, pk: int, body: ConsultationP
     except ActionError as error:
         return _refused(error)
     return _consultations_out(request, [consultation])[0]
+
+
+@router.post(
+    "/consultations/{pk}/notes",
+    response={201: ConsultationOut, 400: FieldError, 403: Error, 404: Error, 409: Error},
+    summary="Add a note to a consultation (the way to add to a locked one)",
+)
+def annotate_case_consultation(request: HttpRequest, pk: int, body: NoteIn) -> Any:
+    consultation = access.get_visible_or_404(
+        Consultation.objects.select_related("case"), request.user, pk=pk
+    )
+    if not actions.may_record(request.user, consultation.case):
+        return _no_right()
+    try:
+        actions.annotate_consultation(by=request.user, consultation=consultation, text=body.text)
+    except ActionError as error:
+        return _refused(error)
+    return Status(201, _consultations_out(request, [consultation])[0])
 
 
 # --- Step C: remedies and policy changes -------------------------------------------------

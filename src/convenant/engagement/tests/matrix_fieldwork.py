@@ -260,6 +260,14 @@ ROWS += [
         data=lambda w: {"findings": "Bevinding, gecorrigeerd"},
     ),
     Row(
+        "api:annotate_case_consultation",
+        API_WRITES,
+        args=case("fw_case_consultation"),
+        method="post",
+        as_json=True,
+        data=lambda w: {"text": "Later bevestigd"},
+    ),
+    Row(
         "api:list_case_remedies",
         READERS,
         args=case(),

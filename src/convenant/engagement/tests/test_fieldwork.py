@@ -246,6 +246,8 @@ def test_a_locked_consultation_takes_notes_read_by_its_readers_only(
     )
     event = AuditEvent.objects.filter(verb="engagement.annotate_consultation").get()
     assert "opkoper" not in str(event.after)  # the log names the note, not its words
+    api = reverse("api:list_case_consultations", args=[case.reference])
+    assert union.get(api).json()[0]["notes"] == ["De opkoper is vertrokken"]
     # Outside the group the consultation, and so its note, does not exist.
     assert _client(world.users["secretariat"]).post(note_url, {"text": "x"}).status_code == 404
     assert "De opkoper" not in _client(world.users["secretariat"]).get(url).content.decode()
