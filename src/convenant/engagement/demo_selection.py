@@ -306,6 +306,7 @@ def _historic_round(
         selection_round=selection_round,
         nominations=chosen,
         closes_at=timezone.now() + datetime.timedelta(days=14),
+        title=f"Selectie van casussen voor het diepe spoor {year} {MARK}",
         references={n.reference: spec.reference for n, spec in zip(chosen, specs, strict=True)},
         text=(
             f"De stuurgroep selecteert uit de selectieronde {year} de volgende casussen voor "

@@ -500,6 +500,7 @@ def propose_selection(
     nominations: Sequence[Nomination],
     closes_at: datetime.datetime,
     text: str = "",
+    title: str = "",
     references: Mapping[str, str] | None = None,
 ) -> Any:
     """The secretariat puts the chosen nominations of a closed round to the steering group
@@ -550,7 +551,8 @@ def propose_selection(
             by=by,
             body=steering,
             kind="select_cases",
-            title=_("Selection of deep-track cases: %(round)s") % {"round": selection_round.title},
+            title=title.strip()
+            or _("Selection of deep-track cases: %(round)s") % {"round": selection_round.title},
             text=text,
             closes_at=closes_at,
             effect_params=params,

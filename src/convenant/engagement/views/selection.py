@@ -42,6 +42,14 @@ from convenant.parties.models import Constituency, Party
 from convenant.portfolios.models import Issuer, Position, Snapshot
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# The criteria's short names, for the columns of the ranked overview.
+SHORT = {
+    "severity": gettext_lazy("Severity"),
+    "likelihood": gettext_lazy("Likelihood"),
+    "added_value": gettext_lazy("Added value"),
+    "labour_rights": gettext_lazy("Labour and human rights"),
+    "learning": gettext_lazy("Learning value"),
+}
 SCORES = [("", "—")] + [(str(n), str(n)) for n in range(1, 6)]
 
 
@@ -562,7 +570,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "round": selection_round,
             "rows": rows,
-            "criteria": Criterion.choices,
+            "criteria": [(value, label, SHORT[value]) for value, label in Criterion.choices],
             "constituencies": actions.constituency_count(),
             "scoring_open": actions.scoring_open(selection_round),
             "may_score": bool(mine),
