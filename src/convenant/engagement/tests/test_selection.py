@@ -407,3 +407,30 @@ def test_a_nomination_made_outside_a_round_enters_the_open_round_once(world: Wor
     with pytest.raises(ActionError) as again:
         act.enter_round(by=world.users["secretariat"], nomination=nomination)
     assert "already" in str(again.value)
+
+
+def test_a_selection_that_no_longer_fits_fails_visibly_and_is_applied_later(
+    world: World,
+) -> None:
+    governance_of(world)
+    deep_track_group(world)
+    selection_round, chosen = _closed_round_with(world, ["Een", "Twee"])
+    proposal = act.propose_selection(
+        by=world.users["secretariat"],
+        selection_round=selection_round,
+        nominations=chosen,
+        closes_at=timezone.now() + datetime.timedelta(days=14),
+    )
+    with override_settings(ENGAGEMENT_MAX_CASES=1):  # the maximum was lowered meanwhile
+        decision = _adopt(world, proposal)
+    assert decision.effect_state == Decision.EffectState.FAILED
+    assert "at most 1 run at once" in decision.effect_note
+    assert not Case.objects.unrestricted("test").exists()
+    selection_round.refresh_from_db()
+    assert selection_round.state == SelectionRound.State.CLOSED
+
+    decision = governance.apply_decision_effect(by=world.users["secretariat"], decision=decision)
+    assert decision.effect_state == Decision.EffectState.APPLIED
+    assert Case.objects.unrestricted("test").count() == 2
+    selection_round.refresh_from_db()
+    assert selection_round.state == SelectionRound.State.DECIDED
