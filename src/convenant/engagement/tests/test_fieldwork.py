@@ -283,6 +283,19 @@ def test_the_consultation_form_records_through_the_action(world: World, case: Ca
     assert client.post(url, data).status_code == 302
     saved = Consultation.objects.unrestricted("test").get()
     assert saved.level == "group" and saved.groups == ["children"]
+    # The step's exit criterion is met, and the page says so.
+    page = client.get(reverse("case_assessment", args=[case.reference])).content.decode()
+    checks = page.split('id="exit-checks"')[1].split("</section>")[0]
+    items = {
+        item.split("</li>")[0].rsplit("</span>", 1)[-1].strip(): item
+        for item in checks.split("<li")[1:]
+    }
+    assert items["At least one consultation is recorded"].startswith(' class="met"')
+    assert items["A lead fund is named in the group"].startswith(' class="met"')
+    # The plan is the case area's: still open.
+    assert items["The collaboration plan is agreed, with objectives and a milestone"].startswith(
+        ' class="open"'
+    )
 
 
 # --- Step C -------------------------------------------------------------------------------

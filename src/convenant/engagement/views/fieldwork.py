@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from convenant.core import access, limits
 from convenant.core.errors import ActionError, show_on_form
+from convenant.engagement import case_rules
 from convenant.engagement.actions import fieldwork as actions
 from convenant.engagement.models import (
     Case,
@@ -248,6 +249,13 @@ def _writable(request: HttpRequest, reference: str) -> Case:
     return case
 
 
+def _exit_checks(case: Case, step: str) -> list[case_rules.Check]:
+    """The exit criteria of the step this page belongs to, while the case stands in it."""
+    if case.step != step or case.status != Case.Status.ACTIVE:
+        return []
+    return case_rules.exit_checks(step, case_rules.facts_of(case))
+
+
 def _form_page(
     request: HttpRequest, case: Case, tab: str, form: forms.Form, title: str, **extra: Any
 ) -> HttpResponse:
@@ -306,6 +314,7 @@ def case_assessment(request: HttpRequest, reference: str) -> HttpResponse:
     context |= {
         "consultations": consultation_rows(consultations, context["standing"].in_group, notes),
         "note_form": NoteForm(),
+        "exit_checks": _exit_checks(case, "A"),
         "may_record": actions.may_record(request.user, case),
         "impacts": _impacts(request, case),
     }
@@ -448,6 +457,7 @@ def case_remediation(request: HttpRequest, reference: str) -> HttpResponse:
         remedies=[row for row in rows if row["remedy"].kind == Remedy.Kind.REMEDY],
         policy_changes=[row for row in rows if row["remedy"].kind == Remedy.Kind.POLICY_CHANGE],
         may_record=actions.may_record(request.user, case),
+        exit_checks=_exit_checks(case, "C"),
     )
     return render(request, "engagement/cases/fieldwork/remediation.html", context)
 
@@ -608,6 +618,7 @@ def case_monitoring(request: HttpRequest, reference: str) -> HttpResponse:
         },
         trend=grievance_trend(assessments, scores),
         may_record=actions.may_record(request.user, case),
+        exit_checks=_exit_checks(case, "D"),
     )
     return render(request, "engagement/cases/fieldwork/monitoring.html", context)
 
