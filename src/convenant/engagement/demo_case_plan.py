@@ -63,7 +63,7 @@ CASES = (
     ),
     DemoCase(
         key="platform",
-        reference="ds-2022-01",
+        reference="ds-2024-01",
         title=f"Platformeconomie: werkenden zonder bescherming {MARK}",
         target="issue",
         industry="",
@@ -71,12 +71,12 @@ CASES = (
         issue="Arbeidsrechten van platformwerkers",
         themes=("freedom-of-association", "living-wage"),
         nominated_by="FNV",
-        selected_year=2022,
+        selected_year=2024,
         stands="B",
     ),
     DemoCase(
         key="mica",
-        reference="ds-2022-02",
+        reference="ds-2026-01",
         title=f"Kinderrechten in de mica-winning {MARK}",
         target="sector",
         industry="",
@@ -84,7 +84,7 @@ CASES = (
         issue="",
         themes=("child-labour",),
         nominated_by="STC",
-        selected_year=2022,
+        selected_year=2026,
         stands="A",
     ),
     DemoCase(

@@ -120,7 +120,7 @@ TEXTS: dict[str, tuple[str, dict[str, str]]] = {
 PASSED_OVER = {
     2020: ("CNV", f"Arbeidsomstandigheden in de scheepsbouw {MARK}", "Veiligheid op werven"),
     2021: ("AI", f"Migrantenarbeid in de bouw {MARK}", "Rekruteringskosten van migranten"),
-    2022: ("PAX", f"Wapenhandel en conflictgebieden {MARK}", "Leveringen aan conflictgebieden"),
+    2024: ("PAX", f"Wapenhandel en conflictgebieden {MARK}", "Leveringen aan conflictgebieden"),
 }
 
 # This year's open round: (party, title, issue, how many constituencies scored it).

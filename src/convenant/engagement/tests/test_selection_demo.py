@@ -46,10 +46,10 @@ def test_the_demo_selects_the_six_cases_through_the_steering_groups_decisions(
     assert mining.issuer.sector_code.startswith("151040")
 
     decisions = Decision.objects.unrestricted("test").filter(effect_type="select_cases")
-    assert decisions.count() == 3  # one per selection year
+    assert decisions.count() == 4  # one per selection year
     assert all(d.effect_state == Decision.EffectState.APPLIED for d in decisions)
     rounds = SelectionRound.objects.unrestricted("test")
-    assert rounds.filter(state="decided").count() == 3
+    assert rounds.filter(state="decided").count() == 4
     assert set(
         Nomination.objects.unrestricted("test")
         .filter(round__state="decided")
