@@ -26,6 +26,9 @@ def register() -> None:
             "engagement.link_risk": _("Risk linked to an engagement"),
             "engagement.link_signal": _("Signal linked to an engagement"),
             "engagement.add_attachment": _("Document attached to an engagement activity"),
+            "engagement.update_objective": _("Engagement objective corrected"),
+            "engagement.close": _("Engagement closed"),
+            "engagement.reopen": _("Engagement reopened"),
         }
     )
     # Every member of a party in the covenant may read covenant-level engagements.

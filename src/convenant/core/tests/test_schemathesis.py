@@ -149,6 +149,8 @@ def test_public_operations_declare_no_authentication() -> None:
         # The decision log: public, but for decisions marked confidential.
         "GET /api/v1/decisions",
         "GET /api/v1/decisions/{number}",
+        # The deep track's published public communications: what the groups approved.
+        "GET /api/v1/deep-track/publications",
     }
     for name, operation in operations.items():
         assert ("401" in operation["responses"]) == (name not in public), name

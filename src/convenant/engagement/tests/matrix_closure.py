@@ -23,7 +23,7 @@ from convenant.core.testing import (
 
 LESSON_MARKER = "Les Kemphaan"  # the running case's lesson: its readers only
 CLOSED_MARKER = "Slotles Grutto"  # the closed case's closing lesson
-TITLE = "Casus Lepelaar"
+TITLE = "Casus Kievitsbloem"
 CLOSED_TITLE = "Casus Tureluur"
 
 READERS = members(HIDDEN, fund_editor=OK, union=OK, secretariat=OK)

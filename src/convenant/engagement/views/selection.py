@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from convenant.core import access, limits
 from convenant.core.errors import ActionError, show_on_form
+from convenant.core.exports import inert_cell
 from convenant.engagement.actions import selection as actions
 from convenant.engagement.models import (
     Case,
@@ -627,15 +628,8 @@ def round_ranking_csv(request: HttpRequest, pk: int) -> HttpResponse:
     response.write("\ufeff")  # spreadsheet programs read the file as UTF-8
     writer = csv.writer(response)
     for line in ranking_rows(actions.ranking(selection_round, request.user)):
-        writer.writerow([_safe_cell(v) for v in line])
+        writer.writerow([inert_cell(v) for v in line])
     return response
-
-
-def _safe_cell(value: Any) -> Any:
-    """A text starting like a formula is written as text (no formula runs on opening)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 @login_required
