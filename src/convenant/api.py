@@ -8,12 +8,14 @@ from convenant.core.api import AUTHENTICATED, ConvenantAPI, declare_error_answer
 from convenant.core.jobs_api import router as jobs_router
 from convenant.engagement.api import router as engagement_router
 from convenant.governance.api import router as governance_router
+from convenant.outsourcing.api import router as outsourcing_router
 from convenant.parties.api import router as parties_router
 from convenant.portfolios.api.holdings import router as holdings_router
 from convenant.portfolios.api.issuers import router as portfolios_router
 from convenant.portfolios.api.rates import router as rates_router
 from convenant.risk.api import router as risk_router
 from convenant.signals.api import router as signals_router
+from convenant.toolkit.api import router as toolkit_router
 
 api = ConvenantAPI(
     title="convenant API",
@@ -33,6 +35,8 @@ api = ConvenantAPI(
 api.add_router("/", jobs_router)
 api.add_router("/", parties_router)
 api.add_router("/", governance_router)
+api.add_router("/", toolkit_router)
+api.add_router("/", outsourcing_router)
 api.add_router("/", portfolios_router)
 api.add_router("/", holdings_router)
 api.add_router("/", rates_router)

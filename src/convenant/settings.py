@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "convenant.core",
     "convenant.parties",
     "convenant.governance",
+    "convenant.toolkit",
+    "convenant.outsourcing",
     "convenant.portfolios",
     "convenant.risk",
     "convenant.signals",
@@ -326,6 +328,8 @@ LOGGING = {
 ENGAGEMENT_ACTIVITY_LOCK_DAYS = int(os.environ.get("ENGAGEMENT_ACTIVITY_LOCK_DAYS", "30"))
 ENGAGEMENT_STALE_MONTHS = int(os.environ.get("ENGAGEMENT_STALE_MONTHS", "6"))
 # At most this many deep-track cases run at once (DESIGN §3).
+# A contract's renewal makes a task to re-check its clauses this many months ahead.
+OUTSOURCING_RENEWAL_NOTICE_MONTHS = int(os.environ.get("OUTSOURCING_RENEWAL_NOTICE_MONTHS", "6"))
 ENGAGEMENT_MAX_CASES = int(os.environ.get("ENGAGEMENT_MAX_CASES", "6"))
 # The working group the cases' sub-working groups report to (its slug).
 ENGAGEMENT_DEEP_TRACK_GROUP = os.environ.get("ENGAGEMENT_DEEP_TRACK_GROUP", "werkgroep-diep-spoor")

@@ -32,6 +32,8 @@ PLAIN = {
     "risk.Theme": "published reference data",
     "risk.SectorThemeRisk": "published reference data",
     "risk.SectorGood": "published reference data",
+    "toolkit.ModelText": "the toolkit's texts are public: what a text is (its wording is in versions)",
+    "toolkit.Requirement": "the published requirement tree, reference data with its sources",
 }
 
 

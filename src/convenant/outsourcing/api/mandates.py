@@ -1,0 +1,8 @@
+"""API of outsourcing: service providers kept once for the covenant (the secretariat merges
+duplicates), a fund's mandates with them, the model clauses each contract holds at which version
+(verbatim, adapted with its diff, or not included with a reason), superseded clauses and renewal
+tasks. Writes go through the same actions as the pages."""
+
+from ninja import Router
+
+router = Router(tags=["outsourcing"])

@@ -1,0 +1,8 @@
+"""API of outsourcing: the reporting requirements agreed per mandate, the provider reports received
+per period and what is missing, and a fund's dashboard of the shares of its mandates with
+clauses and with reporting in place, by count and by invested amount. Writes go through the same
+actions as the pages."""
+
+from ninja import Router
+
+router = Router(tags=["outsourcing"])

@@ -1,0 +1,6 @@
+from convenant.outsourcing.routes import mandates, monitoring
+
+urlpatterns = [
+    *mandates.urlpatterns,
+    *monitoring.urlpatterns,
+]

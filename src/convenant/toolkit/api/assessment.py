@@ -1,0 +1,8 @@
+"""API of toolkit: the requirement tree (a versioned library file) and a fund's yearly policy self-
+assessment against it: answers with evidence, gaps with the model texts that close them, each
+year started from the last, exported as XLSX and DOCX. Writes go through the same actions as the
+pages."""
+
+from ninja import Router
+
+router = Router(tags=["toolkit"])

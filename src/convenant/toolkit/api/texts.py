@@ -1,0 +1,8 @@
+"""API of toolkit: model texts and their versions in Dutch and English (draft, consultation with
+the parties' comments, adopted by the steering group's decision on a release, superseded), the
+word-level diff between versions (also as PDF), the public toolkit page and each text as DOCX
+and PDF. Writes go through the same actions as the pages."""
+
+from ninja import Router
+
+router = Router(tags=["toolkit"])

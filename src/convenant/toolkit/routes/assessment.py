@@ -1,0 +1,7 @@
+"""URLs of toolkit: the requirement tree (a versioned library file) and a fund's yearly policy
+self-assessment against it: answers with evidence, gaps with the model texts that close them,
+each year started from the last, exported as XLSX and DOCX."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,6 @@
+from convenant.toolkit.routes import assessment, texts
+
+urlpatterns = [
+    *texts.urlpatterns,
+    *assessment.urlpatterns,
+]
