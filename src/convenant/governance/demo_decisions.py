@@ -48,13 +48,15 @@ HISTORY: list[tuple[datetime.date, str, str, str, dict[str, Any], bool]] = [
         {},
         False,
     ),
+    # The toolkit's releases: adopted by the toolkit's demo, which gathers the versions of
+    # each release and applies these decisions' pending effect.
     (
-        datetime.date(2020, 2, 11),
+        datetime.date(2019, 11, 12),
         Proposal.Kind.ADOPT_TOOLKIT_VERSION,
-        "Vaststelling toolkit due diligence, versie 1.0",
-        "De stuurgroep stelt versie 1.0 van de toolkit vast, zoals voorgelegd door de werkgroep "
-        "Toolkit (fictief).",
-        {"version": "1.0"},
+        "Vaststelling toolkit due diligence 2019",
+        "De stuurgroep stelt de toolkit 2019 vast, zoals voorgelegd door de werkgroep Toolkit "
+        "(fictief).",
+        {"release": "2019"},
         False,
     ),
     # A decision in words: the cases themselves are selected by the steering group's
@@ -98,10 +100,9 @@ HISTORY: list[tuple[datetime.date, str, str, str, dict[str, Any], bool]] = [
     (
         datetime.date(2021, 11, 9),
         Proposal.Kind.ADOPT_TOOLKIT_VERSION,
-        "Vaststelling toolkit due diligence, versie 1.1",
-        "De stuurgroep stelt versie 1.1 van de toolkit vast, met het hoofdstuk over herstel "
-        "(fictief).",
-        {"version": "1.1"},
+        "Vaststelling toolkit due diligence 2021",
+        "De stuurgroep stelt de toolkit 2021 vast, met het hoofdstuk over herstel (fictief).",
+        {"release": "2021"},
         False,
     ),
     (
@@ -110,6 +111,15 @@ HISTORY: list[tuple[datetime.date, str, str, str, dict[str, Any], bool]] = [
         "Goedkeuring monitoringrapportage 2021",
         "De stuurgroep keurt de monitoringrapportage over 2021 goed (fictief).",
         {"report": "2021"},
+        False,
+    ),
+    (
+        datetime.date(2022, 11, 8),
+        Proposal.Kind.ADOPT_TOOLKIT_VERSION,
+        "Vaststelling toolkit due diligence 2022",
+        "De stuurgroep stelt de toolkit 2022 vast, met de lessen uit het diepe spoor over "
+        "biodiversiteit (fictief).",
+        {"release": "2022"},
         False,
     ),
 ]

@@ -271,28 +271,28 @@ def test_expelling_a_party_records_its_departure(world: World, gov: Governance) 
 def test_a_decision_whose_app_does_not_exist_yet_stays_pending(
     world: World, gov: Governance
 ) -> None:
-    p = _proposal(
-        world, gov, kind=Proposal.Kind.ADOPT_TOOLKIT_VERSION, effect_params={"version": "1.0"}
-    )
+    # The reports' approval: its app (reporting) does not exist yet.
+    assert effects.effect_for("approve_report") is None
+    p = _proposal(world, gov, kind=Proposal.Kind.APPROVE_REPORT, effect_params={"report": "2020"})
     _all_consent(gov, p)
     act.close_proposal(by=world.users["secretariat"], proposal=p)
     decision = Decision.objects.get(proposal=p)
     assert decision.effect_state == Decision.EffectState.PENDING
     with pytest.raises(ActionError, match="stays pending"):
         act.apply_decision_effect(by=world.users["secretariat"], decision=decision)
-    # Once the toolkit registers its effect, applying it is an action.
+    # Once the app registers its effect, applying it is an action.
     effects.register_effect(
-        "adopt_toolkit_version",
-        label="Adopt a toolkit version",
-        apply=lambda decision, by: "toolkit.version:1",
-        describe=lambda params: "Adopt the toolkit",
+        "approve_report",
+        label="Approve a monitoring report",
+        apply=lambda decision, by: "reporting.report:1",
+        describe=lambda params: "Approve the report",
     )
     try:
         decision = act.apply_decision_effect(by=world.users["secretariat"], decision=decision)
     finally:
-        effects.unregister_effect("adopt_toolkit_version")
+        effects.unregister_effect("approve_report")
     assert decision.effect_state == Decision.EffectState.APPLIED
-    assert decision.effect_object == "toolkit.version:1"
+    assert decision.effect_object == "reporting.report:1"
 
 
 def test_a_correction_is_a_new_entry_linked_to_the_old(world: World, gov: Governance) -> None:
