@@ -151,6 +151,8 @@ def test_public_operations_declare_no_authentication() -> None:
         "GET /api/v1/decisions/{number}",
         # The deep track's published public communications: what the groups approved.
         "GET /api/v1/deep-track/publications",
+        # The self-assessment's requirement tree: published reference data with its sources.
+        "GET /api/v1/toolkit/requirements",
     }
     for name, operation in operations.items():
         assert ("401" in operation["responses"]) == (name not in public), name
