@@ -269,6 +269,15 @@ ALLOWED_FUNCTIONS = {
     ("engagement/views/overviews.py", "covenant_funnel"): (
         "the covenant's engagement funnel: counts only, under the minimum-of-funds rule"
     ),
+    ("outsourcing/kpis.py", "mandate_facts"): (
+        "what is in place for mandates the caller already chose: figures, never the content"
+    ),
+    ("outsourcing/kpis.py", "fund_shares"): (
+        "a fund's outsourcing KPIs for the reporting app, which decides who reads them"
+    ),
+    ("outsourcing/kpis.py", "covenant_shares"): (
+        "the covenant's outsourcing figures: counts only, under the minimum-of-funds rule"
+    ),
 }
 ALLOWED_FUNCTION_PATTERNS = {
     ("*/hooks.py", "_load_demo*"): "demo loaders registered from hooks",
