@@ -456,8 +456,17 @@ def update_objective(
     return objective
 
 
-@transaction.atomic(durable=True)
 def set_milestone_target(
+    *, by: Any, milestone: Milestone, target_on: datetime.date | None, within_action: bool = False
+) -> Milestone:
+    """``within_action``: a higher action (the bulk update from a file) writes this in its
+    own transaction, so one refused row leaves everything as it was (as governance's
+    ``create_proposal``)."""
+    with transaction.atomic(durable=not within_action):
+        return _set_milestone_target(by=by, milestone=milestone, target_on=target_on)
+
+
+def _set_milestone_target(
     *, by: Any, milestone: Milestone, target_on: datetime.date | None
 ) -> Milestone:
     # Read again under a lock: the caller's copy may be older than the objective's outcome.
@@ -480,8 +489,29 @@ def set_milestone_target(
     return milestone
 
 
-@transaction.atomic(durable=True)
 def reach_milestone(
+    *,
+    by: Any,
+    milestone: Milestone,
+    reached_on: datetime.date,
+    evidence: str,
+    out_of_order_reason: str = "",
+    within_action: bool = False,
+) -> Milestone:
+    """``within_action``: a higher action (the bulk update from a file) writes this in its
+    own transaction, so one refused row leaves everything as it was (as governance's
+    ``create_proposal``)."""
+    with transaction.atomic(durable=not within_action):
+        return _reach_milestone(
+            by=by,
+            milestone=milestone,
+            reached_on=reached_on,
+            evidence=evidence,
+            out_of_order_reason=out_of_order_reason,
+        )
+
+
+def _reach_milestone(
     *,
     by: Any,
     milestone: Milestone,
@@ -650,8 +680,47 @@ def _check_activity(
         raise ActionError(_("Only an AGM vote records an item and a vote."), field="vote")
 
 
-@transaction.atomic(durable=True)
 def log_activity(
+    *,
+    by: Any,
+    engagement: Engagement,
+    step: str,
+    occurred_on: datetime.date,
+    party: Party,
+    summary: str,
+    objective: Objective | None = None,
+    participants: str = "",
+    company_response: str = "",
+    confidentiality: str = Visibility.RESTRICTED,
+    agm_item: str = "",
+    vote: str = "",
+    vote_rationale: str = "",
+    external_id: str = "",
+    within_action: bool = False,
+) -> Activity:
+    """``within_action``: a higher action (the bulk update from a file) writes this in its
+    own transaction, so one refused row leaves everything as it was (as governance's
+    ``create_proposal``)."""
+    with transaction.atomic(durable=not within_action):
+        return _log_activity(
+            by=by,
+            engagement=engagement,
+            step=step,
+            occurred_on=occurred_on,
+            party=party,
+            summary=summary,
+            objective=objective,
+            participants=participants,
+            company_response=company_response,
+            confidentiality=confidentiality,
+            agm_item=agm_item,
+            vote=vote,
+            vote_rationale=vote_rationale,
+            external_id=external_id,
+        )
+
+
+def _log_activity(
     *,
     by: Any,
     engagement: Engagement,

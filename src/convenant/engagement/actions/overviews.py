@@ -30,12 +30,6 @@ class UpdateResult:
     unchanged: int
 
 
-def _inner(action: Any) -> Any:
-    """The action's body without its own durable transaction (``transaction.atomic`` used
-    as a decorator keeps the function as ``__wrapped__``): it runs in the import's."""
-    return action.__wrapped__
-
-
 def import_engagement_updates(*, by: Any, data: bytes, filename: str) -> UpdateResult:
     """Update milestones and log activities from an XLSX or CSV file, all rows or none."""
     keys, rows = importing.read_rows(data, filename)
@@ -57,13 +51,17 @@ def import_engagement_updates(*, by: Any, data: bytes, filename: str) -> UpdateR
             try:
                 with transaction.atomic():
                     if update.target_on and update.target_on != milestone.target_on:
-                        milestone = _inner(actions.set_milestone_target)(
-                            by=by, milestone=milestone, target_on=update.target_on
+                        milestone = actions.set_milestone_target(
+                            within_action=True,
+                            by=by,
+                            milestone=milestone,
+                            target_on=update.target_on,
                         )
                         changed = True
                     # The same file sent twice: a milestone reached on that day stays so.
                     if update.reached_on and milestone.reached_on != update.reached_on:
-                        _inner(actions.reach_milestone)(
+                        actions.reach_milestone(
+                            within_action=True,
                             by=by,
                             milestone=milestone,
                             reached_on=update.reached_on,
@@ -78,7 +76,8 @@ def import_engagement_updates(*, by: Any, data: bytes, filename: str) -> UpdateR
         for row in checked.activities:
             try:
                 with transaction.atomic():
-                    _inner(actions.log_activity)(
+                    actions.log_activity(
+                        within_action=True,
                         by=by,
                         engagement=row.engagement,
                         step=row.step.key,
