@@ -45,7 +45,7 @@ class FieldError(Schema):
 # --- Schemas -----------------------------------------------------------------------------
 
 
-class RequirementOut(Schema):
+class PolicyRequirementOut(Schema):
     edition: str
     key: str
     parent: str
@@ -63,7 +63,7 @@ class ClosingTextOut(Schema):
     url: str
 
 
-class AnswerOut(Schema):
+class SelfAssessmentAnswerOut(Schema):
     requirement: str
     title: str
     status: str
@@ -75,7 +75,7 @@ class AnswerOut(Schema):
     closed_by: list[ClosingTextOut]
 
 
-class AssessmentOut(Schema):
+class SelfAssessmentOut(Schema):
     id: int
     fund: str  # the fund's code
     year: int
@@ -90,23 +90,23 @@ class AssessmentOut(Schema):
     gaps: int
 
 
-class AssessmentDetailOut(AssessmentOut):
-    answers: list[AnswerOut]
+class SelfAssessmentDetailOut(SelfAssessmentOut):
+    answers: list[SelfAssessmentAnswerOut]
 
 
-class StartIn(Schema):
+class SelfAssessmentStartIn(Schema):
     fund: FundCode
     year: int = Field(ge=actions.FIRST_YEAR, le=2100)
 
 
-class AnswerIn(Schema):
+class SelfAssessmentAnswerIn(Schema):
     status: Literal["met", "partly_met", "not_met", "not_applicable"]
     comment: Message = ""
     evidence: int | None = Field(default=None, ge=1, le=2**62)
     passage: Line = ""
 
 
-class EvidenceOut(Schema):
+class EvidenceDocumentOut(Schema):
     id: int
     fund: str
     title: str
@@ -114,7 +114,7 @@ class EvidenceOut(Schema):
     uploaded_at: datetime.datetime
 
 
-class FundStatusOut(Schema):
+class SelfAssessmentStatusOut(Schema):
     fund: str
     name: str
     started: bool
@@ -186,7 +186,7 @@ def _visible(request: HttpRequest, pk: int) -> SelfAssessment:
 
 @router.get(
     "/toolkit/requirements",
-    response=list[RequirementOut],
+    response=list[PolicyRequirementOut],
     auth=PUBLIC,
     summary="The requirement tree of an edition, with each node's sources",
 )
@@ -217,7 +217,7 @@ def list_requirements(
 
 @router.get(
     "/toolkit/self-assessments",
-    response=list[AssessmentOut],
+    response=list[SelfAssessmentOut],
     summary="Your funds' self-assessments, newest year first",
 )
 @paginate
@@ -232,10 +232,10 @@ def list_self_assessments(request: HttpRequest) -> Any:
 
 @router.post(
     "/toolkit/self-assessments",
-    response={201: AssessmentDetailOut, 400: FieldError, 403: Error, 404: Error, 409: Error},
+    response={201: SelfAssessmentDetailOut, 400: FieldError, 403: Error, 404: Error, 409: Error},
     summary="Start a year's self-assessment",
 )
-def start_self_assessment(request: HttpRequest, body: StartIn) -> Any:
+def start_self_assessment(request: HttpRequest, body: SelfAssessmentStartIn) -> Any:
     """As an editor of the fund. The first one has every requirement unanswered; a later one
     starts from the last year's answers, each ``to_confirm``."""
     fund = _fund(request, body.fund)
@@ -250,7 +250,7 @@ def start_self_assessment(request: HttpRequest, body: StartIn) -> Any:
 
 @router.get(
     "/toolkit/self-assessments/status",
-    response={200: list[FundStatusOut], 403: Error},
+    response={200: list[SelfAssessmentStatusOut], 403: Error},
     summary="Per fund, whether a year's self-assessment exists and is completed",
 )
 def self_assessment_status(
@@ -269,7 +269,7 @@ def self_assessment_status(
 
 @router.get(
     "/toolkit/self-assessments/{pk}",
-    response={200: AssessmentDetailOut, 404: Error},
+    response={200: SelfAssessmentDetailOut, 404: Error},
     summary="A self-assessment with every answer and the gaps",
 )
 def get_self_assessment(request: HttpRequest, pk: int) -> Any:
@@ -278,10 +278,10 @@ def get_self_assessment(request: HttpRequest, pk: int) -> Any:
 
 @router.put(
     "/toolkit/self-assessments/{pk}/answers/{key}",
-    response={200: AnswerOut, 400: FieldError, 403: Error, 404: Error, 409: Error},
+    response={200: SelfAssessmentAnswerOut, 400: FieldError, 403: Error, 404: Error, 409: Error},
     summary="Answer one requirement",
 )
-def put_answer(request: HttpRequest, pk: int, key: str, body: AnswerIn) -> Any:
+def put_answer(request: HttpRequest, pk: int, key: str, body: SelfAssessmentAnswerIn) -> Any:
     """Met, partly met, not met or not applicable, with a comment and, optionally, evidence:
     one of the fund's documents (``GET /toolkit/evidence``) with the page or passage. Clears "to
     confirm"."""
@@ -319,7 +319,7 @@ def _answer_of(request: HttpRequest, assessment: SelfAssessment, key: str) -> An
 
 @router.post(
     "/toolkit/self-assessments/{pk}/answers/{key}/confirm",
-    response={200: AnswerOut, 400: FieldError, 403: Error, 404: Error, 409: Error},
+    response={200: SelfAssessmentAnswerOut, 400: FieldError, 403: Error, 404: Error, 409: Error},
     summary="Confirm last year's answer unchanged",
 )
 def confirm_answer(request: HttpRequest, pk: int, key: str) -> Any:
@@ -333,7 +333,7 @@ def confirm_answer(request: HttpRequest, pk: int, key: str) -> Any:
 
 @router.post(
     "/toolkit/self-assessments/{pk}/complete",
-    response={200: AssessmentOut, 403: Error, 404: Error, 409: Error},
+    response={200: SelfAssessmentOut, 403: Error, 404: Error, 409: Error},
     summary="Complete the self-assessment",
 )
 def complete_self_assessment(request: HttpRequest, pk: int) -> Any:
@@ -395,7 +395,9 @@ def _evidence_out(d: EvidenceDocument) -> dict[str, Any]:
 
 
 @router.get(
-    "/toolkit/evidence", response=list[EvidenceOut], summary="Your funds' evidence documents"
+    "/toolkit/evidence",
+    response=list[EvidenceDocumentOut],
+    summary="Your funds' evidence documents",
 )
 @paginate
 def list_evidence(request: HttpRequest) -> Any:
@@ -409,7 +411,7 @@ def list_evidence(request: HttpRequest) -> Any:
 
 @router.post(
     "/toolkit/evidence",
-    response={201: EvidenceOut, 400: FieldError, 403: Error, 404: Error},
+    response={201: EvidenceDocumentOut, 400: FieldError, 403: Error, 404: Error},
     summary="Upload an evidence document (PDF, DOCX or ODT)",
     openapi_extra={
         "requestBody": {
