@@ -139,8 +139,8 @@ def _refuse_fixed(version: TextVersion) -> None:
     does not change under its seats."""
     if version.status in PUBLISHED_STATUSES:
         raise ActionError(
-            _("Version %(n)s is %(status)s: an adopted version never changes.")
-            % {"n": version.number, "status": version.get_status_display().lower()},
+            _("Version %(n)s is adopted or superseded: an adopted version never changes.")
+            % {"n": version.number},
             code="conflict",
         )
     if deciding_release(version) is not None:

@@ -12,6 +12,7 @@ import datetime
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -207,7 +208,7 @@ def _release_out(request: HttpRequest, r: Release) -> dict[str, Any]:
         "proposal": r.proposal.number if r.proposal_id and r.proposal else None,
         "versions": [
             f"{v.text.identifier} v{v.number}"
-            for v in r.versions.visible_to(request.user)  # type: ignore[attr-defined]
+            for v in r.versions.visible_to(request.user)
             .select_related("text")
             .order_by("text__identifier")
         ],
@@ -444,11 +445,14 @@ def propose_release(request: HttpRequest, label: Key, body: ProposeIn) -> Status
     only by the steering group's decision on it."""
     release = _release(request, label)
     access.require(actions.can_write(access.actor_for(request.user)))
+    closes_at = body.closes_at
+    if timezone.is_naive(closes_at):  # a moment without its offset: the covenant's time
+        closes_at = timezone.make_aware(closes_at)
     try:
         actions.propose_release(
             by=request.user,
             release=release,
-            closes_at=body.closes_at,
+            closes_at=closes_at,
             title=body.title,
             text=body.text,
         )

@@ -31,7 +31,10 @@ pytestmark = pytest.mark.django_db
 
 V1 = "De beheerder volgt de OESO-richtlijnen.\n\nHij meldt ernstige gevolgen binnen dertig dagen."
 V1_EN = "The manager follows the OECD Guidelines.\n\nIt reports severe impacts within thirty days."
-V2 = "De beheerder volgt de OESO-richtlijnen en de UNGP's.\n\nHij meldt ernstige gevolgen binnen veertien dagen."
+V2 = (
+    "De beheerder volgt de OESO-richtlijnen en de UNGP's.\n\n"
+    "Hij meldt ernstige gevolgen binnen veertien dagen."
+)
 V2_EN = (
     "The manager follows the OECD Guidelines and the UNGPs.\n\n"
     "It reports severe impacts within fourteen days."
@@ -189,6 +192,7 @@ def test_an_adopted_or_superseded_version_never_changes(world: World, gov: Gover
         url,
         data={"title": "Nieuw", "title_en": "New", "body": "x", "body_en": "x"},
         content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert answer.status_code == 409, answer.content
     assert "never changes" in answer.json()["detail"]

@@ -31,6 +31,7 @@ from django.views.decorators.http import require_POST
 
 from convenant.core import access, limits
 from convenant.core.errors import ActionError, show_on_form
+from convenant.parties.models import Party
 from convenant.toolkit.actions import texts as actions
 from convenant.toolkit.models import (
     PUBLISHED_STATUSES,
@@ -96,7 +97,9 @@ class ConsultationForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    party = forms.ModelChoiceField(label=gettext_lazy("For"), queryset=None)  # type: ignore[arg-type]
+    party: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=gettext_lazy("For"), queryset=Party.objects.none()
+    )
     language = forms.ChoiceField(label=gettext_lazy("About the text in"), choices=LANGUAGE_CHOICES)
     passage = forms.CharField(
         label=gettext_lazy("Passage quoted (optional)"),
@@ -111,8 +114,6 @@ class CommentForm(forms.Form):
 
     def __init__(self, *args: Any, parties: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from convenant.parties.models import Party
-
         self.fields["party"].queryset = Party.objects.filter(  # type: ignore[attr-defined]
             pk__in=[p.pk for p in parties]
         )
@@ -131,7 +132,9 @@ class ReleaseForm(forms.Form):
 
 
 class ReleaseVersionForm(forms.Form):
-    version = forms.ModelChoiceField(label=gettext_lazy("Version"), queryset=None)  # type: ignore[arg-type]
+    version: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=gettext_lazy("Version"), queryset=TextVersion.objects.none()
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -207,7 +210,7 @@ def toolkit_index(request: HttpRequest) -> HttpResponse:
     releases = list(Release.objects.visible_to(request.user).order_by("-adopted_on", "-label"))
     decisions = _decisions_by_pk(request, releases)
     for release in releases:
-        release.shown_decision = decisions.get(release.decision_id)  # type: ignore[attr-defined]
+        release.shown_decision = decisions.get(release.decision_id or 0)  # type: ignore[attr-defined]
     preparing: list[TextVersion] = []
     if covenant_reader(actor):
         preparing = list(
@@ -441,11 +444,11 @@ def release_detail(request: HttpRequest, label: str) -> HttpResponse:
     release = _release(request, label)
     actor = access.actor_for(request.user)
     versions = list(
-        release.versions.visible_to(request.user)  # type: ignore[attr-defined]
+        release.versions.visible_to(request.user)
         .select_related("text")
         .order_by("text__kind", "text__identifier")
     )
-    decision = _decisions_by_pk(request, [release]).get(release.decision_id)
+    decision = _decisions_by_pk(request, [release]).get(release.decision_id or 0)
     proposal = None
     if release.proposal_id:
         from convenant.governance.models import Proposal
@@ -552,7 +555,7 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
 def diff_html(old: str, new: str) -> SafeString:
     """The diff marked with <del> and <ins>, each also saying so in words (readable without
     colour and by a screen reader)."""
-    parts = []
+    parts: list[str] = []
     for op, chunk in word_diff(old, new):
         if op == "=":
             parts.append(escape(chunk))
