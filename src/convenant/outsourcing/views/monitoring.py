@@ -84,7 +84,7 @@ def _mandate_link(mandate: Mandate) -> str | None:
     from django.urls import NoReverseMatch
 
     try:
-        return reverse("mandate_detail", args=[mandate.pk])
+        return reverse("outsourcing_mandate_detail", args=[mandate.pk])
     except NoReverseMatch:
         return None
 
