@@ -37,8 +37,8 @@ Message = Annotated[str, Field(max_length=limits.MESSAGE)]
 Text = Annotated[str, Field(max_length=limits.TEXT)]
 Key = Annotated[str, Field(max_length=40)]
 # What the actions accept, said in the schema (a schema-valid request is never refused 422).
-Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
-Label = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")]
+Identifier = Annotated[str, Field(max_length=40, pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
+Label = Annotated[str, Field(max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")]
 Required = Annotated[str, Field(min_length=1, max_length=limits.LINE, pattern=r"\S")]
 RequiredText = Annotated[str, Field(min_length=1, max_length=limits.TEXT, pattern=r"\S")]
 
@@ -79,7 +79,7 @@ class TextIn(Schema):
     identifier: Identifier
     kind: TextKind
     audience: Audience = Audience.ANY
-    theme: Annotated[str, Field(pattern=r"^([a-z0-9][a-z0-9-]{0,39})?$")] = ""
+    theme: Annotated[str, Field(max_length=40, pattern=r"^([a-z0-9][a-z0-9-]{0,39})?$")] = ""
     title: Required
     title_en: Required
     body: RequiredText
