@@ -159,7 +159,7 @@ ROWS: list[Row] = [
         "self_assessment_detail",
         FUND_READ,
         args=_x("current"),
-        present=lambda w: [FUND_MARKER, EVIDENCE_MARKER, "policy-commitment"],
+        present=lambda w: [FUND_MARKER, EVIDENCE_MARKER, "beleid-oeso-verankering"],
         absent=lambda w: [OTHER_FUND_MARKER],
     ),
     Row(

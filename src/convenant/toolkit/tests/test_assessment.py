@@ -297,7 +297,7 @@ def test_gaps_are_the_not_and_partly_met_answers_with_the_texts_that_close_them(
     editor = world.users["fund_editor"]
     a = act.start_self_assessment(by=editor, fund=world.fund, year=2025)
     # Given a toolkit that holds one of the texts that close requirement 1.4
-    ModelText.objects.create(identifier="contract-asset-manager", kind="contract_clause")
+    ModelText.objects.create(identifier="contract-vermogensbeheerder", kind="contract_clause")
     for key, status in [
         ("1.1", "met"),
         ("1.3", "not_applicable"),
@@ -313,11 +313,11 @@ def test_gaps_are_the_not_and_partly_met_answers_with_the_texts_that_close_them(
     closing = {c.identifier: c for c in gaps["1.4"].closing}
     assert list(closing) == Requirement.objects.get(edition=tree, key="1.4").closed_by
     try:
-        link = reverse("toolkit_text", args=["contract-asset-manager"])
+        link = reverse("toolkit_text", args=["contract-vermogensbeheerder"])
     except NoReverseMatch:
         link = ""
-    assert closing["contract-asset-manager"].url == link
-    assert closing["policy-commitment"].url == ""  # not in the toolkit: the identifier only
+    assert closing["contract-vermogensbeheerder"].url == link
+    assert closing["beleid-oeso-verankering"].url == ""  # not in the toolkit: the identifier only
     # And the progress counts what is answered and what is left
     assert report.answered == 4 and report.unanswered == report.total - 4
     assert not report.can_complete

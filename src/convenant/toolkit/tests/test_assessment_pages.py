@@ -60,7 +60,7 @@ def test_the_xlsx_export_holds_every_answer_and_comment_inert(
     # The comment is there, written so that no spreadsheet runs it
     assert answered[6].startswith("'=HYPERLINK") and "UNGP" in answered[6]
     assert (answered[7], answered[8]) == ("Beleid 2025", "p. 4")
-    assert "policy-commitment" in answered[9]  # a gap: the texts that close it
+    assert "beleid-oeso-verankering" in answered[9]  # a gap: the texts that close it
     assert by_key["1.2"][6] == "Besluit" and by_key["1.2"][9] in ("", None)
     assert len(by_key) == Answer.objects.unrestricted(WHY).filter(assessment=assessment).count()
 
@@ -89,7 +89,7 @@ def test_the_page_shows_progress_gaps_and_the_closing_texts(
     )
     body = page.content.decode()
     assert page.status_code == 200
-    assert 'id="gaps"' in body and "policy-commitment" in body
+    assert 'id="gaps"' in body and "beleid-oeso-verankering" in body
     assert "2 van 22" in body or "2 of 22" in body
     # A viewer reads, but is offered no change
     assert reverse("self_assessment_answer", args=[assessment.pk, "1.1"]) not in body
@@ -125,7 +125,7 @@ def test_an_upload_that_is_not_a_document_is_refused_on_the_form(world: World) -
             "file": SimpleUploadedFile("foto.pdf", b"\x89PNG\r\n\x1a\n" + b"\0" * 40),
         },
     )
-    assert response.status_code == 200 and "PDF, Word" in response.content.decode("utf-8")
+    assert response.status_code == 200 and "PDF-, Word-" in response.content.decode("utf-8")
     assert not EvidenceDocument.objects.unrestricted(WHY).exists()
 
 
@@ -166,7 +166,7 @@ def test_the_api_answers_through_the_same_actions(world: World, assessment: Self
     assert put.status_code == 200, put.content
     body = put.json()
     assert (body["status"], body["gap"], body["evidence"]) == ("not_met", True, doc)
-    assert [c["identifier"] for c in body["closed_by"]] == ["policy-commitment"]
+    assert [c["identifier"] for c in body["closed_by"]] == ["beleid-oeso-verankering"]
     # Bad input: a clear 400 with the field, nothing changed
     bad = client.put(
         f"{base}/answers/1.4",
@@ -181,7 +181,7 @@ def test_the_api_answers_through_the_same_actions(world: World, assessment: Self
     assert not_a_document.status_code == 400 and not_a_document.json()["field"] == "file"
     # Completing too early: 409 naming what is left
     early = client.post(f"{base}/complete")
-    assert early.status_code == 409 and "not answered" in early.json()["detail"]
+    assert early.status_code == 409 and "niet beantwoord: 1.4" in early.json()["detail"]
     # The detail, and a viewer may not write
     detail = api(world, "fund_viewer").get(base).json()
     assert detail["answered"] == 3 and detail["gaps"] == 2

@@ -472,6 +472,10 @@ def requirement_tree(request: HttpRequest) -> HttpResponse:
     if edition not in editions:
         edition = editions[0] if editions else ""
     roots = tree(edition) if edition else []
+    closing = assessment_report.closing_texts(
+        sorted({i for root in roots for node in root.children for i in node.requirement.closed_by}),
+        request.user,
+    )
     groups = [
         {
             "key": root.key,
@@ -484,7 +488,7 @@ def requirement_tree(request: HttpRequest) -> HttpResponse:
                     "title": assessment_report.title_of(node.requirement),
                     "description": assessment_report.description_of(node.requirement),
                     "source": node.requirement.source,
-                    "closed_by": node.requirement.closed_by,
+                    "closing": [closing[i] for i in node.requirement.closed_by],
                 }
                 for node in root.children
             ],
