@@ -150,7 +150,7 @@ ROWS: list[Row] = [
             **dict.fromkeys(FUND_ACTORS, OK),
         ),
         absent=other_funds,
-        present=lambda w: [w.fund.name, FUND_PROVIDER, "with the clauses in place"],
+        present=lambda w: [w.fund.name, FUND_PROVIDER, "share-clauses-count"],
         present_for=FUND_ACTORS,
     ),
     Row(
