@@ -28,6 +28,12 @@ def register() -> None:
             66,
         )
     )
+    from convenant.outsourcing.views import monitoring as views
+
+    navigation.register_dashboard_panel(
+        "outsourcing_shares",
+        navigation.DashboardPanel("outsourcing/monitoring/panel.html", views.dashboard_panel, 41),
+    )
     register_verbs(VERBS)
     register_confidential_verbs(VERBS)
     # After the mandates (40): requirements and reports for the demo's mandates.

@@ -407,3 +407,14 @@ def test_the_api_dashboard(world: World, example: dict[str, Any]) -> None:
     assert (
         _client(world.users["fund_admin"]).get("/api/v1/outsourcing/dashboard").status_code == 403
     )
+
+
+def test_the_home_dashboard_shows_the_funds_shares(world: World, example: dict[str, Any]) -> None:
+    shares = kpis.fund_shares(world.fund)
+    home = _client(world.users["fund_viewer"]).get(reverse("dashboard")).content.decode()
+    assert "Mandates with the clauses in place" in home
+    assert f"{shares.clauses_by_count} %" in home
+    assert f"({shares.with_reporting} of {shares.mandates})" in home
+    # Another fund, with no mandate of its own, gets no such panel
+    other = _client(world.users["other_fund"]).get(reverse("dashboard")).content.decode()
+    assert "Mandates with the clauses in place" not in other

@@ -306,6 +306,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+def dashboard_panel(request: HttpRequest, actor: access.Actor) -> dict[str, Any] | None:
+    """On the home dashboard: each of the person's funds with running mandates, its shares
+    with the clauses and with reporting in place (by count)."""
+    if not actor.fund_ids:
+        return None
+    on = timezone.localdate()
+    rows = []
+    for fund in funds_of(actor):
+        shares = fund_dashboard(request.user, fund, on)["shares"]
+        if shares.mandates:
+            rows.append({"fund": fund, "shares": shares})
+    return {"rows": rows} if rows else None
+
+
 @login_required
 @require_GET
 def covenant(request: HttpRequest) -> HttpResponse:
