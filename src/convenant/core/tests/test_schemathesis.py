@@ -153,6 +153,12 @@ def test_public_operations_declare_no_authentication() -> None:
         "GET /api/v1/deep-track/publications",
         # The self-assessment's requirement tree: published reference data with its sources.
         "GET /api/v1/toolkit/requirements",
+        # The toolkit's model texts: adopted wording and releases are public, drafts are the
+        # covenant's.
+        "GET /api/v1/toolkit/texts",
+        "GET /api/v1/toolkit/texts/{identifier}",
+        "GET /api/v1/toolkit/texts/{identifier}/versions/{number}",
+        "GET /api/v1/toolkit/releases",
     }
     for name, operation in operations.items():
         assert ("401" in operation["responses"]) == (name not in public), name

@@ -52,7 +52,7 @@ class Error(Schema):
     detail: str
 
 
-class VersionOut(Schema):
+class TextVersionOut(Schema):
     text: str  # the text's identifier
     number: int
     status: str
@@ -66,7 +66,7 @@ class VersionOut(Schema):
     superseded_on: datetime.date | None
 
 
-class TextOut(Schema):
+class ModelTextOut(Schema):
     identifier: str
     kind: str
     audience: str
@@ -75,7 +75,7 @@ class TextOut(Schema):
     versions: list[int]  # the versions the caller may read
 
 
-class TextIn(Schema):
+class ModelTextIn(Schema):
     identifier: Identifier
     kind: TextKind
     audience: Audience = Audience.ANY
@@ -87,7 +87,7 @@ class TextIn(Schema):
     change_note: Message = ""
 
 
-class WordingIn(Schema):
+class TextWordingIn(Schema):
     title: Required
     title_en: Required
     body: RequiredText
@@ -95,22 +95,22 @@ class WordingIn(Schema):
     change_note: Message = ""
 
 
-class NewVersionIn(Schema):
+class TextNewVersionIn(Schema):
     change_note: Message = ""
 
 
-class ConsultationIn(Schema):
+class TextConsultationIn(Schema):
     closes_on: datetime.date
 
 
-class CommentIn(Schema):
+class TextCommentIn(Schema):
     party: Key = ""  # the party's code (may be left out by who comments for one party)
     text: Annotated[str, Field(min_length=1, max_length=limits.MESSAGE, pattern=r"\S")]
     language: Literal["nl", "en"] = "nl"
     passage: Annotated[str, Field(max_length=500)] = ""
 
 
-class CommentOut(Schema):
+class TextCommentOut(Schema):
     id: int
     party: str
     language: str
@@ -119,7 +119,7 @@ class CommentOut(Schema):
     created_at: datetime.datetime
 
 
-class ReleaseOut(Schema):
+class ToolkitReleaseOut(Schema):
     label: str
     status: str
     adopted_on: datetime.date | None
@@ -129,17 +129,17 @@ class ReleaseOut(Schema):
     note: str
 
 
-class ReleaseIn(Schema):
+class ToolkitReleaseIn(Schema):
     label: Label
     note: Message = ""
 
 
-class ReleaseVersionIn(Schema):
+class ToolkitReleaseVersionIn(Schema):
     text: Identifier
     number: int = Field(ge=1, le=32767)
 
 
-class ProposeIn(Schema):
+class ToolkitProposeIn(Schema):
     closes_at: datetime.datetime
     title: Line = ""
     text: Text = ""
@@ -149,6 +149,10 @@ def _refused(error: ActionError) -> Status:
     if error.code == "conflict":
         return Status(409, {"detail": error.messages[0]})
     return Status(400, {"detail": error.messages[0], "field": error.field or ""})
+
+
+def _secretariat_only() -> Status:
+    return Status(403, {"detail": "The secretariat writes the toolkit."})
 
 
 def _version_out(v: TextVersion) -> dict[str, Any]:
@@ -225,7 +229,9 @@ def _release(request: HttpRequest, label: str) -> Release:
 # --- Texts and versions -------------------------------------------------------------------
 
 
-@router.get("/toolkit/texts", response=list[TextOut], auth=PUBLIC, summary="List the model texts")
+@router.get(
+    "/toolkit/texts", response=list[ModelTextOut], auth=PUBLIC, summary="List the model texts"
+)
 @paginate
 def list_texts(request: HttpRequest, kind: Key = "") -> Any:
     """Every model text with the number of its version in force (public); a covenant party
@@ -238,12 +244,13 @@ def list_texts(request: HttpRequest, kind: Key = "") -> Any:
 
 @router.post(
     "/toolkit/texts",
-    response={201: VersionOut, 400: FieldError, 403: Error, 409: Error},
+    response={201: TextVersionOut, 400: FieldError, 403: Error, 409: Error},
     summary="Write a model text and its first draft",
 )
-def create_text(request: HttpRequest, body: TextIn) -> Status:
+def create_text(request: HttpRequest, body: ModelTextIn) -> Status:
     """As the secretariat: the text and its version 1, a draft."""
-    access.require(actions.can_write(access.actor_for(request.user)))
+    if not actions.can_write(access.actor_for(request.user)):
+        return _secretariat_only()
     try:
         version = actions.create_text(by=request.user, **body.dict())
     except ActionError as error:
@@ -251,14 +258,16 @@ def create_text(request: HttpRequest, body: TextIn) -> Status:
     return Status(201, _version_out(version))
 
 
-@router.get("/toolkit/texts/{identifier}", response=TextOut, auth=PUBLIC, summary="A model text")
+@router.get(
+    "/toolkit/texts/{identifier}", response=ModelTextOut, auth=PUBLIC, summary="A model text"
+)
 def get_text(request: HttpRequest, identifier: Key) -> Any:
     return _text_out(request, _text(identifier))
 
 
 @router.get(
     "/toolkit/texts/{identifier}/versions/{number}",
-    response=VersionOut,
+    response=TextVersionOut,
     auth=PUBLIC,
     summary="A version of a model text, in both languages",
 )
@@ -270,12 +279,13 @@ def get_version(request: HttpRequest, identifier: Key, number: int) -> Any:
 
 @router.post(
     "/toolkit/texts/{identifier}/versions",
-    response={201: VersionOut, 400: FieldError, 403: Error, 409: Error},
+    response={201: TextVersionOut, 400: FieldError, 403: Error, 409: Error},
     summary="Draft a new version from the latest",
 )
-def create_version(request: HttpRequest, identifier: Key, body: NewVersionIn) -> Status:
+def create_version(request: HttpRequest, identifier: Key, body: TextNewVersionIn) -> Status:
     text = _text(identifier)
-    access.require(actions.can_write(access.actor_for(request.user)))
+    if not actions.can_write(access.actor_for(request.user)):
+        return _secretariat_only()
     try:
         version = actions.new_version(by=request.user, text=text, change_note=body.change_note)
     except ActionError as error:
@@ -285,13 +295,16 @@ def create_version(request: HttpRequest, identifier: Key, body: NewVersionIn) ->
 
 @router.put(
     "/toolkit/texts/{identifier}/versions/{number}",
-    response={200: VersionOut, 400: FieldError, 403: Error, 409: Error},
+    response={200: TextVersionOut, 400: FieldError, 403: Error, 409: Error},
     summary="Edit a draft",
 )
-def update_version(request: HttpRequest, identifier: Key, number: int, body: WordingIn) -> Status:
+def update_version(
+    request: HttpRequest, identifier: Key, number: int, body: TextWordingIn
+) -> Status:
     """As the secretariat, a draft only: an adopted or superseded version answers 409."""
     version = _version(request, identifier, number)
-    access.require(actions.can_write(access.actor_for(request.user)))
+    if not actions.can_write(access.actor_for(request.user)):
+        return _secretariat_only()
     try:
         version = actions.update_draft(by=request.user, version=version, **body.dict())
     except ActionError as error:
@@ -301,14 +314,15 @@ def update_version(request: HttpRequest, identifier: Key, number: int, body: Wor
 
 @router.post(
     "/toolkit/texts/{identifier}/versions/{number}/consultation",
-    response={200: VersionOut, 400: FieldError, 403: Error, 409: Error},
+    response={200: TextVersionOut, 400: FieldError, 403: Error, 409: Error},
     summary="Open a draft for the parties' comments",
 )
 def open_consultation(
-    request: HttpRequest, identifier: Key, number: int, body: ConsultationIn
+    request: HttpRequest, identifier: Key, number: int, body: TextConsultationIn
 ) -> Status:
     version = _version(request, identifier, number)
-    access.require(actions.can_write(access.actor_for(request.user)))
+    if not actions.can_write(access.actor_for(request.user)):
+        return _secretariat_only()
     try:
         version = actions.open_consultation(
             by=request.user, version=version, closes_on=body.closes_on
@@ -320,12 +334,13 @@ def open_consultation(
 
 @router.post(
     "/toolkit/texts/{identifier}/versions/{number}/draft",
-    response={200: VersionOut, 400: FieldError, 403: Error, 409: Error},
+    response={200: TextVersionOut, 400: FieldError, 403: Error, 409: Error},
     summary="Take a version back from consultation to draft",
 )
 def back_to_draft(request: HttpRequest, identifier: Key, number: int) -> Status:
     version = _version(request, identifier, number)
-    access.require(actions.can_write(access.actor_for(request.user)))
+    if not actions.can_write(access.actor_for(request.user)):
+        return _secretariat_only()
     try:
         version = actions.back_to_draft(by=request.user, version=version)
     except ActionError as error:
@@ -335,7 +350,7 @@ def back_to_draft(request: HttpRequest, identifier: Key, number: int) -> Status:
 
 @router.get(
     "/toolkit/texts/{identifier}/versions/{number}/comments",
-    response=list[CommentOut],
+    response=list[TextCommentOut],
     summary="The parties' comments on a version",
 )
 @paginate
@@ -357,13 +372,14 @@ def list_comments(request: HttpRequest, identifier: Key, number: int) -> Any:
 
 @router.post(
     "/toolkit/texts/{identifier}/versions/{number}/comments",
-    response={201: CommentOut, 400: FieldError, 403: Error, 409: Error},
+    response={201: TextCommentOut, 400: FieldError, 403: Error, 409: Error},
     summary="Comment on a version in consultation",
 )
-def add_comment(request: HttpRequest, identifier: Key, number: int, body: CommentIn) -> Status:
+def add_comment(request: HttpRequest, identifier: Key, number: int, body: TextCommentIn) -> Status:
     """As an editor of a party in the covenant, until the consultation closes."""
     version = _version(request, identifier, number)
-    access.require(bool(actions.commenting_parties(access.actor_for(request.user))))
+    if not actions.commenting_parties(access.actor_for(request.user)):
+        return Status(403, {"detail": "Commenting needs the editor role of a party."})
     party = Party.objects.filter(code=body.party).first() if body.party else None
     if body.party and party is None:
         return Status(400, {"detail": "No party with this code.", "field": "party"})
@@ -395,7 +411,10 @@ def add_comment(request: HttpRequest, identifier: Key, number: int, body: Commen
 
 
 @router.get(
-    "/toolkit/releases", response=list[ReleaseOut], auth=PUBLIC, summary="The toolkit's releases"
+    "/toolkit/releases",
+    response=list[ToolkitReleaseOut],
+    auth=PUBLIC,
+    summary="The toolkit's releases",
 )
 @paginate
 def list_releases(request: HttpRequest) -> Any:
@@ -407,11 +426,12 @@ def list_releases(request: HttpRequest) -> Any:
 
 @router.post(
     "/toolkit/releases",
-    response={201: ReleaseOut, 400: FieldError, 403: Error, 409: Error},
+    response={201: ToolkitReleaseOut, 400: FieldError, 403: Error, 409: Error},
     summary="Start a toolkit release",
 )
-def create_release(request: HttpRequest, body: ReleaseIn) -> Status:
-    access.require(actions.can_write(access.actor_for(request.user)))
+def create_release(request: HttpRequest, body: ToolkitReleaseIn) -> Status:
+    if not actions.can_write(access.actor_for(request.user)):
+        return _secretariat_only()
     try:
         release = actions.create_release(by=request.user, label=body.label, note=body.note)
     except ActionError as error:
@@ -421,12 +441,13 @@ def create_release(request: HttpRequest, body: ReleaseIn) -> Status:
 
 @router.post(
     "/toolkit/releases/{label}/versions",
-    response={200: ReleaseOut, 400: FieldError, 403: Error, 404: Error, 409: Error},
+    response={200: ToolkitReleaseOut, 400: FieldError, 403: Error, 404: Error, 409: Error},
     summary="Add a version to a release",
 )
-def add_to_release(request: HttpRequest, label: Key, body: ReleaseVersionIn) -> Status:
+def add_to_release(request: HttpRequest, label: Key, body: ToolkitReleaseVersionIn) -> Status:
     release = _release(request, label)
-    access.require(actions.can_write(access.actor_for(request.user)))
+    if not actions.can_write(access.actor_for(request.user)):
+        return _secretariat_only()
     version = _version(request, body.text, body.number)
     try:
         release = actions.add_to_release(by=request.user, release=release, version=version)
@@ -437,14 +458,15 @@ def add_to_release(request: HttpRequest, label: Key, body: ReleaseVersionIn) -> 
 
 @router.post(
     "/toolkit/releases/{label}/propose",
-    response={201: ReleaseOut, 400: FieldError, 403: Error, 409: Error},
+    response={201: ToolkitReleaseOut, 400: FieldError, 403: Error, 409: Error},
     summary="Propose a release's adoption to the steering group",
 )
-def propose_release(request: HttpRequest, label: Key, body: ProposeIn) -> Status:
+def propose_release(request: HttpRequest, label: Key, body: ToolkitProposeIn) -> Status:
     """As the secretariat: an ``adopt_toolkit_version`` proposal; the versions are adopted
     only by the steering group's decision on it."""
     release = _release(request, label)
-    access.require(actions.can_write(access.actor_for(request.user)))
+    if not actions.can_write(access.actor_for(request.user)):
+        return _secretariat_only()
     closes_at = body.closes_at
     if timezone.is_naive(closes_at):  # a moment without its offset: the covenant's time
         closes_at = timezone.make_aware(closes_at)
