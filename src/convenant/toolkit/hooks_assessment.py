@@ -22,6 +22,7 @@ VERBS: dict[str, str | Promise] = {
 
 def register() -> None:
     from convenant.toolkit import demo_assessment
+    from convenant.toolkit.views import assessment as views_assessment
 
     navigation.register_nav_item(
         navigation.NavItem(
@@ -30,6 +31,12 @@ def register() -> None:
             lambda a: bool(a.fund_ids) or a.is_secretariat,
             65,
         )
+    )
+    navigation.register_dashboard_panel(
+        "self_assessment",
+        navigation.DashboardPanel(
+            "toolkit/assessment/panel.html", views_assessment.dashboard_panel, 66
+        ),
     )
     register_verbs(VERBS)
     register_confidential_verbs(VERBS)

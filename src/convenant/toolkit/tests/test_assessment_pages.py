@@ -245,3 +245,15 @@ def test_the_demo_shows_three_years_improving_with_2026_partly_to_confirm() -> N
             < Answer.objects.unrestricted(WHY).filter(assessment=years[2026]).count()
         )
     assert EvidenceDocument.objects.unrestricted(WHY).filter(title__contains="(fictief)").exists()
+
+
+def test_the_dashboard_shows_the_funds_newest_assessment_and_what_is_left(
+    world: World, assessment: SelfAssessment
+) -> None:
+    page = client_for("fund_viewer", world).get(reverse("dashboard"))
+    body = page.content.decode()
+    assert reverse("self_assessment_detail", args=[assessment.pk]) in body
+    assert "2 van 22 beantwoord" in body and "1 lacune" in body
+    # A party without a fund sees no such panel
+    other = client_for("union", world).get(reverse("dashboard")).content.decode()
+    assert "Zelfevaluatie beleid" not in other

@@ -500,3 +500,23 @@ def requirement_tree(request: HttpRequest) -> HttpResponse:
         "toolkit/assessment/requirements.html",
         {"edition": edition, "editions": editions, "groups": groups},
     )
+
+
+# --- The dashboard ----------------------------------------------------------------------
+
+
+def dashboard_panel(request: HttpRequest, actor: access.Actor) -> dict[str, Any] | None:
+    """Each of the reader's funds: its newest self-assessment, what is left and its gaps."""
+    if not actor.fund_ids:
+        return None
+    rows = []
+    for fund in funds_of(actor):
+        latest = (
+            SelfAssessment.objects.visible_to(request.user)
+            .filter(fund=fund)
+            .order_by("-year")
+            .first()
+        )
+        report = assessment_report.report_of(latest, request.user) if latest else None
+        rows.append({"fund": fund, "report": report})
+    return {"rows": rows, "year": timezone.localdate().year}
