@@ -377,6 +377,7 @@ def record_mandate(
     if asset_class not in AssetClass.values:
         raise ActionError(_("Choose the asset class."), field="asset_class")
     _dates(start_date, end_date, renewal_date)
+    assert start_date is not None  # _dates refuses a mandate without one
     mandate = Mandate.objects.create(
         fund=fund,
         provider=kept,

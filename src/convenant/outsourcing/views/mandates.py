@@ -380,7 +380,7 @@ def mandate_add(request: HttpRequest) -> HttpResponse:
     form = MandateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        fund = Party.objects.filter(pk=int(data["fund"])).first()
+        fund = Party.objects.get(pk=int(data["fund"]))  # one of the choices offered
         mandate = _run(
             form,
             lambda: actions.record_mandate(by=request.user, fund=fund, **_mandate_values(data)),
@@ -409,13 +409,12 @@ def mandate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for text in texts:
         clause = recorded.get(text.pk)
         version = current.get(text.pk)
+        named_by = version or (clause.version if clause else None)
         clauses.append(
             {
                 "text": text,
                 "in_force": version,
-                "title": (clause.version or version).title_in(language)
-                if clause and (clause.version or version)
-                else (version.title_in(language) if version else text.identifier),
+                "title": named_by.title_in(language) if named_by else text.identifier,
                 "clause": clause,
                 "outdated": clause is not None and clause.pk in old,
                 # The texts' own word diff: the model version's wording against the contract's.
