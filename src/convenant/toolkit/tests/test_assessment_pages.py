@@ -257,3 +257,23 @@ def test_the_dashboard_shows_the_funds_newest_assessment_and_what_is_left(
     # A party without a fund sees no such panel
     other = client_for("union", world).get(reverse("dashboard")).content.decode()
     assert "Zelfevaluatie beleid" not in other
+
+
+def test_a_completed_year_offers_no_form_to_change_it(
+    world: World, assessment: SelfAssessment
+) -> None:
+    editor = world.users["fund_editor"]
+    for key, answer in {
+        a.requirement_key: a for a in Answer.objects.unrestricted(WHY).filter(assessment=assessment)
+    }.items():
+        if not answer.status:
+            act.answer_requirement(by=editor, assessment=assessment, key=key, status="met")
+    act.complete_self_assessment(by=editor, assessment=assessment)
+    client = client_for("fund_editor", world)
+    url = reverse("self_assessment_answer", args=[assessment.pk, "1.1"])
+    assert client.get(url).status_code == 302
+    client.post(url, {"status": "not_met"})
+    kept = Answer.objects.unrestricted(WHY).get(assessment=assessment, requirement_key="1.1")
+    assert kept.status == "partly_met"
+    page = client.get(reverse("self_assessment_detail", args=[assessment.pk])).content.decode()
+    assert url not in page  # the year's page offers no change

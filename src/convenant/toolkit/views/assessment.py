@@ -215,6 +215,14 @@ def self_assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def self_assessment_answer(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     assessment = _editable(request, pk)
+    if assessment.status != SelfAssessment.Status.OPEN:
+        # A completed year's page stays as it was completed: no form to change it.
+        messages.error(
+            request,
+            _("The %(year)s self-assessment is completed and no longer changes.")
+            % {"year": assessment.year},
+        )
+        return _detail(assessment)
     report = assessment_report.report_of(assessment, request.user)
     item = next((i for i in report.items if i.key == key), None)
     if item is None:
