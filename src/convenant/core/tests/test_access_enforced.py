@@ -32,7 +32,7 @@ PLAIN = {
     "risk.Theme": "published reference data",
     "risk.SectorThemeRisk": "published reference data",
     "risk.SectorGood": "published reference data",
-    "toolkit.ModelText": "the toolkit's texts are public: what a text is (its wording is in versions)",
+    "toolkit.ModelText": "public: what a toolkit text is (its wording is in its versions)",
     "toolkit.Requirement": "the published requirement tree, reference data with its sources",
 }
 

@@ -25,7 +25,7 @@ def test_the_demo_dashboard_shows_shares_between_nought_and_all() -> None:
     assert demo_monitoring.load().endswith(summary.split(", ")[-1])  # nothing added again
 
     editor = User.objects.get(email=demo_email("fonds-redacteur"))
-    fund = Membership.objects.filter(user=editor).first().party  # type: ignore[union-attr]
+    fund = Membership.objects.filter(user=editor).first().party
     shares = kpis.fund_shares(fund)
     assert shares.mandates >= 2
     assert 0 < shares.reporting_by_count < 100  # type: ignore[operator]
