@@ -252,6 +252,14 @@ HOLDINGS_UPLOAD_RETENTION_DAYS = env_int("HOLDINGS_UPLOAD_RETENTION_DAYS", 7)
 HOLDINGS_UPLOAD_DIR = Path(
     env("HOLDINGS_UPLOAD_DIR", str(BASE_DIR.parent.parent / "var" / "uploads"))
 )
+# Self-assessment evidence and provider reports: outside the web root, served only through
+# the access policy.
+TOOLKIT_UPLOAD_DIR = Path(env("TOOLKIT_UPLOAD_DIR", str(HOLDINGS_UPLOAD_DIR.parent / "toolkit")))
+TOOLKIT_MAX_EVIDENCE_BYTES = env_int("TOOLKIT_MAX_EVIDENCE_BYTES", 20 * 1024 * 1024)
+OUTSOURCING_UPLOAD_DIR = Path(
+    env("OUTSOURCING_UPLOAD_DIR", str(HOLDINGS_UPLOAD_DIR.parent / "outsourcing"))
+)
+OUTSOURCING_MAX_REPORT_BYTES = env_int("OUTSOURCING_MAX_REPORT_BYTES", 20 * 1024 * 1024)
 
 # Background jobs. Without a broker (the demo, the tests) tasks run eagerly, in-process.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

@@ -31,3 +31,5 @@ from pathlib import Path  # noqa: E402
 # mypy's Django plugin, then leave nothing behind.)
 HOLDINGS_UPLOAD_DIR = Path(tempfile.gettempdir()) / f"convenant-test-uploads-{os.getpid()}"
 atexit.register(shutil.rmtree, HOLDINGS_UPLOAD_DIR, ignore_errors=True)
+TOOLKIT_UPLOAD_DIR = HOLDINGS_UPLOAD_DIR / "toolkit"
+OUTSOURCING_UPLOAD_DIR = HOLDINGS_UPLOAD_DIR / "outsourcing"

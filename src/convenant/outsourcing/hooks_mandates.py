@@ -42,7 +42,9 @@ def register() -> None:
         navigation.NavItem(
             _("Mandates"),
             "outsourcing_mandates",
-            lambda a: bool(a.fund_ids) or a.is_secretariat,
+            # A fund reaches its mandates from its outsourcing dashboard; the secretariat,
+            # which administers them, from the menu.
+            lambda a: a.is_secretariat,
             64,
         )
     )
@@ -50,7 +52,7 @@ def register() -> None:
         navigation.NavItem(
             _("Service providers"),
             "outsourcing_providers",
-            lambda a: a.is_covenant_member or a.is_secretariat,
+            lambda a: a.is_secretariat,
             65,
         )
     )

@@ -184,6 +184,6 @@ def load() -> dict[str, Any]:
 def load_and_describe() -> str:
     result = load()
     return (
-        f"self-assessments: {result['assessments']} ({result['made']} new), "
-        f"{result['to_confirm']} answers to confirm"
+        f"Policy self-assessments (fictional): {result['assessments']} over three years "
+        f"({result['made']} new), {result['to_confirm']} answers still to confirm."
     )

@@ -89,9 +89,7 @@ LEGAL_FORMS = {
 def evidence_storage() -> FileSystemStorage:
     """Clause evidence lives outside the web root, beside the other uploads, and is served
     only by a view that checks who asks (views.mandates.clause_evidence)."""
-    location = getattr(
-        settings, "OUTSOURCING_UPLOAD_DIR", settings.HOLDINGS_UPLOAD_DIR.parent / "outsourcing"
-    )
+    location = settings.OUTSOURCING_UPLOAD_DIR
     return FileSystemStorage(location=str(location), base_url="/no-public-url/")
 
 
@@ -118,7 +116,7 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 
 def notice_months() -> int:
-    return int(getattr(settings, "OUTSOURCING_RENEWAL_NOTICE_MONTHS", 6))
+    return settings.OUTSOURCING_RENEWAL_NOTICE_MONTHS
 
 
 # --- Providers ---------------------------------------------------------------------------

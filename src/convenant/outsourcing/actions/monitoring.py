@@ -38,17 +38,13 @@ REPORT_TYPES = {
 
 
 def max_report_bytes() -> int:
-    return int(getattr(settings, "OUTSOURCING_MAX_REPORT_BYTES", 20 * 1024 * 1024))
+    return settings.OUTSOURCING_MAX_REPORT_BYTES
 
 
 def report_storage() -> FileSystemStorage:
     """Provider reports live outside the web root, beside the holdings uploads, and are
     served only by a view that checks who asks (views.monitoring.provider_report_file)."""
-    location = getattr(
-        settings,
-        "OUTSOURCING_UPLOAD_DIR",
-        settings.HOLDINGS_UPLOAD_DIR.parent / "outsourcing",
-    )
+    location = settings.OUTSOURCING_UPLOAD_DIR
     return FileSystemStorage(location=str(location), base_url="/no-public-url/")
 
 

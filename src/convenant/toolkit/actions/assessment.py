@@ -48,15 +48,13 @@ GAPS = (Answer.Status.NOT_MET, Answer.Status.PARTLY_MET)
 
 
 def max_evidence_bytes() -> int:
-    return int(getattr(settings, "TOOLKIT_MAX_EVIDENCE_BYTES", 20 * 1024 * 1024))
+    return settings.TOOLKIT_MAX_EVIDENCE_BYTES
 
 
 def evidence_storage() -> FileSystemStorage:
     """Evidence lives outside the web root, beside the other uploads, and is served only by
     a view that checks who asks (views.assessment.evidence_document)."""
-    location = getattr(
-        settings, "TOOLKIT_UPLOAD_DIR", settings.HOLDINGS_UPLOAD_DIR.parent / "toolkit"
-    )
+    location = settings.TOOLKIT_UPLOAD_DIR
     return FileSystemStorage(location=str(location), base_url="/no-public-url/")
 
 
