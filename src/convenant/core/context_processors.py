@@ -5,7 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from convenant.core import access
-from convenant.core.navigation import nav_items_for
+from convenant.core.navigation import nav_groups_for, nav_items_for
 
 
 def limits(request: HttpRequest) -> dict[str, Any]:
@@ -19,4 +19,8 @@ def limits(request: HttpRequest) -> dict[str, Any]:
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     actor = access.actor_for(getattr(request, "user", None))
-    return {"actor": actor, "nav_items": nav_items_for(actor)}
+    return {
+        "actor": actor,
+        "nav_items": nav_items_for(actor),
+        "nav_groups": nav_groups_for(actor),
+    }

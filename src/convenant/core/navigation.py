@@ -49,6 +49,36 @@ def nav_items_for(actor: Actor) -> list[NavItem]:
     return sorted((i for i in _nav_items.values() if i.shown_to(actor)), key=lambda i: i.order)
 
 
+# The menu's groups, by the items' order: each app places its items in the band of the work
+# they belong to, so the menu reads as the covenant's parts, not as a list of apps.
+NAV_GROUPS: tuple[tuple[int, str | Promise], ...] = (
+    (20, _("Covenant and holdings")),
+    (50, _("Due diligence")),
+    (60, _("Broad track")),
+    (70, _("Governance")),
+    (90, _("Administration")),
+)
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    label: str | Promise  # "" for the items before the first group (the dashboard)
+    items: list[NavItem]
+
+
+def nav_groups_for(actor: Actor) -> list[NavGroup]:
+    groups: list[NavGroup] = []
+    for item in nav_items_for(actor):
+        label: str | Promise = ""
+        for start, name in NAV_GROUPS:
+            if item.order >= start:
+                label = name
+        if not groups or groups[-1].label != label:
+            groups.append(NavGroup(label, []))
+        groups[-1].items.append(item)
+    return groups
+
+
 def panels_for(request: HttpRequest, actor: Actor) -> list[tuple[str, dict[str, Any]]]:
     shown = []
     for panel in sorted(_panels.values(), key=lambda p: p.order):
