@@ -14,7 +14,7 @@ from typing import Any, cast
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from convenant.core import access, limits
 from convenant.core.access import Visibility
 from convenant.core.errors import ActionError, show_on_form
+from convenant.core.http import content_type_of, extension_of, private_download
 from convenant.engagement.actions import engagements as actions
 from convenant.engagement.leverage import leverage_of
 from convenant.engagement.models import (
@@ -952,19 +953,13 @@ def activity_attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
     from convenant.governance.actions.bodies import DOCUMENT_TYPES
 
     attachment = access.get_visible_or_404(ActivityAttachment, request.user, pk=pk)
-    storage = actions.attachment_storage()
-    if not attachment.file.name or not storage.exists(attachment.file.name):
-        raise Http404
-    extension = attachment.file.name.rsplit(".", 1)[-1]
-    types = {v: k for k, v in DOCUMENT_TYPES.items()}
-    response = FileResponse(
-        storage.open(attachment.file.name, "rb"),
-        as_attachment=True,
-        filename=f"{attachment.title}.{extension}",
-        content_type=types.get(extension, "application/octet-stream"),
+    name = attachment.file.name
+    return private_download(
+        actions.attachment_storage(),
+        name,
+        filename=f"{attachment.title}.{extension_of(name)}",
+        content_type=content_type_of(name, DOCUMENT_TYPES),
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required

@@ -18,7 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -28,7 +28,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from convenant.core import access, limits
 from convenant.core.errors import ActionError
-from convenant.core.http import AuthenticatedHttpRequest
+from convenant.core.http import (
+    AuthenticatedHttpRequest,
+    content_type_of,
+    extension_of,
+    private_download,
+)
 from convenant.governance import calendar
 from convenant.governance.actions import bodies as actions
 from convenant.governance.models import (
@@ -690,21 +695,13 @@ def agenda_document(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A meeting document, to the body's members and the secretariat only; always as a
     download, never rendered in the page."""
     document = access.get_visible_or_404(AgendaDocument, request.user, pk=pk)
-    storage = actions.document_storage()
-    if not document.file.name or not storage.exists(document.file.name):
-        raise Http404
-    extension = document.file.name.rsplit(".", 1)[-1]
-    types = {v: k for k, v in actions.DOCUMENT_TYPES.items()}
-    response = FileResponse(
-        storage.open(document.file.name, "rb"),
-        as_attachment=True,
-        filename=f"{document.title}.{extension}",
-        content_type=types.get(extension, "application/octet-stream"),
+    name = document.file.name
+    return private_download(
+        actions.document_storage(),
+        name,
+        filename=f"{document.title}.{extension_of(name)}",
+        content_type=content_type_of(name, actions.DOCUMENT_TYPES),
     )
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

@@ -16,7 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q, Sum
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from convenant.core import access, limits
 from convenant.core.access import Actor
 from convenant.core.errors import ActionError, show_on_form
+from convenant.core.http import content_type_of, extension_of, private_download
 from convenant.outsourcing.actions import mandates as actions
 from convenant.outsourcing.models import (
     AssetClass,
@@ -592,21 +593,13 @@ def clause_evidence(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A clause's evidence, to the fund's members and the secretariat only; always as a
     download, never shown in the page."""
     clause = access.get_visible_or_404(MandateClause, request.user, pk=pk)
-    storage = actions.evidence_storage()
-    if not clause.evidence.name or not storage.exists(clause.evidence.name):
-        raise Http404
-    extension = clause.evidence.name.rsplit(".", 1)[-1]
-    types = {v: k for k, v in actions.DOCUMENT_TYPES.items()}
-    response = FileResponse(
-        storage.open(clause.evidence.name, "rb"),
-        as_attachment=True,
-        filename=f"evidence-{clause.pk}.{extension}",
-        content_type=types.get(extension, "application/octet-stream"),
+    name = clause.evidence.name
+    return private_download(
+        actions.evidence_storage(),
+        name,
+        filename=f"evidence-{clause.pk}.{extension_of(name)}",
+        content_type=content_type_of(name, actions.DOCUMENT_TYPES),
     )
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- The dashboard panel -----------------------------------------------------------------

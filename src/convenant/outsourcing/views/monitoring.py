@@ -16,7 +16,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from convenant.core import access, limits
 from convenant.core.errors import ActionError, show_on_form
+from convenant.core.http import content_type_of, extension_of, private_download
 from convenant.outsourcing import kpis, periods
 from convenant.outsourcing.actions import monitoring as actions
 from convenant.outsourcing.models import Mandate, ProviderReport, ReportingRequirement
@@ -246,21 +247,14 @@ def report_file(request: HttpRequest, pk: int) -> HttpResponseBase:
         ProviderReport.objects.select_related("mandate"), request.user, pk=pk
     )
     access.require(access.actor_for(request.user).has_role(report.mandate.fund_id))
-    storage = actions.report_storage()
-    if not report.file.name or not storage.exists(report.file.name):
-        raise Http404
-    extension = report.file.name.rsplit(".", 1)[-1]
-    types = {v: k for k, v in actions.REPORT_TYPES.items()}
-    response = FileResponse(
-        storage.open(report.file.name, "rb"),
-        as_attachment=True,
-        filename=f"report-{report.period_start.isoformat()}-{report.period_end.isoformat()}.{extension}",
-        content_type=types.get(extension, "application/octet-stream"),
+    name = report.file.name
+    period = f"{report.period_start.isoformat()}-{report.period_end.isoformat()}"
+    return private_download(
+        actions.report_storage(),
+        name,
+        filename=f"report-{period}.{extension_of(name)}",
+        content_type=content_type_of(name, actions.REPORT_TYPES),
     )
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- The dashboard --------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from convenant.core import access, limits
 from convenant.core.errors import ActionError, show_on_form
+from convenant.core.http import extension_of, private_download
 from convenant.parties.models import Party
 from convenant.toolkit import assessment_report
 from convenant.toolkit.actions import assessment as actions
@@ -424,20 +425,13 @@ def evidence_upload(request: HttpRequest) -> HttpResponse:
 def evidence_document(request: HttpRequest, pk: int) -> HttpResponseBase:
     """An evidence document, to the fund's own members only; always as a download."""
     document = access.get_visible_or_404(EvidenceDocument, request.user, pk=pk)
-    storage = actions.evidence_storage()
-    if not document.file.name or not storage.exists(document.file.name):
-        raise Http404
-    extension = document.file.name.rsplit(".", 1)[-1]
-    response = FileResponse(
-        storage.open(document.file.name, "rb"),
-        as_attachment=True,
-        filename=f"{document.title}.{extension}",
-        content_type=document.content_type or "application/octet-stream",
+    name = document.file.name
+    return private_download(
+        actions.evidence_storage(),
+        name,
+        filename=f"{document.title}.{extension_of(name)}",
+        content_type=document.content_type,
     )
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- The secretariat's overview and the public tree ----------------------------------------
