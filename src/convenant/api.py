@@ -13,6 +13,7 @@ from convenant.parties.api import router as parties_router
 from convenant.portfolios.api.holdings import router as holdings_router
 from convenant.portfolios.api.issuers import router as portfolios_router
 from convenant.portfolios.api.rates import router as rates_router
+from convenant.reporting.api import router as reporting_router
 from convenant.risk.api import router as risk_router
 from convenant.signals.api import router as signals_router
 from convenant.toolkit.api import router as toolkit_router
@@ -43,5 +44,6 @@ api.add_router("/", rates_router)
 api.add_router("/", risk_router)
 api.add_router("/", signals_router)
 api.add_router("/", engagement_router)
+api.add_router("/", reporting_router)
 api.add_exception_handler(ValidationError, partial(invalid_input, api=api))
 declare_error_answers(api)

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "convenant.risk",
     "convenant.signals",
     "convenant.engagement",
+    "convenant.reporting",
 ]
 
 MIDDLEWARE = [
@@ -260,6 +261,15 @@ OUTSOURCING_UPLOAD_DIR = Path(
     env("OUTSOURCING_UPLOAD_DIR", str(HOLDINGS_UPLOAD_DIR.parent / "outsourcing"))
 )
 OUTSOURCING_MAX_REPORT_BYTES = env_int("OUTSOURCING_MAX_REPORT_BYTES", 20 * 1024 * 1024)
+REPORTING_UPLOAD_DIR = Path(
+    env("REPORTING_UPLOAD_DIR", str(HOLDINGS_UPLOAD_DIR.parent / "reporting"))
+)
+REPORTING_MAX_EVIDENCE_BYTES = env_int("REPORTING_MAX_EVIDENCE_BYTES", 20 * 1024 * 1024)
+# Published monitoring figures: a breakdown cell only for groups of at least this many
+# funds, and no asset-weighted cell where the largest two funds hold more than this share
+# (in percent) of the cell's assets (the dominance rule).
+REPORTING_MIN_FUNDS = env_int("REPORTING_MIN_FUNDS", 5)
+REPORTING_DOMINANCE_PERCENT = env_int("REPORTING_DOMINANCE_PERCENT", 80)
 
 # Background jobs. Without a broker (the demo, the tests) tasks run eagerly, in-process.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

@@ -33,3 +33,4 @@ HOLDINGS_UPLOAD_DIR = Path(tempfile.gettempdir()) / f"convenant-test-uploads-{os
 atexit.register(shutil.rmtree, HOLDINGS_UPLOAD_DIR, ignore_errors=True)
 TOOLKIT_UPLOAD_DIR = HOLDINGS_UPLOAD_DIR / "toolkit"
 OUTSOURCING_UPLOAD_DIR = HOLDINGS_UPLOAD_DIR / "outsourcing"
+REPORTING_UPLOAD_DIR = HOLDINGS_UPLOAD_DIR / "reporting"

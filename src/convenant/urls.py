@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("convenant.risk.urls")),
     path("", include("convenant.signals.urls")),
     path("", include("convenant.engagement.urls")),
+    path("", include("convenant.reporting.urls")),
     path("api/v1/", api.urls),
 ]

@@ -34,6 +34,9 @@ PLAIN = {
     "risk.SectorGood": "published reference data",
     "toolkit.ModelText": "public: what a toolkit text is (its wording is in its versions)",
     "toolkit.Requirement": "the published requirement tree, reference data with its sources",
+    "reporting.Framework": "the published KPI framework, reference data loaded from its file",
+    "reporting.Indicator": "the published KPI framework's indicators",
+    "reporting.Question": "the published KPI framework's questions",
 }
 
 

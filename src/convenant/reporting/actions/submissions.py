@@ -1,0 +1,5 @@
+"""Actions of reporting: reporting cycles and each party's submission: opening a cycle,
+answering (saved as the person types), evidence, validation, submitting, reminders and the
+secretariat's overview."""
+
+from __future__ import annotations

@@ -1,0 +1,7 @@
+"""What reporting's report area adds to the rest of the product."""
+
+from __future__ import annotations
+
+
+def register() -> None:
+    pass

@@ -1,0 +1,6 @@
+"""URLs of reporting: the KPI framework: the versioned library file of indicators, sub-
+indicators and questions, how answers score, and where pre-filled answers come from."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

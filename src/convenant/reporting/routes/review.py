@@ -1,0 +1,7 @@
+"""URLs of reporting: the monitoring committee's workspace: each submitted submission with its
+evidence, questions threaded per question, scores confirmed or corrected, acceptance, reopening
+and corrections, findings and recommendations."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,7 @@
+"""Permission-matrix rows of reporting: what is published: disclosure control, the steering
+group's approval (governance effects), the public report pages, the annual meeting pack and the
+trend across cycles."""
+
+from convenant.core.testing import Row
+
+ROWS: list[Row] = []

@@ -1,0 +1,7 @@
+"""Permission-matrix rows of reporting: reporting cycles and each party's submission: opening a
+cycle, answering (saved as the person types), evidence, validation, submitting, reminders and
+the secretariat's overview."""
+
+from convenant.core.testing import Row
+
+ROWS: list[Row] = []
