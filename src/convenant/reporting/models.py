@@ -325,8 +325,9 @@ class SubmissionQuerySet(access.RestrictedQuerySet["Submission"]):
             return self.all()
         return self.filter(party_id__in=actor.party_ids)
 
-    def current(self) -> SubmissionQuerySet:
-        """The latest version of each party's submission."""
+    def in_force(self) -> SubmissionQuerySet:
+        """Not superseded: per party its version in work, and the accepted one while a
+        correction of it is being written."""
         return self.exclude(state=Submission.State.SUPERSEDED)
 
 
@@ -388,10 +389,17 @@ class Submission(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["cycle", "party", "version"], name="submission_version_once"
             ),
+            # A correction is written while the version it corrects stays accepted (and
+            # counted) until the correction is accepted in its turn.
             models.UniqueConstraint(
                 fields=["cycle", "party"],
-                condition=~Q(state="superseded"),
-                name="one_current_submission_per_party",
+                condition=~Q(state__in=["accepted", "superseded"]),
+                name="one_open_submission_per_party",
+            ),
+            models.UniqueConstraint(
+                fields=["cycle", "party"],
+                condition=Q(state="accepted"),
+                name="one_accepted_submission_per_party",
             ),
             models.CheckConstraint(
                 condition=Q(excluded=False) | ~Q(exclusion_reason=""),
