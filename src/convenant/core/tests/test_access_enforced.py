@@ -243,6 +243,14 @@ ALLOWED_MODULES = {
     "portfolios/matching.py": "matching runs only in the import job and the match actions",
     "portfolios/importing/*.py": "the holdings import job's reader and importer",
     "risk/scoring.py": "scoring runs as a job for a snapshot",
+    "reporting/figures.py": (
+        "the monitoring report's aggregates, computed for the committee's report whose reader "
+        "the caller has checked"
+    ),
+    "reporting/prefill.py": (
+        "a party's own records, read to pre-fill its own submission inside the submissions "
+        "action, for a member of that party: values and their sources, never rows"
+    ),
 }
 # Single functions elsewhere, each with its reason.
 ALLOWED_FUNCTIONS = {
