@@ -31,6 +31,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from convenant.reporting import scoring
 from convenant.reporting.models import (
     Cycle,
     Finding,
@@ -176,10 +177,10 @@ def resolve(
     indicators: list[Indicator], scores: dict[str, str]
 ) -> tuple[dict[str, str], dict[str, str]]:
     """Every indicator's counting outcome for one party, and its outcome before the
-    not-applicable rule. A sub-indicator: its score (missing
-    is never positive). A main indicator: positive only if all its subs are (a sub left out
-    as not applicable does not decide), not applicable when all its subs are, else not
-    positive; then its own not-applicable rule."""
+    not-applicable rule. A sub-indicator: its score (missing is never positive; a score of
+    "not applicable" counts by the sub's rule, as ``scoring`` scores it). A main indicator:
+    ``scoring.main_outcome`` (positive only if all its subs are; a sub left out as not
+    applicable does not decide; when all are left out, the main's own rule)."""
     subs: dict[int, list[Indicator]] = {}
     for ind in indicators:
         if ind.parent_id is not None:
@@ -195,17 +196,14 @@ def resolve(
             continue
         children = subs.get(ind.pk, [])
         if not children:
-            main = scores.get(ind.code) or NEGATIVE
-        else:
-            theirs = [outcomes[c.code] for c in children]
-            if NEGATIVE in theirs:
-                main = NEGATIVE
-            elif all(o == NA for o in theirs):
-                main = NA
-            else:
-                main = POSITIVE
-        raw[ind.code] = main
-        outcomes[ind.code] = _counts_as(ind, main)
+            raw[ind.code] = scores.get(ind.code) or NEGATIVE
+            outcomes[ind.code] = _counts_as(ind, raw[ind.code])
+            continue
+        theirs = [outcomes[c.code] for c in children]
+        raw[ind.code] = NA if all(o == NA for o in theirs) else NEGATIVE
+        outcomes[ind.code] = str(scoring.main_outcome(ind, theirs))
+        if outcomes[ind.code] == POSITIVE:
+            raw[ind.code] = POSITIVE
     return outcomes, raw
 
 
