@@ -304,3 +304,28 @@ def questions_of(framework: Framework, questionnaire: str) -> list[Question]:
         .select_related("indicator")
         .order_by("order")
     )
+
+
+def counts(framework_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Per version: how many indicators (main and sub) and questions it holds."""
+    from django.db.models import Count
+
+    indicators = dict(
+        Indicator.objects.filter(framework_id__in=framework_ids)
+        .values("framework_id")
+        .annotate(n=Count("pk"))
+        .values_list("framework_id", "n")
+    )
+    questions = dict(
+        Question.objects.filter(framework_id__in=framework_ids)
+        .values("framework_id")
+        .annotate(n=Count("pk"))
+        .values_list("framework_id", "n")
+    )
+    return {pk: (indicators.get(pk, 0), questions.get(pk, 0)) for pk in framework_ids}
+
+
+def english() -> bool:
+    from django.utils.translation import get_language
+
+    return (get_language() or "nl").startswith("en")

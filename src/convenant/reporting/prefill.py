@@ -23,6 +23,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from convenant.reporting import scoring
 from convenant.reporting.models import (
@@ -45,6 +46,20 @@ class Suggestion:
 
 Source = Callable[[Submission, Question], Suggestion | None]
 SOURCES: dict[str, Source] = {}
+
+# What each source is, for the framework's pages.
+LABELS = {
+    "self_assessment_completed": gettext_lazy("the policy self-assessment of the year"),
+    "self_assessment_share": gettext_lazy("the policy self-assessment of the year"),
+    "invested_assets": gettext_lazy("the invested assets in the covenant's directory"),
+    "mandates_running": gettext_lazy("the mandates recorded in outsourcing"),
+    "mandates_clauses": gettext_lazy("the mandates and their contract clauses"),
+    "reporting_agreed": gettext_lazy("the reporting requirements agreed with providers"),
+    "provider_reporting": gettext_lazy("the providers' reports"),
+    "engagements": gettext_lazy("the engagement records"),
+    "cases": gettext_lazy("the deep-track case records"),
+    "public_report_url": gettext_lazy("the last link given, else the party's website"),
+}
 
 
 def source(key: str) -> Callable[[Source], Source]:
