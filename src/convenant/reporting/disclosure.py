@@ -144,39 +144,56 @@ def _protect_row(
             labels[group] = DOMINANCE
             assets_hidden.add(group)
 
-    # 3a. Secondary suppression of counts: hide the smallest visible group until no hidden
-    # count is fixed by the published ones (a hidden count's assets are hidden with it).
+    # 3. Secondary suppression: hide the smallest visible group until no hidden value is
+    # fixed by what is published. Counts first (a hidden count's assets are hidden with
+    # it), then assets; where hiding more assets cannot help (an asset value fixed through
+    # the visible counts), the counts of one more group are hidden and both start again.
     total_counted = int(total.get("counted") or 0)
     total_positive = int(total.get("positive") or 0)
-    while counts_hidden and _counts_fixed(
-        true, labels, counts_hidden, k, total_counted, total_positive
-    ):
+    totals = (
+        total_counted,
+        total_positive,
+        _dec(total.get("assets_counted")),
+        _dec(total.get("assets_positive")),
+    )
+
+    def hide_counts(group: str) -> None:
+        labels[group] = SECONDARY
+        counts_hidden.add(group)
+        assets_hidden.add(group)
+
+    while True:
+        while counts_hidden and _counts_fixed(
+            true, labels, counts_hidden, k, total_counted, total_positive
+        ):
+            candidates = [g for g, _ in row if g not in counts_hidden]
+            if not candidates:
+                break
+            hide_counts(min(candidates, key=lambda g: (true[g]["counted"], g not in labels)))
+        side = _assets_fixed(true, counts_hidden, assets_hidden, totals)
+        if not side:
+            break
+        # Only a group with a positive fund can hide another's positive assets, only one
+        # with a fund not positive another's remaining assets.
+        helpful = [
+            g
+            for g, _ in row
+            if g not in assets_hidden
+            and (
+                true[g]["positive"] > 0
+                if side == "positive"
+                else true[g]["positive"] < true[g]["counted"]
+            )
+        ]
+        if helpful:
+            chosen = min(helpful, key=lambda g: (true[g]["assets_counted"], true[g]["counted"]))
+            labels[chosen] = SECONDARY
+            assets_hidden.add(chosen)
+            continue
         candidates = [g for g, _ in row if g not in counts_hidden]
         if not candidates:
             break
-        chosen = min(candidates, key=lambda g: (true[g]["counted"], true[g]["assets_counted"]))
-        labels[chosen] = SECONDARY
-        counts_hidden.add(chosen)
-        assets_hidden.add(chosen)
-
-    # 3b. Secondary suppression of assets, the same way.
-    total_assets = _dec(total.get("assets_counted"))
-    total_assets_positive = _dec(total.get("assets_positive"))
-    while assets_hidden:
-        problem = _assets_fixed(
-            true, counts_hidden, assets_hidden, total_assets, total_assets_positive
-        )
-        if not problem:
-            break
-        candidates = [g for g, _ in row if g not in assets_hidden]
-        if problem == "positive":
-            # Only a group with a positive fund can hide another group's positive assets.
-            candidates = [g for g in candidates if true[g]["positive"] > 0] or candidates
-        if not candidates:
-            break
-        chosen = min(candidates, key=lambda g: (true[g]["assets_counted"], true[g]["counted"]))
-        labels[chosen] = SECONDARY
-        assets_hidden.add(chosen)
+        hide_counts(min(candidates, key=lambda g: (true[g]["counted"], true[g]["assets_counted"])))
 
     for group, cell in row:
         for key in PRIVATE_KEYS:
@@ -236,21 +253,46 @@ def _assets_fixed(
     true: dict[str, dict[str, Any]],
     counts_hidden: set[str],
     hidden: set[str],
-    total_assets: Decimal,
-    total_assets_positive: Decimal,
+    totals: tuple[int, int, Decimal, Decimal],
 ) -> str:
-    """ "counted" or "positive" when a hidden asset value follows from what is published,
-    else "". Assets are real numbers ≥ 0: with two or more unknowns summing to a known rest
-    a value is fixed only when that rest is zero. A group whose visible count has no positive
-    fund has no positive assets: it cannot hide another's."""
+    """Which part of the hidden assets gives a value away: "positive", "other" or "".
+
+    A cell's assets are its positive assets plus the rest, each ≥ 0 (real numbers) and each
+    summing over the hidden cells to what the totals leave. A group whose visible count has
+    no positive fund has no positive assets, one whose funds are all positive no rest: such
+    a group cannot hide another's part. With two or more unknowns summing to a known rest, a
+    part is fixed only when that rest is zero. A value the overall figures give anyway (a
+    group whose visible count holds every fund, or every positive fund, of the row) is no
+    secret, and neither is one whose total is zero."""
+    total_counted, total_positive, total_assets, total_assets_positive = totals
     visible = [g for g in true if g not in hidden]
     rest = total_assets - sum((true[g]["assets_counted"] for g in visible), Decimal(0))
     rest_positive = total_assets_positive - sum(
         (true[g]["assets_positive"] for g in visible), Decimal(0)
     )
-    if total_assets != 0 and (len(hidden) == 1 or rest == 0):
-        return "counted"
-    free = [g for g in hidden if g in counts_hidden or true[g]["positive"] > 0]
-    if total_assets_positive != 0 and free and (len(free) == 1 or rest_positive == 0):
-        return "positive"
+    rest_other = rest - rest_positive
+
+    def shown(group: str) -> bool:
+        return group not in counts_hidden
+
+    positive_part = [g for g in hidden if not shown(g) or true[g]["positive"] > 0]
+    other_part = [g for g in hidden if not shown(g) or true[g]["positive"] < true[g]["counted"]]
+
+    def fixed(group: str, part: list[str], part_rest: Decimal) -> bool:
+        return group not in part or len(part) == 1 or part_rest == 0
+
+    for group in sorted(hidden):
+        positive_fixed = fixed(group, positive_part, rest_positive)
+        other_fixed = fixed(group, other_part, rest_other)
+        everything = shown(group) and true[group]["counted"] == total_counted
+        if total_assets != 0 and positive_fixed and other_fixed and not everything:
+            return "other" if group in other_part else "positive"
+        all_positive = shown(group) and true[group]["positive"] == total_positive
+        if (
+            total_assets_positive != 0
+            and group in positive_part
+            and positive_fixed
+            and not all_positive
+        ):
+            return "positive"
     return ""

@@ -202,8 +202,9 @@ def attack_row(
 ) -> list[tuple[str, str]]:
     """Minimise and maximise each hidden value over everything consistent with what is
     published (a mixed-integer program); a hidden value whose least and largest agree is
-    recovered. A hidden value only the overall figures fix (nothing positive at all) and a
-    row with every cell hidden (nothing more can be hidden there) are left out."""
+    recovered. Left out: a hidden value the overall figures fix on their own (nothing
+    positive at all; a group whose published count holds every fund or every positive fund
+    of the row) and a row with every cell hidden (nothing more can be hidden there)."""
     hidden_counts = [g for g, c in row.items() if c["counted"] is None]
     hidden_assets = [g for g, c in row.items() if c["assets_counted"] is None]
     if not hidden_counts and not hidden_assets:
@@ -268,8 +269,14 @@ def attack_row(
             continue
         if key.startswith("assets") and Decimal(total[key]) == 0:
             continue
-        if key == "assets_positive" and group not in hidden_counts and row[group]["positive"] == 0:
-            continue  # zero, as its published count says: nothing to hide
+        if group not in hidden_counts and key.startswith("assets"):
+            # What its published count fixes: no positive fund, no positive assets; every
+            # (positive) fund of the row, the row's (positive) assets — the overall figures.
+            count = "counted" if key == "assets_counted" else "positive"
+            if key == "assets_positive" and row[group]["positive"] == 0:
+                continue
+            if row[group][count] == total[count]:
+                continue
         ends = []
         for sign in (1, -1):
             c = np.zeros(n)
@@ -376,7 +383,7 @@ def tables(draw: st.DrawFn) -> dict[str, dict[str, dict[str, Any]]]:
     return rows
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tables(), st.sampled_from([3, 5]), st.sampled_from([60, 80]))
 def test_no_hidden_cell_can_be_recovered_from_random_tables(rows, k, dominance):
     figures = figures_with(rows)
