@@ -4,6 +4,7 @@ downloads are (after disclosure control, with the digest)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,11 @@ from convenant.reporting import figures, render
 from convenant.reporting.models import Cycle, MonitoringReport
 
 WHY = "an operator renders the signed-off monitoring report on the server"
-MAKERS = {"pdf": render.as_pdf, "xlsx": render.as_xlsx, "html": render.as_html}
+MAKERS: dict[str, Callable[[render.Rendering], str | bytes]] = {
+    "pdf": render.as_pdf,
+    "xlsx": render.as_xlsx,
+    "html": render.as_html,
+}
 
 
 class Command(BaseCommand):
@@ -51,12 +56,10 @@ class Command(BaseCommand):
             view = render.rendering(
                 report.figures, report.figures_digest, draft=False, report=report
             )
-            body = MAKERS[options["format"]](view)
+            made = MAKERS[options["format"]](view)
+        body = made.encode("utf-8") if isinstance(made, str) else made
         output = Path(options["output"])
-        if isinstance(body, str):
-            output.write_text(body, encoding="utf-8")
-        else:
-            output.write_bytes(body)
+        output.write_bytes(body)
         self.stdout.write(
             f"{output}: monitoring report {label} ({options['format']}), "
             f"figures SHA-256 {report.figures_digest}"
