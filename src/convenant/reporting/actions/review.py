@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -123,8 +123,17 @@ def _party_people(submission: Submission) -> list[Any]:
     return list(User.objects.unrestricted(WHY).filter(pk__in=ids, is_active=True).order_by("pk"))
 
 
+def party_page(submission: Submission) -> str:
+    """Where the party reads and answers the committee's questions: its submission's page,
+    which includes them (else the questions' own page)."""
+    try:
+        return reverse("submission_detail", args=[submission.pk])
+    except NoReverseMatch:
+        return reverse("reporting_review_party_threads", args=[submission.pk])
+
+
 def _mail_party(submission: Submission, purpose: str, template: str, **context: Any) -> int:
-    url = settings.BASE_URL + reverse("reporting_review_party_threads", args=[submission.pk])
+    url = settings.BASE_URL + party_page(submission)
     people = _party_people(submission)
     cycle = Cycle.objects.unrestricted(WHY).get(pk=submission.cycle_id)
     for person in people:

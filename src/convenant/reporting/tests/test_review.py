@@ -70,7 +70,7 @@ def test_the_whole_review_of_a_submission(
     addresses = {a for m in mail.outbox for a in m.to}
     assert told == 2
     assert addresses == {editor.email, world.users["fund_admin"].email}
-    assert f"/reporting/review/submissions/{sub.pk}/questions/" in mail.outbox[0].body
+    assert f"/reporting/submissions/{sub.pk}/" in mail.outbox[0].body
     # When the party answers in the platform and (area submissions) resubmits
     message = actions.answer_thread(by=editor, thread=thread, text="In ons jaarverslag (fictief).")
     assert message.from_committee is False

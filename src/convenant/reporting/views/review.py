@@ -21,7 +21,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from convenant.core import access, limits
 from convenant.core.errors import ActionError, show_on_form
 from convenant.core.http import private_download
+from convenant.reporting import scoring
 from convenant.reporting.actions import review as actions
 from convenant.reporting.models import (
     SUBMITTED_STATES,
@@ -37,7 +38,6 @@ from convenant.reporting.models import (
     Evidence,
     Finding,
     Indicator,
-    NotApplicable,
     Outcome,
     Question,
     ReviewMessage,
@@ -146,34 +146,6 @@ def workspace(request: HttpRequest, label: str) -> HttpResponse:
 # --- A submission's review page -------------------------------------------------------------
 
 
-def main_outcome(main: Indicator, outcomes: list[str]) -> str:
-    """A main indicator's outcome from its sub-indicators': positive only if all are; a
-    missing score is never positive; "not applicable" counts as the main indicator's rule
-    says."""
-    from convenant.reporting import scoring
-
-    combine = getattr(scoring, "main_outcome", None)
-    if combine is not None:  # the framework's own rule, where it offers one by this name
-        try:
-            return str(combine(main, outcomes))
-        except TypeError:
-            pass
-    counted = []
-    for outcome in outcomes:
-        if outcome == Outcome.NOT_APPLICABLE:
-            if main.not_applicable == NotApplicable.EXCLUDED:
-                continue
-            outcome = (
-                Outcome.POSITIVE
-                if main.not_applicable == NotApplicable.POSITIVE
-                else Outcome.NEGATIVE
-            )
-        counted.append(outcome)
-    if not counted:
-        return Outcome.NOT_APPLICABLE
-    return Outcome.POSITIVE if all(o == Outcome.POSITIVE for o in counted) else Outcome.NEGATIVE
-
-
 @dataclass
 class ScoredIndicator:
     indicator: Indicator
@@ -239,7 +211,8 @@ def review_tree(user: Any, submission: Submission) -> list[ScoredIndicator]:
     for main in mains:
         for sub in main.subs:
             sub.outcome = sub.score.outcome if sub.score else Outcome.NEGATIVE
-        main.outcome = main_outcome(main.indicator, [s.outcome for s in main.subs])
+        # Positive only if positive on all its sub-indicators (the framework's rule).
+        main.outcome = scoring.main_outcome(main.indicator, [s.outcome for s in main.subs])
     return mains
 
 
@@ -543,7 +516,7 @@ def thread_answer(request: HttpRequest, pk: int) -> HttpResponse:
             )
     else:
         messages.error(request, _("Write your answer."))
-    return redirect("reporting_review_party_threads", submission.pk)
+    return redirect(actions.party_page(submission) + f"#thread-{thread.pk}")
 
 
 @login_required
@@ -588,12 +561,9 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
         correction = actions.start_correction(by=request.user, submission=submission)
     except ActionError as error:
         messages.error(request, error.messages[0])
-        return redirect("reporting_review_party_threads", submission.pk)
+        return redirect(actions.party_page(submission))
     messages.success(request, _("A correction was started: a new version with your answers."))
-    try:  # the party's own submission page, where it writes the correction
-        return redirect("reporting_submission", correction.pk)
-    except NoReverseMatch:
-        return redirect("reporting_review_party_threads", correction.pk)
+    return redirect(actions.party_page(correction))
 
 
 # --- Evidence -------------------------------------------------------------------------------
