@@ -297,6 +297,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "governance.queue_reminders",
         "schedule": float(env_int("GOVERNANCE_REMINDER_SECONDS", 3600)),
     },
+    # Reporting: reminders to parties that have not submitted, before and after a deadline.
+    "reporting-reminders": {
+        "task": "reporting.queue_reminders",
+        "schedule": float(env_int("REPORTING_REMINDER_SECONDS", 3600)),
+    },
 }
 
 # Matching holdings to issuers: fuzzy name matches at or above AUTO are accepted, between

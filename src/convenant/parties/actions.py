@@ -24,6 +24,7 @@ from convenant.core.audit import record_event, snapshot
 from convenant.core.errors import ActionError
 from convenant.core.mail import send_email_later
 from convenant.core.models import User, hash_token, normalize_email
+from convenant.parties.hooks import party_joined
 from convenant.parties.models import Constituency, Covenant, Invitation, Membership, Party, Track
 
 PARTY_FIELDS = [
@@ -122,6 +123,7 @@ def create_party(
                 party_id=party.pk,
                 after=_party_snapshot(party),
             )
+            party_joined(party)
     except IntegrityError:
         raise ActionError(
             _("Another party already uses this code or address (slug)."), field="code"
@@ -260,6 +262,7 @@ def admit_party(
                 party_id=party.pk,
                 after={**_party_snapshot(party), "decision": decision},
             )
+            party_joined(party)
     except IntegrityError:
         raise ActionError(
             _("Another party already uses this code or address (slug)."), field="code"

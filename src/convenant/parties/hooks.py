@@ -3,6 +3,7 @@ dashboard panels and search targets."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Count, Sum
@@ -17,6 +18,23 @@ from convenant.core.demo import register_demo_loader
 from convenant.core.mail import register_email_purpose
 from convenant.core.models import User
 from convenant.parties.models import Constituency, Invitation, Membership, Party
+
+# Callbacks run once a party that joins the covenant is committed (created by the
+# secretariat or admitted by a decision): higher apps (reporting) give it what joiners get.
+_on_party_joined: list[Callable[[Party], Any]] = []
+
+
+def register_on_party_joined(callback: Callable[[Party], Any]) -> None:
+    if callback not in _on_party_joined:
+        _on_party_joined.append(callback)
+
+
+def party_joined(party: Party) -> None:
+    """Call inside the action's transaction: the callbacks run after it commits."""
+    from django.db import transaction
+
+    for callback in _on_party_joined:
+        transaction.on_commit(lambda callback=callback: callback(party), robust=True)  # type: ignore[misc]
 
 
 def resolve_actor(user: Any) -> Actor:
