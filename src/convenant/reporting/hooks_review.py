@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from convenant.core import navigation
 from convenant.core.audit import register_confidential_verbs, register_verbs
 from convenant.core.mail import register_email_purpose
 
@@ -37,6 +38,14 @@ FINDING_VERBS: dict[str, str | Promise] = {
 def register() -> None:
     from convenant.reporting.actions.review import QUESTIONS_MAIL, REOPENED_MAIL
 
+    navigation.register_nav_item(
+        navigation.NavItem(
+            _("Monitoring review"),
+            "reporting_review_home",
+            lambda a: a.is_monitoring_committee or a.is_secretariat,
+            72,
+        )
+    )
     register_verbs(SUBMISSION_VERBS)
     register_verbs(FINDING_VERBS)
     register_confidential_verbs(SUBMISSION_VERBS)

@@ -10,6 +10,7 @@ P = "reporting/review/"
 SUB = P + "submissions/<int:pk>/"
 
 urlpatterns: list[URLPattern] = [
+    path(P, views.review_home, name="reporting_review_home"),
     path(SUB, views.submission_review, name="reporting_review_submission"),
     path(SUB + "questions/", views.party_threads, name="reporting_review_party_threads"),
     path(SUB + "start/", views.start, name="reporting_review_start"),

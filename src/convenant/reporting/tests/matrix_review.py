@@ -165,6 +165,12 @@ REASON = {"reason": "Matrix: met reden (fictief)"}
 
 ROWS: list[Row] = [
     Row(
+        "reporting_review_home",
+        everyone(FORBIDDEN, anonymous=LOGIN, secretariat=OK, monitoring=OK),
+        absent=other_funds,
+        present=lambda w: ["Meting mx-rv-a (fictief)"],
+    ),
+    Row(
         "reporting_review_workspace",
         WORKSPACE,
         args=lambda w: ["mx-rv-a"],

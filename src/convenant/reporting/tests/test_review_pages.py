@@ -56,7 +56,10 @@ def test_the_committee_reviews_a_submission_in_pages(world: World, example: dict
     sub = example["submission"]
     committee = _client(world.users["monitoring"])
     page = reverse("reporting_review_submission", args=[sub.pk])
-    # Given the workspace, the fund's submitted version is listed with its scores to confirm
+    # Given the review's home, which leads to the cycle's workspace
+    home = _text(committee.get(reverse("reporting_review_home")))
+    assert reverse("reporting_review_workspace", args=["rv-p"]) in home
+    # the fund's submitted version is listed there, with its scores to confirm
     workspace = committee.get(reverse("reporting_review_workspace", args=["rv-p"]))
     assert workspace.status_code == 200
     assert world.fund.name in _text(workspace) and page in _text(workspace)

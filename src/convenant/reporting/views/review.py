@@ -83,6 +83,40 @@ def _reviewed_submission(request: HttpRequest, pk: int) -> Submission:
 # --- The workspace --------------------------------------------------------------------------
 
 
+@login_required
+@require_GET
+def review_home(request: HttpRequest) -> HttpResponse:
+    """The cycles opened so far, each with how many versions wait for the committee."""
+    access.require(is_reviewer(access.actor_for(request.user)))
+    cycles = (
+        Cycle.objects.visible_to(request.user)
+        .exclude(state=Cycle.State.DRAFT)
+        .order_by("-reference_date", "label")
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for cycle_id, state, n in (
+        Submission.objects.visible_to(request.user)
+        .filter(cycle__in=cycles, state__in=SUBMITTED_STATES)
+        .values_list("cycle_id", "state")
+        .annotate(n=Count("pk"))
+    ):
+        counts.setdefault(cycle_id, {})[state] = n
+    rows = [
+        {
+            "cycle": cycle,
+            "to_review": sum(
+                counts.get(cycle.pk, {}).get(s, 0) for s in (S.SUBMITTED, S.RESUBMITTED)
+            ),
+            "in_review": sum(
+                counts.get(cycle.pk, {}).get(s, 0) for s in (S.UNDER_REVIEW, S.QUESTIONS_RAISED)
+            ),
+            "accepted": counts.get(cycle.pk, {}).get(S.ACCEPTED, 0),
+        }
+        for cycle in cycles
+    ]
+    return render(request, "reporting/review/home.html", {"rows": rows})
+
+
 FILTERS = {
     "open": Q(open_threads__gt=0),
     "to_confirm": Q(to_confirm__gt=0),
