@@ -179,9 +179,20 @@ def form_value(question: Question, answer: Answer | None) -> str:
     return str(answer.value)
 
 
-def questionnaire(submission: Submission, user: Any) -> dict[str, Any]:
-    """The questionnaire of the frozen version grouped by main and sub-indicator, only the
-    questions asked, each with its answer, evidence and what is missing."""
+def depends_value(question: Question) -> str:
+    """The answer a dependent question waits for, as its form field holds it (for the page's
+    script, which shows the question once that answer is given)."""
+    value = question.depends_value
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "" if value is None else str(value)
+
+
+def questionnaire(submission: Submission, user: Any, *, editing: bool = False) -> dict[str, Any]:
+    """The questionnaire of the frozen version grouped by main and sub-indicator, each
+    question asked with its answer, evidence and what is missing. ``editing``: the questions
+    not (yet) asked come too, hidden, so that the page's script shows them once the answer
+    they depend on is given."""
     reads = Answer.objects.visible_to(user).filter(submission=submission)
     answers = {a.question.code: a for a in reads.select_related("question")}
     evidence: dict[int | None, list[Evidence]] = {}
@@ -212,7 +223,7 @@ def questionnaire(submission: Submission, user: Any) -> dict[str, Any]:
         parts = []
         for sub in [main, *[s for s in subs if s.parent_id == main.pk]]:
             items = []
-            for q in asked:
+            for q in questions if editing else asked:
                 if q.indicator_id != sub.pk:
                     continue
                 a = answers.get(q.code)
@@ -239,6 +250,8 @@ def questionnaire(submission: Submission, user: Any) -> dict[str, Any]:
                         "evidence": evidence.get(q.pk, []),
                         "missing": missing.get(q.code, ""),
                         "prefilled": a is not None and a.state == Answer.State.PREFILLED,
+                        "asked": q in asked,
+                        "depends_value": depends_value(q),
                     }
                 )
             if items:
@@ -612,7 +625,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "threads": _threads(request, submission) if content else None,
     }
     if content:
-        context.update(questionnaire(submission, request.user))
+        context.update(questionnaire(submission, request.user, editing=bool(context["editable"])))
     return render(request, "reporting/submissions/detail.html", context)
 
 

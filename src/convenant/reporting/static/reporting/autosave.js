@@ -48,9 +48,22 @@
       if (status) { status.textContent = form.dataset.failed; }
     });
   }
+  // A question that depends on another's answer is shown once that answer is given (the
+  // server decides the same when it checks what is missing).
+  function follow(form) {
+    form.querySelectorAll("fieldset[data-depends-on]").forEach(function (fieldset) {
+      var parent = document.getElementById("q-" + fieldset.dataset.dependsOn);
+      var shown = parent && !parent.hidden &&
+        valueOf(parent, fieldset.dataset.dependsOn) === fieldset.dataset.dependsValue;
+      var na = parent && parent.querySelector("input[name='na-" + fieldset.dataset.dependsOn + "']");
+      if (na && na.checked) { shown = false; }
+      fieldset.hidden = !shown;
+    });
+  }
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.querySelector("form[data-autosave]");
     if (!form) { return; }
+    form.addEventListener("change", function () { follow(form); follow(form); });
     form.querySelectorAll("fieldset[data-question][data-url]").forEach(function (fieldset) {
       var timer = null;
       function later() {
