@@ -97,3 +97,39 @@ def test_the_landing_page_and_the_dashboard(world: World) -> None:
     assert "Rapportage in te dienen" in dashboard and cycle.name in dashboard
     secretariat = client(world, "secretariat").get(reverse("dashboard")).content.decode()
     assert "0 van 3 ingediend" in secretariat
+
+
+def test_the_committees_questions_show_on_the_partys_page_and_it_resubmits(
+    world: World,
+) -> None:
+    from convenant.reporting.actions import review
+    from convenant.reporting.models import Question
+
+    editor, committee = world.users["fund_editor"], world.users["monitoring"]
+    s = of(open_cycle(world), world.fund)
+    actions.save_answers(
+        by=editor,
+        submission=s,
+        changes=[actions.Change(code=c, value=v) for c, v in FULL.items()],
+    )
+    evidence_for(editor, s)
+    actions.confirm_all(by=editor, submission=s)
+    actions.submit(by=editor, submission=s)
+    # Given the committee asked about P2.2 and sent its questions
+    review.start_review(by=committee, submission=fresh(s))
+    question = Question.objects.get(framework=s.cycle.framework, code="P2.2")
+    thread = review.raise_question(
+        by=committee, submission=fresh(s), question=question, text="Waarom 80 %? (fictief)"
+    )
+    review.send_questions(by=committee, submission=fresh(s))
+    page = client(world, "fund_editor")
+    url = reverse("submission_detail", args=[s.pk])
+    body = page.get(url).content.decode()
+    # Then the party reads the question on its page, may change its answers, and resubmitting
+    # waits for its answer
+    assert "Waarom 80 %? (fictief)" in body and "data-autosave" in body
+    page.post(reverse("submission_submit", args=[s.pk]))
+    assert fresh(s).state == "questions_raised"
+    review.answer_thread(by=editor, thread=thread, text="Zie het jaarverslag (fictief)")
+    page.post(reverse("submission_submit", args=[s.pk]))
+    assert fresh(s).state == "resubmitted"
