@@ -37,6 +37,9 @@ A_MARKER = "Toelichting Korhoen-rapportage"  # fund A's explanation: its own unt
 OPEN = "mx-sub-open"
 READY = "mx-sub-ready"
 DRAFT = "mx-sub-draft"
+DONE = "mx-sub-done"
+# Fund A's explanation in a submitted version: the committee and the secretariat read it too.
+DONE_MARKER = "Ingediende toelichting Korhoen"
 FULL = {
     "P1.1": "yes",
     "P1.2": "2019-06-30",
@@ -130,8 +133,24 @@ def extend_world(world: World) -> None:
         by=editor, submission=ready, code="P1.3", title="Beleid", filename="b.pdf", data=PDF
     )
     submissions.confirm_all(by=editor, submission=ready)
+    done_cycle = cycles.open_cycle(by=sec, cycle=cycle(DONE))
+    done = of(done_cycle, world.fund)
+    submissions.save_answers(
+        by=editor,
+        submission=done,
+        changes=[
+            submissions.Change(code=c, value=v, comment=DONE_MARKER if c == "P2.2" else None)
+            for c, v in FULL.items()
+        ],
+    )
+    submissions.upload_evidence(
+        by=editor, submission=done, code="P1.3", title="Beleid", filename="b.pdf", data=PDF
+    )
+    submissions.confirm_all(by=editor, submission=done)
+    submissions.submit(by=editor, submission=done)
     cycle(DRAFT)
     world.extra["submissions"] = {
+        "done": done,
         "mine": mine,
         "evidence": evidence,
         "union": of(opened, world.union),
@@ -233,6 +252,20 @@ ROWS: list[Row] = [
         present_for=FUND_A,
         absent=lambda w: [A_MARKER, OTHER_FUND_MARKER],
         absent_for=NOT_FUND_A,
+    ),
+    # Once submitted, its content is read by the committee and the secretariat too.
+    Row(
+        "submission_detail",
+        ROW_READERS,
+        args=_s("done"),
+        present=lambda w: [DONE_MARKER],
+        absent=lambda w: [OTHER_FUND_MARKER],
+    ),
+    Row(
+        "api:get_submission",
+        ROW_READERS,
+        args=_s("done"),
+        present=lambda w: [DONE_MARKER],
     ),
     Row(
         "submission_detail",

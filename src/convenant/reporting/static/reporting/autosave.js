@@ -37,8 +37,10 @@
         status.textContent = form.dataset.saved;
         fieldset.classList.remove("failed");
         if (result.data.state !== "prefilled") {
-          var badge = fieldset.querySelector(".prefilled");
-          if (badge) { badge.hidden = true; }
+          // Changed, a pre-filled answer is the party's own: nothing left to confirm.
+          fieldset.querySelectorAll(".prefilled, button[form^='confirm-']").forEach(function (el) {
+            el.hidden = true;
+          });
         }
       } else {
         status.textContent = form.dataset.failed + ": " + (result.data.detail || "");
