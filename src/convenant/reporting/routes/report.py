@@ -8,6 +8,7 @@ from convenant.reporting.views import report as views
 P = "reporting/report/<slug:label>/"
 
 urlpatterns: list[URLPattern] = [
+    path("reporting/report/", views.report_index, name="reporting_reports"),
     path(P, views.report_page, name="reporting_report"),
     path(P + "summary/", views.report_summary, name="reporting_report_summary"),
     path(P + "sign-off/", views.report_sign_off, name="reporting_report_sign_off"),

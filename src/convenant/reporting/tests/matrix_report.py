@@ -122,6 +122,16 @@ def _no_one_else(w: World) -> list[str]:
 
 ROWS: list[Row] = [
     Row(
+        "reporting_reports",
+        everyone(OK, anonymous=LOGIN),
+        # The committee and the secretariat find both cycles; a fund officer neither (no
+        # report of the world is published).
+        present=lambda w: [f"Meting {DRAFT} (fictief)", f"Meting {SIGNED} (fictief)"],
+        present_for=("secretariat", "monitoring"),
+        absent=lambda w: [f"Meting {DRAFT} (fictief)", f"Meting {SIGNED} (fictief)"],
+        absent_for=tuple(a for a in ACTORS if a not in ("secretariat", "monitoring")),
+    ),
+    Row(
         "reporting_report",
         READERS,
         args=lambda w: [DRAFT],

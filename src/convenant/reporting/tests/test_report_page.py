@@ -61,3 +61,24 @@ def test_the_breakdown_shows_what_disclosure_control_leaves(world: Any, settings
     html = _committee(world).get(reverse("reporting_report", args=["2021"])).content.decode()
     breakdown = html.split('id="breakdown-1"', 1)[1].split("</section>", 1)[0]
     assert "1 / 2" in breakdown
+
+
+def test_the_index_lists_what_each_reader_may_open(world: Any) -> None:
+    from convenant.governance.testing import governance_of
+
+    example = report_example.build(world)
+    chair = Client()
+    chair.force_login(governance_of(world).chair)
+    index = reverse("reporting_reports")
+    # Before sign-off: the committee finds both measurements, the steering group none
+    html = _committee(world).get(index).content.decode()
+    assert "Meting 2019 (fictief)" in html and "Meting 2021 (fictief)" in html
+    assert "Meting 2021 (fictief)" not in chair.get(index).content.decode()
+    # After the committee signs 2019 off, the steering group finds it and opens it
+    by = world.users["monitoring"]
+    write_report_summary(by=by, cycle=example["baseline"], summary="Nulmeting (fictief)")
+    sign_off_report(by=by, cycle=example["baseline"])
+    html = chair.get(index).content.decode()
+    assert reverse("reporting_report", args=["2019"]) in html
+    assert "Meting 2021 (fictief)" not in html
+    assert chair.get(reverse("reporting_report", args=["2019"])).status_code == 200

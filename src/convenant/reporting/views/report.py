@@ -135,6 +135,51 @@ def _page(
     return render(request, "reporting/report/page.html", context)
 
 
+@dataclass
+class Listed:
+    cycle: Cycle
+    report: MonitoringReport | None
+
+    @property
+    def state_label(self) -> str:
+        state = self.report.state if self.report else MonitoringReport.State.DRAFT
+        return str(MonitoringReport.State(state).label)
+
+
+def listed_for(user: Any) -> list[Listed]:
+    """The reports this person may open: every cycle's for the committee and the secretariat
+    (a draft is previewed), the signed-off (or later) ones for their other readers."""
+    if may_preview(user):
+        reports = {
+            r.cycle_id: r
+            for r in MonitoringReport.objects.visible_to(user).filter(
+                cycle__in=Cycle.objects.visible_to(user)
+            )
+        }
+        return [
+            Listed(c, reports.get(c.pk))
+            for c in Cycle.objects.visible_to(user).exclude(state=Cycle.State.DRAFT)
+        ]
+    return [
+        Listed(r.cycle, r)
+        for r in MonitoringReport.objects.visible_to(user)
+        .exclude(state=MonitoringReport.State.DRAFT)
+        .select_related("cycle")
+    ]
+
+
+def reads_reports(actor: access.Actor) -> bool:
+    """Whom the menu leads to the reports: the committee, the secretariat, the steering
+    group (everyone else reads the published ones on the public pages)."""
+    return actor.is_monitoring_committee or actor.is_secretariat or actor.is_steering_group
+
+
+@login_required
+@require_GET
+def report_index(request: HttpRequest) -> HttpResponse:
+    return render(request, "reporting/report/index.html", {"rows": listed_for(request.user)})
+
+
 @login_required
 @require_GET
 def report_page(request: HttpRequest, label: str) -> HttpResponse:
