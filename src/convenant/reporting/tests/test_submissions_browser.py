@@ -11,6 +11,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from convenant.core.testing import build_world
 from convenant.core.tests.browser import assert_accessible
+from convenant.reporting.models import Reminder
 from convenant.reporting.tests.test_submissions import fresh, of, open_cycle
 
 pytestmark = pytest.mark.browser
@@ -101,3 +102,41 @@ def test_a_fund_officer_fills_in_confirms_and_submits(
     expect(page.locator("form[data-autosave]")).to_have_count(0)
     expect(q(page, "P2.2")).to_contain_text("80 %")
     assert fresh(submission).state == "submitted"
+
+
+def test_the_secretariat_prepares_opens_and_follows_a_cycle(page: Page, base: str) -> None:
+    from convenant.reporting.tests.test_submissions import framework
+
+    world = build_world()
+    framework()
+    page.goto(base + "/login/")
+    page.get_by_label("E-mailadres").fill("secretariat@example.org")
+    page.get_by_label("Wachtwoord").fill("pw-test-12345")
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Rapportage").click()
+    page.get_by_role("link", name="Cyclus voorbereiden").click()
+    assert_accessible(page, "reporting-cycle-form")
+    page.get_by_label("Label").fill("b-2022")
+    page.get_by_label("Naam").fill("Eindmeting 2022 (fictief)")
+    page.get_by_label("Soort").select_option("final")
+    page.get_by_label("Versie toetsingskader").select_option(label="2019.1")
+    page.get_by_label("Peildatum").fill("2022-12-31")
+    page.get_by_label("Opent op").fill("2023-01-01")
+    page.get_by_label("Deadline").fill("2023-01-31")
+    page.get_by_label("Doel Beleid", exact=False).first.fill("50")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Eindmeting 2022 (fictief)")
+    page.get_by_role("button", name="Cyclus openen").click()
+    expect(page.locator(".messages")).to_contain_text("open")
+    # The overview: every party that reports, late already (the deadline has passed)
+    table = page.locator("table")
+    expect(table).to_contain_text("Pensioenfonds Alfa")
+    expect(table).to_contain_text("Vakbond Gamma")
+    assert_accessible(page, "reporting-cycle-overview")
+    page.get_by_role("link", name="Te laat").click()
+    expect(page.locator("tbody tr")).to_have_count(3)
+    page.get_by_label("Pensioenfonds Alfa herinneren", exact=False).check()
+    page.get_by_role("button", name="Gekozen partijen herinneren").click()
+    expect(page.locator(".messages")).to_contain_text("1 partij.")
+    reminded = Reminder.objects.unrestricted("test").values_list("submission__party", flat=True)
+    assert list(reminded) == [world.fund.pk]

@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from convenant.core import access, limits
@@ -478,7 +478,12 @@ def cycle_remind(request: HttpRequest, label: str) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("A reminder was sent to %(n)d parties.") % {"n": len(sent)},
+            ngettext(
+                "A reminder was sent to %(n)d party.",
+                "A reminder was sent to %(n)d parties.",
+                len(sent),
+            )
+            % {"n": len(sent)},
         )
     return redirect("cycle_detail", cycle.label)
 
