@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from convenant.core import access, limits
 from convenant.core.audit import record_event
@@ -110,9 +111,12 @@ def sign_off_report(*, by: Any, cycle: Cycle) -> MonitoringReport:
         waiting = pending_review(cycle)
         if waiting:
             raise ActionError(
-                _(
+                ngettext(
+                    "%(count)s submission is still under review (%(parties)s): accept it, "
+                    "or leave it out of the figures with a reason, before signing off.",
                     "%(count)s submissions are still under review (%(parties)s): accept them, "
-                    "or leave them out of the figures with a reason, before signing off."
+                    "or leave them out of the figures with a reason, before signing off.",
+                    len(waiting),
                 )
                 % {"count": len(waiting), "parties": ", ".join(waiting)},
                 code="conflict",
