@@ -320,3 +320,41 @@ def test_findings_written_and_ordered_while_the_report_is_a_draft(
     with pytest.raises(ActionError, match="signed off"):
         actions.delete_finding(by=committee, finding=first)
     assert Finding.objects.unrestricted(WHY).filter(cycle=cycle).count() == 2
+
+
+def test_an_accepted_correction_restates_the_figures(world: World, example: dict[str, Any]) -> None:
+    from convenant.reporting import figures
+    from convenant.reporting.actions import submissions
+
+    from convenant.reporting.actions import report
+
+    sub, cycle = example["submission"], example["cycle"]
+    committee = world.users["monitoring"]
+    _accept(world, sub)
+    # Given the accepted version: not positive on policy-public, so not on policy; the
+    # committee's report signed off with that figure
+    assert figures.core(cycle).shares["policy"] == 0.0
+    report.write_report_summary(by=committee, cycle=cycle, summary="Samenvatting (fictief)")
+    report.sign_off_report(by=committee, cycle=cycle)
+    # When the party corrects its answer and submits the correction
+    editor = world.users["fund_editor"]
+    correction = actions.start_correction(by=editor, submission=sub)
+    submissions.save_answers(
+        by=editor, submission=correction, changes=[submissions.Change(code="P2", value="yes")]
+    )
+    submissions.submit(by=editor, submission=correction)
+    # then, while the committee reviews it, the accepted version still counts
+    actions.start_review(by=world.users["monitoring"], submission=correction)
+    assert figures.core(cycle).shares["policy"] == 0.0
+    # and once it is accepted the figures change: the fund is positive on all of policy
+    _confirm_all(world, correction)
+    actions.accept_submission(by=world.users["monitoring"], submission=correction)
+    assert figures.core(cycle).shares["policy"] == 100.0
+    assert _fresh(sub).state == "superseded"
+    # and a later measurement shows the signed-off figure restated
+    later = ex.cycle(world, example["framework"], "rv-t2")
+    later.reference_date = datetime.date(2022, 12, 31)
+    later.save()
+    history = figures.compute(later)["history"]
+    assert history[0]["label"] == "rv-t" and history[0]["shares"]["policy"] == 0.0
+    assert history[0]["restated"]["policy"] == 100.0
