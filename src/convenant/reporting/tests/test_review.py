@@ -324,9 +324,7 @@ def test_findings_written_and_ordered_while_the_report_is_a_draft(
 
 def test_an_accepted_correction_restates_the_figures(world: World, example: dict[str, Any]) -> None:
     from convenant.reporting import figures
-    from convenant.reporting.actions import submissions
-
-    from convenant.reporting.actions import report
+    from convenant.reporting.actions import report, submissions
 
     sub, cycle = example["submission"], example["cycle"]
     committee = world.users["monitoring"]
