@@ -28,7 +28,7 @@ def _check_summary(params: dict[str, Any]) -> None:
 
 
 def _link(effect_object: str) -> str | None:
-    from convenant.reporting.views.publication import report_link
+    from convenant.reporting.actions.publication import report_link
 
     return report_link(effect_object)
 

@@ -297,3 +297,24 @@ def propose_approval(
             after={"proposal": proposal.number, "kind": kind},
         )
     return proposal
+
+
+def report_link(effect_object: str) -> str | None:
+    """A decision on a report links to its approval page (the public page, once published);
+    the link is shown with the decision, whose readers the page itself checks again."""
+    from django.urls import reverse
+
+    model, _sep, pk = effect_object.partition(":")
+    if model != "reporting.monitoringreport" or not pk.isdigit():
+        return None
+    report = (
+        MonitoringReport.objects.unrestricted(WHY)
+        .select_related("cycle")
+        .filter(pk=int(pk))
+        .first()
+    )
+    if report is None:
+        return None
+    if report.state == State.PUBLISHED:
+        return reverse("monitoring_report", args=[report.cycle.label])
+    return reverse("reporting_report_approval", args=[report.cycle.label])

@@ -394,10 +394,15 @@ def test_the_trend_across_cycles_for_its_readers(
     assert progress.signed_off and progress.target == 50.0
     page = client_of(world.users["monitoring"], "en").get(url).content.decode()
     assert "not signed off" in page and "<svg" in page
-    # The steering group: the signed-off cycle only carries figures
+    # The steering group's chair: the signed-off cycle only, with its target as frozen
     chair = {line.code: line for line in views.trend(gov.chair)}
-    assert not chair["policy"].points[0].shown and chair["policy"].points[0].share is None
-    assert chair["policy"].points[1].share == progress.share
+    assert [p.label for p in chair["policy"].points] == ["2021"]
+    assert chair["policy"].points[0].share == progress.share
+    assert chair["policy"].points[0].target == 50.0
+    # A fund's member in the steering group knows the other cycle, without its figures
+    member = {line.code: line for line in views.trend(gov.holders["funds"])}["policy"].points
+    assert [p.label for p in member] == ["2019", "2021"]
+    assert not member[0].shown and member[0].share is None and member[1].shown
     # A fund officer and anyone else: nothing (404)
     assert client_of(world.users["fund_editor"]).get(url).status_code == 404
     api = client_of(world.users["fund_editor"]).get(reverse("api:get_trend"))

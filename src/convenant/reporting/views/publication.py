@@ -41,7 +41,6 @@ from convenant.reporting.actions import publication as actions
 from convenant.reporting.models import Cycle, Finding, MonitoringReport, Target
 
 State = MonitoringReport.State
-WHY = "the trend: its readers are checked first"
 
 
 # --- The public pages ------------------------------------------------------------------------
@@ -320,13 +319,14 @@ def trend(user: Any) -> list[TrendLine]:
     if not trend_readers(actor):
         raise Http404
     live = live_readers(actor)
-    # The cycles themselves are the readers' to know (the steering group's chair need not
-    # be of a party): what they show is decided per report below.
-    cycles = list(
-        Cycle.objects.unrestricted(WHY)
-        .exclude(state=Cycle.State.DRAFT)
-        .select_related("framework")
-        .order_by("reference_date", "label")
+    # The cycles its reader may know: all of them for the covenant's parties, the committee
+    # and the secretariat; those whose report it reads for the steering group's chair.
+    known = {c.pk: c for c in Cycle.objects.visible_to(user).select_related("framework")}
+    for readable in MonitoringReport.objects.visible_to(user).select_related("cycle__framework"):
+        known.setdefault(readable.cycle_id, readable.cycle)
+    cycles = sorted(
+        (c for c in known.values() if c.state != Cycle.State.DRAFT),
+        key=lambda c: (c.reference_date, c.label),
     )
     frozen = {
         r.cycle_id: r
@@ -335,7 +335,7 @@ def trend(user: Any) -> list[TrendLine]:
         .exclude(state=State.DRAFT)
     }
     targets: dict[int, dict[str, float]] = {}
-    for t in Target.objects.unrestricted(WHY).filter(cycle__in=cycles):
+    for t in Target.objects.visible_to(user).filter(cycle__in=cycles):
         targets.setdefault(t.cycle_id, {})[t.indicator_code] = float(t.share)
     english = rendering.english()
     per_cycle: list[tuple[Cycle, MonitoringReport | None, dict[str, Any], dict[str, Any]]] = []
@@ -536,21 +536,3 @@ def pack_section(user: Any, meeting: Any) -> dict[str, Any] | None:
         "digest": report.figures_digest,
         "url": reverse("monitoring_report", args=[report.cycle.label]),
     }
-
-
-def report_link(effect_object: str) -> str | None:
-    """A decision on a report links to its approval page (the public page, once published)."""
-    model, _sep, pk = effect_object.partition(":")
-    if model != "reporting.monitoringreport" or not pk.isdigit():
-        return None
-    report = (
-        MonitoringReport.objects.unrestricted("a decision names the report it changed")
-        .select_related("cycle")
-        .filter(pk=int(pk))
-        .first()
-    )
-    if report is None:
-        return None
-    if report.state == State.PUBLISHED:
-        return reverse("monitoring_report", args=[report.cycle.label])
-    return reverse("reporting_report_approval", args=[report.cycle.label])
