@@ -74,10 +74,22 @@ def _year(submission: Submission) -> int:
     return submission.cycle.reference_date.year
 
 
+def _memo(submission: Submission, key: str, compute: Callable[[], Any]) -> Any:
+    """One read per submission and ``suggestions`` call, however many questions use it."""
+    memo: dict[str, Any] = submission.__dict__.setdefault("_prefill_memo", {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
 # --- The policy self-assessment -------------------------------------------------------------
 
 
 def _self_assessment(submission: Submission) -> tuple[Any, int, int] | None:
+    return _memo(submission, "assessment", lambda: _read_self_assessment(submission))
+
+
+def _read_self_assessment(submission: Submission) -> tuple[Any, int, int] | None:
     """The party's self-assessment of the reference year, with its requirements met and
     answerable; None when it has none."""
     from convenant.toolkit.models import Answer as Requirement
@@ -188,9 +200,19 @@ def _public_report(submission: Submission, question: Question) -> Suggestion | N
 
 
 def _shares(submission: Submission) -> Any:
-    from convenant.outsourcing.kpis import fund_shares
+    return _memo(submission, "shares", lambda: _read_shares(submission))
 
-    return fund_shares(submission.party, on=submission.cycle.reference_date)
+
+def _read_shares(submission: Submission) -> Any:
+    from convenant.outsourcing.kpis import Shares, fund_shares
+    from convenant.outsourcing.models import Mandate
+
+    on = submission.cycle.reference_date
+    running = Mandate.objects.unrestricted(WHY).filter(fund_id=submission.party_id).running(on)
+    if not running.exists():
+        zero = Decimal(0)
+        return Shares(on, 0, zero, 0, zero, 0, zero)  # nothing running: nothing to read
+    return fund_shares(submission.party, on=on)
 
 
 def _mandates_words(submission: Submission) -> str:
@@ -312,7 +334,18 @@ def _cases(submission: Submission, question: Question) -> Suggestion | None:
 # --- Last year's answers --------------------------------------------------------------------
 
 
+# Versions never change once loaded (their file's digest guards them): their maps neither.
+_CODE_MAPS: dict[tuple[str, str, str, str], dict[str, str]] = {}
+
+
 def _code_map(current: Framework, earlier: Framework) -> dict[str, str]:
+    key = (current.version, current.digest, earlier.version, earlier.digest)
+    if key not in _CODE_MAPS:
+        _CODE_MAPS[key] = _read_code_map(current, earlier)
+    return dict(_CODE_MAPS[key])
+
+
+def _read_code_map(current: Framework, earlier: Framework) -> dict[str, str]:
     """This version's question codes → the earlier version's, following ``previous_code``
     through every version between them (a question new on the way maps to nothing)."""
     mapping = {code: code for code in current.questions.values_list("code", flat=True)}
@@ -341,8 +374,11 @@ def _previous_submission(submission: Submission) -> Submission | None:
     )
 
 
-def previous_answers(submission: Submission) -> dict[str, Suggestion]:
-    """The party's answers in its previous submitted cycle, by this version's codes."""
+def previous_answers(
+    submission: Submission, questions: dict[str, Question] | None = None
+) -> dict[str, Suggestion]:
+    """The party's answers in its previous submitted cycle, by this version's codes
+    (``questions``: this version's, by code, when the caller has them)."""
     earlier = _previous_submission(submission)
     if earlier is None:
         return {}
@@ -353,12 +389,14 @@ def previous_answers(submission: Submission) -> dict[str, Suggestion]:
         .filter(submission=earlier)
         .select_related("question")
     }
-    questions = {q.code: q for q in submission.cycle.framework.questions.all()}
+    if questions is None:
+        questions = {q.code: q for q in submission.cycle.framework.questions.all()}
     found: dict[str, Suggestion] = {}
     for code, old in mapping.items():
-        answer = given.get(old)
-        question = questions[code]
-        if answer is None or question.kind == Question.Kind.EVIDENCE or answer.not_applicable:
+        answer, question = given.get(old), questions.get(code)
+        if answer is None or question is None or answer.not_applicable:
+            continue
+        if question.kind == Question.Kind.EVIDENCE:
             continue
         try:
             value = scoring.clean_value(question, answer.value)
@@ -389,7 +427,6 @@ def suggestions(submission: Submission) -> dict[str, Suggestion]:
             suggestion = SOURCES[question.prefill](submission, question)
             if suggestion is not None and suggestion.value is not None:
                 found[question.code] = suggestion
-    for code, suggestion in previous_answers(submission).items():
-        if code in {q.code for q in questions}:
-            found.setdefault(code, suggestion)
+    for code, suggestion in previous_answers(submission, {q.code: q for q in questions}).items():
+        found.setdefault(code, suggestion)
     return found

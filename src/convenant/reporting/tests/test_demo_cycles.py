@@ -79,8 +79,10 @@ def test_the_demo_cycles_follow_the_real_trend() -> None:
     end = mains(final)
     assert all(15 <= share <= 30 for share in end.values() if share is not None), end
     assert final["all_main"]["positive"] == 5
-    shares = [mains(reports[label].figures)["policy"] for label in ("2020", "2021-1", "2021")]
-    assert shares == sorted(shares) and shares[-1] < end["policy"]
+    shares = [
+        mains(reports[label].figures)["policy"] or 0.0 for label in ("2020", "2021-1", "2021")
+    ]
+    assert shares == sorted(shares) and shares[-1] < (end["policy"] or 0.0)
     # Late and left out, listed apart
     assert reports["2021"].figures["excluded"]
     assert all(reports[label].figures["late"] for label in ("2019", "2020", "2021-1", "2021"))
