@@ -221,6 +221,8 @@ def test_the_approval_page_for_the_secretariat(
     assert client_of(world.users["secretariat"]).get(url).status_code == 404  # no report yet
     report = sign_off(world, example)
     secretariat = client_of(world.users["secretariat"], "en")
+    # The report's page leads to it
+    assert url in secretariat.get(reverse("reporting_report", args=["2021"])).content.decode()
     page = secretariat.get(url).content.decode()
     assert "Propose to the steering group" in page and "not approved yet" in page
     # A proposal from the page, with its closing date
