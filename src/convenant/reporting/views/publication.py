@@ -181,9 +181,10 @@ class ProposeForm(forms.Form):
     text = forms.CharField(
         label=gettext_lazy("Text of the proposal"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=limits.TEXT,
         required=False,
-        help_text=gettext_lazy("Leave empty for the standard text."),
+        **limits.text_field(
+            limits.TEXT, help_text=gettext_lazy("Leave empty for the standard text.")
+        ),
     )
 
 
