@@ -21,16 +21,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from convenant.core import access, limits
@@ -125,7 +127,25 @@ def monitoring_download(request: HttpRequest, label: str, fmt: str) -> HttpRespo
         raise Http404
     report = published_report(label, request.user)
     content_type, make = DOWNLOADS[fmt]
-    response = HttpResponse(make(public_view(report)), content_type=content_type)
+    # Anyone may ask, and a PDF takes seconds: a published report never changes, so each
+    # document is made once per language (and per disclosure setting) and kept.
+    key = ":".join(
+        str(part)
+        for part in (
+            "reporting-public",
+            report.pk,
+            report.figures_digest,
+            get_language(),
+            fmt,
+            settings.REPORTING_MIN_FUNDS,
+            settings.REPORTING_DOMINANCE_PERCENT,
+        )
+    )
+    body = cache.get(key)
+    if body is None:
+        body = make(public_view(report))
+        cache.set(key, body, 24 * 3600)
+    response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = (
         f'attachment; filename="monitoring-report-{report.cycle.label}.{fmt}"'
     )
