@@ -45,6 +45,7 @@ from convenant.reporting.models import (
     Score,
     Submission,
 )
+from convenant.reporting.views.submissions import display_value
 
 S = Submission.State
 
@@ -210,7 +211,7 @@ def review_tree(user: Any, submission: Submission) -> list[ScoredIndicator]:
     indicators = list(
         Indicator.objects.filter(framework=framework, questionnaire=submission.questionnaire)
     )
-    questions = Question.objects.filter(framework=framework, indicator__in=indicators)
+    questions = list(Question.objects.filter(framework=framework, indicator__in=indicators))
     answers = {
         a.question_id: a for a in Answer.objects.visible_to(user).filter(submission=submission)
     }
@@ -224,13 +225,20 @@ def review_tree(user: Any, submission: Submission) -> list[ScoredIndicator]:
         s.indicator_id: s for s in Score.objects.visible_to(user).filter(submission=submission)
     }
     nodes = {i.pk: ScoredIndicator(i, score=scores.get(i.pk)) for i in indicators}
+    by_code = {q.code: q for q in questions}
+    answered = {q.code: answers[q.pk] for q in questions if q.pk in answers}
     for question in questions:
         node = nodes.get(question.indicator_id)
-        if node is not None:
+        # A question its dependency did not put to the party is left out, unless the
+        # committee has asked about it or evidence hangs from it.
+        asked = scoring.is_asked(question, answered, by_code)
+        if node is not None and (asked or question.pk in threads or question.pk in evidence):
+            answer = answers.get(question.pk)
             node.questions.append(
                 {
                     "question": question,
-                    "answer": answers.get(question.pk),
+                    "answer": answer,
+                    "display": display_value(question, answer),
                     "evidence": evidence.get(question.pk, []),
                     "threads": threads.get(question.pk, []),
                 }
@@ -314,6 +322,9 @@ def _page(request: HttpRequest, submission: Submission, **forms_given: Any) -> H
             "submission": submission,
             "cycle": submission.cycle,
             "tree": review_tree(request.user, submission),
+            "general_evidence": Evidence.objects.visible_to(request.user).filter(
+                submission=submission, question__isnull=True
+            ),
             "general_threads": [
                 t for t in _threads(request.user, submission) if t.question_id is None
             ],
