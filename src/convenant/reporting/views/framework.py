@@ -64,6 +64,8 @@ def positive_words(question: Question) -> str:
     unit = " %" if question.kind == Question.Kind.PERCENTAGE else ""
     if "equals" in rule:
         return _("the answer is “%(value)s”") % {"value": _option(question, rule["equals"])}
+    if "in" in rule and len(rule["in"]) == 1:
+        return _("the answer is “%(value)s”") % {"value": _option(question, rule["in"][0])}
     if "in" in rule:
         options = ", ".join(f"“{_option(question, v)}”" for v in rule["in"])
         return _("the answer is one of %(options)s") % {"options": options}
