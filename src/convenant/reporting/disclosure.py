@@ -199,11 +199,13 @@ def _protect_row(
         for key in PRIVATE_KEYS:
             if key in cell:
                 cell[key] = None
+        # Every value of a hidden cell goes, including any a later figure adds beside the
+        # counts (a share, a ratio); of a cell whose assets only are hidden, every asset value.
         if group in counts_hidden:
-            for key in COUNT_KEYS:
+            for key in {*COUNT_KEYS, *ASSET_KEYS, *cell}:
                 cell[key] = None
         if group in assets_hidden:
-            for key in ASSET_KEYS:
+            for key in {*ASSET_KEYS, *(k for k in cell if "asset" in k)}:
                 cell[key] = None
         if group in labels:
             cell["suppressed"] = labels[group]

@@ -165,6 +165,16 @@ def test_dominance_is_a_strict_share_and_follows_the_setting():
     )
 
 
+def test_a_hidden_cell_loses_every_value_even_one_added_later():
+    small = {**fund_group([1, 2, 3], 1), "share": 33.33, "asset_share": 16.67}
+    big = {**fund_group([500, 400, *[5] * 8], 3), "share": 30.0, "asset_share": 95.0}
+    rest = [fund_group([10] * 9, 4), fund_group([20] * 8, 2)]
+    figures = figures_with({"policy": {"a": small, "b": big, "c": rest[0], "d": rest[1]}})
+    published = protect(figures, min_funds=K, dominance_percent=DOMINANCE)
+    assert set(cell(published, "a").values()) == {None, "k"}
+    assert cell(published, "b")["asset_share"] is None and cell(published, "b")["share"] == 30.0
+
+
 def test_individual_results_only_where_the_fund_opted_in():
     figures = figures_with({"policy": {"a": fund_group([10] * 6, 2)}})
     published = protect(figures, min_funds=K, dominance_percent=DOMINANCE)
