@@ -20,6 +20,7 @@ SUBMISSION_VERBS: dict[str, str | Promise] = {
     "reporting.resolve_question": _("Committee's question resolved"),
     "reporting.confirm_score": _("Score confirmed by the committee"),
     "reporting.correct_score": _("Score corrected by the committee"),
+    "reporting.confirm_scores": _("Scores confirmed by the committee as computed"),
     "reporting.accept_submission": _("Submission accepted"),
     "reporting.supersede_submission": _("Submission superseded by its correction"),
     "reporting.exclude_submission": _("Submission left out of the figures"),

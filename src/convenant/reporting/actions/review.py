@@ -343,6 +343,37 @@ def confirm_score(*, by: Any, score: Score, outcome: str | None = None, reason: 
     return score
 
 
+@transaction.atomic(durable=True)
+def confirm_all_scores(*, by: Any, submission: Submission) -> int:
+    """The committee confirms, at once, every score not yet confirmed as the answers give it
+    (one event listing them). Returns how many."""
+    _committee(by)
+    submission = _locked(submission)
+    if submission.state not in REVIEWABLE:
+        raise _state_refused(submission)
+    waiting = list(
+        Score.objects.unrestricted(WHY)
+        .select_for_update()
+        .filter(submission=submission, confirmed="")
+        .select_related("indicator")
+    )
+    if not waiting:
+        raise ActionError(_("Every score is confirmed already."), code="conflict")
+    now = timezone.now()
+    for score in waiting:
+        score.confirmed, score.confirmed_by, score.confirmed_at = score.computed, by, now
+    Score.objects.unrestricted(WHY).bulk_update(
+        waiting, ["confirmed", "confirmed_by", "confirmed_at"]
+    )
+    _record(
+        by,
+        "reporting.confirm_scores",
+        submission,
+        after={"confirmed": {s.indicator.code: s.computed for s in waiting}},
+    )
+    return len(waiting)
+
+
 def acceptance_blockers(submission: Submission) -> list[str]:
     """What still stands in the way of accepting the version, in words."""
     blockers = []

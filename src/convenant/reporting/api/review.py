@@ -616,6 +616,22 @@ def confirm_review_score(request: HttpRequest, score_id: int, body: ScoreIn) -> 
     return Status(200, _score_out(score))
 
 
+@router.post(
+    "/reporting/review/submissions/{submission_id}/scores/confirm",
+    response=STATE_ANSWERS,
+    summary="Confirm every score still open as computed",
+)
+def confirm_all_review_scores(request: HttpRequest, submission_id: int) -> Status[Any]:
+    """The committee, while it reviews: each score not yet confirmed is confirmed as the
+    answers give it (409 when none is left)."""
+
+    def step(s: Submission) -> Submission:
+        actions.confirm_all_scores(by=request.user, submission=s)
+        return s
+
+    return _committee_step(request, submission_id, step)
+
+
 # --- Findings and recommendations -----------------------------------------------------------
 
 

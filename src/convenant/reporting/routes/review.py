@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern] = [
     path(SUB + "ask/", views.ask, name="reporting_review_ask"),
     path(SUB + "send/", views.send, name="reporting_review_send"),
     path(SUB + "accept/", views.accept, name="reporting_review_accept"),
+    path(SUB + "confirm/", views.confirm_all, name="reporting_review_confirm_all"),
     path(SUB + "exclude/", views.exclude, name="reporting_review_exclude"),
     path(SUB + "include/", views.include, name="reporting_review_include"),
     path(SUB + "reopen/", views.reopen, name="reporting_review_reopen"),

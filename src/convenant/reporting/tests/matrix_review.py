@@ -223,6 +223,7 @@ ROWS: list[Row] = [
         data=lambda w: {"question": w.extra["review"]["q1"].pk, "text": "Matrixvraag (fictief)"},
     ),
     Row("reporting_review_send", COMMITTEE_WRITES, args=_pk("sub_a"), method="post"),
+    Row("reporting_review_confirm_all", COMMITTEE_WRITES, args=_pk("sub_a"), method="post"),
     Row(
         "reporting_review_accept",
         {**COMMITTEE_WRITES, **dict.fromkeys(FUND_ACTORS, HIDDEN), "union": FORBIDDEN},
@@ -378,6 +379,7 @@ ROWS += [
         data=lambda w: {"question": "P1", "text": "Matrixvraag (fictief)"},
     ),
     Row("api:send_review_questions", API_COMMITTEE, args=_pk("sub_a"), method="post"),
+    Row("api:confirm_all_review_scores", API_COMMITTEE, args=_pk("sub_a"), method="post"),
     Row(
         "api:accept_submission_review",
         {**API_COMMITTEE, **dict.fromkeys(FUND_ACTORS, HIDDEN), "union": FORBIDDEN},

@@ -356,3 +356,25 @@ def test_an_accepted_correction_restates_the_figures(world: World, example: dict
     history = figures.compute(later)["history"]
     assert history[0]["label"] == "rv-t" and history[0]["shares"]["policy"] == 0.0
     assert history[0]["restated"]["policy"] == 100.0
+
+
+def test_every_score_confirmed_at_once(world: World, example: dict[str, Any]) -> None:
+    committee = world.users["monitoring"]
+    sub = example["submission"]
+    with pytest.raises(ActionError, match="while the submission is submitted"):
+        actions.confirm_all_scores(by=committee, submission=sub)
+    actions.start_review(by=committee, submission=sub)
+    first = Score.objects.unrestricted(WHY).filter(submission=sub, computed="negative").get()
+    actions.confirm_score(by=committee, score=first, outcome="positive", reason="Gevonden.")
+    # The one left is confirmed as computed; the committee's correction stays
+    assert actions.confirm_all_scores(by=committee, submission=sub) == 1
+    outcomes = dict(
+        Score.objects.unrestricted(WHY)
+        .filter(submission=sub)
+        .values_list("indicator__code", "confirmed")
+    )
+    assert outcomes == {"policy-scope": "positive", "policy-public": "positive"}
+    with pytest.raises(ActionError, match="confirmed already"):
+        actions.confirm_all_scores(by=committee, submission=sub)
+    event = AuditEvent.objects.get(verb="reporting.confirm_scores")
+    assert event.after == {"confirmed": {"policy-scope": "positive"}}

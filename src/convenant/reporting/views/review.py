@@ -334,6 +334,9 @@ def _page(request: HttpRequest, submission: Submission, **forms_given: Any) -> H
             "may_send": committee and reviewing and actions.open_threads(submission).exists(),
             "may_accept": committee and reviewing,
             "blockers": actions.acceptance_blockers(submission) if reviewing else [],
+            "to_confirm": Score.objects.visible_to(request.user)
+            .filter(submission=submission, confirmed="")
+            .count(),
             "may_reopen": state in actions.REOPENABLE,
             "may_resolve": committee
             and state in (S.UNDER_REVIEW, S.QUESTIONS_RAISED, S.RESUBMITTED),
@@ -489,6 +492,19 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
         submission,
         lambda: actions.confirm_score(by=request.user, score=found, **form.cleaned_data),
         _("The score was recorded."),
+    )
+
+
+@login_required
+@require_POST
+def confirm_all(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = _reviewed_submission(request, pk)
+    access.require(access.actor_for(request.user).is_monitoring_committee)
+    return _done(
+        request,
+        submission,
+        lambda: actions.confirm_all_scores(by=request.user, submission=submission),
+        _("The scores were confirmed as the answers give them."),
     )
 
 
