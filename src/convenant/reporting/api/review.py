@@ -35,6 +35,7 @@ from convenant.reporting.views.review import (
     _threads,
     is_reviewer,
     review_tree,
+    sent_threads,
 )
 
 router = Router(tags=["reporting"])
@@ -361,9 +362,13 @@ def list_review_threads(request: HttpRequest, submission_id: int) -> Any:
     """For the party's members (its own submission) and, once submitted, the committee and
     the secretariat."""
     submission = _submission(request, submission_id)
-    if not _content_visible(access.actor_for(request.user), submission):
+    actor = access.actor_for(request.user)
+    if not _content_visible(actor, submission):
         raise Http404
-    return [_thread_out(t) for t in _threads(request.user, submission)]
+    if is_reviewer(actor) and not actor.has_role(submission.party_id):
+        return [_thread_out(t) for t in _threads(request.user, submission)]
+    # The party reads the questions the committee has sent.
+    return [_thread_out(t) for t in sent_threads(request.user, submission)]
 
 
 # --- The review's course --------------------------------------------------------------------

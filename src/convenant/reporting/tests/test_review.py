@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from convenant.core.audit import AuditEvent
 from convenant.core.errors import ActionError
@@ -378,3 +379,25 @@ def test_every_score_confirmed_at_once(world: World, example: dict[str, Any]) ->
         actions.confirm_all_scores(by=committee, submission=sub)
     event = AuditEvent.objects.get(verb="reporting.confirm_scores")
     assert event.after == {"confirmed": {"policy-scope": "positive"}}
+
+
+def test_the_party_reads_the_questions_once_sent(world: World, example: dict[str, Any]) -> None:
+    from convenant.reporting.views.review import threads_for
+
+    committee, editor = world.users["monitoring"], world.users["fund_editor"]
+    sub = example["submission"]
+    actions.start_review(by=committee, submission=sub)
+    actions.raise_question(by=committee, submission=sub, text="Eerste ronde (fictief)")
+    # A draft of the committee's: the party does not see it yet, the committee does
+    assert threads_for(editor, _fresh(sub))["threads"] == []
+    assert len(threads_for(committee, _fresh(sub))["threads"]) == 1
+    actions.send_questions(by=committee, submission=sub)
+    assert len(threads_for(editor, _fresh(sub))["threads"]) == 1
+    # After a resubmission the first round stays in sight, a new draft does not
+    Submission.objects.unrestricted(WHY).filter(pk=sub.pk).update(
+        state="resubmitted", submitted_at=timezone.now()
+    )
+    actions.start_review(by=committee, submission=sub)
+    actions.raise_question(by=committee, submission=sub, text="Tweede ronde (fictief)")
+    shown = threads_for(editor, _fresh(sub))["threads"]
+    assert [t.messages.all()[0].text for t in shown] == ["Eerste ronde (fictief)"]

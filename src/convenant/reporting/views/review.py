@@ -204,6 +204,16 @@ def _threads(user: Any, submission: Submission) -> list[ReviewThread]:
     )
 
 
+def sent_threads(user: Any, submission: Submission) -> list[ReviewThread]:
+    """The committee's questions as the party reads them: those it has sent. While the
+    committee reviews a version, the questions it raises on it are its drafts until it sends
+    them; those of an earlier round stay in sight."""
+    threads = _threads(user, submission)
+    if submission.state not in (S.SUBMITTED, S.UNDER_REVIEW) or submission.submitted_at is None:
+        return threads
+    return [t for t in threads if t.created_at < submission.submitted_at]
+
+
 def review_tree(user: Any, submission: Submission) -> list[ScoredIndicator]:
     """Per main indicator its sub-indicators, each with its score and its questions (the
     answer with its source, the evidence, the committee's threads about it)."""
@@ -520,9 +530,10 @@ def threads_for(user: Any, submission: Submission) -> dict[str, Any]:
     if not _content_visible(actor, submission):
         return {"threads": [], "submission": submission}
     party_writer = actor.has_role(submission.party_id, access.Role.EDITOR)
+    reviewer = is_reviewer(actor) and not actor.has_role(submission.party_id)
     return {
         "submission": submission,
-        "threads": _threads(user, submission),
+        "threads": _threads(user, submission) if reviewer else sent_threads(user, submission),
         "may_answer": party_writer and submission.state == S.QUESTIONS_RAISED,
         "may_correct": party_writer
         and submission.state == S.ACCEPTED
