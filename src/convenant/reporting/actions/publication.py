@@ -300,8 +300,8 @@ def propose_approval(
 
 
 def report_link(effect_object: str) -> str | None:
-    """A decision on a report links to its approval page (the public page, once published);
-    the link is shown with the decision, whose readers the page itself checks again."""
+    """A decision on a report links to the report's page (its public page, once published);
+    the page checks its reader again."""
     from django.urls import reverse
 
     model, _sep, pk = effect_object.partition(":")
@@ -317,4 +317,4 @@ def report_link(effect_object: str) -> str | None:
         return None
     if report.state == State.PUBLISHED:
         return reverse("monitoring_report", args=[report.cycle.label])
-    return reverse("reporting_report_approval", args=[report.cycle.label])
+    return reverse("reporting_report", args=[report.cycle.label])

@@ -112,7 +112,7 @@ def test_the_report_then_its_summary_approved_publishes_it(
     assert first.effect_state == Decision.EffectState.APPLIED
     assert first.effect_object == f"reporting.monitoringreport:{report.pk}"
     assert effects.link("approve_report", first.effect_object) == reverse(
-        "reporting_report_approval", args=["2021"]
+        "reporting_report", args=["2021"]
     )
     report = fresh(report)
     assert report.state == MonitoringReport.State.APPROVED and report.approval_id == first.pk
