@@ -361,15 +361,13 @@ class Run:
 
 
 def _submissions_as_then(cycle: Cycle, plan: Plan) -> list[Submission]:
-    """The cycle as it was opened at the time: opening today gives a submission to today's
-    parties, and a fund that joined after the reference date had nothing to report then.
-    (The fund that left in 2021 is not in the demo's history: its people have no rights to
-    write any more, and the demo writes through the actions.)"""
-    rows = Submission.objects.unrestricted(WHY).filter(cycle=cycle)
-    rows.filter(party__joined_on__gt=plan.reference, state="not_started").delete()
+    """The cycle's submissions: a past cycle opened now asks the parties that were in the
+    covenant on its deadline (``actions.cycles.reporting_day``). The fund that left in 2021
+    keeps its submissions but answers none of them here: its people have no rights to write
+    any more, and the demo writes through the actions."""
     return list(
         Submission.objects.unrestricted(WHY)
-        .filter(cycle=cycle)
+        .filter(cycle=cycle, party__left_on__isnull=True)
         .select_related("party")
         .order_by("party__code")
     )

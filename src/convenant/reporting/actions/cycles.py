@@ -263,10 +263,18 @@ def update_cycle(*, by: User, cycle: Cycle, changes: dict[str, Any]) -> Cycle:
     return locked
 
 
+def reporting_day(cycle: Cycle) -> datetime.date:
+    """The day on which a party must be in the covenant to report in the cycle: today, or the
+    cycle's deadline if that has passed (a cycle opened after its deadline, as when an earlier
+    measurement is entered afterwards, asks the parties of that time, not today's)."""
+    return min(timezone.localdate(), cycle.closes_on)
+
+
 def must_report(cycle: Cycle, on: datetime.date | None = None) -> list[Party]:
-    """The parties of the cycle's covenant that report, in the covenant on ``on`` (today)."""
+    """The parties of the cycle's covenant that report: in the covenant on ``on`` (by default
+    the cycle's reporting day)."""
     return list(
-        Party.objects.active(on)
+        Party.objects.active(on or reporting_day(cycle))
         .filter(covenant_id=cycle.covenant_id, type__in=list(QUESTIONNAIRE_OF))
         .order_by("name")
     )
@@ -435,6 +443,8 @@ def add_joiner(party: Party) -> list[Submission]:
             state=Cycle.State.OPEN, covenant_id=party.covenant_id
         )
         for cycle in cycles:
+            if party.joined_on > cycle.closes_on:  # joined after the deadline: next cycle
+                continue
             submission = _new_submission(cycle, party)
             if submission is None:
                 continue

@@ -322,6 +322,28 @@ def test_a_party_that_joins_during_a_cycle_gets_its_submission(
     assert AuditEvent.objects.unrestricted(WHY).filter(verb="reporting.add_joiner").count() == 1
 
 
+def test_a_cycle_opened_after_its_deadline_asks_the_parties_of_that_time(world: World) -> None:
+    """Entering an earlier measurement afterwards: a fund that joined after its deadline has
+    nothing to report in it, and one joining now is not added to it either."""
+    from convenant.parties.models import Party
+
+    Party.objects.filter(pk=world.other_fund.pk).update(
+        joined_on=TODAY - datetime.timedelta(days=5)
+    )
+    cycle = open_cycle(
+        world,
+        label="t-past",
+        opens_on=TODAY - datetime.timedelta(days=40),
+        closes_on=TODAY - datetime.timedelta(days=10),
+    )
+    parties = set(
+        Submission.objects.unrestricted(WHY).filter(cycle=cycle).values_list("party_id", flat=True)
+    )
+    assert world.fund.pk in parties and world.other_fund.pk not in parties
+    world.other_fund.refresh_from_db()
+    assert cycle_actions.add_joiner(world.other_fund) == []
+
+
 def test_a_party_that_left_keeps_its_submission(world: World) -> None:
     from convenant.parties.actions import record_departure
 
