@@ -176,3 +176,25 @@ def test_findings_in_pages(world: World, example: dict[str, Any]) -> None:
     # The secretariat reads them, without the means to change them
     read = _text(_client(world.users["secretariat"]).get(url))
     assert "Tweede (fictief)" in read and "Move up" not in read
+
+
+def test_the_party_starts_a_correction_from_its_accepted_submission(
+    world: World, example: dict[str, Any]
+) -> None:
+    sub = example["submission"]
+    Submission.objects.unrestricted(WHY).filter(pk=sub.pk).update(state="accepted")
+    party = _client(world.users["fund_editor"])
+    questions = _text(party.get(reverse("reporting_review_party_threads", args=[sub.pk])))
+    assert "Start a correction" in questions
+    # The viewer reads it without the button
+    viewer = _text(
+        _client(world.users["fund_viewer"]).get(
+            reverse("reporting_review_party_threads", args=[sub.pk])
+        )
+    )
+    assert "Start a correction" not in viewer
+    response = party.post(reverse("reporting_review_correct", args=[sub.pk]))
+    correction = Submission.objects.unrestricted(WHY).get(corrects=sub)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("submission_detail", args=[correction.pk])
+    assert correction.state == "in_progress" and _state(sub) == "accepted"
