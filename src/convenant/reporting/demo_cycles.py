@@ -29,7 +29,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from convenant.core.models import User
@@ -460,10 +459,10 @@ def _fill_and_submit(run: Run, subs: list[Submission]) -> None:
 
 
 def _bulk_confirm(submissions: list[Submission], by: User) -> None:
-    """The committee agrees with the computed scores (one update, not an action per score)."""
-    Score.objects.unrestricted(WHY).filter(submission__in=submissions, confirmed="").update(
-        confirmed=F("computed"), confirmed_by=by, confirmed_at=timezone.now()
-    )
+    """The committee agrees with the computed scores left: one action (and event) per
+    submission."""
+    for submission in submissions:
+        review.confirm_all_scores(by=by, submission=submission)
 
 
 QUESTIONS = [

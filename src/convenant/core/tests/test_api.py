@@ -24,6 +24,32 @@ def test_openapi_document_is_committed_and_current() -> None:
     )
 
 
+def test_each_schema_name_in_the_document_names_one_shape() -> None:
+    """The OpenAPI document keeps one component per schema name: two schemas of the same name
+    and different fields (two apps' ``MoveIn``) would describe one operation with the other's
+    body. Schemas that differ only in their description may share a name."""
+    from ninja import Schema
+
+    import convenant.api  # noqa: F401 - every router and its schemas imported
+
+    def subclasses(cls: type) -> list[type]:
+        return [c for sub in cls.__subclasses__() for c in (sub, *subclasses(sub))]
+
+    shapes: dict[str, dict[str, str]] = {}
+    for schema in subclasses(Schema):
+        if not schema.__module__.startswith("convenant."):
+            continue
+        shape = schema.model_json_schema()
+        shape.pop("description", None)
+        shapes.setdefault(schema.__name__, {})[schema.__module__] = json.dumps(
+            shape, sort_keys=True
+        )
+    clashes = {
+        name: sorted(found) for name, found in shapes.items() if len(set(found.values())) > 1
+    }
+    assert not clashes
+
+
 def test_token_gives_the_person_their_own_access_and_revoking_stops_it(world: World) -> None:
     user = world.users["fund_viewer"]
     token, plaintext = actions.create_api_token(by=user, name="nightly upload", valid_days=30)

@@ -159,6 +159,12 @@ def test_public_operations_declare_no_authentication() -> None:
         "GET /api/v1/toolkit/texts/{identifier}",
         "GET /api/v1/toolkit/texts/{identifier}/versions/{number}",
         "GET /api/v1/toolkit/releases",
+        # The KPI framework (reference data) and the published monitoring reports, their
+        # figures after disclosure control.
+        "GET /api/v1/reporting/frameworks",
+        "GET /api/v1/reporting/frameworks/{version}",
+        "GET /api/v1/monitoring/reports",
+        "GET /api/v1/monitoring/reports/{label}",
     }
     for name, operation in operations.items():
         assert ("401" in operation["responses"]) == (name not in public), name

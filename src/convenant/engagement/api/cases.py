@@ -85,7 +85,7 @@ class PlanIn(Schema):
     publishable: list[Key] | None = Field(None, max_length=len(case_rules.PUBLISHABLE))
 
 
-class MilestoneOut(Schema):
+class CaseMilestoneOut(Schema):
     id: int
     title: str
     target_on: datetime.date | None
@@ -94,7 +94,7 @@ class MilestoneOut(Schema):
     overdue: bool
 
 
-class MilestoneIn(Schema):
+class CaseMilestoneIn(Schema):
     title: Annotated[str, Field(min_length=1, max_length=limits.LINE)]
     target_on: datetime.date | None = None
 
@@ -276,7 +276,7 @@ def update_case_plan(request: HttpRequest, reference: str, body: PlanIn) -> Any:
 
 @router.get(
     "/cases/{reference}/milestones",
-    response={200: list[MilestoneOut], 404: Error},
+    response={200: list[CaseMilestoneOut], 404: Error},
     summary="A case's plan milestones",
 )
 def list_case_milestones(request: HttpRequest, reference: str) -> Any:
@@ -288,10 +288,10 @@ def list_case_milestones(request: HttpRequest, reference: str) -> Any:
 
 @router.post(
     "/cases/{reference}/milestones",
-    response={201: MilestoneOut, 400: FieldError, 403: Error, 404: Error, 409: Error},
+    response={201: CaseMilestoneOut, 400: FieldError, 403: Error, 404: Error, 409: Error},
     summary="Add a milestone to a case's plan",
 )
-def add_case_milestone(request: HttpRequest, reference: str, body: MilestoneIn) -> Status:
+def add_case_milestone(request: HttpRequest, reference: str, body: CaseMilestoneIn) -> Status:
     case = _case(request, reference)
     if "edit_plan" not in _rights(request, case):
         return Status(403, {"detail": "Only those who edit the plan may add one."})
@@ -306,7 +306,7 @@ def add_case_milestone(request: HttpRequest, reference: str, body: MilestoneIn) 
 
 @router.patch(
     "/case-milestones/{pk}",
-    response={200: MilestoneOut, 400: FieldError, 403: Error, 404: Error, 409: Error},
+    response={200: CaseMilestoneOut, 400: FieldError, 403: Error, 404: Error, 409: Error},
     summary="Change a plan milestone or record it reached",
 )
 def update_case_milestone(request: HttpRequest, pk: int, body: MilestonePatch) -> Any:

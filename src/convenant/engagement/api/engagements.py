@@ -105,14 +105,14 @@ class EngagementOut(Schema):
     next_step: str | None
 
 
-class RiskOut(Schema):
+class EngagementRiskOut(Schema):
     issuer: int
     theme: str
 
 
 class EngagementDetailOut(EngagementOut):
     participants: list[ParticipantOut]
-    risks: list[RiskOut]
+    risks: list[EngagementRiskOut]
     objectives: list[ObjectiveOut]
 
 

@@ -54,7 +54,7 @@ class SubIndicatorOut(Schema):
     questions: list[QuestionOut]
 
 
-class IndicatorOut(Schema):
+class FrameworkIndicatorOut(Schema):
     code: str
     questionnaire: str
     name: str
@@ -66,7 +66,7 @@ class IndicatorOut(Schema):
 
 
 class FrameworkTreeOut(FrameworkOut):
-    indicators: list[IndicatorOut]
+    indicators: list[FrameworkIndicatorOut]
 
 
 def _framework(f: Framework) -> dict[str, Any]:

@@ -103,7 +103,7 @@ class ProposeIn(Schema):
     text: str = Field("", max_length=limits.TEXT)
 
 
-class ProposalOut(Schema):
+class ApprovalProposalOut(Schema):
     proposal: int
     kind: str
     closes_at: datetime.datetime
@@ -143,7 +143,7 @@ def get_approval(request: HttpRequest, label: str) -> Any:
 
 @router.post(
     "/reporting/reports/{label}/approval",
-    response={201: ProposalOut, 400: FieldError, 403: Error, 409: Error},
+    response={201: ApprovalProposalOut, 400: FieldError, 403: Error, 409: Error},
     summary="Put a report's approval, or its public summary's, to the steering group",
 )
 def propose_approval(request: HttpRequest, label: str, body: ProposeIn) -> Status[Any]:
@@ -188,7 +188,7 @@ class TrendLineOut(Schema):
 
 @router.get(
     "/reporting/trend",
-    response=list[TrendLineOut],
+    response={200: list[TrendLineOut], 404: Error},
     summary="The trend of each main indicator across all cycles",
 )
 def get_trend(request: HttpRequest) -> Any:

@@ -26,14 +26,14 @@ class ReportFieldError(Schema):
     field: str = ""
 
 
-class ReportOut(Schema):
+class MonitoringReportOut(Schema):
     cycle: str
     state: str
     signed_off_at: datetime.datetime | None
     figures_digest: str
 
 
-class FiguresOut(ReportOut):
+class FiguresOut(MonitoringReportOut):
     # The frozen figures after disclosure control (the shape of ``reporting.figures``); the
     # digest is taken over the snapshot as frozen, before disclosure control.
     figures: dict[str, Any]
@@ -76,7 +76,7 @@ def get_report_figures(request: HttpRequest, label: str) -> Any:
 
 @router.post(
     "/reporting/reports/{label}/summary",
-    response={200: ReportOut, 400: ReportFieldError, 403: Error, 409: Error},
+    response={200: MonitoringReportOut, 400: ReportFieldError, 403: Error, 409: Error},
     summary="Write the public summary of a cycle's monitoring report",
 )
 def write_report_summary(request: HttpRequest, label: str, body: SummaryIn) -> Status[Any]:
@@ -95,7 +95,7 @@ def write_report_summary(request: HttpRequest, label: str, body: SummaryIn) -> S
 
 @router.post(
     "/reporting/reports/{label}/sign-off",
-    response={200: ReportOut, 400: ReportFieldError, 403: Error, 409: Error},
+    response={200: MonitoringReportOut, 400: ReportFieldError, 403: Error, 409: Error},
     summary="Sign off a cycle's monitoring report, freezing its figures",
 )
 def sign_off_report(request: HttpRequest, label: str) -> Status[Any]:

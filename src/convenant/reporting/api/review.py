@@ -111,7 +111,7 @@ class ThreadOut(Schema):
     messages: list[MessageOut]
 
 
-class ScoreOut(Schema):
+class ReviewScoreOut(Schema):
     id: int
     indicator: str
     computed: str
@@ -123,7 +123,7 @@ class ScoreOut(Schema):
 class IndicatorOutcomeOut(Schema):
     indicator: str
     outcome: str  # positive only if positive on all its sub-indicators
-    subindicators: list[ScoreOut]
+    subindicators: list[ReviewScoreOut]
 
 
 class AnswerOut(Schema):
@@ -197,7 +197,7 @@ class FindingOut(Schema):
     order: int
 
 
-class MoveIn(Schema):
+class FindingMoveIn(Schema):
     up: bool
 
 
@@ -598,7 +598,7 @@ def resolve_review_question(request: HttpRequest, thread_id: int) -> Status[Any]
 
 @router.post(
     "/reporting/review/scores/{score_id}",
-    response={200: ScoreOut, 400: FieldError, 403: Error, 409: Error},
+    response={200: ReviewScoreOut, 400: FieldError, 403: Error, 409: Error},
     summary="Confirm or correct a sub-indicator's score",
 )
 def confirm_review_score(request: HttpRequest, score_id: int, body: ScoreIn) -> Status[Any]:
@@ -702,7 +702,7 @@ def update_review_finding(request: HttpRequest, finding_id: int, body: FindingIn
     response={200: list[FindingOut], 403: Error, 409: Error},
     summary="Move a finding up or down among those of its kind",
 )
-def move_review_finding(request: HttpRequest, finding_id: int, body: MoveIn) -> Status[Any]:
+def move_review_finding(request: HttpRequest, finding_id: int, body: FindingMoveIn) -> Status[Any]:
     finding = _finding(request, finding_id)
     if not _committee(request):
         return _forbidden("Only the monitoring committee orders findings.")

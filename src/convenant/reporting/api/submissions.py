@@ -26,6 +26,8 @@ router = Router(tags=["reporting"])
 Line = Annotated[str, Field(max_length=limits.LINE)]
 Message = Annotated[str, Field(max_length=limits.MESSAGE)]
 Code = Annotated[str, Field(min_length=1, max_length=40)]
+# A target in percent of funds: a number, so that the document says what is accepted.
+Percent = Annotated[float, Field(ge=0, le=100)]
 
 
 class Error(Schema):
@@ -62,7 +64,7 @@ class ReportingCycleIn(Schema):
     opens_on: datetime.date
     closes_on: datetime.date
     corrections_until: datetime.date | None = None
-    targets: dict[Code, Decimal | None] = {}
+    targets: dict[Code, Percent | None] = {}
 
 
 class ReportingCyclePatch(Schema):
@@ -74,7 +76,7 @@ class ReportingCyclePatch(Schema):
     opens_on: datetime.date | None = None
     closes_on: datetime.date | None = None
     corrections_until: datetime.date | None = None
-    targets: dict[Code, Decimal | None] | None = None
+    targets: dict[Code, Percent | None] | None = None
 
 
 class SubmissionRowOut(Schema):
@@ -570,7 +572,7 @@ def submission_upload_evidence(
     pk: int,
     question: Form[Code],
     file: File[UploadedFile],
-    title: Form[Line] = "",
+    title: Annotated[str, Form(max_length=limits.LINE)] = "",
 ) -> Any:
     """A PDF, Word, OpenDocument, Excel, PNG or JPEG file, checked by its content, within
     the size limit. For an evidence question the upload is its answer."""
