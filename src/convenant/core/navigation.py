@@ -56,6 +56,7 @@ NAV_GROUPS: tuple[tuple[int, str | Promise], ...] = (
     (50, _("Due diligence")),
     (60, _("Broad track")),
     (70, _("Governance")),
+    (80, _("Reporting and monitoring")),
     (90, _("Administration")),
 )
 

@@ -76,8 +76,8 @@ def register() -> None:
         template="reporting/publication/pack_section.html",
     )
     navigation.register_nav_item(
-        navigation.NavItem(_("Monitoring reports"), "monitoring_index", lambda a: True, 75)
+        navigation.NavItem(_("Monitoring reports"), "monitoring_index", lambda a: True, 84)
     )
     navigation.register_nav_item(
-        navigation.NavItem(_("Monitoring trend"), "reporting_trend", trend_readers, 76)
+        navigation.NavItem(_("Monitoring trend"), "reporting_trend", trend_readers, 85)
     )

@@ -21,5 +21,5 @@ def register() -> None:
 
     register_verbs(VERBS)
     navigation.register_nav_item(
-        navigation.NavItem(_("Committee's report"), "reporting_reports", reads_reports, 73)
+        navigation.NavItem(_("Committee's report"), "reporting_reports", reads_reports, 83)
     )

@@ -44,7 +44,7 @@ def register() -> None:
             _("Monitoring review"),
             "reporting_review_home",
             lambda a: a.is_monitoring_committee or a.is_secretariat,
-            72,
+            82,
         )
     )
     register_verbs(SUBMISSION_VERBS)

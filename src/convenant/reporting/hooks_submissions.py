@@ -44,7 +44,7 @@ def register() -> None:
             _("Reporting"),
             "reporting_home",
             lambda a: a.is_covenant_member or a.is_secretariat or a.is_monitoring_committee,
-            71,
+            81,
         )
     )
     navigation.register_dashboard_panel(

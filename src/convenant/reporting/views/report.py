@@ -79,11 +79,13 @@ class SummaryForm(forms.Form):
         label=gettext_lazy("Public summary (Dutch)"),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=limits.TEXT,
+        help_text=limits.hint(limits.TEXT),
     )
     summary_en = forms.CharField(
         label=gettext_lazy("Public summary (English)"),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=limits.TEXT,
+        help_text=limits.hint(limits.TEXT),
         required=False,
     )
 
