@@ -342,6 +342,8 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         # A line per finished task says nothing the Job row does not; failures still log.
         "celery.app.trace": {"level": "WARNING"},
+        # WeasyPrint tells each step of each PDF at INFO: noise beside the product's own lines.
+        "weasyprint": {"level": "WARNING"},
     },
 }
 
@@ -350,9 +352,9 @@ LOGGING = {
 # many months.
 ENGAGEMENT_ACTIVITY_LOCK_DAYS = int(os.environ.get("ENGAGEMENT_ACTIVITY_LOCK_DAYS", "30"))
 ENGAGEMENT_STALE_MONTHS = int(os.environ.get("ENGAGEMENT_STALE_MONTHS", "6"))
-# At most this many deep-track cases run at once (DESIGN §3).
 # A contract's renewal makes a task to re-check its clauses this many months ahead.
 OUTSOURCING_RENEWAL_NOTICE_MONTHS = int(os.environ.get("OUTSOURCING_RENEWAL_NOTICE_MONTHS", "6"))
+# At most this many deep-track cases run at once (DESIGN §3).
 ENGAGEMENT_MAX_CASES = int(os.environ.get("ENGAGEMENT_MAX_CASES", "6"))
 # The working group the cases' sub-working groups report to (its slug).
 ENGAGEMENT_DEEP_TRACK_GROUP = os.environ.get("ENGAGEMENT_DEEP_TRACK_GROUP", "werkgroep-diep-spoor")

@@ -32,8 +32,11 @@ def test_each_schema_name_in_the_document_names_one_shape() -> None:
 
     import convenant.api  # noqa: F401 - every router and its schemas imported
 
-    def subclasses(cls: type) -> list[type]:
-        return [c for sub in cls.__subclasses__() for c in (sub, *subclasses(sub))]
+    def subclasses(cls: type[Schema]) -> list[type[Schema]]:
+        found: list[type[Schema]] = []
+        for sub in cls.__subclasses__():
+            found += [sub, *subclasses(sub)]
+        return found
 
     shapes: dict[str, dict[str, str]] = {}
     for schema in subclasses(Schema):

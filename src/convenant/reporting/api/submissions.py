@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from django.http import HttpRequest
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 
 from convenant.core import access, limits
 from convenant.core.errors import ActionError
@@ -280,6 +281,7 @@ def _submission_out(request: HttpRequest, s: Submission) -> dict[str, Any]:
     response={200: list[ReportingCycleOut]},
     summary="The reporting cycles, newest reference date first",
 )
+@paginate
 def list_reporting_cycles(request: HttpRequest) -> Any:
     """The covenant's parties, the secretariat and the committee; everyone else only the
     cycles whose report is published."""
@@ -454,6 +456,7 @@ def send_reporting_reminders(request: HttpRequest, label: str, body: RemindersIn
     summary="Submissions you may see: your parties' own; all of them for the secretariat and "
     "the committee",
 )
+@paginate
 def list_submissions(request: HttpRequest, cycle: Annotated[str, Query(max_length=20)] = "") -> Any:
     rows = (
         Submission.objects.visible_to(request.user)
