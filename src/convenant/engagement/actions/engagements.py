@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from convenant.core import access, limits
+from convenant.core import access, limits, uploads
 from convenant.core.access import Visibility
 from convenant.core.audit import record_event, snapshot
 from convenant.core.errors import ActionError
@@ -930,10 +930,6 @@ def attachment_storage() -> Any:
 def add_attachment(*, by: Any, activity: Activity, title: str, filename: str, data: bytes) -> Any:
     """A document attached to an activity: a PDF or an office document (judged by its
     content, as governance's documents are), within the size limit, under a random name."""
-    import secrets
-
-    import filetype
-    from django.core.files.base import ContentFile
     from django.utils.text import get_valid_filename
 
     from convenant.engagement.models import ActivityAttachment
@@ -942,22 +938,16 @@ def add_attachment(*, by: Any, activity: Activity, title: str, filename: str, da
     _require_edit(by, activity.engagement)
     if not data:
         raise ActionError(_("Choose a file."), field="file")
-    if len(data) > max_document_bytes():
-        raise ActionError(
-            _("A document may be at most %(mb)d MB.") % {"mb": max_document_bytes() // 2**20},
-            field="file",
-        )
-    kind = filetype.guess_mime(data)
-    if kind not in DOCUMENT_TYPES:
-        raise ActionError(
-            _("Upload a PDF, Word, Excel, PowerPoint or OpenDocument file."), field="file"
-        )
+    kind = uploads.checked_kind(
+        data,
+        types=DOCUMENT_TYPES,
+        max_bytes=max_document_bytes(),
+        wrong_type=_("Upload a PDF, Word, Excel, PowerPoint or OpenDocument file."),
+    )
     title = limits.check_length(title.strip(), 200, field="title")
     title = title or get_valid_filename(filename)[:200] or _("Document")
     storage = attachment_storage()
-    name = storage.save(
-        f"activities/{secrets.token_hex(16)}.{DOCUMENT_TYPES[kind]}", ContentFile(data)
-    )
+    name = uploads.store(storage, "activities", data, kind=kind, types=DOCUMENT_TYPES)
     try:
         with transaction.atomic(durable=True):
             attachment = ActivityAttachment.objects.create(

@@ -12,10 +12,8 @@ import datetime
 import secrets
 from typing import Any, cast
 
-import filetype
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -23,7 +21,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from convenant.core import access
+from convenant.core import access, uploads
 from convenant.core.audit import record_event, snapshot
 from convenant.core.errors import ActionError
 from convenant.core.models import User, hash_token
@@ -530,20 +528,15 @@ def add_agenda_document(
     _secretariat(by)
     if not data:
         raise ActionError(_("Choose a file."), field="file")
-    if len(data) > max_document_bytes():
-        raise ActionError(
-            _("A document may be at most %(mb)d MB.") % {"mb": max_document_bytes() // 2**20},
-            field="file",
-        )
-    kind = filetype.guess_mime(data)
-    if kind not in DOCUMENT_TYPES:
-        raise ActionError(
-            _("Upload a PDF, Word, Excel, PowerPoint or OpenDocument file."), field="file"
-        )
+    kind = uploads.checked_kind(
+        data,
+        types=DOCUMENT_TYPES,
+        max_bytes=max_document_bytes(),
+        wrong_type=_("Upload a PDF, Word, Excel, PowerPoint or OpenDocument file."),
+    )
     title = title.strip() or get_valid_filename(filename)[:200] or _("Document")
-    stored = f"agenda/{secrets.token_hex(16)}.{DOCUMENT_TYPES[kind]}"
     storage = document_storage()
-    name = storage.save(stored, ContentFile(data))
+    name = uploads.store(storage, "agenda", data, kind=kind, types=DOCUMENT_TYPES)
     try:
         with transaction.atomic(durable=True):
             document = AgendaDocument.objects.unrestricted(WHY).create(

@@ -22,7 +22,6 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import filetype
 import pycountry
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -34,7 +33,7 @@ from django.utils.translation import gettext as _
 from stdnum import lei as stdnum_lei
 from stdnum.exceptions import ValidationError as StdnumError
 
-from convenant.core import access, limits
+from convenant.core import access, limits, uploads
 from convenant.core.audit import record_event, snapshot
 from convenant.core.errors import ActionError
 from convenant.outsourcing.models import (
@@ -558,17 +557,13 @@ def _version(text: ModelText, version: TextVersion | int | None, contract_date: 
 
 
 def _evidence(filename: str, data: bytes) -> tuple[str, str]:
-    if len(data) > MAX_EVIDENCE_BYTES:
-        raise ActionError(
-            _("A document may be at most %(mb)d MB.") % {"mb": MAX_EVIDENCE_BYTES // 2**20},
-            field="evidence",
-        )
-    kind = filetype.guess_mime(data)
-    if kind not in DOCUMENT_TYPES:
-        raise ActionError(
-            _("The evidence must be a document: a PDF, Word or OpenDocument file."),
-            field="evidence",
-        )
+    kind = uploads.checked_kind(
+        data,
+        types=DOCUMENT_TYPES,
+        max_bytes=MAX_EVIDENCE_BYTES,
+        wrong_type=_("The evidence must be a document: a PDF, Word or OpenDocument file."),
+        field="evidence",
+    )
     return f"evidence/{secrets.token_hex(16)}.{DOCUMENT_TYPES[kind]}", kind
 
 

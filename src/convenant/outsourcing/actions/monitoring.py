@@ -8,19 +8,16 @@ events name the fund). The secretariat administers providers, not the fund's rep
 from __future__ import annotations
 
 import datetime
-import secrets
 from collections.abc import Iterable
 from typing import Any
 
-import filetype
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from convenant.core import access, limits
+from convenant.core import access, limits, uploads
 from convenant.core.audit import record_event, snapshot
 from convenant.core.errors import ActionError
 from convenant.outsourcing.models import Mandate, ProviderReport, ReportingRequirement
@@ -161,22 +158,17 @@ def record_provider_report(
     note = limits.check_length(note.strip(), limits.MESSAGE, field="note")
     kind = None
     if data:
-        if len(data) > max_report_bytes():
-            raise ActionError(
-                _("A report may be at most %(mb)d MB.") % {"mb": max_report_bytes() // 2**20},
-                field="file",
-            )
-        kind = filetype.guess_mime(data)
-        if kind not in REPORT_TYPES:
-            raise ActionError(
-                _("Upload a PDF, Word, Excel, PowerPoint or OpenDocument file."), field="file"
-            )
+        kind = uploads.checked_kind(
+            data,
+            types=REPORT_TYPES,
+            max_bytes=max_report_bytes(),
+            wrong_type=_("Upload a PDF, Word, Excel, PowerPoint or OpenDocument file."),
+            too_large=_("A report may be at most %(mb)d MB."),
+        )
     storage = report_storage()
     name = ""
     if data and kind:
-        name = storage.save(
-            f"reports/{secrets.token_hex(16)}.{REPORT_TYPES[kind]}", ContentFile(data)
-        )
+        name = uploads.store(storage, "reports", data, kind=kind, types=REPORT_TYPES)
     try:
         with transaction.atomic(durable=True):
             report = ProviderReport.objects.unrestricted(WHY).create(

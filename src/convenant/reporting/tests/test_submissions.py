@@ -377,3 +377,30 @@ def test_the_secretariats_overview_counts_without_answers(world: World) -> None:
     assert "Pensioenfonds Alfa" in body and "Geheime toelichting" not in body
     export = page.get(reverse("cycle_export", args=[cycle.label, "csv"])).content.decode()
     assert "FA" in export and "in_progress" in export and "Geheime" not in export
+
+
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        (b"", "Choose a file"),
+        (b"MZ\x90\x00" + b"\x00" * 60, "PDF, Word, OpenDocument, Excel, PNG or JPEG"),
+        (b"%PDF-1.4\n" + b"0" * 2_000, "at most 0 MB"),
+    ],
+)
+def test_evidence_is_refused_by_its_content_and_size_and_nothing_is_kept(
+    world: World, settings: Any, data: bytes, says: str
+) -> None:
+    settings.REPORTING_MAX_EVIDENCE_BYTES = 1_000 if len(data) > 1_000 else 20 * 2**20
+    cycle = open_cycle(world)
+    s = of(cycle, world.fund)
+    with pytest.raises(ActionError, match=says) as refused:
+        actions.upload_evidence(
+            by=world.users["fund_editor"],
+            submission=s,
+            code="P1.3",
+            title="",
+            filename="beleid.pdf",
+            data=data,
+        )
+    assert refused.value.field == "file"
+    assert not s.evidence.exists()

@@ -9,20 +9,17 @@ the year's assessment exists and is completed (``assessment_status``), never an 
 from __future__ import annotations
 
 import datetime
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
-import filetype
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from convenant.core import access, limits
+from convenant.core import access, limits, uploads
 from convenant.core.audit import record_event, snapshot
 from convenant.core.errors import ActionError
 from convenant.parties.models import Party
@@ -311,22 +308,15 @@ def upload_evidence(
     title = limits.check_length(title.strip(), limits.LINE, field="title")
     if not data:
         raise ActionError(_("Choose a file."), field="file")
-    if len(data) > max_evidence_bytes():
-        raise ActionError(
-            _("A document may be at most %(mb)d MB.") % {"mb": max_evidence_bytes() // 2**20},
-            field="file",
-        )
-    kind = filetype.guess_mime(data)
-    if kind not in EVIDENCE_TYPES:
-        raise ActionError(
-            _("Upload the evidence as a PDF, Word (DOCX) or OpenDocument text (ODT) file."),
-            field="file",
-        )
+    kind = uploads.checked_kind(
+        data,
+        types=EVIDENCE_TYPES,
+        max_bytes=max_evidence_bytes(),
+        wrong_type=_("Upload the evidence as a PDF, Word (DOCX) or OpenDocument text (ODT) file."),
+    )
     title = title or get_valid_filename(filename)[:200] or _("Document")
     storage = evidence_storage()
-    name = storage.save(
-        f"evidence/{secrets.token_hex(16)}.{EVIDENCE_TYPES[kind]}", ContentFile(data)
-    )
+    name = uploads.store(storage, "evidence", data, kind=kind, types=EVIDENCE_TYPES)
     try:
         with transaction.atomic(durable=True):
             document = EvidenceDocument.objects.unrestricted(WHY).create(
