@@ -376,17 +376,25 @@ def list_review_threads(request: HttpRequest, submission_id: int) -> Any:
 STATE_ANSWERS = {200: StateOut, 400: FieldError, 403: Error, 409: Error}
 
 
-def _committee_step(request: HttpRequest, submission_id: int, step: Any) -> Status[Any]:
+def _reviewer_step(
+    request: HttpRequest, submission_id: int, step: Any, *, committee_only: bool = False
+) -> Status[Any]:
+    """A step of the review on a submission the caller may review (404 otherwise), by the
+    committee alone where ``committee_only`` (403 for the secretariat)."""
     found = _reviewed(request, submission_id)
     if isinstance(found, Status):
         return found
-    if not _committee(request):
+    if committee_only and not _committee(request):
         return _forbidden("Only the monitoring committee reviews submissions.")
     try:
         submission = step(found)
     except ActionError as error:
         return _refused(error)
     return Status(200, _state_out(submission))
+
+
+def _committee_step(request: HttpRequest, submission_id: int, step: Any) -> Status[Any]:
+    return _reviewer_step(request, submission_id, step, committee_only=True)
 
 
 @router.post(
@@ -464,17 +472,6 @@ def accept_submission_review(request: HttpRequest, submission_id: int) -> Status
         submission_id,
         lambda s: actions.accept_submission(by=request.user, submission=s),
     )
-
-
-def _reviewer_step(request: HttpRequest, submission_id: int, step: Any) -> Status[Any]:
-    found = _reviewed(request, submission_id)
-    if isinstance(found, Status):
-        return found
-    try:
-        submission = step(found)
-    except ActionError as error:
-        return _refused(error)
-    return Status(200, _state_out(submission))
 
 
 @router.post(

@@ -437,22 +437,36 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _with_reason(
+    request: HttpRequest, submission: Submission, step: Any, done: str, then: HttpResponse | None
+) -> HttpResponse:
+    """A step that needs a reason (``step(reason)``): done, or the page again with the form
+    saying what is wrong."""
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            step(form.cleaned_data["reason"])
+        except ActionError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, done)
+            return then or _back(submission)
+    return _page(request, submission, reason_form=form)
+
+
 @login_required
 @require_POST
 def exclude(request: HttpRequest, pk: int) -> HttpResponse:
     submission = _reviewed_submission(request, pk)
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.exclude_submission(
-                by=request.user, submission=submission, reason=form.cleaned_data["reason"]
-            )
-        except ActionError as error:
-            show_on_form(form, error)
-        else:
-            messages.success(request, _("The submission is left out of the figures."))
-            return _back(submission)
-    return _page(request, submission, reason_form=form)
+    return _with_reason(
+        request,
+        submission,
+        lambda reason: actions.exclude_submission(
+            by=request.user, submission=submission, reason=reason
+        ),
+        _("The submission is left out of the figures."),
+        None,
+    )
 
 
 @login_required
@@ -471,18 +485,15 @@ def include(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     submission = _reviewed_submission(request, pk)
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.reopen_submission(
-                by=request.user, submission=submission, reason=form.cleaned_data["reason"]
-            )
-        except ActionError as error:
-            show_on_form(form, error)
-        else:
-            messages.success(request, _("The submission was reopened; the party was told why."))
-            return redirect("reporting_review_workspace", submission.cycle.label)
-    return _page(request, submission, reason_form=form)
+    return _with_reason(
+        request,
+        submission,
+        lambda reason: actions.reopen_submission(
+            by=request.user, submission=submission, reason=reason
+        ),
+        _("The submission was reopened; the party was told why."),
+        redirect("reporting_review_workspace", submission.cycle.label),
+    )
 
 
 @login_required
