@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -80,6 +81,9 @@ class User(AbstractBaseUser):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Set when the person's data was erased on request: the row stays (audit events point at
+    # it) but carries a pseudonym instead of a name and an address, and can never sign in.
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -175,10 +179,22 @@ class ApiToken(TimeStampedModel):
 
     PREFIX = "cvn_"
 
+    class Access(models.TextChoices):
+        READ = "read", _("Read only")
+        WRITE = "write", _("Read and write")
+
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     hint = models.CharField(_("starts with"), max_length=12, editable=False)
+    # What the token may do: read only (GET/HEAD), or read and write; and in which apps'
+    # parts of the API (their labels; empty means every app).
+    access = models.CharField(
+        _("access"), max_length=8, choices=Access.choices, default=Access.READ
+    )
+    apps = ArrayField(
+        models.CharField(max_length=40), verbose_name=_("apps"), default=list, blank=True
+    )
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
