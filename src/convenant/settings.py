@@ -100,6 +100,10 @@ MIDDLEWARE = [
     # First: on the public intake it removes the reporter's address and browser details
     # before any other code (logging and error reports included) can see them.
     "convenant.signals.middleware.AnonymousIntakeMiddleware",
+    # A request id on every log line of the request and on the response.
+    "convenant.core.logging.RequestIdMiddleware",
+    # /healthz and /readyz: over plain http and to any Host (a load balancer's probe).
+    "convenant.core.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -172,11 +176,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR.parent.parent / "staticfiles")))
+# The one folder that holds every uploaded file (each kind in its own sub-folder, each still
+# overridable): what a backup takes and what web hosts share. Never under STATIC_ROOT.
+CONVENANT_DATA_DIR = Path(env("CONVENANT_DATA_DIR", str(BASE_DIR.parent.parent / "var")))
 # Evidence files of signals: stored under random names outside any served folder, read back
 # only through the access policy (signals.views.signal_attachment).
-SIGNALS_UPLOAD_DIR = Path(
-    env("SIGNALS_UPLOAD_DIR", str(BASE_DIR.parent.parent / "var" / "signals"))
-)
+SIGNALS_UPLOAD_DIR = Path(env("SIGNALS_UPLOAD_DIR", str(CONVENANT_DATA_DIR / "signals")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "signals": {
@@ -218,6 +223,8 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Probes speak plain http (HealthMiddleware answers them first; this is a second guard).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/?$", r"^readyz/?$"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
@@ -250,20 +257,16 @@ HOLDINGS_SMALLER_SHARE = float(env("HOLDINGS_SMALLER_SHARE", "0.5"))
 # deleted this many days after the upload by `convenant purge_uploads` (run it daily).
 HOLDINGS_UPLOAD_RETENTION_DAYS = env_int("HOLDINGS_UPLOAD_RETENTION_DAYS", 7)
 # Uploaded files wait here between upload and column mapping; never served directly.
-HOLDINGS_UPLOAD_DIR = Path(
-    env("HOLDINGS_UPLOAD_DIR", str(BASE_DIR.parent.parent / "var" / "uploads"))
-)
+HOLDINGS_UPLOAD_DIR = Path(env("HOLDINGS_UPLOAD_DIR", str(CONVENANT_DATA_DIR / "uploads")))
 # Self-assessment evidence and provider reports: outside the web root, served only through
 # the access policy.
-TOOLKIT_UPLOAD_DIR = Path(env("TOOLKIT_UPLOAD_DIR", str(HOLDINGS_UPLOAD_DIR.parent / "toolkit")))
+TOOLKIT_UPLOAD_DIR = Path(env("TOOLKIT_UPLOAD_DIR", str(CONVENANT_DATA_DIR / "toolkit")))
 TOOLKIT_MAX_EVIDENCE_BYTES = env_int("TOOLKIT_MAX_EVIDENCE_BYTES", 20 * 1024 * 1024)
 OUTSOURCING_UPLOAD_DIR = Path(
-    env("OUTSOURCING_UPLOAD_DIR", str(HOLDINGS_UPLOAD_DIR.parent / "outsourcing"))
+    env("OUTSOURCING_UPLOAD_DIR", str(CONVENANT_DATA_DIR / "outsourcing"))
 )
 OUTSOURCING_MAX_REPORT_BYTES = env_int("OUTSOURCING_MAX_REPORT_BYTES", 20 * 1024 * 1024)
-REPORTING_UPLOAD_DIR = Path(
-    env("REPORTING_UPLOAD_DIR", str(HOLDINGS_UPLOAD_DIR.parent / "reporting"))
-)
+REPORTING_UPLOAD_DIR = Path(env("REPORTING_UPLOAD_DIR", str(CONVENANT_DATA_DIR / "reporting")))
 REPORTING_MAX_EVIDENCE_BYTES = env_int("REPORTING_MAX_EVIDENCE_BYTES", 20 * 1024 * 1024)
 # Published monitoring figures: a breakdown cell only for groups of at least this many
 # funds, and no asset-weighted cell where the largest two funds hold more than this share
@@ -333,13 +336,39 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 
+# Logs: one JSON object per line in production, text in the demo and the tests; no personal
+# data either way (convenant.core.logging).
+LOG_FORMAT = env("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "scrub": {"()": "convenant.core.logging.ScrubFilter"},
+        "request": {"()": "convenant.core.logging.RequestContextFilter"},
+    },
+    "formatters": {
+        "main": {
+            "()": "convenant.core.logging.JsonFormatter"
+            if LOG_FORMAT == "json"
+            else "convenant.core.logging.TextFormatter"
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "main",
+            "filters": ["request", "scrub"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own handlers (mails to admins, runserver's lines) give way to this one.
+        "django": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO"), "propagate": False},
         "django.request": {"level": "ERROR"},
+        # runserver's access lines carry the query string; gunicorn's (ours) do not.
+        "django.server": {"level": "WARNING"},
         # A line per finished task says nothing the Job row does not; failures still log.
         "celery.app.trace": {"level": "WARNING"},
         # WeasyPrint tells each step of each PDF at INFO: noise beside the product's own lines.

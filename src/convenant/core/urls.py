@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.i18n import set_language
 
-from convenant.core import job_views, views
+from convenant.core import health, job_views, views
 from convenant.core.forms import (
     AuditedPasswordChangeForm,
     AuditedSetPasswordForm,
@@ -11,6 +11,9 @@ from convenant.core.forms import (
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Answered by core.health.HealthMiddleware first; here for reverse() and the URL list.
+    path("healthz", health.liveness, name="healthz"),
+    path("readyz", health.readiness, name="readyz"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("search/", views.search, name="search"),
     path("account/", views.account, name="account"),

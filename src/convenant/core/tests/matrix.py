@@ -49,6 +49,9 @@ FUND_JOB_API_ACT = members(HIDDEN, fund_viewer=FORBIDDEN, fund_editor=OK, fund_a
 
 ROWS = [
     Row("home", everyone(REDIRECT, anonymous=OK)),
+    # Health: public, the same for everyone, and saying nothing about anyone.
+    Row("healthz", everyone(OK), absent=lambda w: ["@", "password"], absent_for=ACTORS),
+    Row("readyz", everyone(OK), absent=lambda w: ["@", "password"], absent_for=ACTORS),
     # Counts and lists of the dashboard, search: never the other fund's confidential data
     # (the marker is in its proposed issuer, holdings, import, risks, alert and people).
     Row(
