@@ -95,6 +95,9 @@ def register_core_items() -> None:
     register_verbs(
         {
             "core.update_profile": _("Profile changed"),
+            "core.export_personal_data": _("Personal data exported"),
+            "core.erase_person": _("Person erased on request"),
+            "core.export_audit_log": _("Audit log exported"),
             "core.create_api_token": _("API token created"),
             "core.revoke_api_token": _("API token revoked"),
             "core.create_person": _("Account created"),

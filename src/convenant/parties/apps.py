@@ -8,6 +8,7 @@ class PartiesConfig(AppConfig):
     verbose_name = _("Parties")
 
     def ready(self) -> None:
-        from convenant.parties import hooks
+        from convenant.parties import hooks, privacy
 
         hooks.register()
+        privacy.register()

@@ -1,0 +1,320 @@
+"""A person's data exported (GDPR art. 15/20) and erased on request (art. 17): the audit
+events stay, pseudonymised, and the database's append-only trigger still refuses every other
+change to them."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
+from django.test import Client
+from django.urls import reverse
+
+from convenant.core import actions, privacy
+from convenant.core.actions_privacy import erase_person, export_personal_data
+from convenant.core.errors import ActionError
+from convenant.core.models import ApiToken, AuditEvent, Job, User
+from convenant.core.testing import World
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+NAME, EMAIL = "Marieke Zonderland", "marieke.zonderland@example.org"
+NEW_NAME = "Marieke van Zonderland-Braam"
+
+
+def _durable_ok() -> Any:
+    """Actions open durable blocks; pytest-django's test transaction allows them as Django's
+    TestCase does."""
+    return transaction.atomic()
+
+
+@pytest.fixture
+def person(world: World) -> User:
+    """A person who came in by invitation, changed her name, made a token, and whose role
+    her administrator changed: her name and address are now copied in invitations, jobs
+    (the invitation e-mail) and the audit log."""
+    from convenant.parties import actions as party_actions
+    from convenant.parties.models import Membership
+
+    _invitation, token = party_actions.invite_person(
+        by=world.users["fund_admin"], party=world.fund, email=EMAIL, full_name=NAME, role="viewer"
+    )
+    party_actions.accept_invitation(token=token, full_name=NAME, password="pw-test-12345-long")
+    user = User.objects.get(email=EMAIL)
+    actions.update_profile(by=user, full_name=NEW_NAME, language="nl")
+    actions.create_api_token(by=user, name="nightly upload")
+    membership = Membership.objects.get(user=user)
+    party_actions.change_role(by=world.users["fund_admin"], membership=membership, role="editor")
+    return User.objects.get(pk=user.pk)
+
+
+def _text_columns() -> list[tuple[str, str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT table_name, column_name, data_type FROM information_schema.columns
+               WHERE table_schema = current_schema()
+                 AND data_type IN ('character varying', 'text', 'character', 'json', 'jsonb')"""
+        )
+        return list(cursor.fetchall())
+
+
+def _places_naming(*texts: str) -> list[str]:
+    """Every table and column, of the whole database, that still holds one of ``texts`` in
+    any case."""
+    found = []
+    with connection.cursor() as cursor:
+        for table, column, _type in _text_columns():
+            for text in texts:
+                cursor.execute(
+                    f'SELECT count(*) FROM "{table}" WHERE "{column}"::text ILIKE %s',  # noqa: S608
+                    [f"%{text}%"],
+                )
+                if cursor.fetchone()[0]:
+                    found.append(f"{table}.{column}: {text}")
+    return found
+
+
+def _event_count() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM core_auditevent")
+        return int(cursor.fetchone()[0])
+
+
+# --- Erasure ----------------------------------------------------------------------------
+
+
+def test_erasure_leaves_the_name_and_address_nowhere_and_every_event_in_place(
+    world: World, person: User
+) -> None:
+    client = Client()
+    client.force_login(person)  # a session to end
+    texts = [NAME, NEW_NAME, EMAIL, EMAIL.lower(), NAME.lower(), NEW_NAME.lower()]
+    assert _places_naming(*texts)  # given: the scan finds her before
+    events_before = _event_count()
+    her_events = list(
+        AuditEvent.objects.filter(actor=person)
+        .order_by("id")
+        .values_list("id", "verb", "occurred_at")
+    )
+
+    pseudonym = erase_person(
+        by=world.users["secretariat"],
+        person=person,
+        reason=f"Request by {NEW_NAME} of 3 May",
+        confirm_email=EMAIL.upper(),
+    )
+
+    assert _places_naming(*texts) == []
+    # One more event (the erasure itself); the others are the same rows, verbs and times.
+    assert _event_count() == events_before + 1
+    assert (
+        list(
+            AuditEvent.objects.filter(actor=person)
+            .order_by("id")
+            .values_list("id", "verb", "occurred_at")
+        )
+        == her_events
+    )
+    assert set(AuditEvent.objects.filter(actor=person).values_list("actor_label", flat=True)) == {
+        pseudonym
+    }
+    erased = User.objects.get(pk=person.pk)
+    assert erased.full_name == pseudonym == privacy.pseudonym_for(person.pk)
+    assert erased.email == f"erased-{person.pk}@invalid"
+    assert not erased.is_active and erased.erased_at is not None
+    assert not erased.has_usable_password()
+    assert authenticate(username=EMAIL, password="pw-test-12345-long") is None
+    assert not ApiToken.objects.filter(user=erased, revoked_at__isnull=True).exists()
+    assert not erased.memberships.exists()
+    assert client.get(reverse("account")).status_code == 302  # signed out
+    event = AuditEvent.objects.get(verb="core.erase_person")
+    assert event.actor == world.users["secretariat"]
+    assert event.object_repr == pseudonym
+    assert event.after["pseudonym"] == pseudonym
+    assert event.after["reason"] == f"Request by {pseudonym} of 3 May"
+
+
+def test_the_pseudonym_is_stable_and_tells_nothing(world: World) -> None:
+    a, b = privacy.pseudonym_for(7), privacy.pseudonym_for(8)
+    assert a == privacy.pseudonym_for(7) and a != b
+    assert a.startswith("Person ") and a[-1:] != "7"
+
+
+def test_a_name_inside_a_longer_word_stays(world: World, person: User) -> None:
+    """Only the whole name is replaced: another person called "Zonderlander" keeps theirs."""
+    other = User.objects.create_user("m.z2@example.org", f"{NEW_NAME}er", "pw-test-12345")
+    erase_person(
+        by=world.users["secretariat"], person=person, reason="request", confirm_email=EMAIL
+    )
+    assert User.objects.get(pk=other.pk).full_name == f"{NEW_NAME}er"
+
+
+@pytest.mark.parametrize(
+    ("who", "confirm", "reason", "message"),
+    [
+        ("secretariat", "wrong@example.org", "request", "Type the person's e-mail address"),
+        ("secretariat", EMAIL, "  ", "Say why"),
+    ],
+)
+def test_erasure_refused_with_a_clear_message_and_nothing_changed(
+    world: World, person: User, who: str, confirm: str, reason: str, message: str
+) -> None:
+    events = _event_count()
+    with pytest.raises(ActionError, match=message):
+        erase_person(by=world.users[who], person=person, reason=reason, confirm_email=confirm)
+    assert _event_count() == events
+    assert User.objects.get(pk=person.pk).full_name == NEW_NAME
+
+
+def test_only_the_secretariat_erases(world: World, person: User) -> None:
+    with pytest.raises(PermissionDenied):
+        erase_person(by=world.users["fund_admin"], person=person, reason="r", confirm_email=EMAIL)
+
+
+def test_the_last_administrator_and_the_last_secretariat_member_stay(world: World) -> None:
+    with pytest.raises(ActionError, match="last administrator of Pensioenfonds Alfa"):
+        erase_person(
+            by=world.users["secretariat"],
+            person=world.users["fund_admin"],
+            reason="request",
+            confirm_email="fund_admin@example.org",
+        )
+    with pytest.raises(ActionError, match="last member of the secretariat"):
+        erase_person(
+            by=None,
+            person=world.users["secretariat"],
+            reason="request",
+            confirm_email="secretariat@example.org",
+        )
+    assert User.objects.get(pk=world.users["fund_admin"].pk).is_active
+
+
+def test_an_erased_person_is_not_erased_twice(world: World, person: User) -> None:
+    erase_person(by=world.users["secretariat"], person=person, reason="r", confirm_email=EMAIL)
+    person = User.objects.get(pk=person.pk)
+    with pytest.raises(ActionError, match="already erased"):
+        erase_person(
+            by=world.users["secretariat"], person=person, reason="r", confirm_email=person.email
+        )
+
+
+# --- The append-only trigger, with its one door --------------------------------------------
+
+
+def _update(sql: str, event: AuditEvent, *, flag: bool) -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if flag:
+            cursor.execute("SET LOCAL convenant.pseudonymise = 'on'")
+        cursor.execute(sql, [event.pk])
+
+
+def test_the_trigger_lets_a_pseudonymising_update_through_under_the_flag(
+    world: World, person: User
+) -> None:
+    event = AuditEvent.objects.filter(actor=person).first()
+    _update(
+        "UPDATE core_auditevent SET actor_label = 'Person X', object_repr = 'Person X', "
+        "before = NULL, after = '{}' WHERE id = %s",
+        event,
+        flag=True,
+    )
+    event.refresh_from_db()
+    assert (event.actor_label, event.object_repr, event.before, event.after) == (
+        "Person X",
+        "Person X",
+        None,
+        {},
+    )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "verb = 'core.other'",
+        "occurred_at = now()",
+        "actor_id = NULL",
+        "party_id = 1",
+        "object_id = '999'",
+    ],
+)
+def test_the_trigger_refuses_any_other_change_even_under_the_flag(
+    world: World, person: User, change: str
+) -> None:
+    event = AuditEvent.objects.filter(actor=person).first()
+    with pytest.raises(DatabaseError, match="append-only"):
+        _update(
+            f"UPDATE core_auditevent SET {change}, actor_label = 'x' WHERE id = %s",  # noqa: S608
+            event,
+            flag=True,
+        )
+
+
+def test_the_trigger_refuses_every_update_without_the_flag_and_every_delete(
+    world: World, person: User
+) -> None:
+    event = AuditEvent.objects.filter(actor=person).first()
+    with pytest.raises(DatabaseError, match="append-only"):
+        _update("UPDATE core_auditevent SET actor_label = 'x' WHERE id = %s", event, flag=False)
+    with pytest.raises(DatabaseError, match="append-only"):
+        _update("DELETE FROM core_auditevent WHERE id = %s", event, flag=True)
+    with pytest.raises(DatabaseError, match="append-only"):
+        _update("DELETE FROM core_auditevent WHERE id = %s", event, flag=False)
+
+
+def test_the_flag_ends_with_the_erasing_transaction(world: World, person: User) -> None:
+    erase_person(by=world.users["secretariat"], person=person, reason="r", confirm_email=EMAIL)
+    event = AuditEvent.objects.filter(actor=person).first()
+    with pytest.raises(DatabaseError, match="append-only"):
+        _update("UPDATE core_auditevent SET actor_label = 'x' WHERE id = %s", event, flag=False)
+
+
+# --- Export -----------------------------------------------------------------------------
+
+
+def test_a_person_exports_their_own_data(world: World, person: User) -> None:
+    document = json.loads(export_personal_data(by=person, person=person))
+    assert document["account"]["full_name"] == NEW_NAME
+    assert document["account"]["email"] == EMAIL
+    assert [t["name"] for t in document["api_tokens"]] == ["nightly upload"]
+    assert "token_hash" not in json.dumps(document)
+    assert document["parties"]["memberships"][0]["party"] == "Pensioenfonds Alfa"
+    assert document["parties"]["memberships"][0]["role"] == "editor"
+    assert document["parties"]["invitations"][0]["email"] == EMAIL
+    verbs = [e["verb"] for e in document["audit_events"]]
+    assert "core.update_profile" in verbs and "core.export_personal_data" in verbs
+    # Nobody else's personal data: not the administrator who invited her and changed her role.
+    assert "fund_admin@example.org" not in json.dumps(document)
+    assert "Fund Admin" not in json.dumps(document)
+    assert AuditEvent.objects.filter(verb="core.export_personal_data", actor=person).exists()
+
+
+def test_the_secretariat_exports_anyones_with_a_reason(world: World, person: User) -> None:
+    with pytest.raises(ActionError, match="Say why"):
+        export_personal_data(by=world.users["secretariat"], person=person)
+    with pytest.raises(PermissionDenied):
+        export_personal_data(by=world.users["fund_admin"], person=person, reason="curious")
+    document = json.loads(
+        export_personal_data(by=world.users["secretariat"], person=person, reason="request")
+    )
+    assert document["account"]["email"] == EMAIL
+    event = AuditEvent.objects.get(
+        verb="core.export_personal_data", actor=world.users["secretariat"]
+    )
+    assert event.after == {"reason": "request"}
+
+
+# --- Commands ---------------------------------------------------------------------------
+
+
+def test_the_commands_export_and_erase(world: World, person: User, tmp_path: Any) -> None:
+    out = tmp_path / "export.json"
+    call_command("export_personal_data", EMAIL, "--output", str(out), "--reason", "request")
+    assert json.loads(out.read_text(encoding="utf-8"))["account"]["email"] == EMAIL
+    call_command("erase_person", EMAIL, "--reason", "request", "--yes")
+    assert User.objects.get(pk=person.pk).erased_at is not None
+    assert not Job.objects.filter(params__to=EMAIL).exists()
