@@ -133,6 +133,10 @@ class JsonFormatter(_JsonFormatter):
             value = getattr(record, key, None)
             if value is not None:
                 log_data[key] = value
+        # The (scrubbed) traceback, which the base class has put in message_dict.
+        for key in ("exc_info", "stack_info"):
+            if message_dict.get(key):
+                log_data[key] = message_dict[key]
 
 
 class TextFormatter(logging.Formatter):
