@@ -84,6 +84,10 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_htmx",
     "ninja",
+    # Two-factor authentication (TOTP apps and recovery codes): convenant.core.two_factor.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "convenant.core",
     "convenant.parties",
     "convenant.governance",
@@ -117,6 +121,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
+    # Marks a session verified by a second factor; then ours sends a person who must give a
+    # code, or enrol first, there before anything else.
+    "django_otp.middleware.OTPMiddleware",
+    "convenant.core.two_factor.middleware.TwoFactorMiddleware",
 
 ROOT_URLCONF = "convenant.urls"
 WSGI_APPLICATION = "convenant.wsgi.application"
@@ -170,6 +178,15 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # One date format per language, day before month in English too (convenant/formats).
 FORMAT_MODULE_PATH = ["convenant.formats"]
 USE_I18N = True
+# Two-factor authentication is required for the secretariat, the monitoring committee and
+# steering-group seats (optional for everyone else); wrong codes per account and per client
+# within LOGIN_THROTTLE_WINDOW before the code step refuses for a while.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", True)
+TWO_FACTOR_FAILURES_PER_ACCOUNT = env_int("TWO_FACTOR_FAILURES_PER_ACCOUNT", 10)
+TWO_FACTOR_FAILURES_PER_CLIENT = env_int("TWO_FACTOR_FAILURES_PER_CLIENT", 50)
+# The name the authenticator app shows beside the account.
+TWO_FACTOR_ISSUER = os.environ.get("TWO_FACTOR_ISSUER", "convenant")
+OTP_TOTP_ISSUER = TWO_FACTOR_ISSUER
 USE_TZ = True
 TIME_ZONE = "Europe/Amsterdam"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -10,6 +10,10 @@ os.environ.setdefault("DATABASE_URL", "postgres://convenant@/convenant?host=/tmp
 # The suite's live servers share the test's own connection, which a pool would not hand over;
 # the pool itself is tested against a real server (core/tests/test_server_recovery.py).
 os.environ.setdefault("DATABASE_POOL", "0")
+# Two-factor authentication stays optional in the suite, so the many tests that sign in with
+# force_login or the password form are about their own pages; the two-factor tests switch it
+# on (override_settings), and a test checks that production requires it.
+os.environ.setdefault("TWO_FACTOR_REQUIRED", "0")
 
 from convenant.settings import *  # noqa: F403
 

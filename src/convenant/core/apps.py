@@ -12,3 +12,6 @@ class CoreConfig(AppConfig):
 
         navigation.register_core_items()
         mail.register()
+        from convenant.core import two_factor
+
+        two_factor.register()

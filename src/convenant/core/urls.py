@@ -8,6 +8,7 @@ from convenant.core.forms import (
     AuditedSetPasswordForm,
     QueuedPasswordResetForm,
 )
+from convenant.core.two_factor import views as two_factor_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,6 +19,11 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("account/", views.account, name="account"),
     path("account/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("account/two-factor/", two_factor_views.verify, name="two_factor_verify"),
+    path("account/two-factor/set-up/", two_factor_views.enrol, name="two_factor_enrol"),
+    path("account/two-factor/codes/", two_factor_views.recovery_codes, name="two_factor_codes"),
+    path("account/two-factor/off/", two_factor_views.turn_off, name="two_factor_turn_off"),
+    path("people/<int:pk>/two-factor/reset/", two_factor_views.reset, name="two_factor_reset"),
     path("audit/", views.audit_log, name="audit_log"),
     path("jobs/", job_views.job_list, name="job_list"),
     path("jobs/<int:pk>/", job_views.job_detail, name="job_detail"),

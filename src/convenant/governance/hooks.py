@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from convenant.core import access
+from convenant.core import access, two_factor
 
 
 def current_bodies(user_id: int | None, party_ids: Iterable[int]) -> dict[int, str]:
@@ -49,8 +49,26 @@ def _standing(actor: access.Actor) -> dict[str, Any]:
     }
 
 
+def holds_steering_seat(actor: access.Actor) -> bool:
+    """Whether the person holds (or deputises in) a steering-group seat today, for a party
+    they still belong to: core's two-factor rule requires it of them."""
+    if actor.user_id is None:
+        return False
+    from convenant.governance.models import Body, SeatAssignment
+
+    sits_for = Q(party__isnull=True) | Q(party_id__in=list(actor.party_ids))
+    return (
+        # Who holds which seat is public (SeatAssignment.visible_to).
+        SeatAssignment.objects.visible_to(None)
+        .current(timezone.localdate())
+        .filter(sits_for, user_id=actor.user_id, seat__body__kind=Body.Kind.STEERING_GROUP)
+        .exists()
+    )
+
+
 def register() -> None:
     access.register_actor_extension("governance", _standing)
+    two_factor.register_requirement("governance_steering_seat", holds_steering_seat)
 
     from convenant.governance import hooks_decisions
 

@@ -3,6 +3,7 @@
 from convenant.core.testing import (
     ACTORS,
     FORBIDDEN,
+    FORM_ERROR,
     HIDDEN,
     LOGIN,
     OK,
@@ -13,6 +14,8 @@ from convenant.core.testing import (
     members,
     other_funds_data,
 )
+
+FUND_A = ("fund_viewer", "fund_editor", "fund_admin")
 
 
 def extend_world(world: World) -> None:
@@ -94,6 +97,40 @@ ROWS = [
         members(HIDDEN, fund_viewer=REDIRECT),
         method="post",
         args=lambda w: [w.token.pk],
+    ),
+    # Two-factor authentication. Nobody in the matrix world has an app (and the suite does
+    # not require one), so the code step sends everyone on, and the steps that need an app
+    # send them to set one up; core/tests/test_two_factor.py walks the writes themselves.
+    Row("two_factor_verify", members(REDIRECT)),
+    Row(
+        "two_factor_verify",
+        members(REDIRECT),
+        method="post",
+        data=lambda w: {"code": "000000"},
+        writes=False,
+    ),
+    Row("two_factor_enrol", members(OK)),
+    Row(
+        "two_factor_enrol",
+        members(FORM_ERROR),
+        method="post",
+        data=lambda w: {"code": "not-a-code"},
+    ),
+    Row("two_factor_codes", members(REDIRECT), method="post", writes=False),
+    Row("two_factor_turn_off", members(REDIRECT), method="post", writes=False),
+    # The secretariat resets someone else's (here: a fund's viewer, who has none to reset);
+    # the viewer's colleagues see the person, not the reset.
+    Row(
+        "two_factor_reset",
+        members(HIDDEN, secretariat=OK, **dict.fromkeys(FUND_A, FORBIDDEN)),
+        args=lambda w: [w.target_membership.user_id],
+    ),
+    Row(
+        "two_factor_reset",
+        members(HIDDEN, secretariat=FORM_ERROR, **dict.fromkeys(FUND_A, FORBIDDEN)),
+        method="post",
+        args=lambda w: [w.target_membership.user_id],
+        data=lambda w: {"reason": "Telefoon verloren"},
     ),
     # The secretariat reads the whole log, a party's administrators their party's events.
     # The other fund's judgement reason is its own: the secretariat sees that it happened.
