@@ -8,7 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from convenant.core import lookups, mail, navigation  # noqa: F401 (registers lookups)
+        # Imported for what they register: lookups; security's deploy checks and log-in clock.
+        from convenant.core import lookups, mail, navigation, security  # noqa: F401
 
         navigation.register_core_items()
         mail.register()

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[4] / "test-artifacts"
@@ -28,11 +28,44 @@ def launch() -> Iterator[Browser]:
         browser.close()
 
 
+# Reports each Content Security Policy violation of every document the page loads. (Init
+# scripts and exposed functions come through the DevTools protocol, outside the policy.)
+CSP_WATCH = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolation(`${e.effectiveDirective} refused ${e.blockedURI || "inline"} on ` +
+    `${e.documentURI} (${e.sourceFile || ""}:${e.lineNumber}) ${e.sample || ""}`);
+});
+"""
+
+
+def watch_csp(context: BrowserContext) -> list[str]:
+    """Collect the policy's violations in the context's pages: the events the browser fires,
+    and the console errors it logs for them."""
+    violations: list[str] = []
+
+    def report(text: str) -> None:
+        violations.append(text)
+
+    context.expose_function("__cspViolation", report)
+    context.add_init_script(CSP_WATCH)
+
+    def console(message: ConsoleMessage) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    context.on("console", console)
+    return violations
+
+
 def new_page(browser: Browser) -> Iterator[Page]:
+    """A page in a fresh context; the test fails when any page it opened broke the Content
+    Security Policy (an inline script or style that the browser refused)."""
     context = browser.new_context(locale="en-GB")  # the site must still default to Dutch
+    violations = watch_csp(context)
     page = context.new_page()
     yield page
     context.close()
+    assert not violations, "Content Security Policy violations:\n" + "\n".join(violations)
 
 
 def assert_accessible(page: Page, name: str) -> None:

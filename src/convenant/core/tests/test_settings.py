@@ -14,6 +14,8 @@ PRODUCTION = {
     "DEFAULT_FROM_EMAIL": "secretariaat@convenant.example.org",
     "EMAIL_HOST": "smtp.example.org",
     "CELERY_BROKER_URL": "redis://localhost:6379/0",
+    # A cache shared by the web processes (throttles, sessions); the deploy check asks for it.
+    "CACHE_URL": "redis://localhost:6379/1",
 }
 
 
