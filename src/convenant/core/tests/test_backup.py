@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -19,7 +20,7 @@ from typing import Any, cast
 import psycopg
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from convenant.core import backup
@@ -222,16 +223,12 @@ def test_a_backup_restored_into_a_fresh_database_is_the_same_world_plain_and_enc
     data = encrypted.read_bytes()
     assert data.startswith(backup.PASSPHRASE_MAGIC) and b"ustar" not in data[:4096]
 
-    # Then without --yes the restored (non-empty) database is refused
-    target["env"]["BACKUP_PASSPHRASE"] = PASSPHRASE
-    refused = restore_command(target, str(encrypted), "--passphrase-env", "BACKUP_PASSPHRASE")
-    assert refused.returncode != 0 and "--yes" in refused.stderr
-
-    # And with --yes it replaces the database and the files with the same world
+    # Then with --yes it replaces a database and folders that hold data, with the same world
     for path in target["folders"].values():
         if path.is_dir():
             for file in path.rglob("*.pdf"):
                 file.write_bytes(b"changed since")
+    target["env"]["BACKUP_PASSPHRASE"] = PASSPHRASE
     replaced = restore_command(
         target, str(encrypted), "--passphrase-env", "BACKUP_PASSPHRASE", "--yes"
     )
@@ -239,8 +236,9 @@ def test_a_backup_restored_into_a_fresh_database_is_the_same_world_plain_and_enc
     assert target_digests(target) == before
     assert file_digests(target["folders"]) == file_digests(source_folders)
 
-    # When a wrong passphrase, a truncated archive or a foreign file is given
-    target["env"]["WRONG_PASSPHRASE"] = "not it"
+    # When the world's own database is given a restore without --yes, a wrong passphrase,
+    # a truncated archive (encrypted or plain) or a foreign file
+    monkeypatch.setenv("WRONG_PASSPHRASE", "not it")
     truncated = tmp_path / "truncated.age"
     truncated.write_bytes(data[: len(data) * 2 // 3])
     cut_plain = tmp_path / "truncated.tar"
@@ -248,23 +246,26 @@ def test_a_backup_restored_into_a_fresh_database_is_the_same_world_plain_and_enc
     foreign = tmp_path / "foreign.tar"
     with tarfile.open(foreign, "w") as tar:
         tar.add(__file__, arcname="../../etc/cron.d/x")
-    (
-        target["folders"]["SIGNALS_UPLOAD_DIR"] / "2026" / "11" / "signals_upload_dir.pdf"
-    ).write_bytes(b"a newer file")
-    files_now = file_digests(target["folders"])
+    (source_folders["SIGNALS_UPLOAD_DIR"] / "2026" / "11" / "newer.pdf").write_bytes(b"newer")
+    files_now = file_digests(source_folders)
     attempts = {
-        "Wrong passphrase": (str(encrypted), "--passphrase-env", "WRONG_PASSPHRASE"),
-        "damaged or incomplete": (str(truncated), "--passphrase-env", "BACKUP_PASSPHRASE"),
-        "damaged or incomplete (": (str(cut_plain),),
-        "not a convenant backup": (str(foreign),),
+        "--yes to do so": (str(plain),),
+        "Wrong passphrase": (str(encrypted), "--passphrase-env", "WRONG_PASSPHRASE", "--yes"),
+        "damaged or incomplete": (
+            str(truncated),
+            "--passphrase-env",
+            "BACKUP_PASSPHRASE",
+            "--yes",
+        ),
+        "damaged or incomplete (": (str(cut_plain), "--yes"),
+        "not a convenant backup": (str(foreign), "--yes"),
     }
     for says, args in attempts.items():
-        out = restore_command(target, *args, "--yes")
         # Then each is refused with a clear message and nothing changes
-        assert out.returncode != 0 and says in out.stderr, (says, out.stderr)
-        assert "Traceback" not in out.stderr
-        assert target_digests(target) == before
-        assert file_digests(target["folders"]) == files_now
+        with pytest.raises(CommandError, match=re.escape(says)):
+            call_command("restore", *args, stdout=io.StringIO())
+        assert source_digests() == before
+        assert file_digests(source_folders) == files_now
 
 
 def test_a_restore_without_a_key_or_with_a_wrong_identity_is_refused(
