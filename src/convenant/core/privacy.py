@@ -233,10 +233,11 @@ def _exported_columns(model: type[models.Model]) -> list[tuple[str, str]]:
     return columns
 
 
-def _manager(model: type[models.Model]) -> models.QuerySet[Any]:
+def all_rows(model: type[models.Model], reason: str) -> models.QuerySet[Any]:
+    """Every row of ``model``, for the privacy actions that decided access themselves."""
     manager: Any = model._default_manager
     if hasattr(manager, "unrestricted"):
-        return manager.unrestricted("a person's own data, for their export")
+        return manager.unrestricted(reason)
     return manager.all()
 
 
@@ -249,7 +250,7 @@ def own_rows(
     for model, user_field in specs:
         columns = _exported_columns(model)
         rows = (
-            _manager(model)
+            all_rows(model, "a person's own data, for their export")
             .filter(**{user_field: person.pk})
             .order_by("pk")
             .values(*[attname for _key, attname in columns])
@@ -407,4 +408,3 @@ def erase(person: User, erasure: Erasure) -> dict[str, int]:
     counts["audit_events"] = pseudonymise_audit_log(erasure)
     counts.update(erasure.counts)
     return counts
-

@@ -8,6 +8,7 @@ class EngagementConfig(AppConfig):
     verbose_name = _("Engagement")
 
     def ready(self) -> None:
-        from convenant.engagement import hooks
+        from convenant.engagement import hooks, privacy
 
         hooks.register()
+        privacy.register()

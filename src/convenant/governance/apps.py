@@ -8,6 +8,7 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("Governance")
 
     def ready(self) -> None:
-        from convenant.governance import hooks
+        from convenant.governance import hooks, privacy
 
         hooks.register()
+        privacy.register()

@@ -8,6 +8,7 @@ class OutsourcingConfig(AppConfig):
     verbose_name = _("Outsourcing")
 
     def ready(self) -> None:
-        from convenant.outsourcing import hooks
+        from convenant.outsourcing import hooks, privacy
 
         hooks.register()
+        privacy.register()

@@ -8,6 +8,7 @@ class PortfoliosConfig(AppConfig):
     verbose_name = _("Portfolios")
 
     def ready(self) -> None:
-        from convenant.portfolios import hooks
+        from convenant.portfolios import hooks, privacy
 
         hooks.register()
+        privacy.register()

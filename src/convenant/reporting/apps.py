@@ -8,6 +8,7 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Reporting and monitoring")
 
     def ready(self) -> None:
-        from convenant.reporting import hooks
+        from convenant.reporting import hooks, privacy
 
         hooks.register()
+        privacy.register()

@@ -8,6 +8,7 @@ class RiskConfig(AppConfig):
     verbose_name = _("Risk")
 
     def ready(self) -> None:
-        from convenant.risk import hooks
+        from convenant.risk import hooks, privacy
 
         hooks.register()
+        privacy.register()

@@ -8,6 +8,7 @@ class SignalsConfig(AppConfig):
     verbose_name = _("Signals")
 
     def ready(self) -> None:
-        from convenant.signals import hooks
+        from convenant.signals import hooks, privacy
 
         hooks.register()
+        privacy.register()

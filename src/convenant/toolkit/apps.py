@@ -8,6 +8,7 @@ class ToolkitConfig(AppConfig):
     verbose_name = _("Toolkit")
 
     def ready(self) -> None:
-        from convenant.toolkit import hooks
+        from convenant.toolkit import hooks, privacy
 
         hooks.register()
+        privacy.register()

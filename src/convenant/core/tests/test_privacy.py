@@ -318,3 +318,43 @@ def test_the_commands_export_and_erase(world: World, person: User, tmp_path: Any
     call_command("erase_person", EMAIL, "--reason", "request", "--yes")
     assert User.objects.get(pk=person.pk).erased_at is not None
     assert not Job.objects.filter(params__to=EMAIL).exists()
+
+
+# --- Every app, on the permission matrix's world ----------------------------------------
+
+
+@pytest.fixture
+def full_world(world: World) -> World:
+    """The matrix world with every app's data (holdings, risks, signals, cases, reports…)."""
+    from convenant.core.tests.test_permission_matrix import matrix_modules
+
+    for module in matrix_modules():
+        if hasattr(module, "extend_world"):
+            module.extend_world(world)
+    return world
+
+
+def test_every_app_contributes_what_the_person_did(full_world: World) -> None:
+    person = full_world.users["other_fund"]
+    document = json.loads(export_personal_data(by=person, person=person))
+    assert {"parties", "risk", "signals", "reporting"} <= set(document)
+    reasons = [j.get("reason") for j in document["risk"]["risk.riskjudgement"]]
+    assert any("Zilverreiger" in (r or "") for r in reasons)  # their own words
+    text = json.dumps(document)
+    assert "fund_admin@example.org" not in text and "secretariat@example.org" not in text
+    assert "token_hash" not in text and "stored_name" not in text
+
+
+def test_erasure_in_the_full_world_leaves_nothing(full_world: World) -> None:
+    person = full_world.users["fund_editor"]
+    texts = ["Fund Editor", "fund_editor@example.org"]
+    assert _places_naming(*texts)
+    events = _event_count()
+    erase_person(
+        by=full_world.users["secretariat"],
+        person=person,
+        reason="request",
+        confirm_email="fund_editor@example.org",
+    )
+    assert _places_naming(*texts) == []
+    assert _event_count() == events + 1
