@@ -4,6 +4,8 @@ commands call these; what is exported and erased is in ``core.privacy``."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -90,3 +92,17 @@ def erase_person(*, by: User | None, person: User, reason: str, confirm_email: s
         )
         privacy.erase(person, erasure)
     return erasure.pseudonym
+
+
+def record_audit_export(
+    *, by: User, filters: dict[str, Any], file_format: str, rows: int, cut: bool
+) -> None:
+    """An export of the audit log is itself in the log: who took which events out, and
+    whether the export stopped at its limit. The view has checked the reader."""
+    access.require(access.can_read_audit_log(access.actor_for(by, fresh=True)))
+    with transaction.atomic(durable=True):
+        record_event(
+            actor=by,
+            verb="core.export_audit_log",
+            after={"filters": filters, "format": file_format, "rows": rows, "cut": cut},
+        )

@@ -43,6 +43,10 @@ def is_confidential(verb: str) -> bool:
     return verb in _confidential_verbs
 
 
+def confidential_verbs() -> frozenset[str]:
+    return frozenset(_confidential_verbs)
+
+
 def content_withheld(event: AuditEvent, actor: Actor) -> bool:
     """Whether this reader must not see the event's content. An event of a confidential verb
     without a party is withheld from everyone: nobody is its owner."""

@@ -4,6 +4,7 @@ end and the invitations' copies of their name and address are replaced."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q
@@ -101,5 +102,14 @@ def erase(person: User, erasure: privacy.Erasure) -> None:
     privacy.scrub(Invitation, ["full_name", "email"], erasure)
 
 
+def party_names(ids: Iterable[int] | None) -> dict[int, str]:
+    """The parties' names, for the audit log's party filter (public facts: who signed)."""
+    parties = Party.objects.all() if ids is None else Party.objects.filter(pk__in=list(ids))
+    return dict(parties.order_by("name").values_list("pk", "name"))
+
+
 def register() -> None:
+    from convenant.core.audit_views import register_party_names
+
     privacy.register("parties", exporter=export, eraser=erase, refuser=refuse)
+    register_party_names(party_names)
