@@ -121,20 +121,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
-]
+    # Marks a session verified by a second factor; then ours sends a person who must give a
+    # code, or enrol first, there before anything else.
+    "django_otp.middleware.OTPMiddleware",
+    "convenant.core.two_factor.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Ends a session idle too long or too old (SESSION_IDLE_SECONDS, SESSION_MAX_AGE_SECONDS).
     "convenant.core.security.SessionExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
-    # Marks a session verified by a second factor; then ours sends a person who must give a
-    # code, or enrol first, there before anything else.
-    "django_otp.middleware.OTPMiddleware",
-    "convenant.core.two_factor.middleware.TwoFactorMiddleware",
 
 ROOT_URLCONF = "convenant.urls"
 WSGI_APPLICATION = "convenant.wsgi.application"
@@ -169,12 +165,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-    # An upper bound, so that nobody can make the server hash megabytes per attempt.
-    {"NAME": "convenant.core.security.MaximumLengthValidator", "OPTIONS": {"max_length": 256}},
         "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 12)},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # An upper bound, so that nobody can make the server hash megabytes per attempt.
+    {"NAME": "convenant.core.security.MaximumLengthValidator", "OPTIONS": {"max_length": 256}},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
@@ -182,14 +178,6 @@ INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 10)
 LOGIN_FAILURES_PER_CLIENT = env_int("LOGIN_FAILURES_PER_CLIENT", 50)
 LOGIN_THROTTLE_WINDOW = env_int("LOGIN_THROTTLE_WINDOW", 900)
-
-LANGUAGE_CODE = "nl"
-LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
-LANGUAGE_COOKIE_NAME = "convenant_language"
-LOCALE_PATHS = [BASE_DIR / "locale"]
-# One date format per language, day before month in English too (convenant/formats).
-FORMAT_MODULE_PATH = ["convenant.formats"]
-USE_I18N = True
 # Two-factor authentication is required for the secretariat, the monitoring committee and
 # steering-group seats (optional for everyone else); wrong codes per account and per client
 # within LOGIN_THROTTLE_WINDOW before the code step refuses for a while.
@@ -199,6 +187,14 @@ TWO_FACTOR_FAILURES_PER_CLIENT = env_int("TWO_FACTOR_FAILURES_PER_CLIENT", 50)
 # The name the authenticator app shows beside the account.
 TWO_FACTOR_ISSUER = os.environ.get("TWO_FACTOR_ISSUER", "convenant")
 OTP_TOTP_ISSUER = TWO_FACTOR_ISSUER
+
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+LANGUAGE_COOKIE_NAME = "convenant_language"
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date format per language, day before month in English too (convenant/formats).
+FORMAT_MODULE_PATH = ["convenant.formats"]
+USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Amsterdam"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -239,15 +235,19 @@ else:
     EMAIL_PORT = env_int("EMAIL_PORT", 587)
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-# Lax, not Strict, on both cookies: with Strict a person following a link from an e-mail (a
-# review to do, a vote) would arrive without their session and be asked to log in again,
-# though logged in; Lax still withholds the cookies from other sites' forms and fetches.
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-CSRF_COOKIE_SAMESITE = "Lax"
 
 # Security: strict unless DEBUG (the demo and the tests).
 SESSION_COOKIE_HTTPONLY = True
+# Lax, not Strict, on both cookies: with Strict a person following a link from an e-mail (a
+# review to do, a vote) would arrive without their session and be asked to log in again,
+# though logged in; Lax still withholds the cookies from other sites' forms and fetches.
 SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag; keep default
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # A logged-in session ends when unused this long (checked on each request, its clock moved at
 # most once a minute so that a page view does not write the session), and at the latest this
@@ -277,29 +277,25 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
-CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag; keep default
-X_FRAME_OPTIONS = "DENY"
-SECURE_CONTENT_TYPE_NOSNIFF = True
+if not DEBUG:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
     # __Host-: the browser accepts the cookie only over https, for this host alone (no
     # Domain) and the whole site (Path=/), so a sibling subdomain cannot plant or read it.
     SESSION_COOKIE_NAME = "__Host-session"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
-SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG:
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     # Probes speak plain http (HealthMiddleware answers them first; this is a second guard).
     SECURE_REDIRECT_EXEMPT = [r"^healthz/?$", r"^readyz/?$"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-# W021 asks for HSTS preloading: a choice that is hard to undo (the browsers' list changes
-# slowly), so it is the operator's (SECURE_HSTS_PRELOAD), and only that warning is silenced.
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     CSRF_TRUSTED_ORIGINS = [BASE_URL] if BASE_URL.startswith("https://") else []
 
+# W021 asks for HSTS preloading: a choice that is hard to undo (the browsers' list changes
+# slowly), so it is the operator's (SECURE_HSTS_PRELOAD), and only that warning is silenced.
 SILENCED_SYSTEM_CHECKS = ["security.W021"] if not env_bool("SECURE_HSTS_PRELOAD", False) else []
 
 # API paging: ?limit= is at most API_PAGE_SIZE_MAX (documented in the OpenAPI document),
@@ -400,6 +396,10 @@ SIGNALS_TRUST_X_FORWARDED_FOR = env_bool("SIGNALS_TRUST_X_FORWARDED_FOR", False)
 # The throttles count in the cache: with several processes it must be shared (Redis).
 CACHE_URL = os.environ.get("CACHE_URL", "")
 CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 # With a shared cache, sessions are read from it and written through to PostgreSQL: a page
 # view then costs no session query, and losing the cache loses no session. Without one, a
 # per-process cache would not be shared by the workers, so sessions stay in the database.
@@ -408,10 +408,6 @@ SESSION_ENGINE = (
     if CACHE_URL
     else "django.contrib.sessions.backends.db"
 )
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
-    if CACHE_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-}
 
 # Logs: one JSON object per line in production, text in the demo and the tests; no personal
 # data either way (convenant.core.logging).
