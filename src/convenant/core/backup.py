@@ -50,6 +50,7 @@ from typing import IO, Any
 import pyrage
 from django.conf import settings
 from django.db import connection, connections
+from django.db.migrations.loader import MigrationLoader
 
 FORMAT = "convenant-backup"
 FORMAT_VERSION = 1
@@ -468,6 +469,7 @@ class RestoreResult:
     files: int
     mismatches: dict[str, tuple[int, int | None]] = field(default_factory=dict)
     created_at: str = ""
+    pending_migrations: list[str] = field(default_factory=list)
 
 
 DAMAGED = "The archive is damaged or incomplete ({reason}); nothing was changed."
@@ -618,6 +620,26 @@ def _verify(
         raise BackupError(DAMAGED.format(reason=f"{extra[0]} is not in the manifest"))
 
 
+def _migration_gap(manifest: dict[str, Any]) -> list[str]:
+    """The migrations of this code that the backup's database lacks (run migrate after the
+    restore); a backup from newer code, whose database has migrations this code does not
+    know, is refused: this code could not work with it."""
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    known = set(loader.disk_migrations)
+    in_backup = {(app, name) for app, name in manifest["database"]["migrations"]}
+    unknown = sorted(
+        f"{app}.{name}" for app, name in in_backup - known if app in loader.migrated_apps
+    )
+    if unknown:
+        raise BackupError(
+            f"This backup comes from a newer convenant ({manifest.get('convenant_version')}): "
+            f"its database has migrations this code does not know ({', '.join(unknown[:3])}"
+            f"{' …' if len(unknown) > 3 else ''}). Install that version first. "
+            "Nothing was changed."
+        )
+    return sorted(f"{app}.{name}" for app, name in known - in_backup)
+
+
 def database_is_empty() -> bool:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -723,6 +745,7 @@ def restore(
         except (tarfile.TarError, EOFError, OSError) as error:
             raise BackupError(DAMAGED.format(reason=str(error) or type(error).__name__)) from None
         _verify(manifest, seen, folders)
+        pending = _migration_gap(manifest)
         progress("Restoring the database…")
         _restore_database(staging / DUMP_NAME)
         progress("Restoring the uploaded files…")
@@ -744,4 +767,5 @@ def restore(
         files=files,
         mismatches=mismatches,
         created_at=manifest.get("created_at", ""),
+        pending_migrations=pending,
     )

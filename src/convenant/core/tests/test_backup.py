@@ -211,6 +211,7 @@ def test_a_backup_restored_into_a_fresh_database_is_the_same_world_plain_and_enc
     # Then every table, sequence and file is the same, and the stray file is gone
     assert restored.returncode == 0, restored.stderr
     assert "Every table has the row count of the backup's manifest." in restored.stdout
+    assert "migrate" not in restored.stdout  # the same code: nothing to migrate
     assert target_digests(target) == before
     assert file_digests(target["folders"]) == file_digests(source_folders)
     assert not stray.exists()
@@ -305,3 +306,20 @@ def test_upload_folders_are_every_upload_setting_and_nested_files_count_once(
     )
     assert set(FOLDERS) <= set(backup.upload_folders())
     assert source_folders["SIGNALS_UPLOAD_DIR"] == settings.SIGNALS_UPLOAD_DIR
+
+
+def test_a_backup_from_newer_code_is_refused_and_one_from_older_code_asks_for_migrate() -> None:
+    # Given the migrations this code knows
+    from django.db.migrations.loader import MigrationLoader
+
+    known = sorted(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+    # When a backup's database has one more, then it is refused before anything changes
+    newer = {
+        "convenant_version": "9.0",
+        "database": {"migrations": [*known, ("core", "9999_from_the_future")]},
+    }
+    with pytest.raises(backup.BackupError, match=r"newer convenant \(9\.0\).*core\.9999"):
+        backup._migration_gap(newer)
+    # When it lacks the last, then that one is named as still to apply
+    older = {"database": {"migrations": known[:-1]}}
+    assert backup._migration_gap(older) == [f"{known[-1][0]}.{known[-1][1]}"]

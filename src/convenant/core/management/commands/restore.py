@@ -64,4 +64,8 @@ class Command(BaseCommand):
             )
             raise CommandError(f"Row counts differ from the backup's manifest:\n{lines}")
         self.stdout.write("Every table has the row count of the backup's manifest.")
-        self.stdout.write("Run `convenant migrate` if this code is newer than the backup.")
+        if result.pending_migrations:
+            self.stdout.write(
+                f"This code has {len(result.pending_migrations)} migrations the backup does "
+                "not: run `convenant migrate` now."
+            )
