@@ -20,9 +20,10 @@ from convenant.core.mail import SEND_EMAIL, purpose_label
 from convenant.core.models import Job
 
 
-def describe(job: Job) -> dict[str, str]:
-    """What a page shows of a job: never an e-mail's subject or text."""
-    details = {"kind": kind_label(job.kind), "subject_url": subject_url(job) or ""}
+def describe(job: Job, *, link: bool = True) -> dict[str, str]:
+    """What a page shows of a job: never an e-mail's subject or text. ``link``: the page of
+    what it worked on, which may cost a query — only a job's own page shows it, not lists."""
+    details = {"kind": kind_label(job.kind), "subject_url": (link and subject_url(job)) or ""}
     if job.kind == SEND_EMAIL:
         details["recipient"] = job.params.get("to", "")
         details["purpose"] = purpose_label(job.params.get("purpose", ""))
@@ -44,7 +45,7 @@ def job_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "core/job_list.html",
         {
             "page": page,
-            "rows": [(job, describe(job)) for job in page],
+            "rows": [(job, describe(job, link=False)) for job in page],
             "states": Job.State.choices,
             "kinds": sorted((k, kind_label(k)) for k in registered_kinds()),
             "state": state,

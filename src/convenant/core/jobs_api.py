@@ -40,7 +40,7 @@ def job_out(job: Job) -> JobOut:
     return JobOut(
         id=job.pk,
         kind=job.kind,
-        kind_label=str(describe(job)["kind"]),
+        kind_label=str(describe(job, link=False)["kind"]),
         state=job.state,
         attempts=job.attempts,
         max_attempts=job.max_attempts,
