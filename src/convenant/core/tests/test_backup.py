@@ -25,6 +25,7 @@ from django.db import connection
 
 from convenant.core import backup
 from convenant.core.demo import loaders
+from convenant.core.testing import build_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -269,27 +270,43 @@ def test_a_backup_restored_into_a_fresh_database_is_the_same_world_plain_and_enc
         assert file_digests(source_folders) == files_now
 
 
-def test_a_restore_without_a_key_or_with_a_wrong_identity_is_refused(
+def test_a_backup_to_an_age_key_restores_only_with_that_key(
     source_folders: dict[str, Path], tmp_path: Path
 ) -> None:
-    # Given a backup encrypted to an age public key
+    # Given a small world with a file, backed up encrypted to an age public key
     from pyrage import x25519
 
+    build_world()
+    document = source_folders["GOVERNANCE_UPLOAD_DIR"] / "minutes.pdf"
+    document.parent.mkdir(parents=True)
+    document.write_bytes(b"%PDF-1.4 fictional minutes")
+    before = source_digests()
     key = x25519.Identity.generate()
+    (tmp_path / "key.txt").write_text(f"# created: fictional\n{key}\n")
     archive = tmp_path / "to-key.age"
     backup.backup(archive, recipients=[str(key.to_public())])
-    assert archive.read_bytes().startswith(backup.AGE_MAGIC)
-    other = tmp_path / "other-key.txt"
-    other.write_text(f"# created: fictional\n{x25519.Identity.generate()}\n")
+    assert archive.read_bytes().startswith(backup.AGE_MAGIC)  # a plain age file
+    (tmp_path / "other.txt").write_text(f"{x25519.Identity.generate()}\n")
 
     # When it is restored without the key, or with another key, then it is refused
     with pytest.raises(backup.BackupError, match="--identity"):
         backup.restore(archive, replace=True)
     with pytest.raises(backup.BackupError, match="cannot be decrypted"):
-        backup.restore(archive, identity_file=other, replace=True)
+        backup.restore(archive, identity_file=tmp_path / "other.txt", replace=True)
     with pytest.raises(backup.BackupError, match="Not an age public key"):
         backup.backup(tmp_path / "x.age", recipients=["age1-not-a-key"])
     assert not (tmp_path / "x.age").exists()
+
+    # When it is restored with the key over a changed world and folder
+    document.write_bytes(b"changed")
+    (document.parent / "later.pdf").write_bytes(b"uploaded after the backup")
+    result = backup.restore(archive, identity_file=tmp_path / "key.txt", replace=True)
+
+    # Then the world and the folder are as they were backed up
+    assert result.mismatches == {} and result.files == 1
+    assert source_digests() == before
+    assert document.read_bytes() == b"%PDF-1.4 fictional minutes"
+    assert not (document.parent / "later.pdf").exists()
 
 
 def test_upload_folders_are_every_upload_setting_and_nested_files_count_once(
