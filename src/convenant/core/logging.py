@@ -45,7 +45,11 @@ EMAIL_MARK, IP_MARK = "[email]", "[ip]"
 def scrub(text: str) -> str:
     """The text without e-mail or IP addresses."""
     text = EMAIL.sub(EMAIL_MARK, text)
-    text = IPV4.sub(IP_MARK, text)
+    # Loopback and "any" are addresses of the machine, not of a person: kept for operators.
+    text = IPV4.sub(
+        lambda m: m.group() if m.group().startswith(("127.", "0.0.0.0")) else IP_MARK,  # noqa: S104
+        text,
+    )
     return IPV6.sub(lambda m: IP_MARK if any(c.isalnum() for c in m.group()) else m.group(), text)
 
 

@@ -136,6 +136,10 @@ def test_request_ids_from_a_proxy_are_kept_only_when_sane(client):
     [
         (f"mail {ADDRESS} now", "mail [email] now"),
         ("from 10.0.0.1:8000", "from [ip]:8000"),
+        (
+            "listening at http://127.0.0.1:8000 and 0.0.0.0:80",
+            "listening at http://127.0.0.1:8000 and 0.0.0.0:80",
+        ),
         ("v6 ::1 and fe80::1ff:fe23:4567:890a", "v6 [ip] and [ip]"),
         ("2001:0db8:0000:0000:0000:ff00:0042:8329", "[ip]"),
         (
