@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.i18n import set_language
 
-from convenant.core import health, job_views, views
+from convenant.core import audit_views, health, job_views, privacy_views, views
 from convenant.core.forms import (
     AuditedPasswordChangeForm,
     AuditedSetPasswordForm,
@@ -24,7 +24,11 @@ urlpatterns = [
     path("account/two-factor/codes/", two_factor_views.recovery_codes, name="two_factor_codes"),
     path("account/two-factor/off/", two_factor_views.turn_off, name="two_factor_turn_off"),
     path("people/<int:pk>/two-factor/reset/", two_factor_views.reset, name="two_factor_reset"),
-    path("audit/", views.audit_log, name="audit_log"),
+    path("audit/", audit_views.audit_log, name="audit_log"),
+    path("audit/export/", audit_views.audit_export, name="audit_export"),
+    path("account/data/", privacy_views.account_data_export, name="account_data_export"),
+    path("people/<int:pk>/data/", privacy_views.person_data_export, name="person_data_export"),
+    path("people/<int:pk>/erase/", privacy_views.person_erase, name="person_erase"),
     path("jobs/", job_views.job_list, name="job_list"),
     path("jobs/<int:pk>/", job_views.job_detail, name="job_detail"),
     path("jobs/<int:pk>/cancel/", job_views.job_cancel, name="job_cancel"),

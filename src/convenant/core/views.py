@@ -1,5 +1,6 @@
-"""Pages of the core app: home, dashboard, search, the person's account and API tokens,
-and the audit log. Views validate and call actions; reads go through visible_to."""
+"""Pages of the core app: home, dashboard, search, the person's account and API tokens
+(the audit log is in audit_views, a person's privacy rights in privacy_views). Views
+validate and call actions; reads go through visible_to."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,10 +16,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from convenant.core import access, actions, login_throttle, navigation
-from convenant.core.audit import changes, content_withheld, verb_label
 from convenant.core.errors import ActionError, show_on_form
 from convenant.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
-from convenant.core.models import ApiToken, AuditEvent, User
+from convenant.core.models import ApiToken
 from convenant.core.search import search as run_search
 
 
@@ -130,58 +129,6 @@ def token_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
     return redirect("account")
-
-
-@login_required
-def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The secretariat's whole log, or for a party's administrators the events about their
-    party. An event about a party's confidential data keeps its content (before/after and
-    the object) for that party's administrators; others see only that it happened."""
-    actor = access.actor_for(request.user)
-    access.require(access.can_read_audit_log(actor))
-    events = AuditEvent.objects.visible_to(request.user).select_related("object_type")
-    verb = request.GET.get("verb", "")
-    if verb:
-        events = events.filter(verb=verb)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
-    # Names and addresses are personal data: a party's administrators see those of the
-    # people they may see (their own party's), not the secretariat's staff.
-    actor_ids = {event.actor_id for event in page if event.actor_id is not None}
-    known = set(
-        User.objects.visible_to(request.user).filter(pk__in=actor_ids).values_list("pk", flat=True)
-    )
-    rows = []
-    for event in page:
-        withheld = content_withheld(event, actor)
-        rows.append(
-            {
-                "event": event,
-                "label": verb_label(event.verb),
-                "who": event.actor_label
-                if event.actor_id is None or event.actor_id in known
-                else _("someone outside your party"),
-                "withheld": withheld,
-                "changes": [] if withheld else changes(event),
-            }
-        )
-    verbs = [
-        (v, verb_label(v))
-        for v in AuditEvent.objects.visible_to(request.user)
-        .order_by("verb")
-        .values_list("verb", flat=True)
-        .distinct()
-    ]
-    return render(
-        request,
-        "core/audit_log.html",
-        {
-            "page": page,
-            "rows": rows,
-            "verb": verb,
-            "verbs": verbs,
-            "whole_log": access.can_administer_covenant(actor),
-        },
-    )
 
 
 class LoginForm(AuthenticationForm):

@@ -45,6 +45,14 @@ def fund_a_counts(world: World) -> list[str]:
         ]
 
 
+def _in_dutch(message: str) -> str:
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    with translation.override("nl"):
+        return gettext(message)
+
+
 # A fund's job: its people follow it, its editors (and who asked) act on it.
 FUND_JOB = members(HIDDEN, fund_viewer=OK, fund_editor=OK, fund_admin=OK)
 FUND_JOB_ACT = members(HIDDEN, fund_viewer=FORBIDDEN, fund_editor=REDIRECT, fund_admin=REDIRECT)
@@ -140,6 +148,78 @@ ROWS = [
         absent=other_funds_data,
         present=other_funds_data,
         present_for=("other_fund",),  # its own events, with their content
+    ),
+    # Searching the log keeps its policy: the other fund's judgement is not found by its
+    # words for anyone but its own administrators, and a bad date is a message, not a 500.
+    Row(
+        "audit_log",
+        members(FORBIDDEN, secretariat=OK, fund_admin=OK, other_fund=OK, union=OK),
+        query="q=forced-labour",  # finds the other fund's risk judgement, for its own eyes
+        absent=other_funds_data,
+        present=other_funds_data,
+        present_for=("other_fund",),
+    ),
+    Row(
+        "audit_log",
+        members(FORBIDDEN, secretariat=OK, fund_admin=OK, other_fund=OK, union=OK),
+        query="since=not-a-date&who=nobody%40example.org",
+        present=lambda w: [_in_dutch("Enter a valid date.")],
+    ),
+    Row(
+        "audit_export",
+        members(FORBIDDEN, secretariat=OK, fund_admin=OK, other_fund=OK, union=OK),
+        method="post",
+        data=lambda w: {"format": "csv"},
+        absent=other_funds_data,
+        present=other_funds_data,
+        present_for=("other_fund",),
+    ),
+    Row(
+        "audit_export",
+        members(FORBIDDEN, secretariat=OK, fund_admin=OK, other_fund=OK, union=OK),
+        method="post",
+        data=lambda w: {"format": "xlsx", "q": "forced-labour"},
+        absent=other_funds_data,
+        present=other_funds_data,
+        present_for=("other_fund",),
+    ),
+    # A person's data: their own from the account page; anyone's by the secretariat, with a
+    # reason, from the person's page (the fund's people see the person, not these).
+    # What a person did and wrote is theirs (core.privacy): in this world the fund's editor,
+    # the secretariat and the committee wrote some of the other fund's records, so theirs
+    # carry its marker; nobody else's export may.
+    Row(
+        "account_data_export",
+        members(OK),
+        method="post",
+        absent=other_funds_data,
+        absent_for=("anonymous", "fund_viewer", "fund_admin", "union", "former"),
+        present=lambda w: ['"format": "convenant personal data export"'],
+    ),
+    Row(
+        "person_data_export",
+        members(HIDDEN, secretariat=OK, **dict.fromkeys(FUND_A, FORBIDDEN)),
+        args=lambda w: [w.target_membership.user_id],
+    ),
+    Row(
+        "person_data_export",
+        members(HIDDEN, secretariat=OK, **dict.fromkeys(FUND_A, FORBIDDEN)),
+        method="post",
+        args=lambda w: [w.target_membership.user_id],
+        data=lambda w: {"reason": "request for access of 3 May"},
+        present=lambda w: ["target@example.org"],
+    ),
+    Row(
+        "person_erase",
+        members(HIDDEN, secretariat=OK, **dict.fromkeys(FUND_A, FORBIDDEN)),
+        args=lambda w: [w.target_membership.user_id],
+    ),
+    Row(
+        "person_erase",
+        members(HIDDEN, secretariat=REDIRECT, **dict.fromkeys(FUND_A, FORBIDDEN)),
+        method="post",
+        args=lambda w: [w.target_membership.user_id],
+        data=lambda w: {"reason": "request of 3 May", "confirm_email": "target@example.org"},
     ),
     Row(
         "job_list",

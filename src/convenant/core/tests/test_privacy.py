@@ -378,3 +378,40 @@ def test_erasure_in_the_full_world_leaves_nothing(full_world: World) -> None:
     )
     assert _places_naming(*texts) == []
     assert _event_count() == events + 1
+
+
+# --- Pages ------------------------------------------------------------------------------
+
+
+def _signed_in(user: User) -> Client:
+    client = Client()
+    client.cookies["convenant_language"] = "en"
+    client.force_login(user)
+    return client
+
+
+def test_a_person_downloads_their_data_from_the_account_page(person: User) -> None:
+    client = _signed_in(person)
+    assert reverse("account_data_export") in client.get(reverse("account")).content.decode()
+    response = client.post(reverse("account_data_export"))
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert "attachment" in response["Content-Disposition"]
+    assert json.loads(response.content)["account"]["email"] == EMAIL
+
+
+def test_the_secretariat_erases_from_the_persons_page(world: World, person: User) -> None:
+    client = _signed_in(world.users["secretariat"])
+    page = client.get(reverse("person_detail", args=[person.pk])).content.decode()
+    assert reverse("person_erase", args=[person.pk]) in page
+    assert reverse("person_data_export", args=[person.pk]) in page
+    url = reverse("person_erase", args=[person.pk])
+    response = client.post(url, {"reason": "request", "confirm_email": "someone@example.org"})
+    assert response.status_code == 200
+    assert "Type the person&#x27;s e-mail address exactly" in response.content.decode()
+    assert User.objects.get(pk=person.pk).erased_at is None
+    response = client.post(url, {"reason": "request", "confirm_email": EMAIL}, follow=True)
+    erased = User.objects.get(pk=person.pk)
+    assert erased.erased_at is not None
+    page = response.content.decode()
+    assert erased.full_name in page and NEW_NAME not in page and EMAIL not in page
+    assert "Erased on request" in page
