@@ -112,6 +112,10 @@ def test_a_secretariat_member_without_an_app_is_sent_to_enrolment_first(world: W
         assert answer.status_code == 302
         assert answer["Location"].startswith(reverse("two_factor_enrol"))
     assert client.get(reverse("two_factor_enrol")).status_code == 200
+    # A partial update (htmx) is told to load the step as a whole page.
+    partial = client.get(reverse("search"), {"q": "x"}, headers={"HX-Request": "true"})
+    assert partial.status_code == 204
+    assert partial["HX-Redirect"] == reverse("two_factor_enrol")
     # Log-out and the language stay open.
     assert client.post(reverse("set_language"), {"language": "en"}).status_code == 302
     assert client.post(reverse("logout")).status_code == 302

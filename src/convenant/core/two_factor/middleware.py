@@ -11,7 +11,7 @@ from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 
 from convenant.core import two_factor
@@ -70,7 +70,10 @@ class TwoFactorMiddleware:
         if name in ALLOWED_URL_NAMES:
             return None
         target = "two_factor_verify" if state == two_factor.VERIFY else "two_factor_enrol"
+        if request.headers.get("HX-Request"):
+            # A partial update would swap the step into a fragment: htmx loads it whole.
+            return HttpResponse(status=204, headers={"HX-Redirect": reverse(target)})
         response = redirect(target)
-        if request.method == "GET" and not request.headers.get("HX-Request"):
+        if request.method == "GET":
             response["Location"] += "?" + urlencode({"next": request.get_full_path()})
         return response
