@@ -415,3 +415,21 @@ def test_the_secretariat_erases_from_the_persons_page(world: World, person: User
     page = response.content.decode()
     assert erased.full_name in page and NEW_NAME not in page and EMAIL not in page
     assert "Erased on request" in page
+
+
+def test_two_factor_devices_are_exported_by_name_and_erased(world: World, person: User) -> None:
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=person, name="Telefoon van Marieke", confirmed=True)
+    codes = StaticDevice.objects.create(user=person, name="Herstelcodes", confirmed=True)
+    codes.token_set.create(token="abcd1234")
+    document = json.loads(export_personal_data(by=person, person=person))
+    assert sorted(d["name"] for d in document["two_factor_devices"]) == [
+        "Herstelcodes",
+        "Telefoon van Marieke",
+    ]
+    assert "abcd1234" not in json.dumps(document)
+    erase_person(by=world.users["secretariat"], person=person, reason="r", confirm_email=EMAIL)
+    assert not TOTPDevice.objects.filter(user=person).exists()
+    assert not StaticDevice.objects.filter(user=person).exists()
