@@ -433,3 +433,19 @@ def test_two_factor_devices_are_exported_by_name_and_erased(world: World, person
     erase_person(by=world.users["secretariat"], person=person, reason="r", confirm_email=EMAIL)
     assert not TOTPDevice.objects.filter(user=person).exists()
     assert not StaticDevice.objects.filter(user=person).exists()
+
+
+def test_the_erase_command_asks_for_the_address_again(
+    world: World, person: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.core.management.base import CommandError
+
+    monkeypatch.setattr("builtins.input", lambda prompt: "someone.else@example.org")
+    with pytest.raises(CommandError, match="Type the person's e-mail address"):
+        call_command("erase_person", EMAIL, "--reason", "request")
+    assert User.objects.get(pk=person.pk).erased_at is None
+    monkeypatch.setattr("builtins.input", lambda prompt: EMAIL)
+    call_command("erase_person", EMAIL, "--reason", "request")
+    assert User.objects.get(pk=person.pk).erased_at is not None
+    with pytest.raises(CommandError, match="No person with the address"):
+        call_command("export_personal_data", EMAIL, "--output", "/dev/null")
