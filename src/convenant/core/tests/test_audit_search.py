@@ -247,3 +247,29 @@ def test_a_party_administrator_searches_the_log_in_a_browser(
     assert_accessible(page, "audit-log-bad-dates-nl")
     page.goto(live_server.url + reverse("account"))
     expect(page.get_by_role("button", name="Uw gegevens downloaden")).to_be_visible()
+
+
+def test_the_log_costs_the_same_number_of_queries_however_long_it_is(log: World) -> None:
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _client(log, "secretariat")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("audit_log"), {"q": "a"}).status_code == 200
+        return len(captured)
+
+    few = queries()
+    kinds = list(ContentType.objects.all()[:5])
+    for n in range(80):
+        AuditEvent.objects.create(
+            actor=log.users[("fund_admin", "secretariat", "union")[n % 3]],
+            actor_label=f"person{n}@example.org",
+            verb=f"parties.update_party{n % 7}",
+            object_type=kinds[n % 5],
+            object_repr=f"Partij a{n}",
+            party_id=log.fund.pk,
+        )
+    assert queries() == few
