@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from django import forms
@@ -233,17 +233,13 @@ def audit_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _render(request, form, actor, events)
     chosen = filtered(events, form.cleaned_data, actor).select_related("object_type")
-    found = list(chosen[: EXPORT_LIMIT + 1])
-    cut = len(found) > EXPORT_LIMIT
-    rows = _rows(found[:EXPORT_LIMIT], request.user, actor)
-    record_audit_export(
-        by=request.user,
-        filters={k: _json_value(v) for k, v in form.cleaned_data.items() if v not in (None, "")},
-        file_format=file_format,
-        rows=len(rows),
-        cut=cut,
-    )
-    table = [_export_header(), *(_export_row(row) for row in rows)]
+    cut = chosen[EXPORT_LIMIT : EXPORT_LIMIT + 1].exists()
+    table = _Table(file_format)
+    table.append(_export_header())
+    rows = 0
+    for line in _export_lines(chosen[:EXPORT_LIMIT], request.user, actor):
+        table.append(line)
+        rows += 1
     if cut:
         table.append(
             [
@@ -251,19 +247,15 @@ def audit_export(request: AuthenticatedHttpRequest) -> HttpResponse:
                 % {"limit": f"{EXPORT_LIMIT:,}"}
             ]
         )
-    table = [[inert_cell(value) for value in line] for line in table]
+    record_audit_export(
+        by=request.user,
+        filters={k: _json_value(v) for k, v in form.cleaned_data.items() if v not in (None, "")},
+        file_format=file_format,
+        rows=rows,
+        cut=cut,
+    )
     name = f"audit-log-{timezone.localdate():%Y-%m-%d}.{file_format}"
-    if file_format == "csv":
-        buffer = io.StringIO()
-        csv.writer(buffer).writerows(table)
-        response = HttpResponse(
-            buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        response = HttpResponse(
-            _xlsx(table),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+    response = HttpResponse(table.content(), content_type=table.content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
     return response
@@ -306,13 +298,47 @@ def _export_row(row: dict[str, Any]) -> list[Any]:
     ]
 
 
-def _xlsx(table: list[list[Any]]) -> bytes:
-    from openpyxl import Workbook
+EXPORT_BATCH = 2000
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(str(_("Audit log"))[:31])
-    for line in table:
-        sheet.append(line)
-    data = io.BytesIO()
-    book.save(data)
-    return data.getvalue()
+
+def _export_lines(events: QuerySet[AuditEvent], reader: User, actor: Actor) -> Iterator[list[Any]]:
+    """The export's lines, reading the events in batches: an export of many events never
+    holds them all in memory at once."""
+    batch: list[AuditEvent] = []
+    for event in events.iterator(chunk_size=EXPORT_BATCH):
+        batch.append(event)
+        if len(batch) == EXPORT_BATCH:
+            yield from (_export_row(row) for row in _rows(batch, reader, actor))
+            batch = []
+    yield from (_export_row(row) for row in _rows(batch, reader, actor))
+
+
+class _Table:
+    """A CSV or XLSX file written line by line; every cell inert (no formulas)."""
+
+    def __init__(self, file_format: str) -> None:
+        self.file_format = file_format
+        if file_format == "csv":
+            self.buffer = io.StringIO()
+            self.writer = csv.writer(self.buffer)
+            self.content_type = "text/csv; charset=utf-8"
+        else:
+            from openpyxl import Workbook
+
+            self.book = Workbook(write_only=True)
+            self.sheet = self.book.create_sheet(str(_("Audit log"))[:31])
+            self.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+    def append(self, line: list[Any]) -> None:
+        cells = [inert_cell(value) for value in line]
+        if self.file_format == "csv":
+            self.writer.writerow(cells)
+        else:
+            self.sheet.append(cells)
+
+    def content(self) -> bytes:
+        if self.file_format == "csv":
+            return self.buffer.getvalue().encode("utf-8-sig")
+        data = io.BytesIO()
+        self.book.save(data)
+        return data.getvalue()
