@@ -35,14 +35,17 @@ class TokenAuth(HttpBearer):
 class SessionAuth(APIKeyCookie):
     """The browser's session, with Django's CSRF protection on unsafe methods."""
 
-    param_name = "sessionid"
+    param_name = "sessionid"  # the scheme's name in the OpenAPI document
 
     def _get_key(self, request: HttpRequest) -> str | None:
         # Without a session there is nothing for CSRF to protect: the caller is anonymous
-        # and is answered 401, not 403 "CSRF check Failed".
-        if self.param_name not in request.COOKIES:
+        # and is answered 401, not 403 "CSRF check Failed". The cookie goes by its configured
+        # name ("__Host-session" in production).
+        cookie = settings.SESSION_COOKIE_NAME
+        if cookie not in request.COOKIES:
             return None
-        return super()._get_key(request)
+        super()._get_key(request)  # the CSRF check
+        return request.COOKIES[cookie]
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)

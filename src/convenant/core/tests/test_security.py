@@ -169,6 +169,21 @@ def test_error_pages_carry_the_policy(world: World) -> None:
     _assert_hardened(refused)
 
 
+@pytest.mark.django_db
+def test_a_refused_form_gets_a_page_of_ours(world: World) -> None:
+    """Django's own page for a form without its CSRF token has an inline style."""
+    client = Client(enforce_csrf_checks=True)
+    client.cookies.load({"convenant_language": "en"})
+    response = client.post(
+        reverse("login"), {"username": "fund_editor@example.org", "password": "pw-test-12345"}
+    )
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "The form was not accepted" in html and "Nothing was changed" in html
+    assert "<style" not in html
+    _assert_hardened(response)
+
+
 def test_htmx_is_configured_not_to_inject_styles_or_evaluate_code() -> None:
     base = (SRC / "core/templates/base.html").read_text()
     meta = re.search(r"<meta name=\"htmx-config\" content='([^']*)'>", base)
@@ -241,6 +256,17 @@ def test_production_cookies_and_hsts() -> None:
         "SESSION_ENGINE": "'django.contrib.sessions.backends.cached_db'",
         "SECURE_CROSS_ORIGIN_OPENER_POLICY": "'same-origin'",
     }
+
+
+@pytest.mark.django_db
+@override_settings(SESSION_COOKIE_NAME="__Host-session", CSRF_COOKIE_NAME="__Host-csrftoken")
+def test_the_api_knows_the_session_cookie_by_its_production_name(world: World) -> None:
+    """The pages' scripts (a submission's autosave) call the API with the session."""
+    client = Client()
+    client.force_login(world.users["fund_editor"])
+    assert "__Host-session" in client.cookies
+    assert client.get(reverse("api:list_jobs")).status_code == 200
+    assert Client().get(reverse("api:list_jobs")).status_code == 401
 
 
 def test_without_a_shared_cache_sessions_stay_in_the_database() -> None:
