@@ -4,7 +4,13 @@ from functools import partial
 
 from ninja.errors import ValidationError
 
-from convenant.core.api import AUTHENTICATED, ConvenantAPI, declare_error_answers, invalid_input
+from convenant.core.api import (
+    AUTHENTICATED,
+    ConvenantAPI,
+    declare_error_answers,
+    invalid_input,
+    scope_tokens,
+)
 from convenant.core.jobs_api import router as jobs_router
 from convenant.engagement.api import router as engagement_router
 from convenant.governance.api import router as governance_router
@@ -24,7 +30,9 @@ api = ConvenantAPI(
     description=(
         "The API of convenant. Authenticate with a personal API token "
         "(`Authorization: Bearer cvn_…`, created on your account page) or, from the browser, "
-        "with your session. Every answer respects the same access policy as the pages: an "
+        "with your session. A token may be limited to reading and to some apps: outside its "
+        "scope an operation answers 403 and says what the token lacks. Every answer "
+        "respects the same access policy as the pages: an "
         "object you may not see answers 404, like one that does not exist. Operations "
         "without a security requirement are public: anyone may call them, and a signed-in "
         "caller may see more. Lists take `limit` (documented maximum) and `offset`. Every "
@@ -47,3 +55,4 @@ api.add_router("/", engagement_router)
 api.add_router("/", reporting_router)
 api.add_exception_handler(ValidationError, partial(invalid_input, api=api))
 declare_error_answers(api)
+scope_tokens(api)  # last: it binds the routers

@@ -5,31 +5,77 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
+from django.apps import apps
 from django.conf import settings
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination
 from ninja.security import APIKeyCookie, HttpBearer
 
+from convenant.core import api_apps
 from convenant.core.actions import authenticate_api_token
+from convenant.core.models import ApiToken
 
 T = TypeVar("T", bound=Model)
 R = TypeVar("R")
 
 
-class TokenAuth(HttpBearer):
-    """``Authorization: Bearer cvn_…`` with a personal API token (for scripts)."""
+# Methods that only read: a read-only token may call them.
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-    openapi_description = "A personal API token, created on your account page."
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer cvn_…`` with a personal API token (for scripts), within the
+    token's scope: its access (read only, or read and write) and its apps. ``app`` is the
+    label of the app whose operation this instance guards, set when the API is built
+    (``scope_tokens``), never taken from the request."""
+
+    openapi_description = (
+        "A personal API token, created on your account page. A token may be limited to "
+        "reading and to some apps: outside its scope an operation answers 403."
+    )
+
+    def __init__(self, app: str | None = None) -> None:
+        super().__init__()
+        self.app = app
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = authenticate_api_token(token)
-        if user is None:
+        found = authenticate_api_token(token)
+        if found is None:
             return None
-        request.user = user
-        return user
+        if found.access != ApiToken.Access.WRITE and request.method not in READ_METHODS:
+            raise HttpError(403, _("This token may only read."))
+        if found.apps and self.app != api_apps.COMMON and self.app not in found.apps:
+            # An operation of unknown app (None) is refused too: a scoped token fails closed.
+            raise HttpError(403, _("This token is not for %(app)s.") % {"app": self.app})
+        request.user = found.user
+        return found.user
+
+
+def _app_of(view_func: Callable[..., Any]) -> str:
+    config = apps.get_containing_app_config(view_func.__module__)
+    if config is None:
+        raise RuntimeError(f"The API operation {view_func.__qualname__} is in no app.")
+    return config.label
+
+
+def scope_tokens(api: NinjaAPI) -> None:
+    """Give every operation a TokenAuth that knows the operation's app: the app of the
+    module of the function that answers it, fixed here, so no header, path or tag sent by
+    the client can change it. Binds the routers (ninja clones each operation then): call
+    once every router is added and its answers declared."""
+    for bound in api._get_bound_routers():
+        for path_view in bound.path_operations.values():
+            for operation in path_view.operations:
+                app = _app_of(operation.view_func)
+                api_apps.register(app)
+                operation.auth_callbacks = [
+                    TokenAuth(app) if isinstance(callback, TokenAuth) else callback
+                    for callback in operation.auth_callbacks
+                ]
 
 
 class SessionAuth(APIKeyCookie):
@@ -110,7 +156,9 @@ def declare_error_answers(api: NinjaAPI) -> None:
     needed, 403 for a change sent with the session but no CSRF token, 404 for an object in
     the path, 413 for an oversized body, 422 for invalid
     parameters. Public operations declare no authentication (an anonymous caller sees
-    what is public; a signed-in one may see more). Call once the routers are added."""
+    what is public; a signed-in one may see more). Every operation may answer 403 to an API
+    token outside its scope (read only, or for other apps). Call once the routers are
+    added."""
     routers = [router for _prefix, router in api._routers]
     for router in routers:  # with the routers nested in them (an app's areas)
         routers.extend(child for _p, child, *_rest in router._routers if child not in routers)
@@ -119,15 +167,14 @@ def declare_error_answers(api: NinjaAPI) -> None:
             for operation in path_view.operations:
                 declared = operation.response_models
                 public = operation.auth_param is PUBLIC
-                errors: dict[int, type[Schema]] = {400: Error}
+                # 403: a token outside its scope, or (below) a session without CSRF token
+                errors: dict[int, type[Schema]] = {400: Error, 403: Error}
                 if not public:
                     errors[401] = Error
                 if "{" in path:
                     errors[404] = Error
                 if set(operation.methods) & {"POST", "PUT", "PATCH"}:
                     errors[413] = Error
-                    if not public:  # with the session cookie: no CSRF token (or no right)
-                        errors[403] = Error
                 if operation.models:
                     errors[422] = InvalidInput
                 for status, schema in errors.items():

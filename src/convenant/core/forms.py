@@ -1,14 +1,19 @@
-"""Forms of the core app that change how Django's own views work."""
+"""Forms of the core app: those that change how Django's own views work, and the API
+token form."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.db import transaction
 from django.template import loader
+from django.utils.translation import gettext_lazy
 
+from convenant.core.api_apps import api_apps
 from convenant.core.mail import send_email_later
+from convenant.core.models import ApiToken
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
@@ -57,3 +62,39 @@ class AuditedSetPasswordForm(SetPasswordForm):
             password=self.cleaned_data["new_password1"],
             verb="core.reset_password",
         )
+
+
+class TokenForm(forms.Form):
+    """A new API token: what it is for, what it may do, where, and for how long."""
+
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=100,
+        help_text=gettext_lazy("What the token is for, e.g. “nightly holdings upload”."),
+    )
+    access = forms.ChoiceField(
+        label=gettext_lazy("Access"),
+        choices=ApiToken.Access.choices,
+        initial=ApiToken.Access.READ,
+        widget=forms.RadioSelect,
+    )
+    apps = forms.MultipleChoiceField(
+        label=gettext_lazy("Parts of the API"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("Tick none for every part."),
+    )
+    valid_days = forms.TypedChoiceField(
+        label=gettext_lazy("Valid for"),
+        coerce=int,
+        initial=90,
+        choices=[
+            (30, gettext_lazy("30 days")),
+            (90, gettext_lazy("90 days")),
+            (365, gettext_lazy("365 days")),
+        ],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["apps"].choices = api_apps()  # type: ignore[attr-defined]

@@ -156,10 +156,13 @@ class AuditEvent(models.Model):
 
 class ApiTokenQuerySet(access.RestrictedQuerySet["ApiToken"]):
     def visible_to(self, user: Any) -> ApiTokenQuerySet:
-        """A token is its owner's alone."""
+        """A token is its owner's; the secretariat also sees everyone's (what they are
+        called, their scope and use, never the secret) so as to revoke a stolen one."""
         actor = access.actor_for(user)
         if actor.user_id is None:
             return self.none()
+        if actor.is_secretariat:
+            return self.all()
         return self.filter(user_id=actor.user_id)
 
     def usable(self) -> ApiTokenQuerySet:

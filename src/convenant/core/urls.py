@@ -24,6 +24,7 @@ urlpatterns = [
     path("account/two-factor/codes/", two_factor_views.recovery_codes, name="two_factor_codes"),
     path("account/two-factor/off/", two_factor_views.turn_off, name="two_factor_turn_off"),
     path("people/<int:pk>/two-factor/reset/", two_factor_views.reset, name="two_factor_reset"),
+    path("people/<int:pk>/tokens/", views.person_tokens, name="person_tokens"),
     path("audit/", audit_views.audit_log, name="audit_log"),
     path("audit/export/", audit_views.audit_export, name="audit_export"),
     path("account/data/", privacy_views.account_data_export, name="account_data_export"),

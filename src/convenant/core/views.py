@@ -4,21 +4,27 @@ validate and call actions; reads go through visible_to."""
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from convenant.core import access, actions, login_throttle, navigation
+from convenant.core import access, actions, api_apps, login_throttle, navigation
 from convenant.core.errors import ActionError, show_on_form
+from convenant.core.forms import TokenForm
 from convenant.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
-from convenant.core.models import ApiToken
+from convenant.core.models import ApiToken, User
 from convenant.core.search import search as run_search
 
 
@@ -49,22 +55,6 @@ class ProfileForm(forms.Form):
     language = forms.ChoiceField(label=gettext_lazy("Language"), choices=settings.LANGUAGES)
 
 
-class TokenForm(forms.Form):
-    name = forms.CharField(
-        label=gettext_lazy("Name"),
-        max_length=100,
-        help_text=gettext_lazy("What the token is for, e.g. “nightly holdings upload”."),
-    )
-    valid_days = forms.IntegerField(
-        label=gettext_lazy("Valid for (days)"),
-        min_value=1,
-        max_value=366,
-        initial=90,
-        required=False,
-        help_text=gettext_lazy("Leave empty for a token that does not expire."),
-    )
-
-
 @login_required
 def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
@@ -91,24 +81,20 @@ def account(request: AuthenticatedHttpRequest) -> HttpResponse:
         token_form = TokenForm(request.POST)
         if token_form.is_valid():
             try:
-                _token, new_token = actions.create_api_token(
-                    by=user,
-                    name=token_form.cleaned_data["name"],
-                    valid_days=token_form.cleaned_data["valid_days"],
-                )
+                _token, new_token = actions.create_api_token(by=user, **token_form.cleaned_data)
             except ActionError as error:
                 show_on_form(token_form, error)
             else:
                 token_form = TokenForm()
-    tokens = ApiToken.objects.visible_to(user)
     response = render(
         request,
         "core/account.html",
         {
             "profile_form": profile_form,
             "token_form": token_form,
-            "tokens": tokens,
+            "tokens": _token_rows(ApiToken.objects.visible_to(user).filter(user=user)),
             "new_token": new_token,
+            "last_used_minutes": _last_used_minutes(),
         },
     )
     if response_cookie:
@@ -118,16 +104,66 @@ def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     return response
 
 
+# Revoked and expired tokens stay listed (greyed) this long, so that a person sees what
+# stopped working and when.
+ENDED_TOKENS_SHOWN = datetime.timedelta(days=90)
+
+
+def _token_rows(tokens: QuerySet[ApiToken]) -> list[dict[str, Any]]:
+    """The tokens to list: usable ones, and those that ended less than ENDED_TOKENS_SHOWN
+    ago; with the names of the apps each is for."""
+    since = timezone.now() - ENDED_TOKENS_SHOWN
+    shown = tokens.filter(
+        Q(revoked_at__isnull=True) | Q(revoked_at__gt=since),
+        Q(expires_at__isnull=True) | Q(expires_at__gt=since),
+    ).select_related("user")
+    return [
+        {
+            "token": token,
+            "apps": [api_apps.app_name(label) for label in token.apps],
+            "usable": token.is_usable,
+        }
+        for token in shown
+    ]
+
+
+def _last_used_minutes() -> int:
+    return int(actions.LAST_USED_PRECISION.total_seconds() // 60)
+
+
+@login_required
+def person_tokens(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The secretariat's view of one person's API tokens (never the secrets), to revoke
+    them, e.g. when a laptop is stolen."""
+    person = access.get_visible_or_404(User, request.user, pk=pk)
+    access.require(access.can_administer_covenant(access.actor_for(request.user)))
+    return render(
+        request,
+        "core/person_tokens.html",
+        {
+            "person": person,
+            "tokens": _token_rows(ApiToken.objects.visible_to(request.user).filter(user=person)),
+            "last_used_minutes": _last_used_minutes(),
+        },
+    )
+
+
 @login_required
 @require_POST
 def token_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The owner revokes their token from the account page; the secretariat anyone's from
+    the person's token page (with a reason for the audit trail)."""
     token = access.get_visible_or_404(ApiToken, request.user, pk=pk)
     try:
-        actions.revoke_api_token(by=request.user, token=token)
+        actions.revoke_api_token(
+            by=request.user, token=token, reason=request.POST.get("reason", "")[:500]
+        )
     except ActionError as error:
         messages.error(request, error.messages[0])
     else:
         messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
+    if token.user_id != request.user.pk:
+        return redirect("person_tokens", pk=token.user_id)
     return redirect("account")
 
 

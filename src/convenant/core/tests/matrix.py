@@ -98,13 +98,34 @@ ROWS = [
         "account",
         members(OK),
         method="post",
-        data=lambda w: {"create_token": "1", "name": "Nachtelijke upload", "valid_days": "30"},
+        data=lambda w: {
+            "create_token": "1",
+            "name": "Nachtelijke upload",
+            "access": "write",
+            "apps": ["portfolios"],
+            "valid_days": "30",
+        },
+    ),
+    # A token is revoked by its owner, or by the secretariat (a stolen laptop), which also
+    # lists a person's tokens (never the secret); the owner's colleagues see the person only.
+    Row(
+        "token_revoke",
+        members(HIDDEN, fund_viewer=REDIRECT, secretariat=REDIRECT),
+        method="post",
+        args=lambda w: [w.token.pk],
     ),
     Row(
         "token_revoke",
-        members(HIDDEN, fund_viewer=REDIRECT),
+        members(HIDDEN, fund_viewer=REDIRECT, secretariat=REDIRECT),
         method="post",
         args=lambda w: [w.token.pk],
+        data=lambda w: {"reason": "Laptop gestolen"},
+    ),
+    Row(
+        "person_tokens",
+        members(HIDDEN, secretariat=OK, **dict.fromkeys(FUND_A, FORBIDDEN)),
+        args=lambda w: [w.token.user_id],
+        present=lambda w: ["cvn_matr"],
     ),
     # Two-factor authentication. Nobody in the matrix world has an app (and the suite does
     # not require one), so the code step sends everyone on, and the steps that need an app

@@ -29,7 +29,9 @@ def as_editor(world: World) -> Client:
 
 
 def editor_token(world: World) -> dict[str, str]:
-    _token, plaintext = actions.create_api_token(by=world.users["fund_editor"], name="edge")
+    _token, plaintext = actions.create_api_token(
+        by=world.users["fund_editor"], name="edge", access="write"
+    )
     return {"Authorization": f"Bearer {plaintext}"}
 
 

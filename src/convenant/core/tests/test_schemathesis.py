@@ -96,7 +96,11 @@ def editor(world: World) -> dict[str, str]:
     # A signal's themes are those of the taxonomy edition in force: loaded as an
     # installation loads it, by its command (core names no higher app).
     call_command("load_reference", dataset="themes", verbosity=0)
-    _token, plaintext = actions.create_api_token(by=world.users["fund_editor"], name="fuzz")
+    _token, plaintext = actions.create_api_token(
+        by=world.users["fund_editor"],
+        name="fuzz",
+        access="write",  # every app, read and write
+    )
     headers = {"Authorization": f"Bearer {plaintext}"}
     client = Client(headers=headers)
     signal = {

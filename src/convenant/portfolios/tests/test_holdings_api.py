@@ -25,7 +25,9 @@ def script(world: World) -> Client:
     ExchangeRate.objects.create(
         currency="USD", date=datetime.date(2024, 12, 31), units_per_eur=Decimal("1.25")
     )
-    _token, plaintext = create_api_token(by=world.users["fund_editor"], name="nightly upload")
+    _token, plaintext = create_api_token(
+        by=world.users["fund_editor"], name="nightly upload", access="write"
+    )
     return Client(headers={"Authorization": f"Bearer {plaintext}"})
 
 
