@@ -276,6 +276,9 @@ ALLOWED_FUNCTIONS = {
     ("engagement/case_rules.py", "facts_of"): (
         "a case's exit criteria count every record of the case, counts only"
     ),
+    ("engagement/case_rules.py", "facts_of_each"): (
+        "the exit criteria of several cases at once, counts only"
+    ),
     ("engagement/case_rules.py", "actor_rights"): (
         "the access policy's own input: a person's current roles in a case"
     ),

@@ -253,10 +253,12 @@ def _cards(user: Any, cases: list[Case]) -> list[Card]:
         case__in=cases, reached_on__isnull=True, target_on__lt=today
     ):
         overdue[m.case_id] = overdue.get(m.case_id, 0) + 1
+    running = [case for case in cases if case.status == Case.Status.ACTIVE]
+    facts = case_rules.facts_of_each(running)  # one query per kind of record, not per case
     cards = []
     for case in cases:
         checks = (
-            case_rules.exit_checks(case.step, case_rules.facts_of(case))
+            case_rules.exit_checks(case.step, facts[case.pk])
             if case.status == Case.Status.ACTIVE
             else []
         )

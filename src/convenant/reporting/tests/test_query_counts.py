@@ -11,6 +11,7 @@ inserts, so the whole file runs in well under a minute."""
 import copy
 import datetime
 import difflib
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -49,20 +50,50 @@ PAGES = [
     # A fund officer browsing risks and issuers.
     Page("fund-dashboard", "fund_editor", lambda w: "/dashboard/", 56, 56),
     Page("fund-risks", "fund_editor", lambda w: f"/holdings/{_snapshot(w)}/risks/", 17, 17),
+    Page(
+        "fund-risks-filtered",
+        "fund_editor",
+        lambda w: f"/holdings/{_snapshot(w)}/risks/?priority=high&judged=no&theme=forced-labour",
+        13,
+        13,
+    ),
+    Page(
+        "fund-risks-page-2",
+        "fund_editor",
+        lambda w: f"/holdings/{_snapshot(w)}/risks/?page=2",
+        17,
+        17,
+    ),
     Page("fund-issuers", "fund_editor", lambda w: "/issuers/", 6, 6),
     Page("fund-issuer", "fund_editor", lambda w: f"/issuers/{w.extra['issuer'].pk}/", 18, 18),
     Page("fund-snapshots", "fund_editor", lambda w: "/holdings/", 7, 7),
     Page("fund-snapshot", "fund_editor", lambda w: f"/holdings/{_snapshot(w)}/", 11, 11),
     Page("fund-positions", "fund_editor", lambda w: f"/holdings/{_snapshot(w)}/positions/", 7, 7),
+    Page("holdings-import-form", "fund_editor", lambda w: "/holdings/import/", 7, 7),
     # The secretariat on its dashboards and the covenant risks.
     Page("secretariat-dashboard", "secretariat", lambda w: "/dashboard/", 39, 39),
     Page("covenant-risks", "secretariat", lambda w: "/risks/covenant/", 9, 9),
+    Page(
+        "covenant-risks-filtered",
+        "secretariat",
+        lambda w: "/risks/covenant/?priority=high&theme=forced-labour",
+        10,
+        10,
+    ),
+    Page("signals", "secretariat", lambda w: "/signals/", 12, 12),
+    Page("signal-inbox", "fund_editor", lambda w: "/signals/inbox/", 7, 7),
+    Page("cases", "secretariat", lambda w: "/cases/", 18, 18),
+    Page("parties", "secretariat", lambda w: "/parties/", 9, 9),
+    Page("search", "secretariat", lambda w: "/search/?q=pensioenfonds", 9, 9),
     Page("jobs", "secretariat", lambda w: "/jobs/", 6, 6),
     Page("reporting-home", "secretariat", lambda w: "/reporting/", 6, 6),
     Page("cycle-overview", "secretariat", lambda w: "/reporting/cycles/mx-sub-open/", 15, 15),
     Page("decisions", "secretariat", lambda w: "/decisions/", 6, 6),
     Page("api-jobs", "secretariat", lambda w: "/api/v1/jobs?limit=10", 5, 5),
     # The monitoring committee in its workspace.
+    Page("committee-dashboard", "monitoring", lambda w: "/dashboard/", 25, 25),
+    Page("review-home", "monitoring", lambda w: "/reporting/review/", 6, 6),
+    Page("review-findings", "monitoring", lambda w: "/reporting/review/mx-rv-a/findings/", 8, 8),
     Page("review-workspace", "monitoring", lambda w: "/reporting/review/mx-rv-a/", 8, 8),
     Page(
         "review-submission",
@@ -79,6 +110,7 @@ PAGES = [
     Page("frameworks", "anonymous", lambda w: "/reporting/framework/", 3, 3),
     Page("framework", "anonymous", lambda w: "/reporting/framework/2022.1/", 6, 6),
     Page("intake", "anonymous", lambda w: "/report/nl/", 1, 1),
+    Page("deep-track", "anonymous", lambda w: "/deep-track/", 1, 1),
     # The API's main lists, a page of ten so that the grown data spans several pages.
     Page(
         "api-positions",
@@ -123,9 +155,13 @@ def _unique_fields(model: type[models.Model]) -> set[str]:
     return names
 
 
+_SERIAL = itertools.count()  # keeps suffixed copies unique across calls
+
+
 def clone(rows: Any, times: int, **overrides: Callable[[Any, int], Any]) -> list[Any]:
     """``times`` copies of each row, inserted at once. Unique text is suffixed, unique
-    numbers continue after the highest; ``overrides`` set a field from (row, copy number)."""
+    numbers continue after the highest, a one-to-one row is copied too (or left empty);
+    ``overrides`` set a field from (row, copy number)."""
     rows = list(rows)
     if not rows:
         return []
@@ -150,13 +186,18 @@ def clone(rows: Any, times: int, **overrides: Callable[[Any, int], Any]) -> list
             for name in unique - set(overrides):
                 field = fields.get(name)
                 value = getattr(twin, field.attname) if field else None
-                if value is None or isinstance(field, models.ForeignKey):
+                if value is None:
+                    continue
+                if isinstance(field, models.ForeignKey):
+                    if field.unique:  # one to one: nothing, or a copy of its own
+                        own = None if field.null else clone([getattr(row, name)], 1)[0]
+                        setattr(twin, name, own)
                     continue
                 if isinstance(field, models.IntegerField):
                     top[name] += 1
                     setattr(twin, field.attname, top[name])
                 elif isinstance(field, models.CharField | models.TextField):
-                    suffix = f"-g{number}x{len(made)}"
+                    suffix = f"-g{next(_SERIAL)}"
                     limit = getattr(field, "max_length", None) or 200
                     setattr(twin, field.attname, (str(value) + suffix)[-limit:])
             made.append(twin)
@@ -166,6 +207,7 @@ def clone(rows: Any, times: int, **overrides: Callable[[Any, int], Any]) -> list
 def grow(world: World) -> None:
     """Grow, GROWTH-fold (or past a page of 50), what the pages list."""
     from convenant.core.models import AuditEvent, Job
+    from convenant.engagement.models import Case
     from convenant.governance.models import Decision
     from convenant.parties.models import Party
     from convenant.portfolios.models import Position, Snapshot
@@ -244,6 +286,9 @@ def grow(world: World) -> None:
     clone(Decision._base_manager.all(), GROWTH, proposal=lambda r, n: None)
     clone(AuditEvent._base_manager.all()[:20], GROWTH)
 
+    # Deep-track cases on the board and, published, on the public list.
+    clone(Case._base_manager.all(), GROWTH)  # each with a group of its own
+
 
 # --- Counting ---------------------------------------------------------------------------
 
@@ -251,6 +296,7 @@ def grow(world: World) -> None:
 def _sizes() -> dict[str, int]:
     """How much the pages have to list."""
     from convenant.core.models import AuditEvent, Job
+    from convenant.engagement.models import Case
     from convenant.governance.models import Decision
     from convenant.parties.models import Party
     from convenant.portfolios.models import Issuer, Position, Snapshot
@@ -260,7 +306,7 @@ def _sizes() -> dict[str, int]:
 
     counted: list[type[models.Model]] = [Party, Issuer, Snapshot, Position, RiskResult]
     counted += [CovenantCompany, Signal, SignalAlert, Job, Decision, AuditEvent]
-    counted += [Submission, Answer]
+    counted += [Submission, Answer, Case]
     return {model.__name__: model._base_manager.count() for model in counted}
 
 
@@ -321,7 +367,7 @@ def test_the_lists_grew_past_a_page(counted: dict[str, Any]) -> None:
     assert grown["Party"] >= small["Party"] + GROWTH
     for name in ("Issuer", "Position", "RiskResult", "Job"):
         assert grown[name] - small[name] >= 50, name  # more than a page of 50
-    for name in ("Signal", "SignalAlert", "Decision", "Submission", "Answer", "Snapshot"):
+    for name in ("Signal", "SignalAlert", "Decision", "Submission", "Answer", "Snapshot", "Case"):
         assert grown[name] >= small[name] * 2, name
 
 
