@@ -74,6 +74,7 @@ mkdir -p "$dir/redis" "${CONVENANT_DATA_DIR:-$dir/data}" "$dir/mail"
 names=()
 pids=()
 stopping=0
+stopped=0
 pg_started=0
 
 start() { # start NAME COMMAND...: a child in the background, remembered for the stop
@@ -87,6 +88,7 @@ start() { # start NAME COMMAND...: a child in the background, remembered for the
 stop_all() {
   set +e
   trap '' INT TERM
+  stopped=1
   local i pid
   # The order matters: no new requests, then no new jobs, then the services they used.
   for name in web worker beat redis; do
@@ -121,6 +123,8 @@ fail() {
 }
 
 trap 'stopping=1' INT TERM
+# Whatever ends the script (an error included), nothing it started is left running.
+trap '[ "$stopped" = 1 ] || stop_all' EXIT
 
 DATABASE_URL=$(scripts/pg.sh start "$dir/pg")
 export DATABASE_URL
@@ -136,7 +140,17 @@ for _ in $(seq 100); do
 done
 
 .venv/bin/convenant migrate --no-input --verbosity 0 || fail "migrate failed"
-.venv/bin/convenant collectstatic --no-input --verbosity 0 || fail "collectstatic failed"
+# Collecting (and compressing) the static files takes minutes on a small machine: skipped when
+# nothing changed since the last time (no new install, no changed file in a static folder).
+static_root=${STATIC_ROOT:-$root/staticfiles}
+collected=$static_root/.collected
+if [ -f "$collected" ] && [ "$collected" -nt .venv/.installed ] &&
+  [ -z "$(find src/convenant -path '*/static/*' -newer "$collected" -print -quit)" ]; then
+  say "static files unchanged since the last collectstatic"
+else
+  .venv/bin/convenant collectstatic --no-input --verbosity 0 || fail "collectstatic failed"
+  touch "$collected"
+fi
 
 start web .venv/bin/gunicorn --config deploy/gunicorn.conf.py
 start worker .venv/bin/celery -A convenant.worker --quiet worker --concurrency "$concurrency" \
