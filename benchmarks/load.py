@@ -839,6 +839,14 @@ def main() -> None:
         plan_path = folder / "plan.json"
         stack.run(str(VENV / "python"), str(Path(__file__).resolve()), "--build", str(plan_path))
         crowd(f"http://127.0.0.1:{stack.port}", json.loads(plan_path.read_text()))
+        # The server's own account of its errors (the folder goes at the end).
+        failures = [
+            line
+            for line in stack.log.read_text(errors="replace").splitlines()
+            if '"level": "ERROR"' in line
+        ]
+        for line in failures[:3]:
+            print(f"# server error: {line[:2000]}")
     finally:
         stack.stop()
         shutil.rmtree(folder, ignore_errors=True)
