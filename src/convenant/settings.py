@@ -332,6 +332,9 @@ OUTSOURCING_UPLOAD_DIR = Path(
 )
 OUTSOURCING_MAX_REPORT_BYTES = env_int("OUTSOURCING_MAX_REPORT_BYTES", 20 * 1024 * 1024)
 REPORTING_UPLOAD_DIR = Path(env("REPORTING_UPLOAD_DIR", str(CONVENANT_DATA_DIR / "reporting")))
+# Meeting documents (governance) and engagement activities' attachments, likewise.
+GOVERNANCE_UPLOAD_DIR = Path(env("GOVERNANCE_UPLOAD_DIR", str(CONVENANT_DATA_DIR / "governance")))
+ENGAGEMENT_UPLOAD_DIR = Path(env("ENGAGEMENT_UPLOAD_DIR", str(CONVENANT_DATA_DIR / "engagement")))
 REPORTING_MAX_EVIDENCE_BYTES = env_int("REPORTING_MAX_EVIDENCE_BYTES", 20 * 1024 * 1024)
 # Published monitoring figures: a breakdown cell only for groups of at least this many
 # funds, and no asset-weighted cell where the largest two funds hold more than this share

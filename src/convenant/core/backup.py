@@ -60,9 +60,6 @@ FILES_PREFIX = "files"
 PASSPHRASE_MAGIC = b"convenant-backup-passphrase/v1\n"
 AGE_MAGIC = b"age-encryption.org/v1\n"
 CHUNK = 1024 * 1024
-# Upload folders that an app reads with a default beside HOLDINGS_UPLOAD_DIR when the
-# setting is absent (governance meeting documents, engagement attachments).
-SIBLING_DEFAULTS = {"GOVERNANCE_UPLOAD_DIR": "governance", "ENGAGEMENT_UPLOAD_DIR": "engagement"}
 
 
 class BackupError(Exception):
@@ -75,16 +72,11 @@ class BackupError(Exception):
 
 def upload_folders() -> dict[str, Path]:
     """Every upload folder of this installation, by setting name."""
-    folders = {
+    return {
         name: Path(getattr(settings, name))
         for name in dir(settings)
         if name.endswith("_UPLOAD_DIR") and getattr(settings, name, None)
     }
-    holdings = folders.get("HOLDINGS_UPLOAD_DIR")
-    for name, sibling in SIBLING_DEFAULTS.items():
-        if name not in folders and holdings is not None:
-            folders[name] = holdings.parent / sibling
-    return folders
 
 
 def _owner_of(path: Path, folders: dict[str, Path]) -> str | None:

@@ -921,10 +921,9 @@ def attachment_storage() -> Any:
     served only by a view that checks who may read the activity."""
     from django.core.files.storage import FileSystemStorage
 
-    location = getattr(
-        settings, "ENGAGEMENT_UPLOAD_DIR", settings.HOLDINGS_UPLOAD_DIR.parent / "engagement"
+    return FileSystemStorage(
+        location=str(settings.ENGAGEMENT_UPLOAD_DIR), base_url="/no-public-url/"
     )
-    return FileSystemStorage(location=str(location), base_url="/no-public-url/")
 
 
 def add_attachment(*, by: Any, activity: Activity, title: str, filename: str, data: bytes) -> Any:

@@ -61,10 +61,9 @@ def max_document_bytes() -> int:
 def document_storage() -> FileSystemStorage:
     """Meeting documents live outside the web root, beside the holdings uploads, and are
     served only by a view that checks who asks (views.bodies.agenda_document)."""
-    location = getattr(
-        settings, "GOVERNANCE_UPLOAD_DIR", settings.HOLDINGS_UPLOAD_DIR.parent / "governance"
+    return FileSystemStorage(
+        location=str(settings.GOVERNANCE_UPLOAD_DIR), base_url="/no-public-url/"
     )
-    return FileSystemStorage(location=str(location), base_url="/no-public-url/")
 
 
 def _secretariat(by: Any) -> access.Actor:
