@@ -99,7 +99,7 @@ class SessionExpiryMiddleware:
                     % {"minutes": _minutes(settings.SESSION_IDLE_SECONDS)},
                 )
             elif now - seen_at >= SEEN_RESOLUTION:
-                session[SEEN_AT] = now  # saved, and the cookie's expiry pushed back with it
+                session[SEEN_AT] = now  # the one write of the session in a minute of use
         return self.get_response(request)
 
     @staticmethod
