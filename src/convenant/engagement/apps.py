@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from convenant.core.reference_data import Loaded, register_reference_loader
+
 
 class EngagementConfig(AppConfig):
     name = "convenant.engagement"
@@ -12,3 +14,13 @@ class EngagementConfig(AppConfig):
 
         hooks.register()
         privacy.register()
+        register_reference_loader("ladder", "the escalation ladder", _load_ladder, 40)
+
+
+def _load_ladder() -> list[Loaded]:
+    from convenant.engagement.ladder import load_ladder
+
+    edition, created = load_ladder()
+    if created:
+        return [Loaded(f"Escalation ladder {edition}: {created} steps added.", changed=True)]
+    return [Loaded(f"Escalation ladder {edition}: already loaded, unchanged.", changed=False)]
