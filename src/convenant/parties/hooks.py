@@ -144,6 +144,7 @@ def register() -> None:
             "parties.change_role": _("Role changed"),
             "parties.remove_member": _("Person removed from party"),
             "parties.load_demo": _("Demo covenant loaded"),
+            "parties.bootstrap": _("Installation set up"),
         }
     )
     navigation.register_nav_item(navigation.NavItem(_("Parties"), "party_list", lambda a: True, 20))
