@@ -9,6 +9,8 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
+from django.urls import reverse
 
 from convenant.core import access
 from convenant.core.access import Role
@@ -58,8 +60,8 @@ def counts() -> tuple[int, ...]:
     )
 
 
-def accept(path: str) -> User:
-    client = browser()
+def accept(path: str, client: Client | None = None) -> User:
+    client = client or browser()
     page = open_link(client, path)
     assert "Secretariaat CVB" in page and 'name="password1"' in page
     done = post(
@@ -70,8 +72,9 @@ def accept(path: str) -> User:
 
 
 def test_a_new_installation_gets_its_secretariat_and_first_administrator(
-    django_capture_on_commit_callbacks: Any,
+    django_capture_on_commit_callbacks: Any, settings: Any
 ) -> None:
+    settings.TWO_FACTOR_REQUIRED = True  # as in production (the test settings turn it off)
     # Given an empty database
     assert counts() == (0, 0, 0, 0, 0, 0, 0)
     # When the operator bootstraps it
@@ -96,12 +99,17 @@ def test_a_new_installation_gets_its_secretariat_and_first_administrator(
     ]
     assert {(e.actor_id, e.actor_label) for e in events} == {(None, "system")}
     # When the person opens the link and sets a password
-    person = accept(path)
+    client = browser()
+    person = accept(path, client)
     # Then they are the secretariat's administrator
     membership = Membership.objects.get(user=person)
     assert (membership.party, membership.role) == (secretariat, Role.ADMINISTRATOR)
     assert access.actor_for(person, fresh=True).is_secretariat
     assert person.check_password(PASSWORD)
+    # and, as the secretariat must, sets up two-factor authentication before anything else
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("two_factor_enrol"))
     # And convenant's own inviting account can never log in
     system = User.objects.get(email=SYSTEM_EMAIL)
     assert not system.is_active and not system.has_usable_password()
