@@ -19,8 +19,16 @@ class EngagementConfig(AppConfig):
 
 def _load_ladder() -> list[Loaded]:
     from convenant.engagement.ladder import load_ladder
+    from convenant.engagement.models import LadderStep
 
+    def steps() -> list[tuple[object, ...]]:
+        return list(LadderStep.objects.order_by("pk").values_list())
+
+    before = steps()
     edition, created = load_ladder()
     if created:
         return [Loaded(f"Escalation ladder {edition}: {created} steps added.", changed=True)]
+    # The loader updates steps in place: a step renamed in the file is a change too.
+    if steps() != before:
+        return [Loaded(f"Escalation ladder {edition}: steps updated.", changed=True)]
     return [Loaded(f"Escalation ladder {edition}: already loaded, unchanged.", changed=False)]

@@ -77,3 +77,18 @@ def test_an_unknown_loader_is_refused_with_nothing_loaded() -> None:
     with pytest.raises(CommandError, match="No loader nope"):
         run("--only", "ladder", "nope")
     assert counts() == before
+
+
+def test_a_step_that_differs_from_the_file_is_put_right_and_reported() -> None:
+    # Given the ladder loaded, and one step's name changed in the database since
+    run("--only", "ladder")
+    step = apps.get_model("engagement", "LadderStep").objects.order_by("order").first()
+    shipped = step.name
+    step.name = "Iets anders"
+    step.save()
+    # When the reference data is loaded again
+    output = run("--only", "ladder")
+    # Then the step is as shipped again, and the command says something changed
+    step.refresh_from_db()
+    assert step.name == shipped
+    assert "steps updated" in output and "Nothing changed" not in output
