@@ -574,13 +574,17 @@ def submission_upload_evidence(
     request: HttpRequest,
     pk: int,
     question: Form[Code],
-    file: File[UploadedFile],
     title: Annotated[str, Form(max_length=limits.LINE)] = "",
+    # Optional to ninja so that a missing or empty file gets the action's own message (400,
+    # on the field) rather than a bare 422: a multipart part without bytes is no file.
+    file: UploadedFile | None = File(None),  # noqa: B008  (ninja's way to declare it)
 ) -> Any:
     """A PDF, Word, OpenDocument, Excel, PNG or JPEG file, checked by its content, within
     the size limit. For an evidence question the upload is its answer."""
     submission = _submission(request, pk)
     try:
+        if file is None:
+            raise ActionError("Choose a file to upload.", field="file")
         if (file.size or 0) > actions.max_evidence_bytes():
             raise ActionError(
                 f"A document may be at most {actions.max_evidence_bytes() // 2**20} MB.",
