@@ -608,7 +608,9 @@ def crowd(host: str, plan: dict[str, Any]) -> None:
 
     class Uploader(Person):
         fixed_count = 1
-        wait_time = between(20, 40)
+        # An officer uploads a fund's list now and then, not every few seconds: two or three
+        # imports (parse, match, score in the worker) fall in the measured two minutes.
+        wait_time = between(45, 75)
         uploads = 0
 
         def on_start(self) -> None:

@@ -22,6 +22,7 @@ redis_port=${REDIS_PORT:-6380}
 ready_timeout=${READY_TIMEOUT:-120}
 export WEB_WORKERS=${WEB_WORKERS:-4}
 concurrency=${CELERY_CONCURRENCY:-2}
+worker_nice=${WORKER_NICE:-10}
 
 say() { echo "serve: $*" >&2; }
 
@@ -153,7 +154,9 @@ else
 fi
 
 start web .venv/bin/gunicorn --config deploy/gunicorn.conf.py
-start worker .venv/bin/celery -A convenant.worker --quiet worker --concurrency "$concurrency" \
+# Background work yields the CPU to people waiting for a page (nice): on one machine an import
+# or a scoring must not slow every page down; on a host of its own the niceness costs nothing.
+start worker nice -n "$worker_nice" .venv/bin/celery -A convenant.worker --quiet worker --concurrency "$concurrency" \
   --loglevel INFO --hostname "convenant@%h-$port"
 start beat .venv/bin/celery -A convenant.worker --quiet beat --loglevel INFO \
   --schedule "$dir/celerybeat-schedule"
