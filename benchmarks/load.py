@@ -305,6 +305,12 @@ def build(plan_path: Path) -> None:
     }
     plan_path.write_text(json.dumps(plan, indent=1))
     print(f"load-build-total = {time.perf_counter() - start:.0f} s")
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_database_size(current_database())")
+        size = cursor.fetchone()[0]
+    print(f"load-database-size = {size / 2**20:.0f} MB")
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["--build"]:
@@ -431,6 +437,44 @@ class Stack:
         )
 
 
+# --- Where the CPU goes ---------------------------------------------------------------------
+
+
+def cpu_seconds_by_tier(folder: Path | None) -> dict[str, float]:
+    """CPU time (user + system) used so far by the stack's processes, by tier, and by this
+    process (the load generator). The stack's processes carry its folder in their environment
+    (serve.sh's children) or descend from a postmaster whose command names it."""
+    import psutil
+
+    tiers = {"web": 0.0, "worker": 0.0, "database": 0.0, "redis": 0.0}
+    for process in psutil.process_iter(["name", "cmdline"]):
+        try:
+            command = " ".join(process.info["cmdline"] or [])
+            if "gunicorn" in command:
+                tier = "web"
+            elif "celery" in command:
+                tier = "worker"
+            elif command.startswith("postgres") or process.info["name"] == "postgres":
+                tier = "database"
+            elif (process.info["name"] or "").startswith("redis-server"):
+                tier = "redis"
+            else:
+                continue
+            if folder is not None:
+                lineage = [process, *process.parents()][:3]
+                if not any(str(folder) in " ".join(p.cmdline()) for p in lineage) and (
+                    process.environ().get("CONVENANT_SERVE_DIR") != str(folder)
+                ):
+                    continue
+            times = process.cpu_times()
+            tiers[tier] += times.user + times.system
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    own = psutil.Process().cpu_times()
+    tiers["load generator"] = own.user + own.system
+    return tiers
+
+
 # --- The crowd (locust as a library) ------------------------------------------------------
 
 
@@ -469,7 +513,7 @@ def forms_of(html: str) -> list[dict[str, object]]:
     return [f for f in found if str(f["method"]).lower() == "post"]
 
 
-def crowd(host: str, plan: dict[str, Any]) -> None:
+def crowd(host: str, plan: dict[str, Any], folder: Path | None = None) -> None:
     """50 people for ``SECONDS`` against the stack at ``host``, then the figures."""
     import gevent
     from locust import HttpUser, between, task
@@ -808,10 +852,19 @@ def crowd(host: str, plan: dict[str, Any]) -> None:
     ramp_errors = len(errors)
     env.stats.reset_all()
     started = time.time()
+    cpu_before = cpu_seconds_by_tier(folder)
     gevent.sleep(SECONDS)
+    cpu_after = cpu_seconds_by_tier(folder)
     runner.quit()
     elapsed = time.time() - started
     report(env.stats, elapsed, errors, ramp_errors)
+    # Which tier would need more machines first: the CPU each used while measured.
+    used = {tier: cpu_after[tier] - cpu_before.get(tier, 0.0) for tier in cpu_after}
+    for tier, seconds in used.items():
+        print(f"load-cpu-{tier.replace(' ', '-')} = {100 * seconds / elapsed:.0f} % of one core")
+    requests = env.stats.total.num_requests
+    if requests:
+        print(f"load-web-cpu-per-request = {1000 * used['web'] / requests:.0f} ms")
 
 
 def main() -> None:
@@ -840,7 +893,7 @@ def main() -> None:
         print(f"load-demo-time = {time.perf_counter() - started:.0f} s")
         plan_path = folder / "plan.json"
         stack.run(str(VENV / "python"), str(Path(__file__).resolve()), "--build", str(plan_path))
-        crowd(f"http://127.0.0.1:{stack.port}", json.loads(plan_path.read_text()))
+        crowd(f"http://127.0.0.1:{stack.port}", json.loads(plan_path.read_text()), folder)
         # The server's own account of its errors (the folder goes at the end).
         failures = [
             line
