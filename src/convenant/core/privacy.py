@@ -36,6 +36,7 @@ import hmac
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from importlib import import_module
 from typing import Any
 
 from django.apps import apps
@@ -366,7 +367,10 @@ def _delete_sessions(user_id: int) -> int:
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(user_id):
             doomed.append(session.pk)
-    Session.objects.filter(pk__in=doomed).delete()
+    # Through the configured engine, so a cached copy (cached_db, with a shared cache) goes too.
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for key in doomed:
+        store(session_key=key).delete()
     return len(doomed)
 
 
