@@ -28,3 +28,27 @@ def test_without_the_requirement_the_demo_adds_no_app(world: World) -> None:
     demo.load()
 
     assert not TOTPDevice.objects.exists()
+
+
+@override_settings(TWO_FACTOR_REQUIRED=True, DEBUG=True)
+def test_the_demo_code_told_works_also_for_a_second_log_in_within_the_same_step(
+    world: World,
+) -> None:
+    # Given a demo app whose code of this half minute was just used
+    demo.load()
+    device = TOTPDevice.objects.get(user__email="secretariat@example.org")
+    first = two_factor.demo_code(device)
+    assert first is not None and device.verify_token(first)
+
+    # When the code page tells the code again, then it is one the device still accepts
+    again = two_factor.demo_code(device)
+    assert again != first
+    assert device.verify_token(again)
+
+
+@override_settings(TWO_FACTOR_REQUIRED=True, DEBUG=False)
+def test_without_debug_no_code_is_told(world: World) -> None:
+    demo.load()
+    device = TOTPDevice.objects.get(user__email="secretariat@example.org")
+
+    assert two_factor.demo_code(device) is None
