@@ -19,6 +19,8 @@ def limits(request: HttpRequest) -> dict[str, Any]:
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     actor = access.actor_for(getattr(request, "user", None))
+    if getattr(request, "two_factor_pending", False):  # set by the two-factor middleware
+        return {"actor": actor, "nav_items": [], "nav_groups": [], "two_factor_pending": True}
     return {
         "actor": actor,
         "nav_items": nav_items_for(actor),

@@ -111,7 +111,11 @@ def test_a_secretariat_member_without_an_app_is_sent_to_enrolment_first(world: W
         answer = client.get(url)
         assert answer.status_code == 302
         assert answer["Location"].startswith(reverse("two_factor_enrol"))
-    assert client.get(reverse("two_factor_enrol")).status_code == 200
+    step = client.get(reverse("two_factor_enrol"))
+    assert step.status_code == 200
+    # The step's page offers no menu or search: their links would only lead back to it.
+    assert f'href="{reverse("audit_log")}"' not in step.content.decode()
+    assert 'role="search"' not in step.content.decode()
     # A partial update (htmx) is told to load the step as a whole page.
     partial = client.get(reverse("search"), {"q": "x"}, headers={"HX-Request": "true"})
     assert partial.status_code == 204

@@ -68,6 +68,8 @@ class TwoFactorMiddleware:
         except Resolver404:
             name = None
         if name in ALLOWED_URL_NAMES:
+            # The step's own pages: no menu or search, whose links would only lead back here.
+            request.two_factor_pending = True  # type: ignore[attr-defined]
             return None
         target = "two_factor_verify" if state == two_factor.VERIFY else "two_factor_enrol"
         if request.headers.get("HX-Request"):
