@@ -391,24 +391,50 @@ def invite_person(
                 code="conflict",
             )
         open_invitations.update(revoked_at=timezone.now())  # expired ones make way
-        invitation = Invitation.objects.create(
+        invitation = _issue_invitation(
             party=party,
             email=email,
             full_name=full_name,
             role=role,
-            token_hash=hash_token(token),
+            token=token,
             invited_by=by,
-            expires_at=timezone.now() + datetime.timedelta(days=settings.INVITATION_VALID_DAYS),
-        )
-        record_event(
             actor=by,
-            verb="parties.invite_person",
-            obj=invitation,
-            party_id=party.pk,
-            after=snapshot(invitation, ["email", "full_name", "role", "expires_at"]),
+            language=language,
         )
-        _send_invitation(invitation, token, language)
     return invitation, token
+
+
+def _issue_invitation(
+    *,
+    party: Party,
+    email: str,
+    full_name: str,
+    role: str,
+    token: str,
+    invited_by: User,
+    actor: User | None,
+    language: str,
+) -> Invitation:
+    """Write an invitation, its audit event, and queue its e-mail (inside the caller's
+    transaction; the caller has checked who may invite whom)."""
+    invitation = Invitation.objects.create(
+        party=party,
+        email=email,
+        full_name=full_name,
+        role=role,
+        token_hash=hash_token(token),
+        invited_by=invited_by,
+        expires_at=timezone.now() + datetime.timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    record_event(
+        actor=actor,
+        verb="parties.invite_person",
+        obj=invitation,
+        party_id=party.pk,
+        after=snapshot(invitation, ["email", "full_name", "role", "expires_at"]),
+    )
+    _send_invitation(invitation, token, language)
+    return invitation
 
 
 def unknown_invitation_message() -> str:

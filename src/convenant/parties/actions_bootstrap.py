@@ -18,8 +18,8 @@ from django.utils.text import slugify
 from convenant.core.access import Role
 from convenant.core.audit import record_event, snapshot
 from convenant.core.errors import ActionError
-from convenant.core.models import User, hash_token, normalize_email
-from convenant.parties.actions import _invitation_url, _party_snapshot, _send_invitation
+from convenant.core.models import User, normalize_email
+from convenant.parties.actions import _invitation_url, _issue_invitation, _party_snapshot
 from convenant.parties.hooks import party_joined
 from convenant.parties.models import Covenant, Invitation, Membership, Party
 
@@ -168,23 +168,16 @@ def bootstrap(
             .open()
             .update(revoked_at=timezone.now())
         )
-        invitation = Invitation.objects.create(
+        invitation = _issue_invitation(
             party=secretariat,
             email=email,
             full_name=admin_name,
             role=Role.ADMINISTRATOR,
-            token_hash=hash_token(token),
+            token=token,
             invited_by=_system_person(),
-            expires_at=timezone.now() + datetime.timedelta(days=settings.INVITATION_VALID_DAYS),
-        )
-        record_event(
             actor=None,
-            verb="parties.invite_person",
-            obj=invitation,
-            party_id=secretariat.pk,
-            after=snapshot(invitation, ["email", "full_name", "role", "expires_at"]),
+            language=language,
         )
-        _send_invitation(invitation, token, language)
     return (
         Bootstrapped(
             covenant,
