@@ -9,7 +9,11 @@ stamp=.venv/.installed${extra:+-$extra}
 if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ constraints.txt -nt "$stamp" ]; then
+current() { [ -f "$1" ] && [ ! pyproject.toml -nt "$1" ] && [ ! constraints.txt -nt "$1" ]; }
+# The dev install holds the plain one (make serve after make test installs nothing more).
+if current "$stamp" || { [ -z "$extra" ] && current .venv/.installed-dev; }; then
+  :
+else
   .venv/bin/python -m pip install --quiet --upgrade pip==26.3
   spec="."
   [ -n "$extra" ] && spec=".[$extra]"
