@@ -7,6 +7,8 @@ it to child or forced labour, and what drives the likelihood."""
 from __future__ import annotations
 
 import datetime
+import functools
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -143,8 +145,17 @@ def _number(value: str) -> str:
 def describe(reason: dict[str, Any]) -> str:
     """One reason as a sentence; a reason from an older edition without a key keeps its
     recorded English text."""
+    return _described(get_language() or "", json.dumps(reason, sort_keys=True, default=str))
+
+
+# The wording depends only on the reason and the language (the translations and number and
+# date formats are fixed for a process), and a fund's risks page words the same few hundred
+# reasons, of a few dozen kinds, on every visit: each is worded once per process.
+@functools.lru_cache(maxsize=50_000)
+def _described(language: str, reason_json: str) -> str:
     from convenant.risk.methodology import likelihood_word
 
+    reason = json.loads(reason_json)
     key = reason.get("key", "")
     params = dict(reason.get("params") or {})
     # 2026.2's richer reasons keep their 2026.1 keys; they say more when they carry more.
@@ -155,7 +166,7 @@ def describe(reason: dict[str, Any]) -> str:
     wording = _wordings().get(key)
     if wording is None:
         return str(reason.get("text", ""))
-    dutch = get_language() != "en"
+    dutch = language != "en"
     try:
         if "country" in params:
             params["country"] = country_name(params["country"]) or params["country"]
