@@ -8,9 +8,15 @@ runs every row for every actor and fails when a URL of the URLconf has no row.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
-from collections.abc import Callable, Iterable
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.contrib.messages import constants as message_constants
@@ -470,3 +476,32 @@ def accepted_methods(url: str, client: Client) -> set[str]:
             if "GET" not in accepted or "POST" in source or "request.method" in source:
                 accepted.add("POST")
     return accepted
+
+
+@contextlib.contextmanager
+def redis_server() -> Iterator[str]:
+    """A private Redis on a Unix socket in a temporary folder, for tests of the broker and the
+    cache against the real thing; yields its URL and stops it afterwards."""
+    import pytest
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.fail("redis-server is not installed; `make test` installs it")
+    folder = Path(tempfile.mkdtemp(prefix="convenant-redis-"))
+    socket = folder / "redis.sock"
+    options = ["--port", "0", "--unixsocket", str(socket), "--save", "", "--appendonly", "no"]
+    server = subprocess.Popen(  # noqa: S603 - our own redis-server, fixed arguments
+        [binary, *options, "--dir", str(folder)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(100):
+        if socket.exists():
+            break
+        time.sleep(0.05)
+    try:
+        yield f"redis+socket://{socket}"
+    finally:
+        server.terminate()
+        server.wait(10)
+        shutil.rmtree(folder, ignore_errors=True)

@@ -3,44 +3,21 @@ migrations, the cache and (when configured) the Celery broker, against the real 
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import tempfile
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.test import Client, override_settings
 
 from convenant.core import health
-
-REDIS = shutil.which("redis-server")
+from convenant.core.testing import redis_server
 
 
 @pytest.fixture
 def redis_url() -> Iterator[str]:
-    if REDIS is None:
-        pytest.fail("redis-server is not installed; `make test` installs it")
-    folder = Path(tempfile.mkdtemp(prefix="convenant-redis-"))
-    socket = folder / "redis.sock"
-    options = ["--port", "0", "--unixsocket", str(socket), "--save", "", "--appendonly", "no"]
-    server = subprocess.Popen(
-        [REDIS, *options, "--dir", str(folder)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(100):
-        if socket.exists():
-            break
-        time.sleep(0.05)
-    try:
-        yield f"redis+socket://{socket}"
-    finally:
-        server.terminate()
-        server.wait(10)
-        shutil.rmtree(folder, ignore_errors=True)
+    with redis_server() as url:
+        yield url
 
 
 @pytest.fixture(autouse=True)

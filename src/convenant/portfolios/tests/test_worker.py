@@ -4,11 +4,9 @@ it up, and the job ends with the snapshot."""
 
 import datetime
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,47 +20,16 @@ from django.utils import translation
 
 from convenant.core.jobs import sweep_jobs
 from convenant.core.models import Job
-from convenant.core.testing import World, build_world
+from convenant.core.testing import World, build_world, redis_server
 from convenant.portfolios.actions import import_holdings, queue_import
 from convenant.portfolios.models import ImportJob, Issuer, Position, Snapshot
 from convenant.worker import app
 
-REDIS = shutil.which("redis-server")
-
 
 @pytest.fixture
 def redis_broker() -> Iterator[str]:
-    if REDIS is None:
-        pytest.fail("redis-server is not installed; `make test` installs it")
-    folder = Path(tempfile.mkdtemp(prefix="convenant-redis-"))
-    socket = folder / "redis.sock"
-    server = subprocess.Popen(
-        [
-            REDIS,
-            "--port",
-            "0",
-            "--unixsocket",
-            str(socket),
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(folder),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(100):
-        if socket.exists():
-            break
-        time.sleep(0.05)
-    try:
-        yield f"redis+socket://{socket}"
-    finally:
-        server.terminate()
-        server.wait(10)
-        shutil.rmtree(folder, ignore_errors=True)
+    with redis_server() as url:
+        yield url
 
 
 @pytest.fixture
